@@ -1,0 +1,371 @@
+/*
+ * engine.c: the engine chain.
+ *
+ * Runs the engines allowed for one file, fastest first, and falls through
+ * to the next on "not supported here" (engine_fallback_ok(), the one place
+ * that decides it).  A fallback resumes at the current offset: bytes that
+ * an engine already moved are never copied again.  With walk_holes, only
+ * the source's data extents are copied (SEEK_DATA/SEEK_HOLE) and the size
+ * is set at the end, so holes survive whichever engine moves the data.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+#if !HAVE_DECL_SEEK_DATA
+#define SEEK_DATA	3	/* lseek fails with EINVAL: plain copy */
+#endif
+#if !HAVE_DECL_SEEK_HOLE
+#define SEEK_HOLE	4
+#endif
+
+/*
+ * Bytes asked of one engine call: small enough that Ctrl-C and progress
+ * stay responsive, large enough to cost nothing measurable.
+ */
+#define ENGINE_CHUNK	((size_t)16 << 20)
+
+typedef ssize_t (*engine_step)(struct engine_io *, size_t);
+
+static const struct {
+	const char	*name;
+	engine_step	 step;
+} engines[ENGINE_NUM] = {
+	[ENGINE_AUTO] =		{ "auto",		NULL },
+	[ENGINE_CLONE] =	{ "clone",		NULL },
+	[ENGINE_CFR] =		{ "copy_file_range",	engine_cfr_step },
+	[ENGINE_SENDFILE] =	{ "sendfile",		engine_sendfile_step },
+	[ENGINE_SPLICE] =	{ "splice",		engine_splice_step },
+	[ENGINE_RW] =		{ "rw",			engine_rw_step },
+};
+
+/* The state of one engine_copy() call. */
+struct engine_run {
+	const struct engine_job	*job;
+	struct engine_result	*res;
+	struct engine_io	 io;
+	enum engine_id		 cur;	/* the engine in use */
+	uint64_t		 pos;	/* source offset reached */
+};
+
+const char *
+engine_name(enum engine_id id)
+{
+	return id >= 0 && id < ENGINE_NUM ? engines[id].name : "?";
+}
+
+int
+engine_lookup(const char *name)
+{
+	int i;
+
+	for (i = 0; i < ENGINE_NUM; i++)
+		if (strcmp(name, engines[i].name) == 0)
+			return i;
+	if (strcmp(name, "cfr") == 0)
+		return ENGINE_CFR;
+	return -1;
+}
+
+bool
+engine_fallback_ok(int err)
+{
+	switch (err) {
+	case ENOSYS:
+	case EOPNOTSUPP:
+#if ENOTSUP != EOPNOTSUPP
+	case ENOTSUP:
+#endif
+	case ENOTTY:
+	case EINVAL:
+	case EBADF:
+	case EXDEV:
+	case ETXTBSY:
+	case EPERM:
+	case EACCES:
+	case ENOENT:	/* seen from CIFS and fuse-overlayfs */
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Returns the first allowed engine after id, or ENGINE_AUTO if none. */
+static enum engine_id
+engine_next(unsigned mask, enum engine_id id)
+{
+	int i;
+
+	for (i = (int)id + 1; i < ENGINE_NUM; i++)
+		if (mask & ENGINE_BIT(i))
+			return (enum engine_id)i;
+	return ENGINE_AUTO;
+}
+
+static int
+engine_fail(struct engine_run *r, int err)
+{
+	r->res->err = err;
+	r->res->write_failed = r->io.write_failed;
+	errno = err;
+	return -1;
+}
+
+/* Moves on to the next engine after err, if allowed.  0 or -1. */
+static int
+engine_fall(struct engine_run *r, int err)
+{
+	struct engine_result *res = r->res;
+	enum engine_id next;
+
+	if (r->job->strict || !engine_fallback_ok(err))
+		return -1;
+	if ((next = engine_next(r->job->engines, r->cur)) == ENGINE_AUTO)
+		return -1;
+	res->fallback[res->nfallback].engine = r->cur;
+	res->fallback[res->nfallback].err = err;
+	res->fallback[res->nfallback].offset = r->pos;
+	res->nfallback++;
+	r->cur = next;
+	return 0;
+}
+
+static void
+engine_account(struct engine_run *r, size_t n)
+{
+	r->res->moved[r->cur] += n;
+	r->pos += n;
+	if (r->job->progress != NULL)
+		__atomic_fetch_add(r->job->progress, n, __ATOMIC_RELAXED);
+}
+
+/* A non-blocking end said EAGAIN: wait until both ends are ready. */
+static void
+engine_wait(const struct engine_job *job)
+{
+	struct pollfd p[2] = {
+		{ .fd = job->src, .events = POLLIN },
+		{ .fd = job->dst, .events = POLLOUT },
+	};
+
+	while (p[0].fd >= 0 || p[1].fd >= 0) {
+		if (poll(p, 2, -1) == -1 && errno != EINTR)
+			return;
+		if (p[0].revents != 0)
+			p[0].fd = -1;
+		if (p[1].revents != 0)
+			p[1].fd = -1;
+	}
+}
+
+/*
+ * A kernel engine returned 0 before moving any byte of this file.  That is
+ * not proof of an empty file: copy_file_range returned 0 on /proc and /sys
+ * files through at least Linux 5.6.  Ask read(2).  Returns the bytes it
+ * moved (the chain then goes on with rw), 0 at a real end of file, or -1.
+ */
+static ssize_t
+engine_probe(struct engine_run *r, size_t want)
+{
+	enum engine_id was = r->cur;
+	char c;
+	ssize_t n;
+
+	if (r->job->strict) {
+		do
+			n = read(r->job->src, &c, 1);
+		while (n == -1 && errno == EINTR);
+		if (n == 1)
+			errno = ENODATA;	/* the engine cannot read it */
+		return n == 0 ? 0 : -1;
+	}
+	if (!(r->job->engines & ENGINE_BIT(ENGINE_RW)))
+		return 0;
+	r->cur = ENGINE_RW;
+	n = engine_rw_step(&r->io, want);
+	if (n <= 0) {
+		r->cur = n == 0 ? was : ENGINE_RW;
+		return n;
+	}
+	r->cur = was;
+	(void)engine_fall(r, ENODATA);
+	r->cur = ENGINE_RW;
+	return n;
+}
+
+/*
+ * Copies up to limit bytes (UINT64_MAX: to the end) from the current
+ * offsets.  Sets *eof at the end of the source.  Returns 0 or -1.
+ */
+static int
+engine_range(struct engine_run *r, uint64_t limit, bool *eof)
+{
+	uint64_t done = 0;
+	size_t want;
+	ssize_t n;
+	int err;
+
+	*eof = false;
+	while (done < limit) {
+		want = limit - done < ENGINE_CHUNK ? (size_t)(limit - done) :
+		    ENGINE_CHUNK;
+		n = engines[r->cur].step(&r->io, want);
+		if (n == 0 && r->cur != ENGINE_RW &&
+		    r->res->moved[r->cur] == 0) {
+			enum engine_id was = r->cur;
+
+			n = engine_probe(r, want);
+			if (n == -1) {
+				r->cur = r->job->strict ? was : r->cur;
+				return engine_fail(r, errno);
+			}
+		}
+		if (n > 0) {
+			engine_account(r, (size_t)n);
+			done += (uint64_t)n;
+			continue;
+		}
+		if (n == 0) {
+			*eof = true;
+			return 0;
+		}
+		err = errno;
+		if (err == EAGAIN) {
+			engine_wait(r->job);
+			continue;
+		}
+		if (engine_fall(r, err) == -1)
+			return engine_fail(r, err);
+	}
+	return 0;
+}
+
+/* Seeks both ends to off.  0 or -1. */
+static int
+engine_seek(struct engine_run *r, off_t off)
+{
+	if (lseek(r->job->src, off, SEEK_SET) == -1)
+		return engine_fail(r, errno);
+	if (lseek(r->job->dst, off, SEEK_SET) == -1) {
+		r->io.write_failed = true;
+		return engine_fail(r, errno);
+	}
+	r->pos = (uint64_t)off;
+	return 0;
+}
+
+/* Copies the data extents only, then whatever follows the last one. */
+static int
+engine_extents(struct engine_run *r)
+{
+	const struct engine_job *job = r->job;
+	struct stat st;
+	off_t data, hole;
+	bool eof;
+
+	for (;;) {
+		data = lseek(job->src, (off_t)r->pos, SEEK_DATA);
+		if (data == -1 && errno == ENXIO) {
+			/* No data after pos: the rest is one hole. */
+			if (fstat(job->src, &st) == -1)
+				return engine_fail(r, errno);
+			if ((uint64_t)st.st_size > r->pos &&
+			    engine_seek(r, st.st_size) == -1)
+				return -1;
+			break;
+		}
+		if (data == -1) {
+			if (r->pos == 0 && (errno == EINVAL ||
+			    errno == EOPNOTSUPP))
+				break;	/* no SEEK_DATA here: copy it all */
+			return engine_fail(r, errno);
+		}
+		if ((hole = lseek(job->src, data, SEEK_HOLE)) == -1)
+			return engine_fail(r, errno);
+		if (engine_seek(r, data) == -1)
+			return -1;
+		if (engine_range(r, (uint64_t)(hole - data), &eof) == -1)
+			return -1;
+		if (eof)
+			return 0;	/* the file shrank */
+	}
+	/* The file may have grown since: copy to the real end. */
+	return engine_range(r, UINT64_MAX, &eof);
+}
+
+static int
+engine_try_clone(struct engine_run *r)
+{
+	struct stat st;
+
+	if (engine_clone_file(r->job->src, r->job->dst) == -1)
+		return -1;
+	r->res->cloned = true;
+	if (fstat(r->job->dst, &st) == 0) {
+		r->pos = (uint64_t)st.st_size;
+		r->res->moved[ENGINE_CLONE] = r->pos;
+		if (r->job->progress != NULL)
+			__atomic_fetch_add(r->job->progress, r->pos,
+			    __ATOMIC_RELAXED);
+	}
+	return 0;
+}
+
+static int
+engine_run(struct engine_run *r)
+{
+	const struct engine_job *job = r->job;
+	bool eof;
+	int err;
+
+	if (r->cur == ENGINE_AUTO)
+		return engine_fail(r, EINVAL);
+	if (r->cur == ENGINE_CLONE) {
+		if (engine_try_clone(r) == 0)
+			return 0;
+		err = errno;
+		if (engine_fall(r, err) == -1)
+			return engine_fail(r, err);
+	}
+	r->res->sparse = job->dst_is_reg && (job->walk_holes ||
+	    job->make_holes);
+	if (job->walk_holes && job->dst_is_reg) {
+		if (engine_extents(r) == -1)
+			return -1;
+	} else if (engine_range(r, UINT64_MAX, &eof) == -1)
+		return -1;
+	/* Holes at the end are only a size: set it. */
+	if (r->res->sparse && ftruncate(job->dst, (off_t)r->pos) == -1) {
+		r->io.write_failed = true;
+		return engine_fail(r, errno);
+	}
+	return 0;
+}
+
+int
+engine_copy(const struct engine_job *job, struct engine_result *res)
+{
+	struct engine_run r;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	memset(&r, 0, sizeof(r));
+	r.job = job;
+	r.res = res;
+	r.io.job = job;
+	r.io.pipe[0] = r.io.pipe[1] = -1;
+	r.cur = engine_next(job->engines, ENGINE_AUTO);
+	rc = engine_run(&r);
+	res->engine = r.cur;
+	res->bytes = r.pos;
+	engine_splice_close(&r.io);
+	if (rc == -1)
+		errno = res->err;
+	return rc;
+}

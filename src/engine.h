@@ -1,0 +1,116 @@
+/*
+ * engine.h: the copy engines and the chain that picks one per file.
+ *
+ * An engine moves bytes between two file descriptors, from each one's
+ * current offset, and reports what it did.  It never prints, never sees a
+ * path or an option: the caller (file.c) turns its options into a
+ * struct engine_job and its result into messages.
+ */
+#ifndef ZCP_ENGINE_H
+#define ZCP_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* In chain order: the auto chain tries them from top to bottom. */
+enum engine_id {
+	ENGINE_AUTO = 0,	/* not an engine: "run the chain" */
+	ENGINE_CLONE,		/* ioctl(FICLONE) */
+	ENGINE_CFR,		/* copy_file_range(2) */
+	ENGINE_SENDFILE,	/* sendfile(2) */
+	ENGINE_SPLICE,		/* splice(2), through a pipe when needed */
+	ENGINE_RW,		/* read(2)/write(2) */
+	ENGINE_NUM
+};
+
+#define ENGINE_BIT(id)	(1u << (id))
+#define ENGINE_ALL	(ENGINE_BIT(ENGINE_CLONE) | ENGINE_BIT(ENGINE_CFR) | \
+	ENGINE_BIT(ENGINE_SENDFILE) | ENGINE_BIT(ENGINE_SPLICE) | \
+	ENGINE_BIT(ENGINE_RW))
+
+/* A reusable page-aligned buffer for the rw engine (one per thread). */
+struct engine_buf {
+	char	*data;
+	size_t	 size;
+};
+
+/* What to copy and how.  Filled by file.c. */
+struct engine_job {
+	int		 src;		/* source fd, read from its offset */
+	int		 dst;		/* destination fd, written at its offset */
+	unsigned	 engines;	/* ENGINE_BIT() set allowed, tried in order */
+	bool		 strict;	/* forced engine: never fall back */
+	bool		 walk_holes;	/* copy only data extents (SEEK_DATA) */
+	bool		 make_holes;	/* rw: zero blocks become holes */
+	bool		 src_is_pipe;	/* the source is a pipe or FIFO */
+	bool		 dst_is_pipe;	/* the destination is a pipe or FIFO */
+	bool		 dst_is_reg;	/* the destination is a regular file */
+	size_t		 blksize;	/* the destination's st_blksize */
+	struct engine_buf *buf;		/* rw buffer, grown on demand */
+	uint64_t	*progress;	/* if not NULL, bytes done are added */
+};
+
+/* One engine the chain gave up on, and why. */
+struct engine_fallback {
+	enum engine_id	 engine;
+	int		 err;		/* errno that made it fall back */
+	uint64_t	 offset;	/* source offset at which it happened */
+};
+
+/* What happened.  Filled by engine_copy(). */
+struct engine_result {
+	enum engine_id	 engine;	/* moved the last bytes, or failed */
+	uint64_t	 bytes;		/* logical size copied (holes count) */
+	uint64_t	 moved[ENGINE_NUM]; /* data bytes moved by each engine */
+	struct engine_fallback fallback[ENGINE_NUM];
+	int		 nfallback;
+	bool		 cloned;	/* FICLONE shared the extents */
+	bool		 sparse;	/* holes were skipped or made */
+	bool		 write_failed;	/* err came from the destination side */
+	int		 err;		/* 0, or the errno of the failure */
+};
+
+/*
+ * Copies job->src to job->dst from their current offsets to the end of the
+ * source.  Returns 0, or -1 with errno (also in res->err) if the copy
+ * failed; res says which engine did what in both cases.
+ */
+int		 engine_copy(const struct engine_job *, struct engine_result *);
+
+/* True if err means "this engine is not supported here: try the next". */
+bool		 engine_fallback_ok(int err);
+
+/* The engines this build can use, as ENGINE_BIT()s. */
+unsigned	 engine_available(void);
+
+const char	*engine_name(enum engine_id);
+/* Returns the id for a name ("auto", "clone", ...) or -1. */
+int		 engine_lookup(const char *);
+
+/* Frees the buffer's memory. */
+void		 engine_buf_free(struct engine_buf *);
+
+/*
+ * The engines themselves.  Each moves at most len bytes from src to dst at
+ * their current offsets and returns the count (short counts happen), 0 at
+ * the end of the source, or -1 with errno.  EINTR is retried inside.
+ */
+struct engine_io {
+	const struct engine_job *job;
+	int		 pipe[2];	/* splice's pipe, or -1 */
+	int		 pending_err;	/* error to return on the next call */
+	bool		 write_failed;	/* last error was on the write side */
+};
+
+int		 engine_clone_file(int, int);
+ssize_t		 engine_cfr_step(struct engine_io *, size_t);
+ssize_t		 engine_sendfile_step(struct engine_io *, size_t);
+ssize_t		 engine_splice_step(struct engine_io *, size_t);
+void		 engine_splice_close(struct engine_io *);
+ssize_t		 engine_rw_step(struct engine_io *, size_t);
+/* Writes all of buf to fd (EINTR retried).  Returns 0 or -1 with errno. */
+int		 engine_write_all(int, const char *, size_t);
+
+#endif

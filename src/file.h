@@ -1,0 +1,77 @@
+/*
+ * file.h: copying one non-directory file: the same-file check, the
+ * overwrite policy, opening both ends, running the engine chain, the
+ * metadata.  What happened goes into a struct file_record for report.c.
+ */
+#ifndef ZCP_FILE_H
+#define ZCP_FILE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "engine.h"
+#include "options.h"
+
+/* A name relative to a directory fd, and how to show it. */
+struct file_ref {
+	int		 dirfd;		/* AT_FDCWD or an open directory */
+	const char	*name;		/* relative to dirfd */
+	const char	*path;		/* the name shown in messages */
+	bool		 follow;	/* follow a symbolic link at name */
+	bool		 fresh;		/* (destination) its directory is new */
+};
+
+enum file_status {
+	FILE_COPIED,
+	FILE_SKIPPED,		/* -n, -u, -i said no */
+	FILE_FAILED
+};
+
+/* What kind of thing the record is about. */
+enum file_kind {
+	FILE_KIND_FILE,
+	FILE_KIND_DIR,
+	FILE_KIND_SYMLINK,
+	FILE_KIND_SPECIAL
+};
+
+struct file_record {
+	const char	*src;		/* source path, as shown */
+	const char	*dst;		/* destination path, as shown */
+	enum file_status status;
+	enum file_kind	 kind;
+	bool		 data;		/* the engine chain ran: eng is valid */
+	struct engine_result eng;
+	double		 seconds;	/* transfer (and fsync) wall time */
+	bool		 synced;	/* fsync'd inside the clock */
+	int		 err;		/* errno of the failure, or 0 */
+	char		*msg;		/* cp-style message if FILE_FAILED */
+};
+
+/* What one thread needs to copy files: options and scratch space. */
+struct file_ctx {
+	const struct options *opts;
+	struct engine_buf buf;		/* rw engine buffer, reused */
+	uint64_t	*progress;	/* bytes done, for progress.c */
+};
+
+/*
+ * Copies the non-directory src (whose stat is sst) to dst.  Fills rec.
+ * Returns 0 if copied or skipped, -1 if it failed (rec->msg says why).
+ */
+int	 file_copy(struct file_ctx *, const struct file_ref *,
+	    const struct stat *, const struct file_ref *, struct file_record *);
+
+/* Records a failure: msg is fmt, then ": strerror(err)" if err != 0. */
+void	 file_fail(struct file_record *, int, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* Frees what file_copy() allocated in rec. */
+void	 file_record_free(struct file_record *);
+
+/* Sets the preserved attributes of fd (or of dirfd/name when fd is -1). */
+int	 file_metadata(const struct options *, int, const struct stat *,
+	    struct file_record *);
+
+#endif

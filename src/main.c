@@ -1,0 +1,28 @@
+/*
+ * main.c: zcp, a cp that picks the fastest kernel path for each file and
+ * says which one it took.  Parses the options, hands the operands to the
+ * walker, exits 0 if everything was copied and 1 otherwise.
+ */
+#include "config.h"
+
+#include <locale.h>
+
+#include "options.h"
+#include "report.h"
+#include "walk.h"
+
+int
+main(int argc, char **argv)
+{
+	struct options opts;
+	struct report rep;
+	int first, rc;
+
+	(void)setlocale(LC_ALL, "");
+	first = options_parse(argc, argv, &opts);
+	report_init(&rep, &opts);
+	rc = walk_run(&opts, &rep, argc - first, argv + first);
+	if (report_finish(&rep) == -1)
+		rc = 1;
+	return rc;
+}

@@ -1,0 +1,338 @@
+/*
+ * options.c: the command line.  The getopt_long table, --help, --version,
+ * the checks on combinations of options, all with GNU cp's wording.
+ */
+#include "config.h"
+
+#include <err.h>
+#include <getopt.h>
+#include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "compat.h"
+#include "options.h"
+
+enum {
+	OPT_ENGINE = 256,
+	OPT_FSYNC,
+	OPT_HELP,
+	OPT_JSON,
+	OPT_PRESERVE,
+	OPT_REFLINK,
+	OPT_REMOVE_DESTINATION,
+	OPT_SPARSE,
+	OPT_STATS,
+	OPT_VERSION
+};
+
+static const char options_short[] = "fHiLnPprRt:Tuv";
+
+static const struct option options_long[] = {
+	{ "dereference",		no_argument,	   NULL, 'L' },
+	{ "engine",			required_argument, NULL, OPT_ENGINE },
+	{ "force",			no_argument,	   NULL, 'f' },
+	{ "fsync",			no_argument,	   NULL, OPT_FSYNC },
+	{ "help",			no_argument,	   NULL, OPT_HELP },
+	{ "interactive",		no_argument,	   NULL, 'i' },
+	{ "json",			no_argument,	   NULL, OPT_JSON },
+	{ "no-clobber",			no_argument,	   NULL, 'n' },
+	{ "no-dereference",		no_argument,	   NULL, 'P' },
+	{ "no-target-directory",	no_argument,	   NULL, 'T' },
+	{ "preserve",			optional_argument, NULL, OPT_PRESERVE },
+	{ "recursive",			no_argument,	   NULL, 'R' },
+	{ "reflink",			optional_argument, NULL, OPT_REFLINK },
+	{ "remove-destination",		no_argument,	   NULL,
+	    OPT_REMOVE_DESTINATION },
+	{ "sparse",			required_argument, NULL, OPT_SPARSE },
+	{ "stats",			no_argument,	   NULL, OPT_STATS },
+	{ "target-directory",		required_argument, NULL, 't' },
+	{ "update",			no_argument,	   NULL, 'u' },
+	{ "verbose",			no_argument,	   NULL, 'v' },
+	{ "version",			no_argument,	   NULL, OPT_VERSION },
+	{ NULL,				0,		   NULL, 0 }
+};
+
+static const char *const reflink_args[] = { "auto", "always", "never", NULL };
+static const char *const sparse_args[] = { "never", "auto", "always", NULL };
+static const char *const engine_args[] = {
+	"auto", "clone", "copy_file_range", "sendfile", "splice", "rw", NULL
+};
+static const char *const preserve_args[] = {
+	"mode", "timestamps", "ownership", NULL
+};
+
+void
+options_usage_hint(void)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n",
+	    getprogname());
+	exit(1);
+}
+
+static void
+options_help(void)
+{
+	printf("\
+Usage: %1$s [OPTION]... [-T] SOURCE DEST\n\
+  or:  %1$s [OPTION]... SOURCE... DIRECTORY\n\
+  or:  %1$s [OPTION]... -t DIRECTORY SOURCE...\n\
+Copy SOURCE to DEST, or multiple SOURCE(s) to DIRECTORY, each file with\n\
+the fastest way the kernel offers, and say which one it was.\n\
+\n\
+Mandatory arguments to long options are mandatory for short options too.\n\
+  -f, --force                  if an existing destination file cannot be\n\
+                                 opened, remove it and try again\n\
+  -i, --interactive            prompt before overwrite\n\
+  -H                           follow command-line symbolic links in SOURCE\n\
+  -L, --dereference            always follow symbolic links in SOURCE\n\
+  -n, --no-clobber             do not overwrite an existing file\n\
+  -P, --no-dereference         never follow symbolic links in SOURCE\n\
+  -p                           same as --preserve=mode,ownership,timestamps\n\
+      --preserve[=ATTR_LIST]   preserve the specified attributes (default:\n\
+                                 mode,ownership,timestamps)\n\
+  -R, -r, --recursive          copy directories recursively\n\
+      --reflink[=WHEN]         control clone/CoW copies (auto, always, never)\n\
+      --remove-destination     remove each existing destination file before\n\
+                                 attempting to open it\n\
+      --sparse=WHEN            control creation of sparse files (auto,\n\
+                                 always, never)\n\
+  -t, --target-directory=DIRECTORY  copy all SOURCE arguments into DIRECTORY\n\
+  -T, --no-target-directory    treat DEST as a normal file\n\
+  -u, --update                 copy only when the SOURCE file is newer than\n\
+                                 the destination file or when it is missing\n\
+  -v, --verbose                explain what is being done, with the engine,\n\
+                                 bytes, time and rate of each file\n\
+\n\
+Engines and reports:\n\
+      --engine=NAME            copy with NAME alone: auto (default: the\n\
+                                 fastest that works), clone, copy_file_range,\n\
+                                 sendfile, splice, rw\n\
+      --fsync                  flush each file to disk before its clock stops\n\
+      --stats                  print a summary on stderr at the end\n\
+      --json                   print JSON Lines on stdout: one object per\n\
+                                 file and a summary (with -v, the -v lines\n\
+                                 go to stderr)\n\
+      --help                   display this help and exit\n\
+      --version                output version information and exit\n\
+\n\
+Exit status is 0 if every file was copied, 1 if any failed.\n\
+See zcp(1) for the engines, the report formats and examples.\n",
+	    getprogname());
+}
+
+/* Quotes as cp's argmatch does: curly quotes in a UTF-8 locale. */
+static void
+options_quotes(const char **l, const char **r)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	if (cs != NULL && strcmp(cs, "UTF-8") == 0) {
+		*l = "\xe2\x80\x98";
+		*r = "\xe2\x80\x99";
+	} else
+		*l = *r = "'";
+}
+
+static void
+options_bad_arg(const char *arg, const char *opt,
+    const char *const *valid)
+{
+	const char *l, *r;
+
+	options_quotes(&l, &r);
+	fprintf(stderr, "%s: invalid argument %s%s%s for %s--%s%s\n",
+	    getprogname(), l, arg, r, l, opt, r);
+	fprintf(stderr, "Valid arguments are:\n");
+	for (; *valid != NULL; valid++)
+		fprintf(stderr, "  - %s%s%s\n", l, *valid, r);
+	options_usage_hint();
+}
+
+/* Returns the index of arg in valid, or exits with cp's message. */
+static int
+options_match(const char *arg, const char *opt, const char *const *valid)
+{
+	int i;
+
+	for (i = 0; valid[i] != NULL; i++)
+		if (strcmp(arg, valid[i]) == 0)
+			return i;
+	options_bad_arg(arg, opt, valid);
+	return -1;
+}
+
+static void
+options_preserve(struct options *o, const char *list)
+{
+	char *copy, *tok, *save;
+
+	if (list == NULL) {
+		o->preserve_mode = o->preserve_ownership = true;
+		o->preserve_timestamps = true;
+		return;
+	}
+	if ((copy = strdup(list)) == NULL)
+		err(1, NULL);
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		switch (options_match(tok, "preserve", preserve_args)) {
+		case 0:
+			o->preserve_mode = true;
+			break;
+		case 1:
+			o->preserve_timestamps = true;
+			break;
+		case 2:
+			o->preserve_ownership = true;
+			break;
+		}
+	}
+	free(copy);
+}
+
+static void
+options_version(void)
+{
+	printf("zcp %s\n", PACKAGE_VERSION);
+	printf("engines: clone copy_file_range sendfile splice rw\n");
+}
+
+static void
+options_check(struct options *o)
+{
+	if (o->target_dir != NULL && o->no_target_dir) {
+		warnx("cannot combine --target-directory (-t) and "
+		    "--no-target-directory (-T)");
+		options_usage_hint();
+	}
+	if (o->reflink == REFLINK_ALWAYS && o->sparse != SPARSE_AUTO) {
+		warnx("--reflink can be used only with --sparse=auto");
+		options_usage_hint();
+	}
+	if (o->reflink == REFLINK_ALWAYS && o->engine != ENGINE_AUTO &&
+	    o->engine != ENGINE_CLONE) {
+		warnx("--reflink=always can be used only with --engine=clone "
+		    "or auto");
+		options_usage_hint();
+	}
+	if (o->reflink == REFLINK_NEVER && (o->engine == ENGINE_CLONE ||
+	    o->engine == ENGINE_CFR)) {
+		warnx("--engine=%s may share extents, which --reflink=never "
+		    "forbids", engine_name(o->engine));
+		options_usage_hint();
+	}
+}
+
+static void
+options_one(struct options *o, int c)
+{
+	switch (c) {
+	case 'f':
+		o->interactive = INTERACTIVE_ALWAYS_YES;
+		o->unlink_failed = true;
+		break;
+	case 'H':
+		o->deref = DEREF_ARGS;
+		break;
+	case 'i':
+		o->interactive = INTERACTIVE_ASK;
+		break;
+	case 'L':
+		o->deref = DEREF_ALWAYS;
+		break;
+	case 'n':
+		o->interactive = INTERACTIVE_ALWAYS_NO;
+		break;
+	case 'P':
+		o->deref = DEREF_NEVER;
+		break;
+	case 'p':
+		options_preserve(o, NULL);
+		break;
+	case 'r':
+	case 'R':
+		o->recursive = true;
+		break;
+	case 't':
+		if (o->target_dir != NULL) {
+			warnx("multiple target directories specified");
+			options_usage_hint();
+		}
+		o->target_dir = optarg;
+		break;
+	case 'T':
+		o->no_target_dir = true;
+		break;
+	case 'u':
+		o->update = true;
+		break;
+	case 'v':
+		o->verbose = true;
+		break;
+	case OPT_ENGINE:
+		o->engine = (enum engine_id)engine_lookup(
+		    engine_args[options_match(optarg, "engine",
+		    engine_args)]);
+		break;
+	case OPT_FSYNC:
+		o->fsync = true;
+		break;
+	case OPT_HELP:
+		options_help();
+		exit(0);
+	case OPT_JSON:
+		o->json = true;
+		break;
+	case OPT_PRESERVE:
+		options_preserve(o, optarg);
+		break;
+	case OPT_REFLINK:
+		o->reflink = optarg == NULL ? REFLINK_ALWAYS : (enum
+		    reflink_mode)options_match(optarg, "reflink",
+		    reflink_args);
+		break;
+	case OPT_REMOVE_DESTINATION:
+		o->remove_dest = true;
+		break;
+	case OPT_SPARSE:
+		switch (options_match(optarg, "sparse", sparse_args)) {
+		case 0:
+			o->sparse = SPARSE_NEVER;
+			break;
+		case 1:
+			o->sparse = SPARSE_AUTO;
+			break;
+		default:
+			o->sparse = SPARSE_ALWAYS;
+			break;
+		}
+		break;
+	case OPT_STATS:
+		o->stats = true;
+		break;
+	case OPT_VERSION:
+		options_version();
+		exit(0);
+	default:
+		options_usage_hint();
+	}
+}
+
+int
+options_parse(int argc, char **argv, struct options *o)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->engine = ENGINE_AUTO;
+	o->umask = umask(0);
+	(void)umask(o->umask);
+	while ((c = getopt_long(argc, argv, options_short, options_long,
+	    NULL)) != -1)
+		options_one(o, c);
+	options_check(o);
+	return optind;
+}

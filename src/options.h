@@ -1,0 +1,83 @@
+/*
+ * options.h: everything the command line says, in one struct that is
+ * passed down (const) to the walker and the per-file code.
+ */
+#ifndef ZCP_OPTIONS_H
+#define ZCP_OPTIONS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "engine.h"
+
+enum interactive {
+	INTERACTIVE_UNSET,	/* overwrite without asking (default) */
+	INTERACTIVE_ALWAYS_YES,	/* -f: overwrite without asking */
+	INTERACTIVE_ALWAYS_NO,	/* -n: never overwrite */
+	INTERACTIVE_ASK		/* -i: ask on stderr, answer on stdin */
+};
+
+enum reflink_mode {
+	REFLINK_AUTO,		/* clone when possible, else copy */
+	REFLINK_ALWAYS,		/* clone or fail */
+	REFLINK_NEVER		/* never share extents (no clone, no cfr) */
+};
+
+enum sparse_mode {
+	SPARSE_AUTO,		/* keep the source's holes */
+	SPARSE_ALWAYS,		/* also turn runs of zeros into holes */
+	SPARSE_NEVER		/* write every byte */
+};
+
+enum deref_mode {
+	DEREF_UNSET,		/* -L without -r, -P with -r */
+	DEREF_NEVER,		/* -P: copy symbolic links as links */
+	DEREF_ARGS,		/* -H: follow links named on the command line */
+	DEREF_ALWAYS		/* -L: follow every link */
+};
+
+struct options {
+	/* Operands. */
+	const char	*target_dir;	/* -t DIR: copy every operand into it */
+	bool		 no_target_dir;	/* -T: DEST is never a directory */
+
+	/* What to do with an existing destination. */
+	enum interactive interactive;	/* -f, -i, -n: the last one wins */
+	bool		 unlink_failed;	/* -f: unlink and retry failed opens */
+	bool		 remove_dest;	/* --remove-destination: unlink first */
+	bool		 update;	/* -u: only replace older files */
+
+	/* Trees. */
+	bool		 recursive;	/* -r, -R */
+	enum deref_mode	 deref;		/* -P, -L, -H */
+
+	/* Metadata (-p, --preserve). */
+	bool		 preserve_mode;
+	bool		 preserve_ownership;
+	bool		 preserve_timestamps;
+
+	/* The data path. */
+	enum engine_id	 engine;	/* --engine: ENGINE_AUTO for the chain */
+	enum reflink_mode reflink;	/* --reflink */
+	enum sparse_mode sparse;	/* --sparse */
+	bool		 fsync;		/* --fsync: flush each file in its time */
+
+	/* Reporting. */
+	bool		 verbose;	/* -v: a line for each file */
+	bool		 stats;		/* --stats: a summary on stderr */
+	bool		 json;		/* --json: JSON Lines on stdout */
+
+	/* Derived. */
+	mode_t		 umask;		/* the process umask, read once */
+};
+
+/*
+ * Parses argv into opts.  Returns the index of the first operand.  Exits
+ * with cp's messages on bad usage, and after --help or --version.
+ */
+int	 options_parse(int, char **, struct options *);
+
+/* Prints the usage hint to stderr and exits 1. */
+void	 options_usage_hint(void) __attribute__((noreturn));
+
+#endif

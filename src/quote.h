@@ -1,0 +1,20 @@
+/*
+ * quote.h: file names in messages, quoted as GNU cp quotes them
+ * (gnulib's "shell-escape-always" style), so messages match cp's byte for
+ * byte: 'a b', "it's", 'nl'$'\n''x'.
+ */
+#ifndef ZCP_QUOTE_H
+#define ZCP_QUOTE_H
+
+#include <stddef.h>
+
+/*
+ * Returns name quoted, in one of 8 rotating static buffers (enough for
+ * any one message; not thread-safe, see quote_r), or in a fresh one if
+ * long.  Never NULL: on allocation failure the name is returned as is.
+ */
+const char	*quote(const char *);
+/* Returns a malloc'd quoted copy of name, or NULL. */
+char		*quote_r(const char *);
+
+#endif

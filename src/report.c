@@ -1,0 +1,375 @@
+/*
+ * report.c: the per-file -v line, the --stats summary on stderr and the
+ * --json records (JSON Lines on stdout).  Each line is written whole,
+ * under a lock, so records from several workers never interleave.
+ */
+#include "config.h"
+
+#include <err.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "quote.h"
+#include "report.h"
+#include "units.h"
+
+/* A growing string for one line of output. */
+struct line {
+	char	*p;
+	size_t	 len, cap;
+};
+
+static void
+line_add(struct line *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+line_add(struct line *l, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(l->p == NULL ? NULL : l->p + l->len,
+		    l->p == NULL ? 0 : l->cap - l->len, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+		if (l->p != NULL && l->len + (size_t)n < l->cap) {
+			l->len += (size_t)n;
+			return;
+		}
+		l->cap = (l->len + (size_t)n + 1) * 2;
+		if ((l->p = realloc(l->p, l->cap)) == NULL)
+			err(1, NULL);
+	}
+}
+
+/* Appends s as a JSON string; bytes that are not UTF-8 become \udcXX. */
+static void
+line_json_str(struct line *l, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, i;
+
+	line_add(l, "\"");
+	while (*p != '\0') {
+		if (*p == '"' || *p == '\\') {
+			line_add(l, "\\%c", *p++);
+			continue;
+		}
+		if (*p < 0x20) {
+			line_add(l, "\\u%04x", *p++);
+			continue;
+		}
+		if (*p < 0x80) {
+			line_add(l, "%c", *p++);
+			continue;
+		}
+		/* Length of a valid UTF-8 sequence at p, or 0. */
+		n = *p >= 0xf0 && *p < 0xf5 ? 4 : *p >= 0xe0 ? 3 :
+		    *p >= 0xc2 && *p < 0xe0 ? 2 : 0;
+		if (n > 0 && *p >= 0xf5)
+			n = 0;
+		for (i = 1; i < n; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				n = 0;
+		if (n == 0) {
+			line_add(l, "\\udc%02x", *p++);
+			continue;
+		}
+		line_add(l, "%.*s", (int)n, (const char *)p);
+		p += n;
+	}
+	line_add(l, "\"");
+}
+
+static const char *
+report_errname(int e)
+{
+	const char *n = strerrorname_np(e);
+
+	return n != NULL ? n : "EUNKNOWN";
+}
+
+void
+report_init(struct report *r, const struct options *o)
+{
+	memset(r, 0, sizeof(*r));
+	r->opts = o;
+	r->vout = o->json ? stderr : stdout;
+	r->t0 = units_now();
+	(void)pthread_mutex_init(&r->lock, NULL);
+}
+
+/* The part of a -v line in brackets: what the engines did. */
+static void
+report_engines(struct line *l, const struct file_record *rec)
+{
+	const struct engine_result *e = &rec->eng;
+	char sz[32], t[32], rate[32];
+	int i;
+
+	units_size(sz, sizeof(sz), (double)e->bytes);
+	units_time(t, sizeof(t), rec->seconds);
+	line_add(l, " [%s", e->cloned ? "cloned" : engine_name(e->engine));
+	for (i = 0; i < e->nfallback; i++) {
+		line_add(l, "%s%s: %s", i == 0 ? " after " : "; ",
+		    engine_name(e->fallback[i].engine),
+		    strerror(e->fallback[i].err));
+		if (e->fallback[i].offset > 0)
+			line_add(l, " at %s", units_size(rate, sizeof(rate),
+			    (double)e->fallback[i].offset));
+	}
+	if (rec->status == FILE_FAILED)
+		line_add(l, ", failed after %s", sz);
+	else if (e->cloned)
+		line_add(l, ", %s in %s", sz, t);
+	else
+		line_add(l, ", %s in %s, %s", sz, t, units_rate(rate,
+		    sizeof(rate), (double)e->bytes, rec->seconds));
+	if (e->sparse)
+		line_add(l, ", sparse");
+	if (rec->synced)
+		line_add(l, ", synced");
+	line_add(l, "]");
+}
+
+static void
+report_verbose(FILE *out, const struct file_record *rec)
+{
+	struct line l = { NULL, 0, 0 };
+
+	if (rec->status == FILE_SKIPPED)
+		return;
+	line_add(&l, "%s -> %s", quote(rec->src), quote(rec->dst));
+	if (rec->data)
+		report_engines(&l, rec);
+	line_add(&l, "\n");
+	fputs(l.p, out);
+	free(l.p);
+}
+
+static const char *const report_kinds[] = {
+	"file", "directory", "symlink", "special"
+};
+static const char *const report_status[] = {
+	"copied", "skipped", "failed"
+};
+
+static void
+report_json(const struct file_record *rec)
+{
+	const struct engine_result *e = &rec->eng;
+	struct line l = { NULL, 0, 0 };
+	int i;
+
+	line_add(&l, "{\"type\":\"file\",\"source\":");
+	line_json_str(&l, rec->src);
+	line_add(&l, ",\"destination\":");
+	line_json_str(&l, rec->dst);
+	line_add(&l, ",\"kind\":\"%s\",\"status\":\"%s\"",
+	    report_kinds[rec->kind], report_status[rec->status]);
+	line_add(&l, ",\"engine\":");
+	if (rec->data)
+		line_add(&l, "\"%s\"", e->cloned ? "clone" :
+		    engine_name(e->engine));
+	else
+		line_add(&l, "null");
+	line_add(&l, ",\"fallbacks\":[");
+	for (i = 0; rec->data && i < e->nfallback; i++)
+		line_add(&l, "%s{\"engine\":\"%s\",\"errno\":\"%s\","
+		    "\"error\":\"%s\",\"offset\":%llu}", i ? "," : "",
+		    engine_name(e->fallback[i].engine),
+		    report_errname(e->fallback[i].err),
+		    strerror(e->fallback[i].err),
+		    (unsigned long long)e->fallback[i].offset);
+	line_add(&l, "],\"bytes\":%llu,\"moved\":{",
+	    (unsigned long long)(rec->data ? e->bytes : 0));
+	for (i = ENGINE_CLONE; rec->data && i < ENGINE_NUM; i++)
+		if (e->moved[i] > 0)
+			line_add(&l, "%s\"%s\":%llu", l.p[l.len - 1] == '{' ?
+			    "" : ",", engine_name(i),
+			    (unsigned long long)e->moved[i]);
+	line_add(&l, "},\"seconds\":%.9f,\"bytes_per_second\":%.0f",
+	    rec->seconds, rec->seconds > 0 && rec->data ?
+	    (double)e->bytes / rec->seconds : 0.0);
+	line_add(&l, ",\"cloned\":%s,\"sparse\":%s,\"synced\":%s",
+	    rec->data && e->cloned ? "true" : "false",
+	    rec->data && e->sparse ? "true" : "false",
+	    rec->synced ? "true" : "false");
+	if (rec->status == FILE_FAILED) {
+		line_add(&l, ",\"errno\":%s%s%s,\"error\":",
+		    rec->err ? "\"" : "", rec->err ?
+		    report_errname(rec->err) : "null", rec->err ? "\"" : "");
+		line_json_str(&l, rec->msg != NULL ? rec->msg : "");
+	} else
+		line_add(&l, ",\"errno\":null,\"error\":null");
+	line_add(&l, "}\n");
+	fputs(l.p, stdout);
+	free(l.p);
+}
+
+static void
+report_count(struct report *r, const struct file_record *rec)
+{
+	const struct engine_result *e = &rec->eng;
+	int i;
+
+	if (rec->status == FILE_SKIPPED) {
+		r->skipped++;
+		return;
+	}
+	if (rec->status == FILE_FAILED)
+		r->failed++;
+	else if (rec->kind == FILE_KIND_DIR)
+		r->dirs++;
+	else if (rec->kind == FILE_KIND_SYMLINK)
+		r->symlinks++;
+	else if (rec->kind == FILE_KIND_SPECIAL)
+		r->specials++;
+	else
+		r->files++;
+	if (!rec->data)
+		return;
+	for (i = 0; i < e->nfallback; i++) {
+		r->nfallback++;
+		if (e->fallback[i].err >= 0 &&
+		    e->fallback[i].err < REPORT_ERRNO_MAX)
+			r->fallbacks[e->fallback[i].engine]
+			    [e->fallback[i].err]++;
+	}
+	if (rec->status == FILE_FAILED)
+		return;
+	r->bytes += e->bytes;
+	r->eng_files[e->cloned ? ENGINE_CLONE : e->engine]++;
+	r->eng_bytes[e->cloned ? ENGINE_CLONE : e->engine] += e->bytes;
+}
+
+void
+report_record(struct report *r, const struct file_record *rec)
+{
+	const struct options *o = r->opts;
+
+	(void)pthread_mutex_lock(&r->lock);
+	if (rec->status == FILE_FAILED && rec->msg != NULL) {
+		fflush(r->vout);
+		fprintf(stderr, "%s: %s\n", getprogname(), rec->msg);
+	}
+	if (o->verbose)
+		report_verbose(r->vout, rec);
+	if (o->json)
+		report_json(rec);
+	report_count(r, rec);
+	(void)pthread_mutex_unlock(&r->lock);
+}
+
+void
+report_error(struct report *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)pthread_mutex_lock(&r->lock);
+	fflush(stdout);
+	fprintf(stderr, "%s: ", getprogname());
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	r->failed++;
+	(void)pthread_mutex_unlock(&r->lock);
+}
+
+static const char *
+report_plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+static void
+report_stats(struct report *r, double secs)
+{
+	const char *me = getprogname();
+	char sz[32], t[32], rate[32];
+	int i, e;
+
+	fprintf(stderr, "%s: stats: %llu %s, %llu %s, %llu %s, %llu %s; "
+	    "%llu skipped, %llu failed\n", me,
+	    (unsigned long long)r->files, report_plural(r->files, "file",
+	    "files"), (unsigned long long)r->dirs, report_plural(r->dirs,
+	    "directory", "directories"), (unsigned long long)r->symlinks,
+	    report_plural(r->symlinks, "symlink", "symlinks"),
+	    (unsigned long long)r->specials, report_plural(r->specials,
+	    "special file", "special files"), (unsigned long long)r->skipped,
+	    (unsigned long long)r->failed);
+	fprintf(stderr, "%s: stats: %s in %s, %s\n", me,
+	    units_size(sz, sizeof(sz), (double)r->bytes),
+	    units_time(t, sizeof(t), secs),
+	    units_rate(rate, sizeof(rate), (double)r->bytes, secs));
+	for (i = ENGINE_CLONE; i < ENGINE_NUM; i++)
+		if (r->eng_files[i] > 0)
+			fprintf(stderr, "%s: stats: %s: %llu %s, %s\n", me,
+			    i == ENGINE_CLONE ? "cloned" : engine_name(i),
+			    (unsigned long long)r->eng_files[i],
+			    report_plural(r->eng_files[i], "file", "files"),
+			    units_size(sz, sizeof(sz),
+			    (double)r->eng_bytes[i]));
+	fprintf(stderr, "%s: stats: fallbacks: %llu\n", me,
+	    (unsigned long long)r->nfallback);
+	for (i = 0; i < ENGINE_NUM; i++)
+		for (e = 0; e < REPORT_ERRNO_MAX; e++)
+			if (r->fallbacks[i][e] > 0)
+				fprintf(stderr, "%s: stats:   %s: %s: %u\n",
+				    me, engine_name(i), strerror(e),
+				    r->fallbacks[i][e]);
+}
+
+static void
+report_json_summary(struct report *r, double secs)
+{
+	struct line l = { NULL, 0, 0 };
+	int i;
+
+	line_add(&l, "{\"type\":\"summary\",\"files\":%llu,\"directories\":"
+	    "%llu,\"symlinks\":%llu,\"specials\":%llu,\"skipped\":%llu,"
+	    "\"failed\":%llu,\"bytes\":%llu,\"seconds\":%.9f,"
+	    "\"bytes_per_second\":%.0f,\"fallbacks\":%llu,\"engines\":{",
+	    (unsigned long long)r->files, (unsigned long long)r->dirs,
+	    (unsigned long long)r->symlinks, (unsigned long long)r->specials,
+	    (unsigned long long)r->skipped, (unsigned long long)r->failed,
+	    (unsigned long long)r->bytes, secs,
+	    secs > 0 ? (double)r->bytes / secs : 0.0,
+	    (unsigned long long)r->nfallback);
+	for (i = ENGINE_CLONE; i < ENGINE_NUM; i++)
+		if (r->eng_files[i] > 0)
+			line_add(&l, "%s\"%s\":{\"files\":%llu,\"bytes\":%llu}",
+			    l.p[l.len - 1] == '{' ? "" : ",", engine_name(i),
+			    (unsigned long long)r->eng_files[i],
+			    (unsigned long long)r->eng_bytes[i]);
+	line_add(&l, "}}\n");
+	fputs(l.p, stdout);
+	free(l.p);
+}
+
+int
+report_finish(struct report *r)
+{
+	double secs = units_now() - r->t0;
+
+	if (r->opts->stats)
+		report_stats(r, secs);
+	if (r->opts->json)
+		report_json_summary(r, secs);
+	/* A full disk is often reported only when stdout is flushed. */
+	if (fflush(stdout) == EOF || ferror(stdout) ||
+	    (fclose(stdout) == EOF && errno != EBADF)) {
+		warn("write error");
+		return -1;
+	}
+	return 0;
+}

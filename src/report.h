@@ -1,0 +1,42 @@
+/*
+ * report.h: what the user sees of a run: -v lines, error messages, the
+ * --stats summary and --json records, from struct file_record.
+ */
+#ifndef ZCP_REPORT_H
+#define ZCP_REPORT_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "file.h"
+#include "options.h"
+
+#define REPORT_ERRNO_MAX	160
+
+struct report {
+	const struct options *opts;
+	pthread_mutex_t	 lock;		/* records may come from workers */
+	FILE		*vout;		/* -v lines: stdout, or stderr with --json */
+	double		 t0;		/* start of the run */
+	uint64_t	 files, dirs, symlinks, specials;
+	uint64_t	 skipped, failed;
+	uint64_t	 bytes;
+	uint64_t	 eng_files[ENGINE_NUM], eng_bytes[ENGINE_NUM];
+	uint64_t	 nfallback;
+	uint32_t	 fallbacks[ENGINE_NUM][REPORT_ERRNO_MAX];
+};
+
+void	 report_init(struct report *, const struct options *);
+/* Prints what rec says (-v, --json, the error) and counts it. */
+void	 report_record(struct report *, const struct file_record *);
+/* Prints "zcp: MSG" on stderr and counts a failure without a record. */
+void	 report_error(struct report *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+/*
+ * Prints the --stats and --json summaries.  Returns 0, or -1 if writing
+ * stdout failed (the message is printed).
+ */
+int	 report_finish(struct report *);
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * units.h: numbers for people: IEC sizes (KiB, MiB, GiB), durations and
+ * rates, and a monotonic clock.
+ */
+#ifndef ZCP_UNITS_H
+#define ZCP_UNITS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Formats n bytes as "512 B", "12.0 MiB", "4.00 GiB" into buf.  Returns buf. */
+char	*units_size(char *, size_t, double);
+/* Formats seconds as "1.21 s" or "350 ms" or "12 us".  Returns buf. */
+char	*units_time(char *, size_t, double);
+/* Formats bytes/seconds as "3.31 GiB/s".  Returns buf. */
+char	*units_rate(char *, size_t, double, double);
+/* Seconds on CLOCK_MONOTONIC. */
+double	 units_now(void);
+/*
+ * Parses "10M", "1.5GiB", "4096", "2k" (powers of 1024; a "B" suffix and
+ * "iB" are accepted).  Returns 0, or -1 if s is not a size.
+ */
+int	 units_parse_size(const char *, uint64_t *);
+
+#endif

@@ -1,0 +1,18 @@
+/*
+ * walk.h: the operands (SOURCE... DEST, -t, -T) and the walk of source
+ * trees.  The data path is not here: files go to file.c.
+ */
+#ifndef ZCP_WALK_H
+#define ZCP_WALK_H
+
+#include "options.h"
+#include "report.h"
+
+/*
+ * Copies the operands argv[0..argc) as the options say, reporting each
+ * file to rep.  Returns 0 if everything was copied, 1 otherwise.  Exits
+ * with cp's message on bad operands, before copying anything.
+ */
+int	 walk_run(const struct options *, struct report *, int, char **);
+
+#endif
