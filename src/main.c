@@ -7,6 +7,7 @@
 
 #include <locale.h>
 
+#include "bench.h"
 #include "options.h"
 #include "report.h"
 #include "walk.h"
@@ -20,6 +21,8 @@ main(int argc, char **argv)
 
 	(void)setlocale(LC_ALL, "");
 	first = options_parse(argc, argv, &opts);
+	if (opts.bench)
+		return bench_run(&opts, argc - first, argv + first);
 	report_init(&rep, &opts);
 	rc = walk_run(&opts, &rep, argc - first, argv + first);
 	if (report_finish(&rep) == -1)

@@ -6,6 +6,7 @@
 #define ZCP_OPTIONS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "engine.h"
@@ -66,6 +67,15 @@ struct options {
 	bool		 verbose;	/* -v: a line for each file */
 	bool		 stats;		/* --stats: a summary on stderr */
 	bool		 json;		/* --json: JSON Lines on stdout */
+	bool		 progress;	/* -g, --progress: a status line on stderr */
+
+	/* Timing the engines (--bench). */
+	bool		 bench;		/* --bench: time each engine, copy nothing */
+	unsigned	 bench_engines;	/* --bench=LIST: ENGINE_BIT()s, 0: all */
+	unsigned	 bench_runs;	/* --runs=N: timed runs of each engine */
+	uint64_t	 bench_size;	/* --bench-size: make a source this big */
+	bool		 bench_cold;	/* --cold: drop the caches before each run */
+	bool		 csv;		/* --csv: the --bench table as CSV */
 
 	/* Derived. */
 	mode_t		 umask;		/* the process umask, read once */
