@@ -222,6 +222,7 @@ file_transfer(struct file_ctx *ctx, int sfd, const struct stat *sst,
 	job.blksize = (size_t)dst_st->st_blksize;
 	job.buf = &ctx->buf;
 	job.progress = ctx->progress;
+	job.sync_every = o->fsync ? ENGINE_SYNC_EVERY : 0;
 
 	t0 = units_now();
 	rc = engine_copy(&job, &rec->eng);
