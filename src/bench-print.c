@@ -155,7 +155,9 @@ bench_print_verdict(const struct bench *b)
 	else if (rw == NULL)
 		printf(" (rw, read/write, was not timed)\n");
 	else
-		printf(", %.2fx as fast as rw (read/write)\n",
+		printf(rw->median / f->median < 99.5 ?
+		    ", %.2fx as fast as rw (read/write)\n" :
+		    ", %.0fx as fast as rw (read/write)\n",
 		    rw->median / f->median);
 }
 

@@ -698,8 +698,15 @@ bench_run(const struct options *o, int n, char **files)
 			warn("cannot remove %s", quote(bench_tmp[BENCH_SRC]));
 	}
 	bench_print(&b);
-	for (i = 0; i < b.neng; i++)
+	for (i = 0; i < b.neng; i++) {
+		if (b.eng[i].refused && o->bench_engines != 0) {
+			(void)fflush(stdout);
+			errno = b.eng[i].refused;
+			warn("%s: refused by the kernel here",
+			    engine_name(b.eng[i].id));
+		}
 		free(b.eng[i].secs);
+	}
 	engine_buf_free(&b.buf);
 	if (fflush(stdout) == EOF || ferror(stdout) || fclose(stdout) == EOF) {
 		warn("write error");
