@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "progress.h"
 #include "quote.h"
 #include "report.h"
 #include "units.h"
@@ -257,6 +258,7 @@ report_record(struct report *r, const struct file_record *rec)
 	const struct options *o = r->opts;
 
 	(void)pthread_mutex_lock(&r->lock);
+	progress_hold(progress_current());
 	if (rec->status == FILE_FAILED && rec->msg != NULL) {
 		fflush(r->vout);
 		fprintf(stderr, "%s: %s\n", getprogname(), rec->msg);
@@ -266,6 +268,7 @@ report_record(struct report *r, const struct file_record *rec)
 	if (o->json)
 		report_json(rec);
 	report_count(r, rec);
+	progress_release(progress_current());
 	(void)pthread_mutex_unlock(&r->lock);
 }
 
@@ -275,6 +278,7 @@ report_error(struct report *r, const char *fmt, ...)
 	va_list ap;
 
 	(void)pthread_mutex_lock(&r->lock);
+	progress_hold(progress_current());
 	fflush(stdout);
 	fprintf(stderr, "%s: ", getprogname());
 	va_start(ap, fmt);
@@ -282,6 +286,7 @@ report_error(struct report *r, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	r->failed++;
+	progress_release(progress_current());
 	(void)pthread_mutex_unlock(&r->lock);
 }
 

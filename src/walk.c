@@ -20,6 +20,7 @@
 
 #include "compat.h"
 #include "file.h"
+#include "progress.h"
 #include "quote.h"
 #include "walk.h"
 
@@ -27,6 +28,7 @@ struct walk {
 	const struct options *opts;
 	struct report	*rep;
 	struct file_ctx	 fctx;
+	struct progress	*prog;		/* progress.c, or NULL */
 	int		 failed;
 	/* The directory created for the current operand, to refuse
 	 * copying a directory into itself. */
@@ -301,12 +303,14 @@ walk_entry(struct walk *w, const struct file_ref *src, const struct stat *sst,
 			walk_dir(w, src, sst, dst);
 		return;
 	}
-	if (S_ISLNK(sst->st_mode)) {
+	progress_file_start(w->prog, src->path, sst);
+	if (S_ISLNK(sst->st_mode))
 		walk_symlink(w, src, sst, dst);
-		return;
+	else {
+		(void)file_copy(&w->fctx, src, sst, dst, &rec);
+		walk_report(w, &rec);
 	}
-	(void)file_copy(&w->fctx, src, sst, dst, &rec);
-	walk_report(w, &rec);
+	progress_file_done(w->prog);
 }
 
 /* Copies the operand path to dest (a full destination name). */
@@ -375,6 +379,8 @@ walk_run(const struct options *o, struct report *rep, int n, char **files)
 	w.opts = o;
 	w.rep = rep;
 	w.fctx.opts = o;
+	w.prog = progress_current();
+	w.fctx.progress = progress_counter(w.prog);
 	if (dir != NULL) {
 		if (n == 0)
 			walk_missing_operand(0, files);
