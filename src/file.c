@@ -444,7 +444,7 @@ file_special(struct file_ctx *ctx, const struct file_ref *src,
 	rc = dest_prepare(ctx, src, sst, dst, DEST_REPLACE, &exists, &dst_st,
 	    rec);
 	if (rc == 1 && mknodat(dst->dirfd, dst->name, (sst->st_mode &
-	    (S_IFMT | 0777)), sst->st_rdev) == -1) {
+	    (S_IFMT | 07777)), sst->st_rdev) == -1) {
 		file_fail(rec, errno, S_ISFIFO(sst->st_mode) ?
 		    "cannot create fifo %s" : "cannot create special file %s",
 		    quote(dst->path));

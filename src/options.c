@@ -349,8 +349,10 @@ options_check(struct options *o, bool backup, const char *backup_arg)
 		o->suffix = env;
 	if (o->suffix == NULL)
 		o->suffix = "~";
+	/* As cp: -r copies links as links, except with -l. */
 	if (o->deref == DEREF_UNSET)
-		o->deref = o->recursive ? DEREF_NEVER : DEREF_UNSET;
+		o->deref = o->recursive && !o->hard_link ? DEREF_NEVER :
+		    DEREF_ALWAYS;
 }
 
 /* State of the parse that is resolved only at the end. */

@@ -30,7 +30,7 @@ enum sparse_mode {
 };
 
 enum deref_mode {
-	DEREF_UNSET,		/* -L without -r, -P with -r */
+	DEREF_UNSET,		/* none given: resolved by options_parse() */
 	DEREF_NEVER,		/* -P: copy symbolic links as links */
 	DEREF_ARGS,		/* -H: follow links named on the command line */
 	DEREF_ALWAYS		/* -L: follow every link */

@@ -119,7 +119,7 @@ walk_mkdir(struct walk *w, const struct file_ref *src,
 
 	*created = false;
 	/* u+rwx while the contents are written; the real mode comes after. */
-	if (mkdirat(dst->dirfd, dst->name, (sst->st_mode & 0777) |
+	if (mkdirat(dst->dirfd, dst->name, (sst->st_mode & 01777) |
 	    S_IRWXU) == 0)
 		*created = true;
 	else if (errno != EEXIST) {
@@ -171,7 +171,7 @@ walk_dir_done(struct walk *w, int dfd, const struct stat *sst,
 	if (!created)
 		return;
 	/* mkdir added u+rwx so that the contents could be written. */
-	want = sst->st_mode & 0777 & ~o->umask;
+	want = sst->st_mode & 01777 & ~o->umask;
 	if ((want & S_IRWXU) != S_IRWXU && fchmod(dfd, want) == -1)
 		file_fail(rec, errno, "setting permissions for %s",
 		    quote(rec->dst));
@@ -344,8 +344,7 @@ walk_operand(struct walk *w, const char *path, const char *dest)
 	struct file_ref dst = { AT_FDCWD, dest, dest, true, false };
 	struct stat st;
 
-	src.follow = o->deref == DEREF_ALWAYS || o->deref == DEREF_ARGS ||
-	    (o->deref == DEREF_UNSET && !o->recursive);
+	src.follow = o->deref == DEREF_ALWAYS || o->deref == DEREF_ARGS;
 	w->made = false;
 	if (fstatat(AT_FDCWD, path, &st, src.follow ? 0 :
 	    AT_SYMLINK_NOFOLLOW) == -1) {
