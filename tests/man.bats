@@ -12,6 +12,9 @@
 setup() {
 	ZCP=${ZCP:-$BATS_TEST_DIRNAME/../src/zcp}
 	ZCP_SRCDIR=${ZCP_SRCDIR:-$BATS_TEST_DIRNAME/..}
+	# Relative paths stay right after the cd below.
+	case $ZCP in /*) ;; *) ZCP=$PWD/$ZCP ;; esac
+	case $ZCP_SRCDIR in /*) ;; *) ZCP_SRCDIR=$PWD/$ZCP_SRCDIR ;; esac
 	MAN=$ZCP_SRCDIR/man/zcp.1
 	README=$ZCP_SRCDIR/README.md
 	cd "$BATS_TEST_TMPDIR" || return 1
