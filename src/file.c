@@ -282,8 +282,18 @@ file_metadata(const struct options *o, const struct file_target *t,
 		if (r == 1)
 			mode &= ~(mode_t)(S_ISUID | S_ISGID | S_ISVTX);
 	}
-	if (o->preserve_xattr && file_xattrs(o, t, XATTR_PLAIN, rec) == -1)
-		return -1;
+	if (o->preserve_xattr) {
+		/* An unprivileged owner needs write permission to set them. */
+		bool lend = t->fd >= 0 && !(sst->st_mode & S_IWUSR) &&
+		    geteuid() != 0 && fchmod(t->fd, S_IRUSR | S_IWUSR) == 0;
+
+		r = file_xattrs(o, t, XATTR_PLAIN, rec);
+		if (lend)	/* back to the mode it was created with */
+			(void)fchmod(t->fd, sst->st_mode & 0777 & ~o->umask &
+			    (o->preserve_ownership ? S_IRWXU : 0777));
+		if (r == -1)
+			return -1;
+	}
 	if (!o->preserve_mode || link)
 		return 0;
 	if ((t->fd >= 0 ? fchmod(t->fd, mode) :
