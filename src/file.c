@@ -1,11 +1,12 @@
 /*
  * file.c: one non-directory file.
  *
- * Decides whether an existing destination may be replaced (same file,
- * -n, -u, -i, --remove-destination, -f), opens both ends, hands the fds to
- * the engine chain with the clock running, then sets the metadata that
- * was asked for.  It prints nothing but -i's prompt: what happened goes
- * into the struct file_record.
+ * Regular files (and special files read as data) are opened at both ends
+ * and handed to the engine chain with the clock running; symbolic links,
+ * FIFOs, devices and sockets are recreated; -l and -s make links instead,
+ * and --preserve=links turns later names of one inode into hard links.
+ * Then the metadata that was asked for.  It prints nothing but -i's
+ * prompt (in dest.c): what happened goes into the struct file_record.
  */
 #include "config.h"
 
@@ -19,125 +20,57 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "dest.h"
 #include "file.h"
 #include "quote.h"
 #include "units.h"
+#include "xattr.h"
+
+static char *
+file_format(int err, const char *fmt, va_list ap)
+{
+	char *m = NULL, *full = NULL;
+
+	if (vasprintf(&m, fmt, ap) == -1)
+		return NULL;
+	if (err != 0 && asprintf(&full, "%s: %s", m, strerror(err)) != -1) {
+		free(m);
+		m = full;
+	}
+	return m;
+}
 
 void
 file_fail(struct file_record *rec, int err, const char *fmt, ...)
 {
 	va_list ap;
-	char *m = NULL, *full = NULL;
 
 	va_start(ap, fmt);
-	if (vasprintf(&m, fmt, ap) == -1)
-		m = NULL;
-	va_end(ap);
-	if (m != NULL && err != 0 &&
-	    asprintf(&full, "%s: %s", m, strerror(err)) != -1) {
-		free(m);
-		m = full;
-	}
 	free(rec->msg);
-	rec->msg = m;
+	rec->msg = file_format(err, fmt, ap);
+	va_end(ap);
 	rec->err = err;
 	rec->status = FILE_FAILED;
+}
+
+void
+file_warn(struct file_record *rec, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	free(rec->warn);
+	rec->warn = file_format(err, fmt, ap);
+	va_end(ap);
 }
 
 void
 file_record_free(struct file_record *rec)
 {
 	free(rec->msg);
-	rec->msg = NULL;
-}
-
-/* -i: asks on stderr, reads one line of stdin.  True for yes. */
-static bool
-file_ask(const char *path)
-{
-	char line[128];
-	bool yes;
-
-	fprintf(stderr, "%s: overwrite %s? ", getprogname(), quote(path));
-	fflush(stderr);
-	if (fgets(line, sizeof(line), stdin) == NULL)
-		return false;
-	yes = line[0] == 'y' || line[0] == 'Y';
-	/* Swallow the rest of a long answer. */
-	while (strchr(line, '\n') == NULL &&
-	    fgets(line, sizeof(line), stdin) != NULL)
-		;
-	return yes;
-}
-
-static bool
-file_newer(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec > b->tv_sec ||
-	    (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
-}
-
-/*
- * The overwrite policy for an existing destination.  Returns 1 to go on,
- * 0 to skip, -1 on failure.
- */
-static int
-file_policy(const struct options *o, const struct file_ref *src,
-    const struct stat *sst, const struct file_ref *dst,
-    const struct stat *dst_st, struct file_record *rec)
-{
-	if (sst->st_dev == dst_st->st_dev && sst->st_ino == dst_st->st_ino) {
-		file_fail(rec, 0, "%s and %s are the same file",
-		    quote(src->path), quote(dst->path));
-		return -1;
-	}
-	if (S_ISDIR(dst_st->st_mode)) {
-		file_fail(rec, 0,
-		    "cannot overwrite directory %s with non-directory",
-		    quote(dst->path));
-		return -1;
-	}
-	if (o->interactive == INTERACTIVE_ALWAYS_NO)
-		return 0;
-	if (o->update && !file_newer(&sst->st_mtim, &dst_st->st_mtim))
-		return 0;
-	if (o->interactive == INTERACTIVE_ASK && !file_ask(dst->path))
-		return 0;
-	return 1;
-}
-
-/*
- * Looks at the destination.  Returns 1 if it exists (*st filled), 0 if
- * not, -1 on failure (rec filled).
- */
-static int
-file_stat_dst(const struct options *o, const struct file_ref *dst,
-    struct stat *st, struct file_record *rec)
-{
-	struct stat lst;
-
-	if (dst->fresh)
-		return 0;
-	if (fstatat(dst->dirfd, dst->name, st, 0) == 0)
-		return 1;
-	if (errno != ENOENT) {
-		file_fail(rec, errno, "cannot stat %s", quote(dst->path));
-		return -1;
-	}
-	if (fstatat(dst->dirfd, dst->name, &lst, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISLNK(lst.st_mode)) {
-		if (o->remove_dest) {
-			if (unlinkat(dst->dirfd, dst->name, 0) == 0)
-				return 0;
-			file_fail(rec, errno, "cannot remove %s",
-			    quote(dst->path));
-			return -1;
-		}
-		file_fail(rec, 0, "not writing through dangling symlink %s",
-		    quote(dst->path));
-		return -1;
-	}
-	return 0;
+	free(rec->warn);
+	free(rec->backup);
+	rec->msg = rec->warn = rec->backup = NULL;
 }
 
 /* Opens the destination.  Returns the fd, or -1 (rec filled). */
@@ -145,22 +78,19 @@ static int
 file_open_dst(const struct options *o, const struct file_ref *dst,
     bool exists, mode_t mode, bool *created, struct file_record *rec)
 {
-	int fd;
+	int fd, trunc = o->attributes_only ? 0 : O_TRUNC;
 
 	*created = false;
 	if (exists) {
 		fd = openat(dst->dirfd, dst->name,
-		    O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
+		    O_WRONLY | trunc | O_CLOEXEC | O_NOCTTY);
 		if (fd != -1)
 			return fd;
 		if (!o->unlink_failed || errno == ENOENT) {
 			if (errno != ENOENT)
 				goto fail;
-		} else if (unlinkat(dst->dirfd, dst->name, 0) == -1) {
-			file_fail(rec, errno, "cannot remove %s",
-			    quote(dst->path));
+		} else if (dest_remove(dst, rec) == -1)
 			return -1;
-		}
 	}
 	fd = openat(dst->dirfd, dst->name,
 	    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, mode);
@@ -252,8 +182,8 @@ file_engine_fail(const struct options *o, const struct file_ref *src,
 		file_fail(rec, err, "failed to clone %s from %s",
 		    quote(dst->path), quote(src->path));
 	else if (err == ENOSPC || err == EDQUOT || err == EFBIG ||
-	    (e->write_failed && (e->engine == ENGINE_RW || !e->moved[
-	    e->engine])))
+	    (e->write_failed && (e->engine == ENGINE_RW ||
+	    e->moved[e->engine] == 0)))
 		file_fail(rec, err, "error writing %s", quote(dst->path));
 	else if (e->engine == ENGINE_RW)
 		file_fail(rec, err, "error reading %s", quote(src->path));
@@ -262,38 +192,118 @@ file_engine_fail(const struct options *o, const struct file_ref *src,
 		    quote(src->path), quote(dst->path));
 }
 
-int
-file_metadata(const struct options *o, int fd, const struct stat *sst,
-    struct file_record *rec)
+static int
+file_times(const struct file_target *t, const struct stat *sst)
 {
-	struct timespec ts[2];
+	struct timespec ts[2] = { sst->st_atim, sst->st_mtim };
 
-	if (o->preserve_timestamps) {
-		ts[0] = sst->st_atim;
-		ts[1] = sst->st_mtim;
-		if (futimens(fd, ts) == -1) {
-			file_fail(rec, errno, "preserving times for %s",
-			    quote(rec->dst));
-			return -1;
-		}
+	if (t->fd >= 0)
+		return futimens(t->fd, ts);
+	return utimensat(t->dirfd, t->name, ts, AT_SYMLINK_NOFOLLOW);
+}
+
+static int
+file_chown(const struct file_target *t, uid_t uid, gid_t gid)
+{
+	if (t->fd >= 0)
+		return fchown(t->fd, uid, gid);
+	return fchownat(t->dirfd, t->name, uid, gid, AT_SYMLINK_NOFOLLOW);
+}
+
+/*
+ * -p ownership, as cp: an unprivileged user keeps at least the group, and
+ * the file then loses its set-ID and sticky bits.  Returns 0, 1 if the
+ * owner could not be kept (silently), -1 on failure (rec filled).
+ */
+static int
+file_owner(const struct options *o, const struct file_target *t,
+    const struct stat *sst, struct file_record *rec)
+{
+	int e;
+
+	if (file_chown(t, sst->st_uid, sst->st_gid) == 0)
+		return 0;
+	e = errno;
+	if ((e == EPERM || e == EINVAL) && geteuid() != 0) {
+		(void)file_chown(t, (uid_t)-1, sst->st_gid);
+		return 1;
 	}
-	if (o->preserve_ownership && fchown(fd, sst->st_uid,
-	    sst->st_gid) == -1) {
-		/* As cp: without the privilege, keep at least the group. */
-		if ((errno != EPERM && errno != EINVAL) || geteuid() == 0) {
-			file_fail(rec, errno,
-			    "failed to preserve ownership for %s",
-			    quote(rec->dst));
-			return -1;
-		}
-		(void)fchown(fd, (uid_t)-1, sst->st_gid);
-	}
-	if (o->preserve_mode && fchmod(fd, sst->st_mode & 07777) == -1) {
-		file_fail(rec, errno, "preserving permissions for %s",
+	file_fail(rec, e, "failed to preserve ownership for %s",
+	    quote(rec->dst));
+	return o->require_preserve ? -1 : 1;
+}
+
+/* Copies xattrs of the given set; reports as cp does.  0 or -1. */
+static int
+file_xattrs(const struct options *o, const struct file_target *t,
+    enum xattr_set set, struct file_record *rec)
+{
+	struct xattr_end s = { t->src_fd, t->src_path };
+	struct xattr_end d = { t->fd, rec->dst };
+	const char *what;
+	int e;
+
+	if (xattr_copy(&s, &d, set, &what) == 0)
+		return 0;
+	e = errno;
+	if (set == XATTR_ACL) {
+		file_fail(rec, e, "preserving permissions for %s",
 		    quote(rec->dst));
+		return o->require_preserve ? -1 : 0;
+	}
+	if (o->require_xattr) {
+		file_fail(rec, e, "%s attributes for %s", what,
+		    quote(strcmp(what, "setting") == 0 ? rec->dst : rec->src));
 		return -1;
 	}
+	if (!o->quiet_xattr && e != ENOTSUP && e != ENODATA)
+		file_warn(rec, e, "%s attributes for %s", what,
+		    quote(strcmp(what, "setting") == 0 ? rec->dst : rec->src));
 	return 0;
+}
+
+int
+file_metadata(const struct options *o, const struct file_target *t,
+    const struct stat *sst, struct file_record *rec)
+{
+	mode_t mode = sst->st_mode & 07777;
+	bool link = S_ISLNK(sst->st_mode);
+	int r;
+
+	if (o->preserve_timestamps && file_times(t, sst) == -1 &&
+	    !(link && errno == EOPNOTSUPP)) {
+		file_fail(rec, errno, "preserving times for %s",
+		    quote(rec->dst));
+		if (o->require_preserve)
+			return -1;
+	}
+	if (o->preserve_ownership) {
+		if ((r = file_owner(o, t, sst, rec)) == -1)
+			return -1;
+		if (r == 1)
+			mode &= ~(mode_t)(S_ISUID | S_ISGID | S_ISVTX);
+	}
+	if (o->preserve_xattr) {
+		/* An unprivileged owner needs write permission to set them. */
+		bool lend = t->fd >= 0 && !(sst->st_mode & S_IWUSR) &&
+		    geteuid() != 0 && fchmod(t->fd, S_IRUSR | S_IWUSR) == 0;
+
+		r = file_xattrs(o, t, XATTR_PLAIN, rec);
+		if (lend)	/* back to the mode it was created with */
+			(void)fchmod(t->fd, sst->st_mode & 0777 & ~o->umask &
+			    (o->preserve_ownership ? S_IRWXU : 0777));
+		if (r == -1)
+			return -1;
+	}
+	if (!o->preserve_mode || link)
+		return 0;
+	if ((t->fd >= 0 ? fchmod(t->fd, mode) :
+	    fchmodat(t->dirfd, t->name, mode, 0)) == -1) {
+		file_fail(rec, errno, "preserving permissions for %s",
+		    quote(rec->dst));
+		return o->require_preserve ? -1 : 0;
+	}
+	return file_xattrs(o, t, XATTR_ACL, rec);
 }
 
 /* Opens the source and checks it is still the file that was stat'ed. */
@@ -322,8 +332,10 @@ file_open_src(const struct file_ref *src, const struct stat *sst,
 	return fd;
 }
 
-/* New files: the source's permissions less the umask, or, while data is
- * written under -p, no more than the owner's. */
+/*
+ * New files get the source's permissions less the umask (the kernel
+ * applies it); while data is written under -p, no more than the owner's.
+ */
 static mode_t
 file_create_mode(const struct options *o, const struct stat *sst)
 {
@@ -334,36 +346,21 @@ file_create_mode(const struct options *o, const struct stat *sst)
 	return m;
 }
 
-int
-file_copy(struct file_ctx *ctx, const struct file_ref *src,
+/* Copies the data of a regular (or special, read as data) file. */
+static int
+file_regular(struct file_ctx *ctx, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
     struct file_record *rec)
 {
 	const struct options *o = ctx->opts;
+	struct file_target t;
 	struct stat dst_st;
-	int exists, sfd, dfd, rc;
-	bool created;
+	int sfd, dfd, rc;
+	bool exists, created;
 
-	memset(rec, 0, sizeof(*rec));
-	rec->src = src->path;
-	rec->dst = dst->path;
-	rec->kind = FILE_KIND_FILE;
-	if ((exists = file_stat_dst(o, dst, &dst_st, rec)) == -1)
-		return -1;
-	if (exists) {
-		if ((rc = file_policy(o, src, sst, dst, &dst_st, rec)) <= 0) {
-			rec->status = rc == 0 ? FILE_SKIPPED : FILE_FAILED;
-			return rc;
-		}
-		if (o->remove_dest) {
-			if (unlinkat(dst->dirfd, dst->name, 0) == -1) {
-				file_fail(rec, errno, "cannot remove %s",
-				    quote(dst->path));
-				return -1;
-			}
-			exists = 0;
-		}
-	}
+	if ((rc = dest_prepare(ctx, src, sst, dst, DEST_WRITE, &exists,
+	    &dst_st, rec)) <= 0)
+		return rc;
 	if ((sfd = file_open_src(src, sst, rec)) == -1)
 		return -1;
 	if ((dfd = file_open_dst(o, dst, exists, file_create_mode(o, sst),
@@ -376,15 +373,203 @@ file_copy(struct file_ctx *ctx, const struct file_ref *src,
 		dst_st.st_mode = S_IFREG;
 		dst_st.st_blksize = sst->st_blksize;
 	}
-	rc = file_transfer(ctx, sfd, sst, dfd, &dst_st, rec);
-	if (rc == -1)
+	rc = 0;
+	if (!o->attributes_only &&
+	    (rc = file_transfer(ctx, sfd, sst, dfd, &dst_st, rec)) == -1)
 		file_engine_fail(o, src, dst, rec);
-	else
-		rc = file_metadata(o, dfd, sst, rec);
+	if (rc == 0) {
+		t = (struct file_target){ dfd, dst->dirfd, dst->name,
+		    src->path, sfd };
+		rc = file_metadata(o, &t, sst, rec);
+	}
 	(void)close(sfd);
 	if (close(dfd) == -1 && rc == 0) {
 		file_fail(rec, errno, "failed to close %s", quote(dst->path));
 		rc = -1;
 	}
+	return rc;
+}
+
+/* Sets path-based metadata on a link or special file just made. */
+static int
+file_made(struct file_ctx *ctx, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst,
+    struct file_record *rec)
+{
+	struct file_target t = { -1, dst->dirfd, dst->name, src->path, -1 };
+
+	return file_metadata(ctx->opts, &t, sst, rec);
+}
+
+/* Copies a symbolic link as a link. */
+static int
+file_symlink(struct file_ctx *ctx, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst,
+    struct file_record *rec)
+{
+	struct stat dst_st;
+	size_t size = sst->st_size > 0 ? (size_t)sst->st_size + 1 : 4096;
+	char *target;
+	ssize_t n;
+	bool exists;
+	int rc;
+
+	rec->kind = FILE_KIND_SYMLINK;
+	if ((target = malloc(size)) == NULL) {
+		file_fail(rec, ENOMEM, "cannot read symbolic link %s",
+		    quote(src->path));
+		return -1;
+	}
+	n = readlinkat(src->dirfd, src->name, target, size);
+	if (n < 0 || (size_t)n >= size) {
+		file_fail(rec, n < 0 ? errno : ENAMETOOLONG,
+		    "cannot read symbolic link %s", quote(src->path));
+		free(target);
+		return -1;
+	}
+	target[n] = '\0';
+	rc = dest_prepare(ctx, src, sst, dst, DEST_REPLACE, &exists, &dst_st,
+	    rec);
+	if (rc == 1 && symlinkat(target, dst->dirfd, dst->name) == -1) {
+		file_fail(rec, errno, "cannot create symbolic link %s",
+		    quote(dst->path));
+		rc = -1;
+	}
+	free(target);
+	if (rc == 1)
+		rc = file_made(ctx, src, sst, dst, rec);
+	return rc;
+}
+
+/* Recreates a FIFO, device or socket (-R without --copy-contents). */
+static int
+file_special(struct file_ctx *ctx, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst,
+    struct file_record *rec)
+{
+	struct stat dst_st;
+	bool exists;
+	int rc;
+
+	rec->kind = FILE_KIND_SPECIAL;
+	rc = dest_prepare(ctx, src, sst, dst, DEST_REPLACE, &exists, &dst_st,
+	    rec);
+	if (rc == 1 && mknodat(dst->dirfd, dst->name, (sst->st_mode &
+	    (S_IFMT | 07777)), sst->st_rdev) == -1) {
+		file_fail(rec, errno, S_ISFIFO(sst->st_mode) ?
+		    "cannot create fifo %s" : "cannot create special file %s",
+		    quote(dst->path));
+		rc = -1;
+	}
+	if (rc == 1)
+		rc = file_made(ctx, src, sst, dst, rec);
+	return rc;
+}
+
+/* Makes dst a hard link to the file at (dirfd, name). */
+static int
+file_hardlink(struct file_ctx *ctx, const struct file_ref *src,
+    const struct stat *sst, int dirfd, const char *name, int flags,
+    const struct file_ref *dst, struct file_record *rec)
+{
+	struct stat dst_st;
+	bool exists;
+	int rc;
+
+	rec->kind = S_ISLNK(sst->st_mode) ? FILE_KIND_SYMLINK :
+	    FILE_KIND_FILE;
+	rc = dest_prepare(ctx, src, sst, dst, DEST_REPLACE, &exists, &dst_st,
+	    rec);
+	if (rc == 1 && linkat(dirfd, name, dst->dirfd, dst->name, flags) ==
+	    -1) {
+		file_fail(rec, errno, "cannot create hard link %s to %s",
+		    quote(dst->path), quote(src->path));
+		rc = -1;
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+/* -s: makes dst a symbolic link to the source's name. */
+static int
+file_symlink_to(struct file_ctx *ctx, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst,
+    struct file_record *rec)
+{
+	const char *slash = strrchr(dst->path, '/');
+	struct stat dot, parent, dst_st;
+	char *dir;
+	bool here = slash == NULL, exists;
+	int rc;
+
+	rec->kind = FILE_KIND_SYMLINK;
+	if (src->path[0] != '/' && !here) {
+		dir = strndup(dst->path, (size_t)(slash - dst->path) + 1);
+		here = dir != NULL && stat(".", &dot) == 0 &&
+		    stat(dir, &parent) == 0 && dot.st_dev == parent.st_dev &&
+		    dot.st_ino == parent.st_ino;
+		free(dir);
+	}
+	if (!here) {
+		file_fail(rec, 0, "%s: can make relative symbolic links only "
+		    "in current directory", quote_if_needed(dst->path));
+		return -1;
+	}
+	rc = dest_prepare(ctx, src, sst, dst, DEST_REPLACE, &exists, &dst_st,
+	    rec);
+	if (rc == 1 && symlinkat(src->path, dst->dirfd, dst->name) == -1) {
+		file_fail(rec, errno, "cannot create symbolic link %s to %s",
+		    quote(dst->path), quote(src->path));
+		rc = -1;
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+static int
+file_by_kind(struct file_ctx *ctx, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst,
+    struct file_record *rec)
+{
+	const struct options *o = ctx->opts;
+
+	if (o->sym_link)
+		return file_symlink_to(ctx, src, sst, dst, rec);
+	if (o->hard_link)
+		return file_hardlink(ctx, src, sst, src->dirfd, src->name,
+		    src->follow ? AT_SYMLINK_FOLLOW : 0, dst, rec);
+	if (S_ISLNK(sst->st_mode))
+		return file_symlink(ctx, src, sst, dst, rec) < 0 ? -1 : 0;
+	if (!S_ISREG(sst->st_mode) && o->recursive && !o->copy_contents)
+		return file_special(ctx, src, sst, dst, rec) < 0 ? -1 : 0;
+	return file_regular(ctx, src, sst, dst, rec) < 0 ? -1 : 0;
+}
+
+int
+file_copy(struct file_ctx *ctx, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst,
+    struct file_record *rec)
+{
+	char *first;
+	int rc;
+
+	memset(rec, 0, sizeof(*rec));
+	rec->src = src->path;
+	rec->dst = dst->path;
+	rec->kind = S_ISREG(sst->st_mode) ? FILE_KIND_FILE :
+	    FILE_KIND_SPECIAL;
+	if (!ctx->opts->preserve_links || sst->st_nlink < 2 ||
+	    ctx->links == NULL || ctx->opts->hard_link ||
+	    ctx->opts->sym_link)
+		return file_by_kind(ctx, src, sst, dst, rec);
+	first = links_find_or_add(ctx->links, sst->st_dev, sst->st_ino,
+	    dst->path);
+	if (first != NULL) {
+		rc = file_hardlink(ctx, src, sst, AT_FDCWD, first, 0, dst,
+		    rec);
+		free(first);
+		return rc;
+	}
+	if ((rc = file_by_kind(ctx, src, sst, dst, rec)) == -1 ||
+	    rec->status == FILE_SKIPPED)
+		links_forget(ctx->links, sst->st_dev, sst->st_ino);
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "engine.h"
+#include "links.h"
 #include "options.h"
 
 /* A name relative to a directory fd, and how to show it. */
@@ -47,11 +48,14 @@ struct file_record {
 	bool		 synced;	/* fsync'd inside the clock */
 	int		 err;		/* errno of the failure, or 0 */
 	char		*msg;		/* cp-style message if FILE_FAILED */
+	char		*warn;		/* a warning that is not a failure */
+	char		*backup;	/* path of the backup made, if any */
 };
 
 /* What one thread needs to copy files: options and scratch space. */
 struct file_ctx {
 	const struct options *opts;
+	struct links	*links;		/* --preserve=links table, shared */
 	struct engine_buf buf;		/* rw engine buffer, reused */
 	uint64_t	*progress;	/* bytes done, for progress.c */
 };
@@ -70,8 +74,24 @@ void	 file_fail(struct file_record *, int, const char *, ...)
 /* Frees what file_copy() allocated in rec. */
 void	 file_record_free(struct file_record *);
 
-/* Sets the preserved attributes of fd (or of dirfd/name when fd is -1). */
-int	 file_metadata(const struct options *, int, const struct stat *,
-	    struct file_record *);
+/* Where file_metadata() sets attributes: fd, or dirfd/name (no follow). */
+struct file_target {
+	int		 fd;		/* open destination, or -1 */
+	int		 dirfd;
+	const char	*name;
+	const char	*src_path;	/* source, for path-based xattrs */
+	int		 src_fd;	/* open source, or -1 */
+};
+
+/*
+ * Sets the preserved attributes (times, owner, xattrs, mode and ACLs, as
+ * the options say) of t from sst.  Returns 0, or -1 with rec filled.
+ */
+int	 file_metadata(const struct options *, const struct file_target *,
+	    const struct stat *, struct file_record *);
+
+/* Records a warning that does not fail the file. */
+void	 file_warn(struct file_record *, int, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -18,7 +18,13 @@
 #include "units.h"
 
 enum {
-	OPT_ENGINE = 256,
+	OPT_ATTRIBUTES_ONLY = 256,
+	OPT_BACKUP,
+	OPT_COPY_CONTENTS,
+	OPT_NO_PRESERVE,
+	OPT_PARENTS,
+	OPT_STRIP_TRAILING_SLASHES,
+	OPT_ENGINE,
 	OPT_FSYNC,
 	OPT_HELP,
 	OPT_JSON,
@@ -39,9 +45,15 @@ enum {
 	OPT_RUNS
 };
 
-static const char options_short[] = "fgHiLnPprRt:Tuv";
+static const char options_short[] = "abdfgHilLnPprRsS:t:Tuvx";
 
 static const struct option options_long[] = {
+	{ "archive",			no_argument,	   NULL, 'a' },
+	{ "attributes-only",		no_argument,	   NULL,
+	    OPT_ATTRIBUTES_ONLY },
+	{ "backup",			optional_argument, NULL, OPT_BACKUP },
+	{ "copy-contents",		no_argument,	   NULL,
+	    OPT_COPY_CONTENTS },
 	{ "dereference",		no_argument,	   NULL, 'L' },
 	{ "engine",			required_argument, NULL, OPT_ENGINE },
 	{ "force",			no_argument,	   NULL, 'f' },
@@ -49,9 +61,14 @@ static const struct option options_long[] = {
 	{ "help",			no_argument,	   NULL, OPT_HELP },
 	{ "interactive",		no_argument,	   NULL, 'i' },
 	{ "json",			no_argument,	   NULL, OPT_JSON },
+	{ "link",			no_argument,	   NULL, 'l' },
 	{ "no-clobber",			no_argument,	   NULL, 'n' },
 	{ "no-dereference",		no_argument,	   NULL, 'P' },
+	{ "no-preserve",		required_argument, NULL,
+	    OPT_NO_PRESERVE },
 	{ "no-target-directory",	no_argument,	   NULL, 'T' },
+	{ "one-file-system",		no_argument,	   NULL, 'x' },
+	{ "parents",			no_argument,	   NULL, OPT_PARENTS },
 	{ "preserve",			optional_argument, NULL, OPT_PRESERVE },
 	{ "recursive",			no_argument,	   NULL, 'R' },
 	{ "reflink",			optional_argument, NULL, OPT_REFLINK },
@@ -59,8 +76,12 @@ static const struct option options_long[] = {
 	    OPT_REMOVE_DESTINATION },
 	{ "sparse",			required_argument, NULL, OPT_SPARSE },
 	{ "stats",			no_argument,	   NULL, OPT_STATS },
+	{ "strip-trailing-slashes",	no_argument,	   NULL,
+	    OPT_STRIP_TRAILING_SLASHES },
+	{ "suffix",			required_argument, NULL, 'S' },
+	{ "symbolic-link",		no_argument,	   NULL, 's' },
 	{ "target-directory",		required_argument, NULL, 't' },
-	{ "update",			no_argument,	   NULL, 'u' },
+	{ "update",			optional_argument, NULL, 'u' },
 	{ "verbose",			no_argument,	   NULL, 'v' },
 	{ "version",			no_argument,	   NULL, OPT_VERSION },
 	{ "bench",			optional_argument, NULL, OPT_BENCH },
@@ -78,7 +99,14 @@ static const char *const engine_args[] = {
 	"auto", "clone", "copy_file_range", "sendfile", "splice", "rw", NULL
 };
 static const char *const preserve_args[] = {
-	"mode", "timestamps", "ownership", NULL
+	"mode", "timestamps", "ownership", "links", "context", "xattr", "all",
+	NULL
+};
+static const char *const update_args[] = { "all", "none", "older", NULL };
+/* Pairs of synonyms, as cp lists them. */
+static const char *const backup_args[] = {
+	"none", "off", "simple", "never", "existing", "nil", "numbered", "t",
+	NULL
 };
 
 void
@@ -102,28 +130,44 @@ Copy SOURCE to DEST, or multiple SOURCE(s) to DIRECTORY, each file with\n\
 the fastest way the kernel offers, and say which one it was.\n\
 \n\
 Mandatory arguments to long options are mandatory for short options too.\n\
+  -a, --archive                same as -dR --preserve=all\n\
+      --attributes-only        don't copy the file data, just the attributes\n\
+      --backup[=CONTROL]       make a backup of each existing destination file\n\
+  -b                           like --backup but does not accept an argument\n\
+      --copy-contents          copy contents of special files when recursive\n\
+  -d                           same as --no-dereference --preserve=links\n\
   -f, --force                  if an existing destination file cannot be\n\
                                  opened, remove it and try again\n\
   -i, --interactive            prompt before overwrite\n\
   -H                           follow command-line symbolic links in SOURCE\n\
+  -l, --link                   hard link files instead of copying\n\
   -L, --dereference            always follow symbolic links in SOURCE\n\
   -n, --no-clobber             do not overwrite an existing file\n\
   -P, --no-dereference         never follow symbolic links in SOURCE\n\
   -p                           same as --preserve=mode,ownership,timestamps\n\
       --preserve[=ATTR_LIST]   preserve the specified attributes (default:\n\
-                                 mode,ownership,timestamps)\n\
+                                 mode,ownership,timestamps), if possible\n\
+                                 additional attributes: links, xattr, all\n\
+      --no-preserve=ATTR_LIST  don't preserve the specified attributes\n\
+      --parents                use full source file name under DIRECTORY\n\
   -R, -r, --recursive          copy directories recursively\n\
       --reflink[=WHEN]         control clone/CoW copies (auto, always, never)\n\
       --remove-destination     remove each existing destination file before\n\
                                  attempting to open it\n\
       --sparse=WHEN            control creation of sparse files (auto,\n\
                                  always, never)\n\
+      --strip-trailing-slashes  remove any trailing slashes from each SOURCE\n\
+                                 argument\n\
+  -s, --symbolic-link          make symbolic links instead of copying\n\
+  -S, --suffix=SUFFIX          override the usual backup suffix\n\
   -t, --target-directory=DIRECTORY  copy all SOURCE arguments into DIRECTORY\n\
   -T, --no-target-directory    treat DEST as a normal file\n\
-  -u, --update                 copy only when the SOURCE file is newer than\n\
-                                 the destination file or when it is missing\n\
+  -u, --update[=WHEN]          replace only destination files that are older\n\
+                                 than the source (WHEN: older, the default;\n\
+                                 all; none: never replace)\n\
   -v, --verbose                explain what is being done, with the engine,\n\
                                  bytes, time and rate of each file\n\
+  -x, --one-file-system        stay on this file system\n\
 \n\
 Engines and reports:\n\
       --engine=NAME            copy with NAME alone: auto (default: the\n\
@@ -150,6 +194,12 @@ Timing the engines (--bench copies SOURCE to temporary files only):\n\
       --help                   display this help and exit\n\
       --version                output version information and exit\n\
 \n\
+The backup suffix is '~', unless set with --suffix or SIMPLE_BACKUP_SUFFIX.\n\
+The version control method may be selected via the --backup option or\n\
+through the VERSION_CONTROL environment variable: none, off (never make\n\
+backups); numbered, t; existing, nil (numbered if numbered backups exist,\n\
+simple otherwise); simple, never.\n\
+\n\
 Exit status is 0 if every file was copied, 1 if any failed.\n\
 See zcp(1) for the engines, the report formats and examples.\n",
 	    getprogname());
@@ -168,61 +218,116 @@ options_quotes(const char **l, const char **r)
 		*l = *r = "'";
 }
 
-static void
-options_bad_arg(const char *arg, const char *opt,
-    const char *const *valid)
+/*
+ * cp's "invalid argument" message.  With pairs, valid[] holds synonyms
+ * two by two and they are listed side by side, as for backup types.
+ */
+static void __attribute__((noreturn))
+options_bad_arg(const char *what, const char *arg, const char *opt,
+    const char *const *valid, bool pairs)
 {
 	const char *l, *r;
 
 	options_quotes(&l, &r);
-	fprintf(stderr, "%s: invalid argument %s%s%s for %s--%s%s\n",
-	    getprogname(), l, arg, r, l, opt, r);
+	fprintf(stderr, "%s: %s argument %s%s%s for %s%s%s\n",
+	    getprogname(), what, l, arg, r, l, opt, r);
 	fprintf(stderr, "Valid arguments are:\n");
-	for (; *valid != NULL; valid++)
-		fprintf(stderr, "  - %s%s%s\n", l, *valid, r);
+	for (; *valid != NULL; valid += pairs ? 2 : 1)
+		if (pairs)
+			fprintf(stderr, "  - %s%s%s, %s%s%s\n", l, valid[0], r,
+			    l, valid[1], r);
+		else
+			fprintf(stderr, "  - %s%s%s\n", l, *valid, r);
 	options_usage_hint();
 }
 
-/* Returns the index of arg in valid, or exits with cp's message. */
+/*
+ * Returns the index of arg in valid: an exact match or an unambiguous
+ * prefix (as cp's argmatch).  Exits with cp's message otherwise.
+ */
 static int
-options_match(const char *arg, const char *opt, const char *const *valid)
+options_match(const char *arg, const char *opt, const char *const *valid,
+    bool pairs)
 {
-	int i;
+	size_t len = strlen(arg);
+	int i, found = -1;
+	bool ambiguous = false;
 
-	for (i = 0; valid[i] != NULL; i++)
+	for (i = 0; valid[i] != NULL; i++) {
 		if (strcmp(arg, valid[i]) == 0)
 			return i;
-	options_bad_arg(arg, opt, valid);
-	return -1;
+		if (len > 0 && strncmp(arg, valid[i], len) == 0) {
+			/* Synonyms of one value are not ambiguous. */
+			if (found != -1 && !(pairs && found / 2 == i / 2))
+				ambiguous = true;
+			else if (found == -1)
+				found = i;
+		}
+	}
+	if (found == -1 || ambiguous)
+		options_bad_arg(ambiguous ? "ambiguous" : "invalid", arg, opt,
+		    valid, pairs);
+	return found;
 }
 
+/* --preserve=LIST (on) and --no-preserve=LIST (off). */
 static void
-options_preserve(struct options *o, const char *list)
+options_preserve(struct options *o, const char *list, bool on,
+    const char *opt)
 {
 	char *copy, *tok, *save;
 
-	if (list == NULL) {
-		o->preserve_mode = o->preserve_ownership = true;
-		o->preserve_timestamps = true;
-		return;
-	}
 	if ((copy = strdup(list)) == NULL)
 		err(1, NULL);
 	for (tok = strtok_r(copy, ",", &save); tok != NULL;
 	    tok = strtok_r(NULL, ",", &save)) {
-		switch (options_match(tok, "preserve", preserve_args)) {
+		switch (options_match(tok, opt, preserve_args, false)) {
 		case 0:
-			o->preserve_mode = true;
+			o->preserve_mode = on;
 			break;
 		case 1:
-			o->preserve_timestamps = true;
+			o->preserve_timestamps = on;
 			break;
 		case 2:
-			o->preserve_ownership = true;
+			o->preserve_ownership = on;
+			break;
+		case 3:
+			o->preserve_links = on;
+			break;
+		case 4:
+			if (on)
+				errx(1, "cannot preserve security context "
+				    "without an SELinux-enabled kernel");
+			break;
+		case 5:
+			o->preserve_xattr = o->require_xattr = on;
+			break;
+		default:
+			o->preserve_mode = o->preserve_timestamps = on;
+			o->preserve_ownership = o->preserve_links = on;
+			o->preserve_xattr = on;
+			if (!on)
+				o->require_xattr = false;
 			break;
 		}
 	}
 	free(copy);
+	if (on)
+		o->require_preserve = true;
+}
+
+static enum backup_mode
+options_backup(const char *arg, const char *what)
+{
+	static const enum backup_mode modes[] = {
+		BACKUP_NONE, BACKUP_SIMPLE, BACKUP_EXISTING, BACKUP_NUMBERED
+	};
+
+	if (arg == NULL || *arg == '\0')
+		arg = getenv("VERSION_CONTROL");
+	if (arg == NULL || *arg == '\0')
+		return BACKUP_EXISTING;
+	return modes[options_match(arg, what, backup_args, true) / 2];
 }
 
 static void
@@ -233,11 +338,22 @@ options_version(void)
 }
 
 static void
-options_check(struct options *o)
+options_check(struct options *o, bool backup, const char *backup_arg)
 {
+	const char *env;
+
 	if (o->target_dir != NULL && o->no_target_dir) {
 		warnx("cannot combine --target-directory (-t) and "
 		    "--no-target-directory (-T)");
+		options_usage_hint();
+	}
+	if (o->hard_link && o->sym_link) {
+		warnx("cannot make both hard and symbolic links");
+		options_usage_hint();
+	}
+	if (backup && o->interactive == INTERACTIVE_ALWAYS_NO) {
+		warnx("options --backup and --no-clobber are mutually "
+		    "exclusive");
 		options_usage_hint();
 	}
 	if (o->reflink == REFLINK_ALWAYS && o->sparse != SPARSE_AUTO) {
@@ -256,6 +372,19 @@ options_check(struct options *o)
 		    "forbids", engine_name(o->engine));
 		options_usage_hint();
 	}
+	if (backup)
+		o->backup = backup_arg != NULL ?
+		    options_backup(backup_arg, "backup type") :
+		    options_backup(NULL, "$VERSION_CONTROL");
+	if (o->suffix == NULL && (env = getenv("SIMPLE_BACKUP_SUFFIX")) !=
+	    NULL && *env != '\0' && strchr(env, '/') == NULL)
+		o->suffix = env;
+	if (o->suffix == NULL)
+		o->suffix = "~";
+	/* As cp: -r copies links as links, except with -l. */
+	if (o->deref == DEREF_UNSET)
+		o->deref = o->recursive && !o->hard_link ? DEREF_NEVER :
+		    DEREF_ALWAYS;
 }
 
 /* --bench=LIST: the engines, comma-separated (auto counts as one). */
@@ -264,19 +393,16 @@ options_bench_list(const char *list)
 {
 	char *copy, *tok, *save;
 	unsigned mask = 0;
-	int id;
 
 	if ((copy = strdup(list)) == NULL)
 		err(1, NULL);
 	for (tok = strtok_r(copy, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save)) {
-		if ((id = engine_lookup(tok)) == -1)
-			options_bad_arg(tok, "bench", engine_args);
-		mask |= ENGINE_BIT(id);
-	}
+	    tok = strtok_r(NULL, ",", &save))
+		mask |= ENGINE_BIT(engine_lookup(engine_args[options_match(tok,
+		    "--bench", engine_args, false)]));
 	free(copy);
 	if (mask == 0)
-		options_bad_arg(list, "bench", engine_args);
+		options_bad_arg("invalid", list, "--bench", engine_args, false);
 	return mask;
 }
 
@@ -334,18 +460,21 @@ options_bench_one(struct options *o, int c)
 static const char *
 options_bench_conflict(const struct options *o)
 {
-	if (o->recursive)
-		return "--recursive (-r)";
+	if (o->recursive || o->one_fs || o->parents || o->copy_contents ||
+	    o->strip_slashes)
+		return "-r, -x, --parents or --copy-contents";
 	if (o->target_dir != NULL || o->no_target_dir)
 		return "--target-directory (-t, -T)";
-	if (o->interactive != INTERACTIVE_UNSET || o->update ||
-	    o->remove_dest)
-		return "-f, -i, -n, -u or --remove-destination";
-	if (o->deref != DEREF_UNSET)
-		return "-H, -L or -P";
+	if (o->interactive != INTERACTIVE_UNSET || o->update != UPDATE_ALL ||
+	    o->remove_dest || o->backup != BACKUP_NONE)
+		return "-b, -f, -i, -n, -u or --remove-destination";
+	if (o->deref == DEREF_NEVER || o->deref == DEREF_ARGS)
+		return "-d, -H or -P";
+	if (o->hard_link || o->sym_link || o->attributes_only)
+		return "-l, -s or --attributes-only";
 	if (o->preserve_mode || o->preserve_ownership ||
-	    o->preserve_timestamps)
-		return "--preserve (-p)";
+	    o->preserve_timestamps || o->preserve_links || o->preserve_xattr)
+		return "--preserve (-a, -p)";
 	if (o->engine != ENGINE_AUTO)
 		return "--engine (name the engines in --bench=ENGINES)";
 	if (o->reflink != REFLINK_AUTO || o->sparse != SPARSE_AUTO)
@@ -357,6 +486,7 @@ options_bench_conflict(const struct options *o)
 	return NULL;
 }
 
+/* After options_check(): the combinations of --bench and its options. */
 static void
 options_check_bench(struct options *o)
 {
@@ -383,79 +513,31 @@ options_check_bench(struct options *o)
 		o->bench_runs = 5;
 }
 
+/* State of the parse that is resolved only at the end. */
+struct options_parse {
+	bool		 backup;	/* -b, --backup or -S seen */
+	const char	*backup_arg;	/* --backup=CONTROL */
+};
+
 static void
-options_one(struct options *o, int c)
+options_data(struct options *o, int c)
 {
 	switch (c) {
-	case 'f':
-		o->interactive = INTERACTIVE_ALWAYS_YES;
-		o->unlink_failed = true;
-		break;
-	case 'H':
-		o->deref = DEREF_ARGS;
-		break;
-	case 'i':
-		o->interactive = INTERACTIVE_ASK;
-		break;
-	case 'L':
-		o->deref = DEREF_ALWAYS;
-		break;
-	case 'n':
-		o->interactive = INTERACTIVE_ALWAYS_NO;
-		break;
-	case 'P':
-		o->deref = DEREF_NEVER;
-		break;
-	case 'p':
-		options_preserve(o, NULL);
-		break;
-	case 'r':
-	case 'R':
-		o->recursive = true;
-		break;
-	case 't':
-		if (o->target_dir != NULL) {
-			warnx("multiple target directories specified");
-			options_usage_hint();
-		}
-		o->target_dir = optarg;
-		break;
-	case 'T':
-		o->no_target_dir = true;
-		break;
-	case 'u':
-		o->update = true;
-		break;
-	case 'v':
-		o->verbose = true;
-		break;
 	case OPT_ENGINE:
 		o->engine = (enum engine_id)engine_lookup(
-		    engine_args[options_match(optarg, "engine",
-		    engine_args)]);
+		    engine_args[options_match(optarg, "--engine",
+		    engine_args, false)]);
 		break;
 	case OPT_FSYNC:
 		o->fsync = true;
 		break;
-	case OPT_HELP:
-		options_help();
-		exit(0);
-	case OPT_JSON:
-		o->json = true;
-		break;
-	case OPT_PRESERVE:
-		options_preserve(o, optarg);
-		break;
 	case OPT_REFLINK:
 		o->reflink = optarg == NULL ? REFLINK_ALWAYS : (enum
-		    reflink_mode)options_match(optarg, "reflink",
-		    reflink_args);
-		break;
-	case OPT_REMOVE_DESTINATION:
-		o->remove_dest = true;
+		    reflink_mode)options_match(optarg, "--reflink",
+		    reflink_args, false);
 		break;
 	case OPT_SPARSE:
-		switch (options_match(optarg, "sparse", sparse_args)) {
+		switch (options_match(optarg, "--sparse", sparse_args, false)) {
 		case 0:
 			o->sparse = SPARSE_NEVER;
 			break;
@@ -467,9 +549,18 @@ options_one(struct options *o, int c)
 			break;
 		}
 		break;
+	case OPT_JSON:
+		o->json = true;
+		break;
 	case OPT_STATS:
 		o->stats = true;
 		break;
+	case 'v':
+		o->verbose = true;
+		break;
+	case OPT_HELP:
+		options_help();
+		exit(0);
 	case OPT_VERSION:
 		options_version();
 		exit(0);
@@ -479,9 +570,123 @@ options_one(struct options *o, int c)
 	}
 }
 
+static void
+options_tree(struct options *o, int c)
+{
+	switch (c) {
+	case 'a':
+		o->recursive = true;
+		o->deref = DEREF_NEVER;
+		o->preserve_mode = o->preserve_ownership = true;
+		o->preserve_timestamps = o->preserve_links = true;
+		o->preserve_xattr = o->require_preserve = true;
+		o->quiet_xattr = true;
+		break;
+	case 'd':
+		o->deref = DEREF_NEVER;
+		o->preserve_links = true;
+		break;
+	case 'H':
+		o->deref = DEREF_ARGS;
+		break;
+	case 'L':
+		o->deref = DEREF_ALWAYS;
+		break;
+	case 'P':
+		o->deref = DEREF_NEVER;
+		break;
+	case 'l':
+		o->hard_link = true;
+		break;
+	case 's':
+		o->sym_link = true;
+		break;
+	case 'r':
+	case 'R':
+		o->recursive = true;
+		break;
+	case 'x':
+		o->one_fs = true;
+		break;
+	case OPT_PARENTS:
+		o->parents = true;
+		break;
+	case OPT_STRIP_TRAILING_SLASHES:
+		o->strip_slashes = true;
+		break;
+	case OPT_COPY_CONTENTS:
+		o->copy_contents = true;
+		break;
+	case OPT_ATTRIBUTES_ONLY:
+		o->attributes_only = true;
+		break;
+	case 'p':
+		o->preserve_mode = o->preserve_ownership = true;
+		o->preserve_timestamps = o->require_preserve = true;
+		break;
+	case OPT_PRESERVE:
+		options_preserve(o, optarg != NULL ? optarg :
+		    "mode,timestamps,ownership", true, "--preserve");
+		break;
+	case OPT_NO_PRESERVE:
+		options_preserve(o, optarg, false, "--no-preserve");
+		break;
+	default:
+		options_data(o, c);
+	}
+}
+
+static void
+options_one(struct options *o, struct options_parse *st, int c)
+{
+	switch (c) {
+	case 'b':
+		st->backup = true;
+		break;
+	case OPT_BACKUP:
+		st->backup = true;
+		st->backup_arg = optarg;
+		break;
+	case 'S':
+		st->backup = true;
+		o->suffix = optarg;
+		break;
+	case 'f':
+		o->interactive = INTERACTIVE_ALWAYS_YES;
+		o->unlink_failed = true;
+		break;
+	case 'i':
+		o->interactive = INTERACTIVE_ASK;
+		break;
+	case 'n':
+		o->interactive = INTERACTIVE_ALWAYS_NO;
+		break;
+	case 'u':
+		o->update = optarg == NULL ? UPDATE_OLDER : (enum update_mode)
+		    options_match(optarg, "--update", update_args, false);
+		break;
+	case OPT_REMOVE_DESTINATION:
+		o->remove_dest = true;
+		break;
+	case 't':
+		if (o->target_dir != NULL) {
+			warnx("multiple target directories specified");
+			options_usage_hint();
+		}
+		o->target_dir = optarg;
+		break;
+	case 'T':
+		o->no_target_dir = true;
+		break;
+	default:
+		options_tree(o, c);
+	}
+}
+
 int
 options_parse(int argc, char **argv, struct options *o)
 {
+	struct options_parse st = { false, NULL };
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -490,8 +695,8 @@ options_parse(int argc, char **argv, struct options *o)
 	(void)umask(o->umask);
 	while ((c = getopt_long(argc, argv, options_short, options_long,
 	    NULL)) != -1)
-		options_one(o, c);
-	options_check(o);
+		options_one(o, &st, c);
+	options_check(o, st.backup, st.backup_arg);
 	options_check_bench(o);
 	return optind;
 }

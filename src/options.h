@@ -31,10 +31,23 @@ enum sparse_mode {
 };
 
 enum deref_mode {
-	DEREF_UNSET,		/* -L without -r, -P with -r */
+	DEREF_UNSET,		/* none given: resolved by options_parse() */
 	DEREF_NEVER,		/* -P: copy symbolic links as links */
 	DEREF_ARGS,		/* -H: follow links named on the command line */
 	DEREF_ALWAYS		/* -L: follow every link */
+};
+
+enum update_mode {
+	UPDATE_ALL,		/* replace every existing file (default) */
+	UPDATE_NONE,		/* --update=none: replace none */
+	UPDATE_OLDER		/* -u, --update=older: replace older ones */
+};
+
+enum backup_mode {
+	BACKUP_NONE,		/* no backups */
+	BACKUP_SIMPLE,		/* NAME~ (or -S SUFFIX) */
+	BACKUP_EXISTING,	/* numbered if numbered ones exist */
+	BACKUP_NUMBERED		/* NAME.~N~ */
 };
 
 struct options {
@@ -46,16 +59,32 @@ struct options {
 	enum interactive interactive;	/* -f, -i, -n: the last one wins */
 	bool		 unlink_failed;	/* -f: unlink and retry failed opens */
 	bool		 remove_dest;	/* --remove-destination: unlink first */
-	bool		 update;	/* -u: only replace older files */
+	enum update_mode update;	/* -u, --update[=WHEN] */
+	enum backup_mode backup;	/* -b, --backup[=CONTROL] */
+	const char	*suffix;	/* -S: simple backup suffix */
 
 	/* Trees. */
 	bool		 recursive;	/* -r, -R */
 	enum deref_mode	 deref;		/* -P, -L, -H */
+	bool		 one_fs;	/* -x: do not descend into mounts */
+	bool		 parents;	/* --parents: DIR/full/source/name */
+	bool		 strip_slashes;	/* --strip-trailing-slashes */
+	bool		 copy_contents;	/* --copy-contents: read specials */
+
+	/* Instead of copying data. */
+	bool		 hard_link;	/* -l: hard link files */
+	bool		 sym_link;	/* -s: make symbolic links */
+	bool		 attributes_only; /* --attributes-only: no data */
 
 	/* Metadata (-p, --preserve). */
 	bool		 preserve_mode;
 	bool		 preserve_ownership;
 	bool		 preserve_timestamps;
+	bool		 preserve_links;	/* hard links in the copied set */
+	bool		 preserve_xattr;	/* extended attributes (ACLs) */
+	bool		 require_preserve;	/* -p/--preserve: failure is an error */
+	bool		 require_xattr;	/* --preserve=xattr: every error counts */
+	bool		 quiet_xattr;	/* -a: no message when xattrs fail */
 
 	/* The data path. */
 	enum engine_id	 engine;	/* --engine: ENGINE_AUTO for the chain */

@@ -178,3 +178,21 @@ quote(const char *s)
 	ring[next] = q;
 	return q;
 }
+
+const char *
+quote_if_needed(const char *s)
+{
+	size_t i, n, left = strlen(s);
+
+	for (i = 0; i < left; i += n) {
+		n = quote_printable(s + i, left - i);
+		if (n == 0)
+			return quote(s);
+		if (n == 1 && (s[i] == ' ' || s[i] == '\'' ||
+		    ((s[i] == '#' || s[i] == '~') && i == 0) ||
+		    (!quote_plain((unsigned char)s[i], i) && s[i] != '#' &&
+		    s[i] != '~')))
+			return quote(s);
+	}
+	return left == 0 ? quote(s) : s;
+}

@@ -14,6 +14,11 @@
  * long.  Never NULL: on allocation failure the name is returned as is.
  */
 const char	*quote(const char *);
+/*
+ * As quote(), but leaves names that need no quoting for the shell as
+ * they are (cp's quotef: sd/x, but 'a b').
+ */
+const char	*quote_if_needed(const char *);
 /* Returns a malloc'd quoted copy of name, or NULL. */
 char		*quote_r(const char *);
 

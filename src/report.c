@@ -149,6 +149,8 @@ report_verbose(FILE *out, const struct file_record *rec)
 	if (rec->status == FILE_SKIPPED)
 		return;
 	line_add(&l, "%s -> %s", quote(rec->src), quote(rec->dst));
+	if (rec->backup != NULL)
+		line_add(&l, " (backup: %s)", quote(rec->backup));
 	if (rec->data)
 		report_engines(&l, rec);
 	line_add(&l, "\n");
@@ -216,6 +218,8 @@ report_json(const struct file_record *rec)
 	free(l.p);
 }
 
+static void	report_messages(struct report *, const struct file_record *);
+
 static void
 report_count(struct report *r, const struct file_record *rec)
 {
@@ -259,16 +263,35 @@ report_record(struct report *r, const struct file_record *rec)
 
 	(void)pthread_mutex_lock(&r->lock);
 	progress_hold(progress_current());
-	if (rec->status == FILE_FAILED && rec->msg != NULL) {
-		fflush(r->vout);
-		fprintf(stderr, "%s: %s\n", getprogname(), rec->msg);
-	}
+	report_messages(r, rec);
 	if (o->verbose)
 		report_verbose(r->vout, rec);
 	if (o->json)
 		report_json(rec);
 	report_count(r, rec);
 	progress_release(progress_current());
+	(void)pthread_mutex_unlock(&r->lock);
+}
+
+/* The failure and the warning of rec on stderr, after pending -v lines. */
+static void
+report_messages(struct report *r, const struct file_record *rec)
+{
+	if (rec->warn == NULL && (rec->status != FILE_FAILED ||
+	    rec->msg == NULL))
+		return;
+	fflush(r->vout);
+	if (rec->warn != NULL)
+		fprintf(stderr, "%s: %s\n", getprogname(), rec->warn);
+	if (rec->status == FILE_FAILED && rec->msg != NULL)
+		fprintf(stderr, "%s: %s\n", getprogname(), rec->msg);
+}
+
+void
+report_warning(struct report *r, const struct file_record *rec)
+{
+	(void)pthread_mutex_lock(&r->lock);
+	report_messages(r, rec);
 	(void)pthread_mutex_unlock(&r->lock);
 }
 

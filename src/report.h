@@ -30,6 +30,8 @@ struct report {
 void	 report_init(struct report *, const struct options *);
 /* Prints what rec says (-v, --json, the error) and counts it. */
 void	 report_record(struct report *, const struct file_record *);
+/* Prints rec's warning, if any, without counting anything. */
+void	 report_warning(struct report *, const struct file_record *);
 /* Prints "zcp: MSG" on stderr and counts a failure without a record. */
 void	 report_error(struct report *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));

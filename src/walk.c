@@ -1,10 +1,13 @@
 /*
  * walk.c: operands and directory trees.
  *
- * Works out the destination of each operand as cp does, then walks source
- * directories fd-relative (openat, fstatat, O_NOFOLLOW, O_DIRECTORY), so a
- * symbolic link swapped into either tree cannot redirect a write.  Each
- * non-directory goes to file.c; each result goes to report.c.
+ * Works out the destination of each operand as cp does (SOURCE DEST,
+ * SOURCE... DIR, -t, -T, --parents), then walks source directories
+ * fd-relative (openat, fstatat, O_NOFOLLOW, O_DIRECTORY), so a symbolic
+ * link swapped into either tree cannot redirect a write.  Each
+ * non-directory goes to file.c, each result to report.c.  A directory
+ * gets its mode and times after its contents, so read-only directories
+ * copy and their mtime survives.
  */
 #include "config.h"
 
@@ -15,14 +18,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "compat.h"
 #include "file.h"
+#include "links.h"
 #include "progress.h"
 #include "quote.h"
 #include "walk.h"
+
+/* A source directory being copied, and its parent's: to find cycles. */
+struct walk_level {
+	const struct walk_level *up;
+	dev_t		 dev;
+	ino_t		 ino;
+};
 
 struct walk {
 	const struct options *opts;
@@ -30,15 +42,17 @@ struct walk {
 	struct file_ctx	 fctx;
 	struct progress	*prog;		/* progress.c, or NULL */
 	int		 failed;
-	/* The directory created for the current operand, to refuse
+	dev_t		 top_fs;	/* -x: the operand's filesystem */
+	/* The first directory created for the current operand, to refuse
 	 * copying a directory into itself. */
-	dev_t		 top_dev;
-	ino_t		 top_ino;
-	bool		 top_set;
+	dev_t		 made_dev;
+	ino_t		 made_ino;
+	bool		 made;
 };
 
 static void	walk_entry(struct walk *, const struct file_ref *,
-		    const struct stat *, const struct file_ref *);
+		    const struct stat *, const struct file_ref *,
+		    const struct walk_level *);
 
 static char *
 walk_join(const char *dir, const char *name)
@@ -80,75 +94,20 @@ walk_report(struct walk *w, struct file_record *rec)
 
 static void
 walk_fail(struct walk *w, const struct file_ref *src,
-    const struct file_ref *dst, enum file_kind kind, int e,
-    const char *fmt, const char *arg1, const char *arg2)
+    const struct file_ref *dst, int e, const char *fmt, const char *arg1,
+    const char *arg2)
 {
 	struct file_record rec;
-	char *a1 = arg1 ? quote_r(arg1) : NULL, *a2 = arg2 ? quote_r(arg2) :
-	    NULL;
+	char *a1 = arg1 ? quote_r(arg1) : NULL;
+	char *a2 = arg2 ? quote_r(arg2) : NULL;
 
 	memset(&rec, 0, sizeof(rec));
 	rec.src = src->path;
 	rec.dst = dst->path;
-	rec.kind = kind;
+	rec.kind = FILE_KIND_DIR;
 	file_fail(&rec, e, fmt, a1, a2);
 	free(a1);
 	free(a2);
-	walk_report(w, &rec);
-}
-
-/* Copies a symbolic link as a link (-P, -r without -L). */
-static void
-walk_symlink(struct walk *w, const struct file_ref *src,
-    const struct stat *sst, const struct file_ref *dst)
-{
-	struct file_record rec;
-	struct stat dst_st;
-	char *target;
-	ssize_t n;
-
-	memset(&rec, 0, sizeof(rec));
-	rec.src = src->path;
-	rec.dst = dst->path;
-	rec.kind = FILE_KIND_SYMLINK;
-	if ((target = malloc((size_t)sst->st_size + 1)) == NULL)
-		err(1, NULL);
-	n = readlinkat(src->dirfd, src->name, target, (size_t)sst->st_size +
-	    1);
-	if (n < 0 || n > sst->st_size) {
-		file_fail(&rec, n < 0 ? errno : 0, "cannot read symbolic link %s",
-		    quote(src->path));
-		goto out;
-	}
-	target[n] = '\0';
-	if (!dst->fresh && fstatat(dst->dirfd, dst->name, &dst_st,
-	    AT_SYMLINK_NOFOLLOW) == 0) {
-		if (dst_st.st_dev == sst->st_dev &&
-		    dst_st.st_ino == sst->st_ino) {
-			file_fail(&rec, 0, "%s and %s are the same file",
-			    quote(src->path), quote(dst->path));
-			goto out;
-		}
-		if (w->opts->interactive == INTERACTIVE_ALWAYS_NO) {
-			rec.status = FILE_SKIPPED;
-			goto out;
-		}
-		if (S_ISDIR(dst_st.st_mode)) {
-			file_fail(&rec, 0, "cannot overwrite directory %s with "
-			    "non-directory", quote(dst->path));
-			goto out;
-		}
-		if (unlinkat(dst->dirfd, dst->name, 0) == -1) {
-			file_fail(&rec, errno, "cannot remove %s",
-			    quote(dst->path));
-			goto out;
-		}
-	}
-	if (symlinkat(target, dst->dirfd, dst->name) == -1)
-		file_fail(&rec, errno, "cannot create symbolic link %s",
-		    quote(dst->path));
-out:
-	free(target);
 	walk_report(w, &rec);
 }
 
@@ -157,83 +116,128 @@ static int
 walk_mkdir(struct walk *w, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst, bool *created)
 {
-	const struct options *o = w->opts;
 	struct stat st;
 	int fd;
 
 	*created = false;
-	if (mkdirat(dst->dirfd, dst->name, (sst->st_mode & 0777) |
+	/* u+rwx while the contents are written; the real mode comes after. */
+	if (mkdirat(dst->dirfd, dst->name, (sst->st_mode & 01777) |
 	    S_IRWXU) == 0)
 		*created = true;
 	else if (errno != EEXIST) {
-		walk_fail(w, src, dst, FILE_KIND_DIR, errno,
-		    "cannot create directory %s", dst->path, NULL);
+		walk_fail(w, src, dst, errno, "cannot create directory %s",
+		    dst->path, NULL);
 		return -1;
 	}
 	fd = openat(dst->dirfd, dst->name, O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC | (dst->follow ? 0 : O_NOFOLLOW));
 	if (fd == -1) {
 		if (!*created && (errno == ENOTDIR || errno == ELOOP))
-			walk_fail(w, src, dst, FILE_KIND_DIR, 0, "cannot "
-			    "overwrite non-directory %s with directory %s",
-			    dst->path, src->path);
+			walk_fail(w, src, dst, 0, "cannot overwrite "
+			    "non-directory %s with directory %s", dst->path,
+			    src->path);
 		else
-			walk_fail(w, src, dst, FILE_KIND_DIR, errno,
+			walk_fail(w, src, dst, errno,
 			    "cannot open directory %s", dst->path, NULL);
 		return -1;
 	}
-	if (fstat(fd, &st) == 0 && !w->top_set) {
-		w->top_dev = st.st_dev;
-		w->top_ino = st.st_ino;
-		w->top_set = true;
+	if (!w->made && *created && fstat(fd, &st) == 0) {
+		w->made_dev = st.st_dev;
+		w->made_ino = st.st_ino;
+		w->made = true;
 	}
-	(void)o;
 	return fd;
 }
 
 /* Sets the directory's final mode and times once its contents are in. */
 static void
 walk_dir_done(struct walk *w, int dfd, const struct stat *sst,
-    bool created, struct file_record *rec)
+    const struct file_ref *src, bool created, struct file_record *rec)
 {
 	const struct options *o = w->opts;
+	struct file_target t = { dfd, -1, NULL, src->path, -1 };
 	mode_t want;
 
 	if (o->preserve_mode || o->preserve_ownership ||
-	    o->preserve_timestamps) {
-		(void)file_metadata(o, dfd, sst, rec);
+	    o->preserve_timestamps || o->preserve_xattr) {
+		if (o->preserve_xattr || o->preserve_mode)
+			t.src_fd = openat(src->dirfd, src->name, O_RDONLY |
+			    O_DIRECTORY | O_CLOEXEC | (src->follow ? 0 :
+			    O_NOFOLLOW));
+		(void)file_metadata(o, &t, sst, rec);
+		if (t.src_fd != -1)
+			(void)close(t.src_fd);
 		if (o->preserve_mode)
 			return;
 	}
 	if (!created)
 		return;
 	/* mkdir added u+rwx so that the contents could be written. */
-	want = sst->st_mode & 0777 & ~o->umask;
+	want = sst->st_mode & 01777 & ~o->umask;
 	if ((want & S_IRWXU) != S_IRWXU && fchmod(dfd, want) == -1)
 		file_fail(rec, errno, "setting permissions for %s",
 		    quote(rec->dst));
 }
 
+/* Copies the entries of the open source directory d into dfd. */
 static void
-walk_dir(struct walk *w, const struct file_ref *src, const struct stat *sst,
-    const struct file_ref *dst)
+walk_entries(struct walk *w, DIR *d, const struct file_ref *src,
+    const struct file_ref *dst, int dfd, bool created,
+    const struct walk_level *lvl)
 {
-	struct file_record rec;
-	struct file_ref cs, cd;
+	struct file_ref cs = { dirfd(d), NULL, NULL, false, false };
+	struct file_ref cd = { dfd, NULL, NULL, false, created };
 	struct dirent *de;
 	struct stat st;
+
+	cs.follow = w->opts->deref == DEREF_ALWAYS;
+	while ((errno = 0, de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		cs.name = cd.name = de->d_name;
+		cs.path = walk_join(src->path, de->d_name);
+		cd.path = walk_join(dst->path, de->d_name);
+		if (fstatat(cs.dirfd, de->d_name, &st, cs.follow ? 0 :
+		    AT_SYMLINK_NOFOLLOW) == -1)
+			walk_fail(w, &cs, &cd, errno, "cannot stat %s",
+			    cs.path, NULL);
+		else if (S_ISDIR(st.st_mode) && w->made &&
+		    st.st_dev == w->made_dev && st.st_ino == w->made_ino)
+			walk_fail(w, &cs, &cd, 0, "cannot copy a directory, "
+			    "%s, into itself, %s", src->path, cd.path);
+		else
+			walk_entry(w, &cs, &st, &cd, lvl);
+		free((char *)cs.path);
+		free((char *)cd.path);
+	}
+	if (errno != 0)
+		walk_fail(w, src, dst, errno, "cannot read directory %s",
+		    src->path, NULL);
+}
+
+static void
+walk_dir(struct walk *w, const struct file_ref *src, const struct stat *sst,
+    const struct file_ref *dst, const struct walk_level *up)
+{
+	struct walk_level lvl = { up, sst->st_dev, sst->st_ino };
+	const struct walk_level *a;
+	struct file_record rec;
 	DIR *d;
 	int sfd, dfd;
 	bool created;
 
-	if (w->top_set && sst->st_dev == w->top_dev &&
-	    sst->st_ino == w->top_ino)
-		return;		/* the copy itself: reported by the caller */
+	for (a = up; a != NULL; a = a->up)
+		if (a->dev == sst->st_dev && a->ino == sst->st_ino) {
+			walk_fail(w, src, dst, 0, "cannot copy cyclic symbolic "
+			    "link %s", src->path, NULL);
+			return;
+		}
 	sfd = openat(src->dirfd, src->name, O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC | (src->follow ? 0 : O_NOFOLLOW));
 	if (sfd == -1 || (d = fdopendir(sfd)) == NULL) {
-		walk_fail(w, src, dst, FILE_KIND_DIR, errno,
-		    "cannot access %s", src->path, NULL);
+		walk_fail(w, src, dst, errno, "cannot access %s", src->path,
+		    NULL);
 		if (sfd != -1)
 			(void)close(sfd);
 		return;
@@ -246,71 +250,93 @@ walk_dir(struct walk *w, const struct file_ref *src, const struct stat *sst,
 	rec.src = src->path;
 	rec.dst = dst->path;
 	rec.kind = FILE_KIND_DIR;
-	if (created && w->opts->verbose)
+	if (created)
 		report_record(w->rep, &rec);
-	memset(&cs, 0, sizeof(cs));
-	memset(&cd, 0, sizeof(cd));
-	cs.dirfd = sfd;
-	cd.dirfd = dfd;
-	cs.follow = w->opts->deref == DEREF_ALWAYS;
-	cd.fresh = created;
-	while ((errno = 0, de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		cs.name = cd.name = de->d_name;
-		cs.path = walk_join(src->path, de->d_name);
-		cd.path = walk_join(dst->path, de->d_name);
-		if (fstatat(sfd, de->d_name, &st, cs.follow ? 0 :
-		    AT_SYMLINK_NOFOLLOW) == -1)
-			walk_fail(w, &cs, &cd, FILE_KIND_FILE, errno,
-			    "cannot stat %s", cs.path, NULL);
-		else if (S_ISDIR(st.st_mode) && st.st_dev == w->top_dev &&
-		    st.st_ino == w->top_ino)
-			walk_fail(w, &cs, &cd, FILE_KIND_DIR, 0, "cannot copy "
-			    "a directory, %s, into itself, %s", src->path,
-			    cd.path);
-		else
-			walk_entry(w, &cs, &st, &cd);
-		free((char *)cs.path);
-		free((char *)cd.path);
-	}
-	if (errno != 0)
-		walk_fail(w, src, dst, FILE_KIND_DIR, errno,
-		    "cannot read directory %s", src->path, NULL);
-	walk_dir_done(w, dfd, sst, created, &rec);
+	if (!w->opts->one_fs || up == NULL || sst->st_dev == w->top_fs)
+		walk_entries(w, d, src, dst, dfd, created, &lvl);
+	walk_dir_done(w, dfd, sst, src, created, &rec);
+	(void)closedir(d);
+	if (close(dfd) == -1 && rec.status != FILE_FAILED)
+		file_fail(&rec, errno, "failed to close %s", quote(dst->path));
 	if (rec.status == FILE_FAILED)
 		walk_report(w, &rec);
-	(void)closedir(d);
-	if (close(dfd) == -1)
-		walk_fail(w, src, dst, FILE_KIND_DIR, errno,
-		    "failed to close %s", dst->path, NULL);
+	else
+		report_warning(w->rep, &rec);
+	file_record_free(&rec);
 }
 
 /* Copies one thing whose (l)stat is sst to dst. */
 static void
 walk_entry(struct walk *w, const struct file_ref *src, const struct stat *sst,
-    const struct file_ref *dst)
+    const struct file_ref *dst, const struct walk_level *up)
 {
 	struct file_record rec;
 
 	if (S_ISDIR(sst->st_mode)) {
 		if (!w->opts->recursive)
-			walk_fail(w, src, dst, FILE_KIND_DIR, 0,
+			walk_fail(w, src, dst, 0,
 			    "-r not specified; omitting directory %s",
 			    src->path, NULL);
 		else
-			walk_dir(w, src, sst, dst);
+			walk_dir(w, src, sst, dst, up);
 		return;
 	}
 	progress_file_start(w->prog, src->path, sst);
-	if (S_ISLNK(sst->st_mode))
-		walk_symlink(w, src, sst, dst);
-	else {
-		(void)file_copy(&w->fctx, src, sst, dst, &rec);
-		walk_report(w, &rec);
-	}
+	(void)file_copy(&w->fctx, src, sst, dst, &rec);
+	walk_report(w, &rec);
 	progress_file_done(w->prog);
+}
+
+/*
+ * --parents: creates the directories of path under dir (DIR/a/b for
+ * a/b/c), as cp does, printing "a -> DIR/a" under -v.  Returns 0 or -1.
+ */
+static int
+walk_parents(struct walk *w, const char *dir, const char *path)
+{
+	const struct options *o = w->opts;
+	struct file_record rec;
+	char *p, *sl, *d;
+	struct stat st;
+	int rc = 0;
+
+	if ((p = strdup(path)) == NULL)
+		err(1, NULL);
+	for (sl = strchr(p + 1, '/'); sl != NULL && rc == 0;
+	    sl = strchr(sl + 1, '/')) {
+		*sl = '\0';
+		d = walk_join(dir, p);
+		memset(&rec, 0, sizeof(rec));
+		rec.src = p;
+		rec.dst = d;
+		rec.kind = FILE_KIND_DIR;
+		if (stat(p, &st) == -1) {
+			file_fail(&rec, errno, "cannot stat %s", quote(p));
+			rc = -1;
+		} else if (mkdir(d, st.st_mode & 07777) == 0) {
+			if (o->verbose)
+				printf("%s -> %s\n", p, d);
+			if (o->preserve_mode || o->preserve_timestamps ||
+			    o->preserve_ownership) {
+				struct file_target t = { -1, AT_FDCWD, d, p,
+				    -1 };
+
+				rc = file_metadata(o, &t, &st, &rec);
+			}
+		} else if (errno != EEXIST) {
+			file_fail(&rec, errno, "cannot make directory %s",
+			    quote(d));
+			rc = -1;
+		}
+		if (rec.status == FILE_FAILED)
+			walk_report(w, &rec);
+		free(d);
+		*sl = '/';
+		while (sl[1] == '/')
+			sl++;
+	}
+	free(p);
+	return rc;
 }
 
 /* Copies the operand path to dest (a full destination name). */
@@ -322,19 +348,18 @@ walk_operand(struct walk *w, const char *path, const char *dest)
 	struct file_ref dst = { AT_FDCWD, dest, dest, true, false };
 	struct stat st;
 
-	src.follow = o->deref == DEREF_ALWAYS || o->deref == DEREF_ARGS ||
-	    (o->deref == DEREF_UNSET && !o->recursive);
-	w->top_set = false;
+	src.follow = o->deref == DEREF_ALWAYS || o->deref == DEREF_ARGS;
+	w->made = false;
 	if (fstatat(AT_FDCWD, path, &st, src.follow ? 0 :
 	    AT_SYMLINK_NOFOLLOW) == -1) {
-		walk_fail(w, &src, &dst, FILE_KIND_FILE, errno,
-		    "cannot stat %s", path, NULL);
+		walk_fail(w, &src, &dst, errno, "cannot stat %s", path, NULL);
 		return;
 	}
-	walk_entry(w, &src, &st, &dst);
+	w->top_fs = st.st_dev;
+	walk_entry(w, &src, &st, &dst, NULL);
 }
 
-static void
+static void __attribute__((noreturn))
 walk_missing_operand(int n, char **files)
 {
 	if (n == 0)
@@ -345,7 +370,7 @@ walk_missing_operand(int n, char **files)
 	options_usage_hint();
 }
 
-/* True if path names a directory (following links); exits on odd errors. */
+/* True if path names a directory (following links); else *e says why. */
 static bool
 walk_is_dir(const char *path, int *e)
 {
@@ -367,13 +392,72 @@ walk_die(int e, const char *fmt, const char *path)
 	err(1, fmt, quote(path));
 }
 
+/* Works out the target directory (NULL: one SOURCE DEST pair). */
+static const char *
+walk_target(const struct options *o, int *n, char **files)
+{
+	const char *dir = o->target_dir;
+	int e;
+
+	if (dir != NULL) {
+		if (*n == 0)
+			walk_missing_operand(0, files);
+		if (!walk_is_dir(dir, &e))
+			walk_die(e, "target directory %s", dir);
+		return dir;
+	}
+	if (o->no_target_dir) {
+		if (*n > 2) {
+			warnx("extra operand %s", quote(files[2]));
+			options_usage_hint();
+		}
+		if (*n < 2)
+			walk_missing_operand(*n, files);
+		return NULL;
+	}
+	if (*n < 2)
+		walk_missing_operand(*n, files);
+	if (walk_is_dir(files[*n - 1], &e))
+		return files[--*n];
+	if (*n > 2)
+		walk_die(e, "target %s", files[*n - 1]);
+	if (o->parents) {
+		warnx("with --parents, the destination must be a directory");
+		options_usage_hint();
+	}
+	if (e != ENOENT && e != ENOTDIR)
+		walk_die(e, "cannot stat %s", files[*n - 1]);
+	return NULL;
+}
+
+/* Lets a deep tree keep two descriptors a level open. */
+static void
+walk_raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static void
+walk_strip(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 1 && s[n - 1] == '/')
+		s[--n] = '\0';
+}
+
 int
 walk_run(const struct options *o, struct report *rep, int n, char **files)
 {
 	struct walk w;
-	const char *dir = o->target_dir;
+	const char *dir;
 	char *base, *dest;
-	int i, e;
+	int i;
 
 	memset(&w, 0, sizeof(w));
 	w.opts = o;
@@ -381,39 +465,30 @@ walk_run(const struct options *o, struct report *rep, int n, char **files)
 	w.fctx.opts = o;
 	w.prog = progress_current();
 	w.fctx.progress = progress_counter(w.prog);
-	if (dir != NULL) {
-		if (n == 0)
-			walk_missing_operand(0, files);
-		if (!walk_is_dir(dir, &e))
-			walk_die(e, "target directory %s", dir);
-	} else if (o->no_target_dir) {
-		if (n > 2) {
-			warnx("extra operand %s", quote(files[2]));
-			options_usage_hint();
-		}
-		if (n < 2)
-			walk_missing_operand(n, files);
-	} else {
-		if (n < 2)
-			walk_missing_operand(n, files);
-		if (walk_is_dir(files[n - 1], &e))
-			dir = files[--n];
-		else if (n > 2)
-			walk_die(e, "target %s", files[n - 1]);
-		else if (e != ENOENT && e != ENOTDIR)
-			walk_die(e, "cannot stat %s", files[n - 1]);
-	}
-	if (dir == NULL) {
+	dir = walk_target(o, &n, files);
+	if (o->strip_slashes)
+		for (i = 0; i < n; i++)
+			walk_strip(files[i]);
+	if (o->preserve_links)
+		w.fctx.links = links_new();
+	if (o->recursive)
+		walk_raise_nofile();
+	if (dir == NULL)
 		walk_operand(&w, files[0], files[1]);
-	} else {
-		for (i = 0; i < n; i++) {
+	for (i = 0; dir != NULL && i < n; i++) {
+		if (o->parents) {
+			if (walk_parents(&w, dir, files[i]) == -1)
+				continue;
+			dest = walk_join(dir, files[i]);
+		} else {
 			base = walk_base(files[i]);
 			dest = walk_join(dir, base);
-			walk_operand(&w, files[i], dest);
-			free(dest);
 			free(base);
 		}
+		walk_operand(&w, files[i], dest);
+		free(dest);
 	}
 	engine_buf_free(&w.fctx.buf);
+	links_free(w.fctx.links);
 	return w.failed;
 }

@@ -1,0 +1,231 @@
+/*
+ * dest.c: what to do with an existing destination, as GNU cp does: refuse
+ * the source itself and a directory, honour -n, -u/--update, -i, make
+ * the backup (-b, --backup, -S), remove it for --remove-destination or
+ * when a link or special file must replace it.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "dest.h"
+#include "quote.h"
+
+int
+dest_remove(const struct file_ref *dst, struct file_record *rec)
+{
+	if (unlinkat(dst->dirfd, dst->name, 0) == 0 || errno == ENOENT)
+		return 0;
+	file_fail(rec, errno, "cannot remove %s", quote(dst->path));
+	return -1;
+}
+
+/* -i: asks on stderr, reads one line of stdin.  True for yes. */
+static bool
+dest_ask(const char *path)
+{
+	char line[128];
+	bool yes;
+
+	fprintf(stderr, "%s: overwrite %s? ", getprogname(), quote(path));
+	fflush(stderr);
+	if (fgets(line, sizeof(line), stdin) == NULL)
+		return false;
+	yes = line[0] == 'y' || line[0] == 'Y';
+	/* Swallow the rest of a long answer. */
+	while (strchr(line, '\n') == NULL &&
+	    fgets(line, sizeof(line), stdin) != NULL)
+		;
+	return yes;
+}
+
+static bool
+dest_newer(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec > b->tv_sec ||
+	    (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
+}
+
+/* The highest N of NAME.~N~ in dirfd, or 0 if there is none. */
+static unsigned long
+dest_highest(int dirfd, const char *name)
+{
+	size_t len = strlen(name);
+	unsigned long n, best = 0;
+	struct dirent *de;
+	char *end;
+	DIR *d;
+	int fd;
+
+	if ((fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1)
+		return 0;
+	if ((d = fdopendir(fd)) == NULL) {
+		(void)close(fd);
+		return 0;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, name, len) != 0 ||
+		    strncmp(de->d_name + len, ".~", 2) != 0)
+			continue;
+		n = strtoul(de->d_name + len + 2, &end, 10);
+		if (end != de->d_name + len + 2 && strcmp(end, "~") == 0 &&
+		    n > best)
+			best = n;
+	}
+	(void)closedir(d);
+	return best;
+}
+
+/* The backup's name for dst, relative to dst->dirfd (malloc'd). */
+static char *
+dest_backup_name(const struct options *o, const struct file_ref *dst)
+{
+	const char *slash = strrchr(dst->name, '/');
+	unsigned long n = 0;
+	char *dir = NULL, *p;
+	int dfd = dst->dirfd;
+	enum backup_mode m = o->backup;
+
+	if (m != BACKUP_SIMPLE) {
+		if (slash != NULL) {
+			dir = strndup(dst->name, (size_t)(slash - dst->name) +
+			    1);
+			dfd = dir == NULL ? -1 : openat(dst->dirfd, dir,
+			    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		}
+		n = dfd == -1 ? 0 : dest_highest(dfd, slash ? slash + 1 :
+		    dst->name);
+		if (slash != NULL && dfd != -1)
+			(void)close(dfd);
+		free(dir);
+		if (m == BACKUP_EXISTING && n == 0)
+			m = BACKUP_SIMPLE;
+	}
+	if (m == BACKUP_SIMPLE) {
+		if (asprintf(&p, "%s%s", dst->name, o->suffix) == -1)
+			return NULL;
+	} else if (asprintf(&p, "%s.~%lu~", dst->name, n + 1) == -1)
+		return NULL;
+	return p;
+}
+
+/* Renames dst to its backup name.  Returns 0 or -1 (rec filled). */
+static int
+dest_backup(const struct options *o, const struct file_ref *dst,
+    struct file_record *rec)
+{
+	char *name = dest_backup_name(o, dst), *shown;
+	size_t dl = strlen(dst->path), nl = strlen(dst->name);
+
+	if (name == NULL) {
+		file_fail(rec, ENOMEM, "cannot backup %s", quote(dst->path));
+		return -1;
+	}
+	if (renameat(dst->dirfd, dst->name, dst->dirfd, name) == -1) {
+		file_fail(rec, errno, "cannot backup %s", quote(dst->path));
+		free(name);
+		return -1;
+	}
+	/* Shown as the destination's path with the new last part. */
+	if (asprintf(&shown, "%.*s%s", (int)(dl - nl), dst->path, name) ==
+	    -1)
+		shown = NULL;
+	free(name);
+	free(rec->backup);
+	rec->backup = shown;
+	return 0;
+}
+
+/* Looks at dst.  Returns 1 if it exists, 0 if not, -1 on failure. */
+static int
+dest_stat(const struct options *o, const struct file_ref *dst,
+    enum dest_how how, struct stat *st, struct file_record *rec)
+{
+	struct stat target;
+
+	if (dst->fresh)
+		return 0;
+	if (fstatat(dst->dirfd, dst->name, st, AT_SYMLINK_NOFOLLOW) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		file_fail(rec, errno, "cannot stat %s", quote(dst->path));
+		return -1;
+	}
+	if (!S_ISLNK(st->st_mode) || how != DEST_WRITE || o->remove_dest)
+		return 1;
+	/* Writing to a symlink writes to its target, if there is one. */
+	if (fstatat(dst->dirfd, dst->name, &target, 0) == 0) {
+		*st = target;
+		return 1;
+	}
+	if (errno == ENOENT && o->backup == BACKUP_NONE) {
+		file_fail(rec, 0, "not writing through dangling symlink %s",
+		    quote(dst->path));
+		return -1;
+	}
+	return 1;
+}
+
+static int
+dest_policy(struct file_ctx *ctx, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst,
+    const struct stat *dst_st, struct file_record *rec)
+{
+	const struct options *o = ctx->opts;
+
+	if (sst->st_dev == dst_st->st_dev && sst->st_ino == dst_st->st_ino) {
+		file_fail(rec, 0, "%s and %s are the same file",
+		    quote(src->path), quote(dst->path));
+		return -1;
+	}
+	if (S_ISDIR(dst_st->st_mode)) {
+		file_fail(rec, 0,
+		    "cannot overwrite directory %s with non-directory",
+		    quote(dst->path));
+		return -1;
+	}
+	if (o->interactive == INTERACTIVE_ALWAYS_NO ||
+	    o->update == UPDATE_NONE)
+		return 0;
+	if (o->update == UPDATE_OLDER &&
+	    !dest_newer(&sst->st_mtim, &dst_st->st_mtim))
+		return 0;
+	if (o->interactive == INTERACTIVE_ASK && !dest_ask(dst->path))
+		return 0;
+	return 1;
+}
+
+int
+dest_prepare(struct file_ctx *ctx, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst, enum dest_how how,
+    bool *exists, struct stat *dst_st, struct file_record *rec)
+{
+	const struct options *o = ctx->opts;
+	int r;
+
+	*exists = false;
+	if ((r = dest_stat(o, dst, how, dst_st, rec)) <= 0)
+		return r == 0 ? 1 : -1;
+	if ((r = dest_policy(ctx, src, sst, dst, dst_st, rec)) <= 0) {
+		if (r == 0)
+			rec->status = FILE_SKIPPED;
+		return r;
+	}
+	if (o->backup != BACKUP_NONE) {
+		if (dest_backup(o, dst, rec) == -1)
+			return -1;
+		return 1;
+	}
+	if (how == DEST_REPLACE || o->remove_dest)
+		return dest_remove(dst, rec) == 0 ? 1 : -1;
+	*exists = true;
+	return 1;
+}
