@@ -102,14 +102,17 @@ bench_on_signal(int sig)
 static void
 bench_catch(void)
 {
-	struct sigaction sa;
+	struct sigaction sa, old;
 	size_t i;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = bench_on_signal;
 	(void)sigfillset(&sa.sa_mask);
+	/* An ignored signal (nohup) stays ignored. */
 	for (i = 0; i < sizeof(bench_signals) / sizeof(bench_signals[0]); i++)
-		(void)sigaction(bench_signals[i], &sa, NULL);
+		if (sigaction(bench_signals[i], NULL, &old) == 0 &&
+		    old.sa_handler != SIG_IGN)
+			(void)sigaction(bench_signals[i], &sa, NULL);
 	sa.sa_flags = SA_RESTART;
 	(void)sigaction(SIGUSR1, &sa, NULL);
 	if (atexit(bench_cleanup) != 0)
