@@ -384,7 +384,10 @@ progress_bar(struct pline *l, double frac, int cells, bool utf8)
 	pl_str(l, "]");
 }
 
-/* The figures after the bar; detail 0 (all) to 3 (fewest). */
+/*
+ * The figures after the bar, detail 0 (all) to 5 (fewest): the average
+ * rate goes first, then files, elapsed time, the rate, the ETA.
+ */
 static void
 progress_figures(const struct progress_snap *s, struct pline *l, int detail)
 {
@@ -397,9 +400,11 @@ progress_figures(const struct progress_snap *s, struct pline *l, int detail)
 		pl_str(l, "/");
 		pl_size(l, (double)s->total);
 	}
-	pl_str(l, " ");
-	pl_size(l, rate);
-	pl_str(l, "/s");
+	if (detail <= 3) {
+		pl_str(l, " ");
+		pl_size(l, rate);
+		pl_str(l, "/s");
+	}
 	if (detail == 0 && s->rate > 0) {
 		pl_str(l, " (avg ");
 		pl_size(l, s->avg);
@@ -409,7 +414,7 @@ progress_figures(const struct progress_snap *s, struct pline *l, int detail)
 		pl_str(l, " ");
 		pl_clock(l, s->elapsed);
 	}
-	if (known && rate > 0) {
+	if (known && rate > 0 && detail <= 4) {
 		pl_str(l, " ETA ");
 		pl_clock(l, s->done >= s->total ? 0 :
 		    (double)(s->total - s->done) / rate);
@@ -449,7 +454,8 @@ progress_head(const struct progress *p, const struct progress_snap *s,
 
 /*
  * The redrawn line in p->cols - 1 columns: percent and bar (when the
- * total is known or being counted), figures, as much of the name as fits.
+ * total is known or being counted), as many figures as fit with 12
+ * columns of the name, then as much of the name as fits.
  */
 static void
 progress_line(const struct progress *p, const struct progress_snap *s,
@@ -458,32 +464,34 @@ progress_line(const struct progress *p, const struct progress_snap *s,
 	struct pline f;
 	bool head = s->counting || s->total > 0;
 	int width = p->cols - 1, barw = p->cols >= 120 ? 30 : 20, detail;
-	int fixed;
+	int need, room;
 
-	for (detail = 0; ; detail++) {
+	for (detail = 0; detail <= 5; detail++) {
 		f.n = 0;
 		f.b[0] = '\0';
 		progress_figures(s, &f, detail);
-		fixed = (head ? 5 + barw + 2 : 0) + (int)f.n;
-		if (fixed + 11 <= width || detail == 3)
+		need = (head ? 5 + 11 + 2 : 0) + (int)f.n;
+		if (need + 13 <= width || (detail >= 3 && need <= width))
 			break;
 	}
-	if (head && fixed > width)
-		barw -= fixed - width < barw - 11 ? fixed - width : barw - 11;
 	pl_str(l, "\r");
-	if ((head ? 5 + barw + 2 : 0) + (int)f.n > width) {
+	if (detail > 5) {
 		/* A very narrow terminal: the bytes done, no more. */
 		pl_size(l, (double)s->done);
 		pl_str(l, "\033[K");
 		return;
 	}
+	room = width - (head ? 5 + barw + 2 : -1) - (int)f.n - 1;
+	if (head && room < 12) {
+		barw -= 12 - room < barw - 11 ? 12 - room : barw - 11;
+		room = width - (5 + barw + 2) - (int)f.n - 1;
+	}
 	if (head)
 		progress_head(p, s, l, barw);
 	pl_str(l, head ? f.b : f.b + 1);
-	fixed = (head ? 5 + barw + 2 : -1) + (int)f.n;
-	if (s->in_file && width - fixed - 1 >= 8) {
+	if (s->in_file && room >= 8) {
 		pl_str(l, " ");
-		(void)progress_fit_name(l, s->name, width - fixed - 1, p->utf8);
+		(void)progress_fit_name(l, s->name, room, p->utf8);
 	}
 	pl_str(l, "\033[K");
 }
@@ -573,7 +581,6 @@ struct progress_scan {
 	dev_t		 dev[PROGRESS_LINE];
 	ino_t		 ino[PROGRESS_LINE];
 	int		 depth;
-	unsigned	 seen;
 };
 
 static void	progress_scan_dir(struct progress *, struct progress_scan *,
@@ -587,8 +594,7 @@ progress_scan_entry(struct progress *p, struct progress_scan *sc, int dfd,
 	bool deref = p->opts->deref == DEREF_ALWAYS;
 	struct stat st;
 
-	if (++sc->seen % 256 == 0)
-		progress_tick(p);
+	progress_tick(p);	/* clock_gettime(), and a redraw if due */
 	if (de->d_type == DT_DIR && !deref) {
 		progress_scan_dir(p, sc, dfd, de->d_name, false);
 		return;

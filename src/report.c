@@ -260,16 +260,21 @@ void
 report_record(struct report *r, const struct file_record *rec)
 {
 	const struct options *o = r->opts;
+	/* The progress line leaves the terminal only for output. */
+	bool out = rec->warn != NULL || rec->status == FILE_FAILED ||
+	    o->verbose || o->json;
 
 	(void)pthread_mutex_lock(&r->lock);
-	progress_hold(progress_current());
+	if (out)
+		progress_hold(progress_current());
 	report_messages(r, rec);
 	if (o->verbose)
 		report_verbose(r->vout, rec);
 	if (o->json)
 		report_json(rec);
 	report_count(r, rec);
-	progress_release(progress_current());
+	if (out)
+		progress_release(progress_current());
 	(void)pthread_mutex_unlock(&r->lock);
 }
 
