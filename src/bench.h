@@ -38,8 +38,8 @@ struct bench {
 	char		 kernel[160];	/* "Linux 6.1.0" */
 	struct bench_eng eng[ENGINE_NUM];
 	int		 neng;		/* engines in eng[], in table order */
-	int		 resident;	/* --cold: most % of SOURCE left cached */
-	bool		 failed;	/* an engine that was asked for was refused */
+	int		 resident;	/* --cold: most % of SOURCE cached */
+	bool		 failed;	/* an engine asked for was refused */
 	struct engine_buf buf;		/* the rw engine's buffer */
 };
 

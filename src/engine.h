@@ -50,7 +50,7 @@ struct engine_job {
 	size_t		 blksize;	/* the destination's st_blksize */
 	struct engine_buf *buf;		/* rw buffer, grown on demand */
 	uint64_t	*progress;	/* if not NULL, bytes done are added */
-	uint64_t	 sync_every;	/* --fsync: start writeback this often */
+	uint64_t	 sync_every;	/* --fsync: writeback this often */
 };
 
 /* One engine the chain gave up on, and why. */

@@ -85,7 +85,8 @@ static const struct option options_long[] = {
 	{ "verbose",			no_argument,	   NULL, 'v' },
 	{ "version",			no_argument,	   NULL, OPT_VERSION },
 	{ "bench",			optional_argument, NULL, OPT_BENCH },
-	{ "bench-size",			required_argument, NULL, OPT_BENCH_SIZE },
+	{ "bench-size",			required_argument, NULL,
+	    OPT_BENCH_SIZE },
 	{ "cold",			no_argument,	   NULL, OPT_COLD },
 	{ "csv",			no_argument,	   NULL, OPT_CSV },
 	{ "progress",			no_argument,	   NULL, 'g' },
@@ -497,8 +498,9 @@ options_check_bench(struct options *o)
 		options_usage_hint();
 	}
 	if (!o->bench) {
-		bad = o->bench_runs ? "--runs" : o->bench_size ? "--bench-size" :
-		    o->bench_cold ? "--cold" : o->csv ? "--csv" : NULL;
+		bad = o->bench_runs ? "--runs" : o->bench_size ?
+		    "--bench-size" : o->bench_cold ? "--cold" : o->csv ?
+		    "--csv" : NULL;
 		if (bad != NULL) {
 			warnx("%s can be used only with --bench", bad);
 			options_usage_hint();

@@ -58,7 +58,7 @@ struct progress_snap {
 	uint64_t	 cur_done, cur_size; /* of the file being copied */
 	bool		 in_file;	/* a file is being copied */
 	bool		 counting;	/* the scan is running */
-	double		 rate, avg;	/* bytes/s now (0: not known), overall */
+	double		 rate, avg;	/* bytes/s now (0: unknown), overall */
 	char		 name[PATH_MAX];
 };
 
@@ -66,13 +66,13 @@ struct progress {
 	const struct options *opts;
 	bool		 on;		/* --progress, and its thread runs */
 	bool		 tty;		/* stderr is a terminal: redraw */
-	bool		 utf8;		/* the locale is UTF-8: blocks, ellipsis */
+	bool		 utf8;		/* UTF-8 locale: blocks, ellipsis */
 	double		 t0;
 	uint64_t	 bytes;		/* added to by the engines (atomic) */
 
 	/* Written by walk.c's calls; under lock when the thread runs. */
 	uint64_t	 base;		/* bytes of the files done */
-	uint64_t	 cur_start;	/* bytes when the current file started */
+	uint64_t	 cur_start;	/* bytes when this file started */
 	uint64_t	 cur_size;
 	uint64_t	 files;
 	bool		 in_file;
