@@ -96,14 +96,14 @@ struct options {
 	bool		 verbose;	/* -v: a line for each file */
 	bool		 stats;		/* --stats: a summary on stderr */
 	bool		 json;		/* --json: JSON Lines on stdout */
-	bool		 progress;	/* -g, --progress: a status line on stderr */
+	bool		 progress;	/* -g: a status line on stderr */
 
 	/* Timing the engines (--bench). */
-	bool		 bench;		/* --bench: time each engine, copy nothing */
+	bool		 bench;		/* --bench: time engines, copy nothing */
 	unsigned	 bench_engines;	/* --bench=LIST: ENGINE_BIT()s, 0: all */
-	unsigned	 bench_runs;	/* --runs=N: timed runs of each engine */
-	uint64_t	 bench_size;	/* --bench-size: make a source this big */
-	bool		 bench_cold;	/* --cold: drop the caches before each run */
+	unsigned	 bench_runs;	/* --runs=N: timed runs per engine */
+	uint64_t	 bench_size;	/* --bench-size: make a source */
+	bool		 bench_cold;	/* --cold: drop caches before each run */
 	bool		 csv;		/* --csv: the --bench table as CSV */
 
 	/* Derived. */
