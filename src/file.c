@@ -567,8 +567,8 @@ file_copy(struct file_ctx *ctx, const struct file_ref *src,
 		free(first);
 		return rc;
 	}
-	if ((rc = file_by_kind(ctx, src, sst, dst, rec)) == -1 ||
-	    rec->status == FILE_SKIPPED)
-		links_forget(ctx->links, sst->st_dev, sst->st_ino);
+	rc = file_by_kind(ctx, src, sst, dst, rec);
+	links_done(ctx->links, sst->st_dev, sst->st_ino, rc == 0 &&
+	    rec->status != FILE_SKIPPED);
 	return rc;
 }
