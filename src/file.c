@@ -127,6 +127,37 @@ file_engines(const struct options *o, const struct stat *sst,
 	return mask;
 }
 
+/*
+ * The engines known not to work between the source's and the
+ * destination's filesystems (dev 0: not a regular file, nothing known).
+ */
+static const struct engine_skip *
+file_skip(struct file_ctx *ctx, dev_t s, dev_t d)
+{
+	if (ctx->skip_src != s || ctx->skip_dst != d) {
+		ctx->skip_src = s;
+		ctx->skip_dst = d;
+		memset(&ctx->skip, 0, sizeof(ctx->skip));
+	}
+	return &ctx->skip;
+}
+
+/* Remembers the engines that said they cannot work here at all. */
+static void
+file_learn(struct file_ctx *ctx, const struct engine_result *e)
+{
+	int i;
+
+	for (i = 0; i < e->nfallback; i++)
+		if (e->fallback[i].offset == 0 &&
+		    engine_fs_unsupported(e->fallback[i].engine,
+		    e->fallback[i].err)) {
+			ctx->skip.mask |= ENGINE_BIT(e->fallback[i].engine);
+			ctx->skip.err[e->fallback[i].engine] =
+			    e->fallback[i].err;
+		}
+}
+
 /* Runs the chain from sfd to dfd with the clock running. */
 static int
 file_transfer(struct file_ctx *ctx, int sfd, const struct stat *sst,
@@ -152,10 +183,12 @@ file_transfer(struct file_ctx *ctx, int sfd, const struct stat *sst,
 	job.blksize = (size_t)dst_st->st_blksize;
 	job.buf = &ctx->buf;
 	job.progress = ctx->progress;
+	job.skip = file_skip(ctx, sst->st_dev, dst_st->st_dev);
 
 	t0 = units_now();
 	rc = engine_copy(&job, &rec->eng);
 	rec->data = true;
+	file_learn(ctx, &rec->eng);
 	if (rc == 0 && o->fsync && (S_ISREG(dst_st->st_mode) ||
 	    S_ISBLK(dst_st->st_mode))) {
 		if (fsync(dfd) == -1) {

@@ -58,6 +58,9 @@ struct file_ctx {
 	struct links	*links;		/* --preserve=links table, shared */
 	struct engine_buf buf;		/* rw engine buffer, reused */
 	uint64_t	*progress;	/* bytes done, for progress.c */
+	/* Engines that failed as unsupported between these filesystems. */
+	dev_t		 skip_src, skip_dst;
+	struct engine_skip skip;
 };
 
 /*
