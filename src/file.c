@@ -100,7 +100,7 @@ file_open_dst(const struct options *o, const struct file_ref *dst,
 	}
 fail:
 	file_fail(rec, errno, "cannot create regular file %s",
-	    quote(dst->path));
+	    quote(path_str(dst->path)));
 	return -1;
 }
 
@@ -212,16 +212,16 @@ file_engine_fail(const struct options *o, const struct file_ref *src,
 
 	if (e->engine == ENGINE_CLONE && o->reflink == REFLINK_ALWAYS)
 		file_fail(rec, err, "failed to clone %s from %s",
-		    quote(dst->path), quote(src->path));
+		    quote(path_str(dst->path)), quote(path_str(src->path)));
 	else if (err == ENOSPC || err == EDQUOT || err == EFBIG ||
 	    (e->write_failed && (e->engine == ENGINE_RW ||
 	    e->moved[e->engine] == 0)))
-		file_fail(rec, err, "error writing %s", quote(dst->path));
+		file_fail(rec, err, "error writing %s", quote(path_str(dst->path)));
 	else if (e->engine == ENGINE_RW)
-		file_fail(rec, err, "error reading %s", quote(src->path));
+		file_fail(rec, err, "error reading %s", quote(path_str(src->path)));
 	else
 		file_fail(rec, err, "%s %s -> %s", engine_name(e->engine),
-		    quote(src->path), quote(dst->path));
+		    quote(path_str(src->path)), quote(path_str(dst->path)));
 }
 
 static int
@@ -261,7 +261,7 @@ file_owner(const struct options *o, const struct file_target *t,
 		return 1;
 	}
 	file_fail(rec, e, "failed to preserve ownership for %s",
-	    quote(rec->dst));
+	    quote(path_str(rec->dst)));
 	return o->require_preserve ? -1 : 1;
 }
 
@@ -270,27 +270,33 @@ static int
 file_xattrs(const struct options *o, const struct file_target *t,
     enum xattr_set set, struct file_record *rec)
 {
-	struct xattr_end s = { t->src_fd, t->src_path };
-	struct xattr_end d = { t->fd, rec->dst };
+	struct xattr_end s = { t->src_fd, NULL };
+	struct xattr_end d = { t->fd, NULL };
 	const char *what;
 	int e;
 
+	if (s.fd < 0)
+		s.path = path_str(t->src_path);
+	if (d.fd < 0)
+		d.path = path_str(rec->dst);
 	if (xattr_copy(&s, &d, set, &what) == 0)
 		return 0;
 	e = errno;
 	if (set == XATTR_ACL) {
 		file_fail(rec, e, "preserving permissions for %s",
-		    quote(rec->dst));
+		    quote(path_str(rec->dst)));
 		return o->require_preserve ? -1 : 0;
 	}
 	if (o->require_xattr) {
 		file_fail(rec, e, "%s attributes for %s", what,
-		    quote(strcmp(what, "setting") == 0 ? rec->dst : rec->src));
+		    quote(path_str(strcmp(what, "setting") == 0 ? rec->dst :
+		    rec->src)));
 		return -1;
 	}
 	if (!o->quiet_xattr && e != ENOTSUP && e != ENODATA)
 		file_warn(rec, e, "%s attributes for %s", what,
-		    quote(strcmp(what, "setting") == 0 ? rec->dst : rec->src));
+		    quote(path_str(strcmp(what, "setting") == 0 ? rec->dst :
+		    rec->src)));
 	return 0;
 }
 
@@ -305,7 +311,7 @@ file_metadata(const struct options *o, const struct file_target *t,
 	if (o->preserve_timestamps && file_times(t, sst) == -1 &&
 	    !(link && errno == EOPNOTSUPP)) {
 		file_fail(rec, errno, "preserving times for %s",
-		    quote(rec->dst));
+		    quote(path_str(rec->dst)));
 		if (o->require_preserve)
 			return -1;
 	}
@@ -332,7 +338,7 @@ file_metadata(const struct options *o, const struct file_target *t,
 	if ((t->fd >= 0 ? fchmod(t->fd, mode) :
 	    fchmodat(t->dirfd, t->name, mode, 0)) == -1) {
 		file_fail(rec, errno, "preserving permissions for %s",
-		    quote(rec->dst));
+		    quote(path_str(rec->dst)));
 		return o->require_preserve ? -1 : 0;
 	}
 	return file_xattrs(o, t, XATTR_ACL, rec);
@@ -350,14 +356,14 @@ file_open_src(const struct file_ref *src, const struct stat *sst,
 	    (src->follow ? 0 : O_NOFOLLOW));
 	if (fd == -1) {
 		file_fail(rec, errno, "cannot open %s for reading",
-		    quote(src->path));
+		    quote(path_str(src->path)));
 		return -1;
 	}
 	if (fstat(fd, &st) == -1 || st.st_ino != sst->st_ino ||
 	    st.st_dev != sst->st_dev) {
 		file_fail(rec, 0,
 		    "skipping file %s, as it was replaced while being copied",
-		    quote(src->path));
+		    quote(path_str(src->path)));
 		(void)close(fd);
 		return -1;
 	}
@@ -416,7 +422,7 @@ file_regular(struct file_ctx *ctx, const struct file_ref *src,
 	}
 	(void)close(sfd);
 	if (close(dfd) == -1 && rc == 0) {
-		file_fail(rec, errno, "failed to close %s", quote(dst->path));
+		file_fail(rec, errno, "failed to close %s", quote(path_str(dst->path)));
 		rc = -1;
 	}
 	return rc;
@@ -449,13 +455,13 @@ file_symlink(struct file_ctx *ctx, const struct file_ref *src,
 	rec->kind = FILE_KIND_SYMLINK;
 	if ((target = malloc(size)) == NULL) {
 		file_fail(rec, ENOMEM, "cannot read symbolic link %s",
-		    quote(src->path));
+		    quote(path_str(src->path)));
 		return -1;
 	}
 	n = readlinkat(src->dirfd, src->name, target, size);
 	if (n < 0 || (size_t)n >= size) {
 		file_fail(rec, n < 0 ? errno : ENAMETOOLONG,
-		    "cannot read symbolic link %s", quote(src->path));
+		    "cannot read symbolic link %s", quote(path_str(src->path)));
 		free(target);
 		return -1;
 	}
@@ -464,7 +470,7 @@ file_symlink(struct file_ctx *ctx, const struct file_ref *src,
 	    rec);
 	if (rc == 1 && symlinkat(target, dst->dirfd, dst->name) == -1) {
 		file_fail(rec, errno, "cannot create symbolic link %s",
-		    quote(dst->path));
+		    quote(path_str(dst->path)));
 		rc = -1;
 	}
 	free(target);
@@ -490,7 +496,7 @@ file_special(struct file_ctx *ctx, const struct file_ref *src,
 	    (S_IFMT | 07777)), sst->st_rdev) == -1) {
 		file_fail(rec, errno, S_ISFIFO(sst->st_mode) ?
 		    "cannot create fifo %s" : "cannot create special file %s",
-		    quote(dst->path));
+		    quote(path_str(dst->path)));
 		rc = -1;
 	}
 	if (rc == 1)
@@ -515,7 +521,7 @@ file_hardlink(struct file_ctx *ctx, const struct file_ref *src,
 	if (rc == 1 && linkat(dirfd, name, dst->dirfd, dst->name, flags) ==
 	    -1) {
 		file_fail(rec, errno, "cannot create hard link %s to %s",
-		    quote(dst->path), quote(src->path));
+		    quote(path_str(dst->path)), quote(path_str(src->path)));
 		rc = -1;
 	}
 	return rc < 0 ? -1 : 0;
@@ -527,15 +533,15 @@ file_symlink_to(struct file_ctx *ctx, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
     struct file_record *rec)
 {
-	const char *slash = strrchr(dst->path, '/');
+	const char *dpath = path_str(dst->path), *slash = strrchr(dpath, '/');
+	char *target = path_dup(src->path), *dir;
 	struct stat dot, parent, dst_st;
-	char *dir;
 	bool here = slash == NULL, exists;
 	int rc;
 
 	rec->kind = FILE_KIND_SYMLINK;
-	if (src->path[0] != '/' && !here) {
-		dir = strndup(dst->path, (size_t)(slash - dst->path) + 1);
+	if (target[0] != '/' && !here) {
+		dir = strndup(dpath, (size_t)(slash - dpath) + 1);
 		here = dir != NULL && stat(".", &dot) == 0 &&
 		    stat(dir, &parent) == 0 && dot.st_dev == parent.st_dev &&
 		    dot.st_ino == parent.st_ino;
@@ -543,16 +549,19 @@ file_symlink_to(struct file_ctx *ctx, const struct file_ref *src,
 	}
 	if (!here) {
 		file_fail(rec, 0, "%s: can make relative symbolic links only "
-		    "in current directory", quote_if_needed(dst->path));
+		    "in current directory",
+		    quote_if_needed(path_str(dst->path)));
+		free(target);
 		return -1;
 	}
 	rc = dest_prepare(ctx, src, sst, dst, DEST_REPLACE, &exists, &dst_st,
 	    rec);
-	if (rc == 1 && symlinkat(src->path, dst->dirfd, dst->name) == -1) {
+	if (rc == 1 && symlinkat(target, dst->dirfd, dst->name) == -1) {
 		file_fail(rec, errno, "cannot create symbolic link %s to %s",
-		    quote(dst->path), quote(src->path));
+		    quote(path_str(dst->path)), quote(target));
 		rc = -1;
 	}
+	free(target);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -593,7 +602,7 @@ file_copy(struct file_ctx *ctx, const struct file_ref *src,
 	    ctx->opts->sym_link)
 		return file_by_kind(ctx, src, sst, dst, rec);
 	first = links_find_or_add(ctx->links, sst->st_dev, sst->st_ino,
-	    dst->path);
+	    path_str(dst->path));
 	if (first != NULL) {
 		rc = file_hardlink(ctx, src, sst, AT_FDCWD, first, 0, dst,
 		    rec);

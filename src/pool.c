@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "pool.h"
+#include "quote.h"
 
 /* Files handed to another thread at once. */
 #define POOL_BATCH	32
@@ -35,7 +36,9 @@ struct pool_dir {
 	int		 dfd;		/* the destination, open while pending */
 	struct stat	 sst;
 	bool		 created;
-	struct file_ref	 src, dst;	/* paths malloc'd */
+	char		*name;		/* its name (owned) */
+	struct path	 sp, dp;	/* its source and destination paths */
+	struct file_ref	 src, dst;	/* refs to them, for messages */
 	struct walk_level lvl;		/* for cycles: dev/ino and the parent */
 	struct file_record rec;		/* the directory's own record */
 };
@@ -120,21 +123,21 @@ pool_release(struct pool *p, struct pool_dir *d)
 		(void)closedir(d->d);
 		walk_dir_close_record(p->w, d->dfd, &d->rec);
 		up = d->up;
-		free((char *)d->src.path);
-		free((char *)d->dst.path);
+		free(d->name);
 		free(d);
 		d = up;
 	}
 }
 
 /*
- * Opens the source directory src (whose stat is sst) and makes its copy.
- * Returns the new pool_dir with one pending count (its reading), or NULL
- * if it was reported as failed.  Takes the paths in src and dst.
+ * Opens the directory name (in up, or an operand if up is NULL, whose
+ * stat is sst) and makes its copy under dname.  Returns the new pool_dir
+ * with one pending count (its reading), or NULL if it was reported as
+ * failed.  Takes name, which must be malloc'd.
  */
 static struct pool_dir *
-pool_dir_open(struct pool *p, struct pool_dir *up, struct file_ref *src,
-    const struct stat *sst, struct file_ref *dst)
+pool_dir_open(struct pool *p, struct pool_dir *up, char *name,
+    const char *dname, const struct stat *sst, bool follow)
 {
 	struct pool_dir *d;
 	int sfd;
@@ -144,20 +147,26 @@ pool_dir_open(struct pool *p, struct pool_dir *up, struct file_ref *src,
 	d->up = up;
 	d->pending = 1;
 	d->sst = *sst;
-	d->src = *src;
-	d->dst = *dst;
-	d->src.name = d->dst.name = NULL;	/* the task's, freed with it */
+	d->name = name;
+	path_init(&d->sp, up != NULL ? &up->sp : NULL, name);
+	path_init(&d->dp, up != NULL ? &up->dp : NULL, dname);
+	d->src = (struct file_ref){ up != NULL ? dirfd(up->d) : AT_FDCWD,
+	    name, &d->sp, follow, false };
+	d->dst = (struct file_ref){ up != NULL ? up->dfd : AT_FDCWD, dname,
+	    &d->dp, up == NULL, up != NULL && up->created };
 	d->lvl.up = up != NULL ? &up->lvl : NULL;
 	d->lvl.dev = sst->st_dev;
 	d->lvl.ino = sst->st_ino;
-	sfd = openat(src->dirfd, src->name, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC | (src->follow ? 0 : O_NOFOLLOW));
+	if (walk_cyclic(p->w, &d->src, sst, &d->dst, d->lvl.up))
+		goto fail;
+	sfd = openat(d->src.dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    (follow ? 0 : O_NOFOLLOW));
 	if (sfd == -1 || (d->d = fdopendir(sfd)) == NULL) {
-		walk_fail(p->w, src, dst, errno, "cannot access %s",
-		    src->path, NULL);
+		walk_fail(p->w, &d->src, &d->dst, errno, "cannot access %s",
+		    &d->sp, NULL);
 		if (sfd != -1)
 			(void)close(sfd);
-	} else if ((d->dfd = walk_mkdir(p->w, src, sst, dst,
+	} else if ((d->dfd = walk_mkdir(p->w, &d->src, sst, &d->dst,
 	    &d->created)) == -1)
 		(void)closedir(d->d);
 	else {
@@ -165,8 +174,8 @@ pool_dir_open(struct pool *p, struct pool_dir *up, struct file_ref *src,
 		    &d->rec);
 		return d;
 	}
-	free((char *)d->src.path);
-	free((char *)d->dst.path);
+fail:
+	free(d->name);
 	free(d);
 	return NULL;
 }
@@ -181,19 +190,12 @@ pool_subdir(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 {
 	struct pool_dir *up = t->dir, *d;
 	struct pool_entry *e = &t->e[0];
-	struct file_ref src = { dirfd(up->d), e->name, NULL,
-	    p->w->opts->deref == DEREF_ALWAYS, false };
-	struct file_ref dst = { up->dfd, e->name, NULL, false, up->created };
+	char *name = e->name;
 
-	src.path = walk_join(up->src.path, e->name);
-	dst.path = walk_join(up->dst.path, e->name);
-	if (walk_cyclic(p->w, &src, &e->st, &dst, &up->lvl)) {
-		free((char *)src.path);
-		free((char *)dst.path);
-		pool_release(p, up);
-		return;
-	}
-	if ((d = pool_dir_open(p, up, &src, &e->st, &dst)) == NULL) {
+	e->name = NULL;		/* the new pool_dir owns it */
+	d = pool_dir_open(p, up, name, name, &e->st,
+	    p->w->opts->deref == DEREF_ALWAYS);
+	if (d == NULL) {
 		pool_release(p, up);
 		return;
 	}
@@ -207,18 +209,17 @@ static void
 pool_files(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 {
 	struct pool_dir *d = t->dir;
-	struct file_ref src = { dirfd(d->d), NULL, NULL,
+	struct path sp, dp;
+	struct file_ref src = { dirfd(d->d), NULL, &sp,
 	    p->w->opts->deref == DEREF_ALWAYS, false };
-	struct file_ref dst = { d->dfd, NULL, NULL, false, d->created };
+	struct file_ref dst = { d->dfd, NULL, &dp, false, d->created };
 	size_t i;
 
 	for (i = 0; i < t->n; i++) {
 		src.name = dst.name = t->e[i].name;
-		src.path = walk_join(d->src.path, src.name);
-		dst.path = walk_join(d->dst.path, dst.name);
+		path_init(&sp, &d->sp, src.name);
+		path_init(&dp, &d->dp, dst.name);
 		walk_file(p->w, fc, &src, &t->e[i].st, &dst);
-		free((char *)src.path);
-		free((char *)dst.path);
 	}
 }
 
@@ -251,25 +252,22 @@ pool_batch(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 static void
 pool_read(struct pool *p, struct file_ctx *fc, struct pool_dir *d)
 {
-	struct file_ref cs = { dirfd(d->d), NULL, NULL,
+	struct path sp, dp;
+	struct file_ref cs = { dirfd(d->d), NULL, &sp,
 	    p->w->opts->deref == DEREF_ALWAYS, false };
-	struct file_ref cd = { d->dfd, NULL, NULL, false, d->created };
+	struct file_ref cd = { d->dfd, NULL, &dp, false, d->created };
 	struct pool_task *batch = NULL, *t;
 	struct dirent *de;
 	struct stat st;
-	int rc;
 
 	while ((errno = 0, de = readdir(d->d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
 		cs.name = cd.name = de->d_name;
-		cs.path = walk_join(d->src.path, de->d_name);
-		cd.path = walk_join(d->dst.path, de->d_name);
-		rc = walk_stat_entry(p->w, &cs, &st, &cd, &d->src);
-		free((char *)cs.path);
-		free((char *)cd.path);
-		if (rc == -1)
+		path_init(&sp, &d->sp, de->d_name);
+		path_init(&dp, &d->dp, de->d_name);
+		if (walk_stat_entry(p->w, &cs, &st, &cd, &d->src) == -1)
 			continue;
 		t = S_ISDIR(st.st_mode) ? pool_task_new(d, true) :
 		    batch != NULL ? batch : (batch = pool_task_new(d, false));
@@ -283,7 +281,7 @@ pool_read(struct pool *p, struct file_ctx *fc, struct pool_dir *d)
 	}
 	if (errno != 0)
 		walk_fail(p->w, &d->src, &d->dst, errno,
-		    "cannot read directory %s", d->src.path, NULL);
+		    "cannot read directory %s", &d->sp, NULL);
 	if (batch != NULL) {
 		pool_files(p, fc, batch);
 		pool_task_free(batch);
@@ -326,6 +324,8 @@ pool_thread(void *arg)
 	memset(&fc.buf, 0, sizeof(fc.buf));
 	pool_loop(p, &fc);
 	engine_buf_free(&fc.buf);
+	path_thread_free();
+	quote_thread_free();
 	return NULL;
 }
 
@@ -334,19 +334,20 @@ pool_copy_dir(struct walk *w, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst)
 {
 	struct pool p;
-	struct file_ref s = *src, d = *dst;
 	struct pool_dir *top;
 	pthread_t *tid;
 	unsigned i, n = w->opts->jobs - 1, started = 0;
+	char *name;
 
 	memset(&p, 0, sizeof(p));
 	p.w = w;
 	(void)pthread_mutex_init(&p.lock, NULL);
 	(void)pthread_cond_init(&p.more, NULL);
-	if ((s.path = strdup(src->path)) == NULL ||
-	    (d.path = strdup(dst->path)) == NULL)
+	/* An operand: its name is its path, relative to the cwd. */
+	if ((name = strdup(src->name)) == NULL)
 		err(1, NULL);
-	if ((top = pool_dir_open(&p, NULL, &s, sst, &d)) == NULL)
+	if ((top = pool_dir_open(&p, NULL, name, dst->name, sst,
+	    src->follow)) == NULL)
 		return;
 	if ((tid = calloc(n, sizeof(*tid))) == NULL)
 		err(1, NULL);

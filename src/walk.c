@@ -73,12 +73,12 @@ walk_report(struct walk *w, struct file_record *rec)
 
 void
 walk_fail(struct walk *w, const struct file_ref *src,
-    const struct file_ref *dst, int e, const char *fmt, const char *arg1,
-    const char *arg2)
+    const struct file_ref *dst, int e, const char *fmt,
+    const struct path *arg1, const struct path *arg2)
 {
 	struct file_record rec;
-	char *a1 = arg1 ? quote_r(arg1) : NULL;
-	char *a2 = arg2 ? quote_r(arg2) : NULL;
+	char *a1 = arg1 ? quote_r(path_str(arg1)) : NULL;
+	char *a2 = arg2 ? quote_r(path_str(arg2)) : NULL;
 
 	memset(&rec, 0, sizeof(rec));
 	rec.src = src->path;
@@ -150,7 +150,7 @@ walk_dir_done(struct walk *w, int sfd, int dfd, const struct stat *sst,
 	want = sst->st_mode & 01777 & ~o->umask;
 	if ((want & S_IRWXU) != S_IRWXU && fchmod(dfd, want) == -1)
 		file_fail(rec, errno, "setting permissions for %s",
-		    quote(rec->dst));
+		    quote(path_str(rec->dst)));
 }
 
 /* Copies the entries of the open source directory d into dfd. */
@@ -161,6 +161,7 @@ walk_entries(struct walk *w, struct file_ctx *fc, DIR *d,
 {
 	struct file_ref cs = { dirfd(d), NULL, NULL, false, false };
 	struct file_ref cd = { dfd, NULL, NULL, false, created };
+	struct path csp, cdp;
 	struct dirent *de;
 	struct stat st;
 
@@ -170,12 +171,12 @@ walk_entries(struct walk *w, struct file_ctx *fc, DIR *d,
 		    strcmp(de->d_name, "..") == 0)
 			continue;
 		cs.name = cd.name = de->d_name;
-		cs.path = walk_join(src->path, de->d_name);
-		cd.path = walk_join(dst->path, de->d_name);
+		path_init(&csp, src->path, de->d_name);
+		path_init(&cdp, dst->path, de->d_name);
+		cs.path = &csp;
+		cd.path = &cdp;
 		if (walk_stat_entry(w, &cs, &st, &cd, src) == 0)
 			walk_entry(w, fc, &cs, &st, &cd, lvl);
-		free((char *)cs.path);
-		free((char *)cd.path);
 	}
 	if (errno != 0)
 		walk_fail(w, src, dst, errno, "cannot read directory %s",
@@ -232,7 +233,7 @@ void
 walk_dir_close_record(struct walk *w, int dfd, struct file_record *rec)
 {
 	if (close(dfd) == -1 && rec->status != FILE_FAILED)
-		file_fail(rec, errno, "failed to close %s", quote(rec->dst));
+		file_fail(rec, errno, "failed to close %s", quote(path_str(rec->dst)));
 	if (rec->status == FILE_FAILED)
 		walk_report(w, rec);
 	else
@@ -313,6 +314,7 @@ walk_parents(struct walk *w, const char *dir, const char *path)
 {
 	const struct options *o = w->opts;
 	struct file_record rec;
+	struct path sp, dp;
 	char *p, *sl, *d;
 	struct stat st;
 	int rc = 0;
@@ -323,9 +325,11 @@ walk_parents(struct walk *w, const char *dir, const char *path)
 	    sl = strchr(sl + 1, '/')) {
 		*sl = '\0';
 		d = walk_join(dir, p);
+		path_init(&sp, NULL, p);
+		path_init(&dp, NULL, d);
 		memset(&rec, 0, sizeof(rec));
-		rec.src = p;
-		rec.dst = d;
+		rec.src = &sp;
+		rec.dst = &dp;
 		rec.kind = FILE_KIND_DIR;
 		if (stat(p, &st) == -1) {
 			file_fail(&rec, errno, "cannot stat %s", quote(p));
@@ -335,7 +339,7 @@ walk_parents(struct walk *w, const char *dir, const char *path)
 				printf("%s -> %s\n", p, d);
 			if (o->preserve_mode || o->preserve_timestamps ||
 			    o->preserve_ownership) {
-				struct file_target t = { -1, AT_FDCWD, d, p,
+				struct file_target t = { -1, AT_FDCWD, d, &sp,
 				    -1 };
 
 				rc = file_metadata(o, &t, &st, &rec);
@@ -361,15 +365,18 @@ static void
 walk_operand(struct walk *w, const char *path, const char *dest)
 {
 	const struct options *o = w->opts;
-	struct file_ref src = { AT_FDCWD, path, path, true, false };
-	struct file_ref dst = { AT_FDCWD, dest, dest, true, false };
+	struct path sp, dp;
+	struct file_ref src = { AT_FDCWD, path, &sp, true, false };
+	struct file_ref dst = { AT_FDCWD, dest, &dp, true, false };
 	struct stat st;
 
+	path_init(&sp, NULL, path);
+	path_init(&dp, NULL, dest);
 	src.follow = o->deref == DEREF_ALWAYS || o->deref == DEREF_ARGS;
 	w->made = false;
 	if (fstatat(AT_FDCWD, path, &st, src.follow ? 0 :
 	    AT_SYMLINK_NOFOLLOW) == -1) {
-		walk_fail(w, &src, &dst, errno, "cannot stat %s", path, NULL);
+		walk_fail(w, &src, &dst, errno, "cannot stat %s", &sp, NULL);
 		return;
 	}
 	w->top_fs = st.st_dev;

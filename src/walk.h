@@ -50,8 +50,8 @@ char	*walk_join(const char *, const char *);
 void	 walk_report(struct walk *, struct file_record *);
 /* Reports a failure: fmt takes the quoted arg1 and arg2. */
 void	 walk_fail(struct walk *, const struct file_ref *,
-	    const struct file_ref *, int, const char *, const char *,
-	    const char *);
+	    const struct file_ref *, int, const char *, const struct path *,
+	    const struct path *);
 /* Creates or reuses dst for the directory src.  Returns its fd or -1. */
 int	 walk_mkdir(struct walk *, const struct file_ref *,
 	    const struct stat *, const struct file_ref *, bool *);
