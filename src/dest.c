@@ -23,7 +23,7 @@ dest_remove(const struct file_ref *dst, struct file_record *rec)
 {
 	if (unlinkat(dst->dirfd, dst->name, 0) == 0 || errno == ENOENT)
 		return 0;
-	file_fail(rec, errno, "cannot remove %s", quote(dst->path));
+	file_fail(rec, errno, "cannot remove %s", quote(path_str(dst->path)));
 	return -1;
 }
 
@@ -122,21 +122,21 @@ static int
 dest_backup(const struct options *o, const struct file_ref *dst,
     struct file_record *rec)
 {
+	const char *dpath = path_str(dst->path);
 	char *name = dest_backup_name(o, dst), *shown;
-	size_t dl = strlen(dst->path), nl = strlen(dst->name);
+	size_t dl = strlen(dpath), nl = strlen(dst->name);
 
 	if (name == NULL) {
-		file_fail(rec, ENOMEM, "cannot backup %s", quote(dst->path));
+		file_fail(rec, ENOMEM, "cannot backup %s", quote(path_str(dst->path)));
 		return -1;
 	}
 	if (renameat(dst->dirfd, dst->name, dst->dirfd, name) == -1) {
-		file_fail(rec, errno, "cannot backup %s", quote(dst->path));
+		file_fail(rec, errno, "cannot backup %s", quote(path_str(dst->path)));
 		free(name);
 		return -1;
 	}
 	/* Shown as the destination's path with the new last part. */
-	if (asprintf(&shown, "%.*s%s", (int)(dl - nl), dst->path, name) ==
-	    -1)
+	if (asprintf(&shown, "%.*s%s", (int)(dl - nl), dpath, name) == -1)
 		shown = NULL;
 	free(name);
 	free(rec->backup);
@@ -156,7 +156,7 @@ dest_stat(const struct options *o, const struct file_ref *dst,
 	if (fstatat(dst->dirfd, dst->name, st, AT_SYMLINK_NOFOLLOW) == -1) {
 		if (errno == ENOENT)
 			return 0;
-		file_fail(rec, errno, "cannot stat %s", quote(dst->path));
+		file_fail(rec, errno, "cannot stat %s", quote(path_str(dst->path)));
 		return -1;
 	}
 	if (!S_ISLNK(st->st_mode) || how != DEST_WRITE || o->remove_dest)
@@ -168,7 +168,7 @@ dest_stat(const struct options *o, const struct file_ref *dst,
 	}
 	if (errno == ENOENT && o->backup == BACKUP_NONE) {
 		file_fail(rec, 0, "not writing through dangling symlink %s",
-		    quote(dst->path));
+		    quote(path_str(dst->path)));
 		return -1;
 	}
 	return 1;
@@ -183,13 +183,13 @@ dest_policy(struct file_ctx *ctx, const struct file_ref *src,
 
 	if (sst->st_dev == dst_st->st_dev && sst->st_ino == dst_st->st_ino) {
 		file_fail(rec, 0, "%s and %s are the same file",
-		    quote(src->path), quote(dst->path));
+		    quote(path_str(src->path)), quote(path_str(dst->path)));
 		return -1;
 	}
 	if (S_ISDIR(dst_st->st_mode)) {
 		file_fail(rec, 0,
 		    "cannot overwrite directory %s with non-directory",
-		    quote(dst->path));
+		    quote(path_str(dst->path)));
 		return -1;
 	}
 	if (o->interactive == INTERACTIVE_ALWAYS_NO ||
@@ -198,7 +198,7 @@ dest_policy(struct file_ctx *ctx, const struct file_ref *src,
 	if (o->update == UPDATE_OLDER &&
 	    !dest_newer(&sst->st_mtim, &dst_st->st_mtim))
 		return 0;
-	if (o->interactive == INTERACTIVE_ASK && !dest_ask(dst->path))
+	if (o->interactive == INTERACTIVE_ASK && !dest_ask(path_str(dst->path)))
 		return 0;
 	return 1;
 }

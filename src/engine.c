@@ -98,6 +98,15 @@ engine_fallback_ok(int err)
 	}
 }
 
+bool
+engine_fs_unsupported(enum engine_id id, int err)
+{
+	if (id != ENGINE_CLONE && id != ENGINE_CFR)
+		return false;
+	return err == EOPNOTSUPP || err == ENOTSUP || err == EXDEV ||
+	    err == ENOSYS || err == ENOTTY;
+}
+
 /* Returns the first allowed engine after id, or ENGINE_AUTO if none. */
 static enum engine_id
 engine_next(unsigned mask, enum engine_id id)
@@ -109,6 +118,8 @@ engine_next(unsigned mask, enum engine_id id)
 			return (enum engine_id)i;
 	return ENGINE_AUTO;
 }
+
+static int	engine_skip_known(struct engine_run *);
 
 static int
 engine_fail(struct engine_run *r, int err)
@@ -135,6 +146,18 @@ engine_fall(struct engine_run *r, int err)
 	res->fallback[res->nfallback].offset = r->pos;
 	res->nfallback++;
 	r->cur = next;
+	return engine_skip_known(r);
+}
+
+/* Passes over the engines known not to work here, as if they had failed. */
+static int
+engine_skip_known(struct engine_run *r)
+{
+	const struct engine_skip *k = r->job->skip;
+
+	if (k != NULL && !r->job->strict && r->pos == 0 &&
+	    (k->mask & ENGINE_BIT(r->cur)))
+		return engine_fall(r, k->err[r->cur]);
 	return 0;
 }
 
@@ -330,7 +353,7 @@ engine_run(struct engine_run *r)
 	bool eof;
 	int err;
 
-	if (r->cur == ENGINE_AUTO)
+	if (r->cur == ENGINE_AUTO || engine_skip_known(r) == -1)
 		return engine_fail(r, EINVAL);
 	if (r->cur == ENGINE_CLONE) {
 		if (engine_try_clone(r) == 0)

@@ -36,6 +36,16 @@ struct engine_buf {
 	size_t	 size;
 };
 
+/*
+ * Engines already known not to work between two filesystems, with the
+ * errno they gave: the chain records the fallback without asking the
+ * kernel again.
+ */
+struct engine_skip {
+	unsigned	 mask;		/* ENGINE_BIT()s */
+	int		 err[ENGINE_NUM];
+};
+
 /* What to copy and how.  Filled by file.c. */
 struct engine_job {
 	int		 src;		/* source fd, read from its offset */
@@ -50,6 +60,7 @@ struct engine_job {
 	size_t		 blksize;	/* the destination's st_blksize */
 	struct engine_buf *buf;		/* rw buffer, grown on demand */
 	uint64_t	*progress;	/* if not NULL, bytes done are added */
+	const struct engine_skip *skip;	/* if not NULL, known failures */
 	uint64_t	 sync_every;	/* --fsync: writeback this often */
 };
 
@@ -82,6 +93,11 @@ int		 engine_copy(const struct engine_job *, struct engine_result *);
 
 /* True if err means "this engine is not supported here: try the next". */
 bool		 engine_fallback_ok(int err);
+/*
+ * True if err, from engine id at offset 0, says the engine cannot work
+ * between these two filesystems at all (so it is worth remembering).
+ */
+bool		 engine_fs_unsupported(enum engine_id id, int err);
 
 /* The engines this build can use, as ENGINE_BIT()s. */
 unsigned	 engine_available(void);

@@ -100,7 +100,7 @@ file_open_dst(const struct options *o, const struct file_ref *dst,
 	}
 fail:
 	file_fail(rec, errno, "cannot create regular file %s",
-	    quote(dst->path));
+	    quote(path_str(dst->path)));
 	return -1;
 }
 
@@ -125,6 +125,37 @@ file_engines(const struct options *o, const struct stat *sst,
 	if (!S_ISREG(sst->st_mode) || !S_ISREG(dst_st->st_mode))
 		mask &= ~(ENGINE_BIT(ENGINE_CLONE) | ENGINE_BIT(ENGINE_CFR));
 	return mask;
+}
+
+/*
+ * The engines known not to work between the source's and the
+ * destination's filesystems (dev 0: not a regular file, nothing known).
+ */
+static const struct engine_skip *
+file_skip(struct file_ctx *ctx, dev_t s, dev_t d)
+{
+	if (ctx->skip_src != s || ctx->skip_dst != d) {
+		ctx->skip_src = s;
+		ctx->skip_dst = d;
+		memset(&ctx->skip, 0, sizeof(ctx->skip));
+	}
+	return &ctx->skip;
+}
+
+/* Remembers the engines that said they cannot work here at all. */
+static void
+file_learn(struct file_ctx *ctx, const struct engine_result *e)
+{
+	int i;
+
+	for (i = 0; i < e->nfallback; i++)
+		if (e->fallback[i].offset == 0 &&
+		    engine_fs_unsupported(e->fallback[i].engine,
+		    e->fallback[i].err)) {
+			ctx->skip.mask |= ENGINE_BIT(e->fallback[i].engine);
+			ctx->skip.err[e->fallback[i].engine] =
+			    e->fallback[i].err;
+		}
 }
 
 /* Runs the chain from sfd to dfd with the clock running. */
@@ -152,11 +183,13 @@ file_transfer(struct file_ctx *ctx, int sfd, const struct stat *sst,
 	job.blksize = (size_t)dst_st->st_blksize;
 	job.buf = &ctx->buf;
 	job.progress = ctx->progress;
+	job.skip = file_skip(ctx, sst->st_dev, dst_st->st_dev);
 	job.sync_every = o->fsync ? ENGINE_SYNC_EVERY : 0;
 
 	t0 = units_now();
 	rc = engine_copy(&job, &rec->eng);
 	rec->data = true;
+	file_learn(ctx, &rec->eng);
 	if (rc == 0 && o->fsync && (S_ISREG(dst_st->st_mode) ||
 	    S_ISBLK(dst_st->st_mode))) {
 		if (fsync(dfd) == -1) {
@@ -180,16 +213,16 @@ file_engine_fail(const struct options *o, const struct file_ref *src,
 
 	if (e->engine == ENGINE_CLONE && o->reflink == REFLINK_ALWAYS)
 		file_fail(rec, err, "failed to clone %s from %s",
-		    quote(dst->path), quote(src->path));
+		    quote(path_str(dst->path)), quote(path_str(src->path)));
 	else if (err == ENOSPC || err == EDQUOT || err == EFBIG ||
 	    (e->write_failed && (e->engine == ENGINE_RW ||
 	    e->moved[e->engine] == 0)))
-		file_fail(rec, err, "error writing %s", quote(dst->path));
+		file_fail(rec, err, "error writing %s", quote(path_str(dst->path)));
 	else if (e->engine == ENGINE_RW)
-		file_fail(rec, err, "error reading %s", quote(src->path));
+		file_fail(rec, err, "error reading %s", quote(path_str(src->path)));
 	else
 		file_fail(rec, err, "%s %s -> %s", engine_name(e->engine),
-		    quote(src->path), quote(dst->path));
+		    quote(path_str(src->path)), quote(path_str(dst->path)));
 }
 
 static int
@@ -229,7 +262,7 @@ file_owner(const struct options *o, const struct file_target *t,
 		return 1;
 	}
 	file_fail(rec, e, "failed to preserve ownership for %s",
-	    quote(rec->dst));
+	    quote(path_str(rec->dst)));
 	return o->require_preserve ? -1 : 1;
 }
 
@@ -238,27 +271,33 @@ static int
 file_xattrs(const struct options *o, const struct file_target *t,
     enum xattr_set set, struct file_record *rec)
 {
-	struct xattr_end s = { t->src_fd, t->src_path };
-	struct xattr_end d = { t->fd, rec->dst };
+	struct xattr_end s = { t->src_fd, NULL };
+	struct xattr_end d = { t->fd, NULL };
 	const char *what;
 	int e;
 
+	if (s.fd < 0)
+		s.path = path_str(t->src_path);
+	if (d.fd < 0)
+		d.path = path_str(rec->dst);
 	if (xattr_copy(&s, &d, set, &what) == 0)
 		return 0;
 	e = errno;
 	if (set == XATTR_ACL) {
 		file_fail(rec, e, "preserving permissions for %s",
-		    quote(rec->dst));
+		    quote(path_str(rec->dst)));
 		return o->require_preserve ? -1 : 0;
 	}
 	if (o->require_xattr) {
 		file_fail(rec, e, "%s attributes for %s", what,
-		    quote(strcmp(what, "setting") == 0 ? rec->dst : rec->src));
+		    quote(path_str(strcmp(what, "setting") == 0 ? rec->dst :
+		    rec->src)));
 		return -1;
 	}
 	if (!o->quiet_xattr && e != ENOTSUP && e != ENODATA)
 		file_warn(rec, e, "%s attributes for %s", what,
-		    quote(strcmp(what, "setting") == 0 ? rec->dst : rec->src));
+		    quote(path_str(strcmp(what, "setting") == 0 ? rec->dst :
+		    rec->src)));
 	return 0;
 }
 
@@ -273,7 +312,7 @@ file_metadata(const struct options *o, const struct file_target *t,
 	if (o->preserve_timestamps && file_times(t, sst) == -1 &&
 	    !(link && errno == EOPNOTSUPP)) {
 		file_fail(rec, errno, "preserving times for %s",
-		    quote(rec->dst));
+		    quote(path_str(rec->dst)));
 		if (o->require_preserve)
 			return -1;
 	}
@@ -300,7 +339,7 @@ file_metadata(const struct options *o, const struct file_target *t,
 	if ((t->fd >= 0 ? fchmod(t->fd, mode) :
 	    fchmodat(t->dirfd, t->name, mode, 0)) == -1) {
 		file_fail(rec, errno, "preserving permissions for %s",
-		    quote(rec->dst));
+		    quote(path_str(rec->dst)));
 		return o->require_preserve ? -1 : 0;
 	}
 	return file_xattrs(o, t, XATTR_ACL, rec);
@@ -318,14 +357,14 @@ file_open_src(const struct file_ref *src, const struct stat *sst,
 	    (src->follow ? 0 : O_NOFOLLOW));
 	if (fd == -1) {
 		file_fail(rec, errno, "cannot open %s for reading",
-		    quote(src->path));
+		    quote(path_str(src->path)));
 		return -1;
 	}
 	if (fstat(fd, &st) == -1 || st.st_ino != sst->st_ino ||
 	    st.st_dev != sst->st_dev) {
 		file_fail(rec, 0,
 		    "skipping file %s, as it was replaced while being copied",
-		    quote(src->path));
+		    quote(path_str(src->path)));
 		(void)close(fd);
 		return -1;
 	}
@@ -384,7 +423,7 @@ file_regular(struct file_ctx *ctx, const struct file_ref *src,
 	}
 	(void)close(sfd);
 	if (close(dfd) == -1 && rc == 0) {
-		file_fail(rec, errno, "failed to close %s", quote(dst->path));
+		file_fail(rec, errno, "failed to close %s", quote(path_str(dst->path)));
 		rc = -1;
 	}
 	return rc;
@@ -417,13 +456,13 @@ file_symlink(struct file_ctx *ctx, const struct file_ref *src,
 	rec->kind = FILE_KIND_SYMLINK;
 	if ((target = malloc(size)) == NULL) {
 		file_fail(rec, ENOMEM, "cannot read symbolic link %s",
-		    quote(src->path));
+		    quote(path_str(src->path)));
 		return -1;
 	}
 	n = readlinkat(src->dirfd, src->name, target, size);
 	if (n < 0 || (size_t)n >= size) {
 		file_fail(rec, n < 0 ? errno : ENAMETOOLONG,
-		    "cannot read symbolic link %s", quote(src->path));
+		    "cannot read symbolic link %s", quote(path_str(src->path)));
 		free(target);
 		return -1;
 	}
@@ -432,7 +471,7 @@ file_symlink(struct file_ctx *ctx, const struct file_ref *src,
 	    rec);
 	if (rc == 1 && symlinkat(target, dst->dirfd, dst->name) == -1) {
 		file_fail(rec, errno, "cannot create symbolic link %s",
-		    quote(dst->path));
+		    quote(path_str(dst->path)));
 		rc = -1;
 	}
 	free(target);
@@ -458,7 +497,7 @@ file_special(struct file_ctx *ctx, const struct file_ref *src,
 	    (S_IFMT | 07777)), sst->st_rdev) == -1) {
 		file_fail(rec, errno, S_ISFIFO(sst->st_mode) ?
 		    "cannot create fifo %s" : "cannot create special file %s",
-		    quote(dst->path));
+		    quote(path_str(dst->path)));
 		rc = -1;
 	}
 	if (rc == 1)
@@ -483,7 +522,7 @@ file_hardlink(struct file_ctx *ctx, const struct file_ref *src,
 	if (rc == 1 && linkat(dirfd, name, dst->dirfd, dst->name, flags) ==
 	    -1) {
 		file_fail(rec, errno, "cannot create hard link %s to %s",
-		    quote(dst->path), quote(src->path));
+		    quote(path_str(dst->path)), quote(path_str(src->path)));
 		rc = -1;
 	}
 	return rc < 0 ? -1 : 0;
@@ -495,15 +534,15 @@ file_symlink_to(struct file_ctx *ctx, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
     struct file_record *rec)
 {
-	const char *slash = strrchr(dst->path, '/');
+	const char *dpath = path_str(dst->path), *slash = strrchr(dpath, '/');
+	char *target = path_dup(src->path), *dir;
 	struct stat dot, parent, dst_st;
-	char *dir;
 	bool here = slash == NULL, exists;
 	int rc;
 
 	rec->kind = FILE_KIND_SYMLINK;
-	if (src->path[0] != '/' && !here) {
-		dir = strndup(dst->path, (size_t)(slash - dst->path) + 1);
+	if (target[0] != '/' && !here) {
+		dir = strndup(dpath, (size_t)(slash - dpath) + 1);
 		here = dir != NULL && stat(".", &dot) == 0 &&
 		    stat(dir, &parent) == 0 && dot.st_dev == parent.st_dev &&
 		    dot.st_ino == parent.st_ino;
@@ -511,16 +550,19 @@ file_symlink_to(struct file_ctx *ctx, const struct file_ref *src,
 	}
 	if (!here) {
 		file_fail(rec, 0, "%s: can make relative symbolic links only "
-		    "in current directory", quote_if_needed(dst->path));
+		    "in current directory",
+		    quote_if_needed(path_str(dst->path)));
+		free(target);
 		return -1;
 	}
 	rc = dest_prepare(ctx, src, sst, dst, DEST_REPLACE, &exists, &dst_st,
 	    rec);
-	if (rc == 1 && symlinkat(src->path, dst->dirfd, dst->name) == -1) {
+	if (rc == 1 && symlinkat(target, dst->dirfd, dst->name) == -1) {
 		file_fail(rec, errno, "cannot create symbolic link %s to %s",
-		    quote(dst->path), quote(src->path));
+		    quote(path_str(dst->path)), quote(target));
 		rc = -1;
 	}
+	free(target);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -561,15 +603,15 @@ file_copy(struct file_ctx *ctx, const struct file_ref *src,
 	    ctx->opts->sym_link)
 		return file_by_kind(ctx, src, sst, dst, rec);
 	first = links_find_or_add(ctx->links, sst->st_dev, sst->st_ino,
-	    dst->path);
+	    path_str(dst->path));
 	if (first != NULL) {
 		rc = file_hardlink(ctx, src, sst, AT_FDCWD, first, 0, dst,
 		    rec);
 		free(first);
 		return rc;
 	}
-	if ((rc = file_by_kind(ctx, src, sst, dst, rec)) == -1 ||
-	    rec->status == FILE_SKIPPED)
-		links_forget(ctx->links, sst->st_dev, sst->st_ino);
+	rc = file_by_kind(ctx, src, sst, dst, rec);
+	links_done(ctx->links, sst->st_dev, sst->st_ino, rc == 0 &&
+	    rec->status != FILE_SKIPPED);
 	return rc;
 }

@@ -13,12 +13,13 @@
 #include "engine.h"
 #include "links.h"
 #include "options.h"
+#include "path.h"
 
 /* A name relative to a directory fd, and how to show it. */
 struct file_ref {
 	int		 dirfd;		/* AT_FDCWD or an open directory */
 	const char	*name;		/* relative to dirfd */
-	const char	*path;		/* the name shown in messages */
+	const struct path *path;	/* the name shown in messages */
 	bool		 follow;	/* follow a symbolic link at name */
 	bool		 fresh;		/* (destination) its directory is new */
 };
@@ -38,8 +39,8 @@ enum file_kind {
 };
 
 struct file_record {
-	const char	*src;		/* source path, as shown */
-	const char	*dst;		/* destination path, as shown */
+	const struct path *src;		/* source path, as shown */
+	const struct path *dst;		/* destination path, as shown */
 	enum file_status status;
 	enum file_kind	 kind;
 	bool		 data;		/* the engine chain ran: eng is valid */
@@ -58,6 +59,9 @@ struct file_ctx {
 	struct links	*links;		/* --preserve=links table, shared */
 	struct engine_buf buf;		/* rw engine buffer, reused */
 	uint64_t	*progress;	/* bytes done, for progress.c */
+	/* Engines that failed as unsupported between these filesystems. */
+	dev_t		 skip_src, skip_dst;
+	struct engine_skip skip;
 };
 
 /*
@@ -79,7 +83,7 @@ struct file_target {
 	int		 fd;		/* open destination, or -1 */
 	int		 dirfd;
 	const char	*name;
-	const char	*src_path;	/* source, for path-based xattrs */
+	const struct path *src_path;	/* source, for path-based xattrs */
 	int		 src_fd;	/* open source, or -1 */
 };
 

@@ -2,7 +2,6 @@
  * links.c: a hash table from a source file's device and inode to the
  * path of its first copy, so later names of the same file become hard
  * links to it.  One mutex: lookups are rare (only files with st_nlink > 1)
- * and short.
  */
 #include "config.h"
 
@@ -18,11 +17,13 @@ struct link_entry {
 	struct link_entry *next;
 	dev_t		 dev;
 	ino_t		 ino;
+	bool		 ready;		/* the first copy exists */
 	char		*path;
 };
 
 struct links {
 	pthread_mutex_t	 lock;
+	pthread_cond_t	 done;		/* some first copy became ready */
 	struct link_entry **slot;
 	size_t		 nslot, count;
 };
@@ -38,6 +39,7 @@ links_new(void)
 	if ((l->slot = calloc(l->nslot, sizeof(*l->slot))) == NULL)
 		err(1, NULL);
 	(void)pthread_mutex_init(&l->lock, NULL);
+	(void)pthread_cond_init(&l->done, NULL);
 	return l;
 }
 
@@ -56,6 +58,7 @@ links_free(struct links *l)
 			free(e);
 		}
 	free(l->slot);
+	(void)pthread_cond_destroy(&l->done);
 	(void)pthread_mutex_destroy(&l->lock);
 	free(l);
 }
@@ -89,6 +92,17 @@ links_grow(struct links *l)
 	free(old);
 }
 
+static struct link_entry *
+links_lookup(struct links *l, dev_t dev, ino_t ino)
+{
+	struct link_entry *e;
+
+	for (e = l->slot[links_hash(l, dev, ino)]; e != NULL; e = e->next)
+		if (e->dev == dev && e->ino == ino)
+			return e;
+	return NULL;
+}
+
 char *
 links_find_or_add(struct links *l, dev_t dev, ino_t ino, const char *path)
 {
@@ -97,10 +111,9 @@ links_find_or_add(struct links *l, dev_t dev, ino_t ino, const char *path)
 	size_t h;
 
 	(void)pthread_mutex_lock(&l->lock);
-	h = links_hash(l, dev, ino);
-	for (e = l->slot[h]; e != NULL; e = e->next)
-		if (e->dev == dev && e->ino == ino)
-			break;
+	/* Wait while another thread makes the first copy. */
+	while ((e = links_lookup(l, dev, ino)) != NULL && !e->ready)
+		(void)pthread_cond_wait(&l->done, &l->lock);
 	if (e != NULL) {
 		if ((found = strdup(e->path)) == NULL)
 			err(1, NULL);
@@ -110,6 +123,8 @@ links_find_or_add(struct links *l, dev_t dev, ino_t ino, const char *path)
 			err(1, NULL);
 		e->dev = dev;
 		e->ino = ino;
+		e->ready = false;
+		h = links_hash(l, dev, ino);
 		e->next = l->slot[h];
 		l->slot[h] = e;
 		if (++l->count > l->nslot * 2)
@@ -120,7 +135,7 @@ links_find_or_add(struct links *l, dev_t dev, ino_t ino, const char *path)
 }
 
 void
-links_forget(struct links *l, dev_t dev, ino_t ino)
+links_done(struct links *l, dev_t dev, ino_t ino, bool ok)
 {
 	struct link_entry **pp, *e;
 
@@ -128,11 +143,17 @@ links_forget(struct links *l, dev_t dev, ino_t ino)
 	for (pp = &l->slot[links_hash(l, dev, ino)]; (e = *pp) != NULL;
 	    pp = &e->next)
 		if (e->dev == dev && e->ino == ino) {
-			*pp = e->next;
-			free(e->path);
-			free(e);
-			l->count--;
+			if (ok) {
+				e->ready = true;
+			} else {
+				/* The next name of it makes the first copy. */
+				*pp = e->next;
+				free(e->path);
+				free(e);
+				l->count--;
+			}
 			break;
 		}
+	(void)pthread_cond_broadcast(&l->done);
 	(void)pthread_mutex_unlock(&l->lock);
 }

@@ -5,6 +5,7 @@
 #ifndef ZCP_LINKS_H
 #define ZCP_LINKS_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 struct links;
@@ -13,11 +14,13 @@ struct links;
 struct links	*links_new(void);
 void		 links_free(struct links *);
 /*
- * If (dev, ino) was seen, returns the destination path it was copied to
- * (malloc'd copy).  Otherwise records path for it and returns NULL.
+ * If (dev, ino) was copied, returns the destination path of that copy
+ * (malloc'd), after waiting for it if another thread is still making it.
+ * Otherwise records path for it and returns NULL: the caller makes the
+ * first copy and must then call links_done().
  */
 char		*links_find_or_add(struct links *, dev_t, ino_t, const char *);
-/* Forgets (dev, ino): its first copy failed. */
-void		 links_forget(struct links *, dev_t, ino_t);
+/* The first copy of (dev, ino) exists (ok) or failed (forgotten). */
+void		 links_done(struct links *, dev_t, ino_t, bool);
 
 #endif

@@ -10,11 +10,14 @@
 #include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "compat.h"
 #include "options.h"
+#include "quote.h"
 #include "units.h"
 
 enum {
@@ -25,6 +28,7 @@ enum {
 	OPT_PARENTS,
 	OPT_STRIP_TRAILING_SLASHES,
 	OPT_ENGINE,
+	OPT_JOBS_LONG,
 	OPT_FSYNC,
 	OPT_HELP,
 	OPT_JSON,
@@ -45,7 +49,7 @@ enum {
 	OPT_RUNS
 };
 
-static const char options_short[] = "abdfgHilLnPprRsS:t:Tuvx";
+static const char options_short[] = "abdfgHij:lLnPprRsS:t:Tuvx";
 
 static const struct option options_long[] = {
 	{ "archive",			no_argument,	   NULL, 'a' },
@@ -60,6 +64,7 @@ static const struct option options_long[] = {
 	{ "fsync",			no_argument,	   NULL, OPT_FSYNC },
 	{ "help",			no_argument,	   NULL, OPT_HELP },
 	{ "interactive",		no_argument,	   NULL, 'i' },
+	{ "jobs",			required_argument, NULL, 'j' },
 	{ "json",			no_argument,	   NULL, OPT_JSON },
 	{ "link",			no_argument,	   NULL, 'l' },
 	{ "no-clobber",			no_argument,	   NULL, 'n' },
@@ -140,6 +145,9 @@ Mandatory arguments to long options are mandatory for short options too.\n\
   -f, --force                  if an existing destination file cannot be\n\
                                  opened, remove it and try again\n\
   -i, --interactive            prompt before overwrite\n\
+  -j, --jobs=N                 copy up to N files of a tree at once (default:\n\
+                                 the number of CPUs, at most 8; -j1: one by\n\
+                                 one, in directory order)\n\
   -H                           follow command-line symbolic links in SOURCE\n\
   -l, --link                   hard link files instead of copying\n\
   -L, --dereference            always follow symbolic links in SOURCE\n\
@@ -338,6 +346,31 @@ options_version(void)
 	printf("engines: clone copy_file_range sendfile splice rw\n");
 }
 
+/* -j N: a whole number from 1 to 256. */
+static unsigned
+options_jobs(const char *arg)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(arg, &end, 10);
+	if (errno != 0 || *arg == '\0' || *end != '\0' || n < 1 || n > 256) {
+		warnx("invalid number of jobs: %s", quote(arg));
+		options_usage_hint();
+	}
+	return (unsigned)n;
+}
+
+/* The default -j: the online CPUs, at most 8. */
+static unsigned
+options_default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 8 ? 8 : (unsigned)n;
+}
+
 static void
 options_check(struct options *o, bool backup, const char *backup_arg)
 {
@@ -386,6 +419,8 @@ options_check(struct options *o, bool backup, const char *backup_arg)
 	if (o->deref == DEREF_UNSET)
 		o->deref = o->recursive && !o->hard_link ? DEREF_NEVER :
 		    DEREF_ALWAYS;
+	if (o->jobs == 0)
+		o->jobs = options_default_jobs();
 }
 
 /* --bench=LIST: the engines, comma-separated (auto counts as one). */
@@ -609,6 +644,9 @@ options_tree(struct options *o, int c)
 		break;
 	case 'x':
 		o->one_fs = true;
+		break;
+	case 'j':
+		o->jobs = options_jobs(optarg);
 		break;
 	case OPT_PARENTS:
 		o->parents = true;

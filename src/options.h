@@ -70,6 +70,7 @@ struct options {
 	bool		 parents;	/* --parents: DIR/full/source/name */
 	bool		 strip_slashes;	/* --strip-trailing-slashes */
 	bool		 copy_contents;	/* --copy-contents: read specials */
+	unsigned	 jobs;		/* -j: threads copying a tree at once */
 
 	/* Instead of copying data. */
 	bool		 hard_link;	/* -l: hard link files */

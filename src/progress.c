@@ -70,13 +70,19 @@ struct progress {
 	double		 t0;
 	uint64_t	 bytes;		/* added to by the engines (atomic) */
 
-	/* Written by walk.c's calls; under lock when the thread runs. */
-	uint64_t	 base;		/* bytes of the files done */
-	uint64_t	 cur_start;	/* bytes when this file started */
-	uint64_t	 cur_size;
-	uint64_t	 files;
-	bool		 in_file;
-	char		 name[PATH_MAX];
+	/*
+	 * Written by walk.c's calls, from any thread with -j; under lock
+	 * when the thread runs.  Bytes done are bytes + adjust: a file's
+	 * holes, or what it was skipped by, count when it is done.
+	 */
+	int64_t		 adjust;	/* size - bytes moved, files done */
+	uint64_t	 files;		/* files done */
+	unsigned	 active;	/* files being copied */
+	bool		 single;	/* one file at a time (no -j) */
+	uint64_t	 cur_start;	/* single: bytes when it started */
+	uint64_t	 cur_size;	/* single: the file's size */
+	const struct path *cur_path;	/* single, no thread: its name */
+	char		 name[PATH_MAX]; /* thread: the last file started */
 
 	/* The scan's totals (atomic while it runs). */
 	uint64_t	 total, nfiles;
@@ -206,18 +212,51 @@ pl_write(const struct pline *l)
 
 /* --- The figures. --- */
 
-/* Reads the figures.  The caller holds p->lock if the thread runs. */
+/*
+ * Writes the path p into buf (size bytes), or its last name if it is too
+ * long, as path.c does but with async-signal-safe code.
+ */
+static void
+progress_path(const struct path *p, char *buf, size_t size)
+{
+	size_t n, at;
+
+	if (p->len + 1 > size) {
+		n = strlen(p->name);
+		n = n < size - 1 ? n : size - 1;
+		memcpy(buf, p->name + strlen(p->name) - n, n);
+		buf[n] = '\0';
+		return;
+	}
+	buf[p->len] = '\0';
+	for (at = p->len; p != NULL; p = p->up) {
+		at = p->len;
+		n = strlen(p->name);
+		memcpy(buf + at - n, p->name, n);
+		if (p->up != NULL && at > n && (strlen(p->up->name) == 0 ||
+		    p->up->name[strlen(p->up->name) - 1] != '/'))
+			buf[at - n - 1] = '/';
+	}
+}
+
+/*
+ * Reads the figures: under p->lock if the thread runs, else in the
+ * copying thread (or its signal handler).
+ */
 static void
 progress_snap(struct progress *p, struct progress_snap *s, double now)
 {
 	uint64_t c = __atomic_load_n(&p->bytes, __ATOMIC_RELAXED);
+	int64_t adj = __atomic_load_n(&p->adjust, __ATOMIC_RELAXED);
+	const struct path *cur;
 
 	s->elapsed = now - p->t0;
-	s->in_file = p->in_file;
-	s->cur_size = p->cur_size;
-	s->cur_done = s->in_file && c > p->cur_start ? c - p->cur_start : 0;
-	s->done = p->base + s->cur_done;
-	s->files = p->files;
+	s->in_file = __atomic_load_n(&p->active, __ATOMIC_RELAXED) > 0;
+	s->cur_size = p->single ? p->cur_size : 0;
+	s->cur_done = s->in_file && p->single && c > p->cur_start ?
+	    c - p->cur_start : 0;
+	s->done = adj < 0 && (uint64_t)-adj > c ? 0 : c + (uint64_t)adj;
+	s->files = __atomic_load_n(&p->files, __ATOMIC_RELAXED);
 	s->counting = __atomic_load_n(&p->counting, __ATOMIC_ACQUIRE);
 	s->total = __atomic_load_n(&p->total, __ATOMIC_RELAXED);
 	s->nfiles = __atomic_load_n(&p->nfiles, __ATOMIC_RELAXED);
@@ -225,7 +264,12 @@ progress_snap(struct progress *p, struct progress_snap *s, double now)
 		s->total = s->nfiles = 0;
 	s->avg = s->elapsed > 0 ? (double)s->done / s->elapsed : 0;
 	s->rate = 0;
-	memcpy(s->name, p->name, sizeof(s->name));
+	s->name[0] = '\0';
+	if (p->on)
+		memcpy(s->name, p->name, sizeof(s->name));
+	else if ((cur = __atomic_load_n(&p->cur_path, __ATOMIC_ACQUIRE)) !=
+	    NULL)
+		progress_path(cur, s->name, sizeof(s->name));
 	s->name[sizeof(s->name) - 1] = '\0';
 }
 
@@ -266,7 +310,7 @@ progress_plain(const struct progress_snap *s, struct pline *l)
 		pl_uint(l, s->nfiles, 1);
 		pl_str(l, " files so far)");
 	}
-	if (s->in_file) {
+	if (s->in_file && s->name[0] != '\0') {
 		pl_str(l, ", copying ");
 		pl_name(l, s->name);
 		if (!known && s->cur_size > 0) {
@@ -489,7 +533,7 @@ progress_line(const struct progress *p, const struct progress_snap *s,
 	if (head)
 		progress_head(p, s, l, barw);
 	pl_str(l, head ? f.b : f.b + 1);
-	if (s->in_file && room >= 8) {
+	if (s->in_file && s->name[0] != '\0' && room >= 8) {
 		pl_str(l, " ");
 		(void)progress_fit_name(l, s->name, room, p->utf8);
 	}
@@ -783,6 +827,8 @@ progress_start(const struct options *o, int n, char **files)
 	const char *cs;
 
 	p->opts = o;
+	/* Files are copied one at a time but by -j's pool. */
+	p->single = o->jobs <= 1 || !o->recursive;
 	p->t0 = units_now();
 	p->last_plain = p->t0;
 	(void)pthread_mutex_init(&p->lock, NULL);
@@ -825,39 +871,46 @@ progress_counter(struct progress *p)
 }
 
 void
-progress_file_start(struct progress *p, const char *path,
+progress_file_start(struct progress *p, const struct path *path,
     const struct stat *st)
 {
-	size_t n;
-
 	if (p == NULL)
 		return;
 	if (p->on)
 		(void)pthread_mutex_lock(&p->lock);
-	p->cur_start = __atomic_load_n(&p->bytes, __ATOMIC_RELAXED);
-	p->cur_size = S_ISREG(st->st_mode) ? (uint64_t)st->st_size : 0;
-	n = strlen(path);
-	n = n < sizeof(p->name) - 1 ? n : sizeof(p->name) - 1;
-	memcpy(p->name, path, n);
-	p->name[n] = '\0';
-	p->in_file = true;
+	__atomic_add_fetch(&p->active, 1, __ATOMIC_RELAXED);
+	if (p->single) {
+		p->cur_start = __atomic_load_n(&p->bytes, __ATOMIC_RELAXED);
+		p->cur_size = S_ISREG(st->st_mode) ? (uint64_t)st->st_size : 0;
+	}
+	if (p->on)
+		progress_path(path, p->name, sizeof(p->name));
+	else if (p->single)
+		__atomic_store_n(&p->cur_path, path, __ATOMIC_RELEASE);
 	if (p->on)
 		(void)pthread_mutex_unlock(&p->lock);
 }
 
 void
-progress_file_done(struct progress *p)
+progress_file_done(struct progress *p, const struct stat *st,
+    const struct file_record *rec)
 {
-	uint64_t moved;
+	uint64_t moved = 0, size;
+	int i;
 
 	if (p == NULL)
 		return;
+	for (i = 0; rec->data && i < ENGINE_NUM; i++)
+		moved += rec->eng.moved[i];
+	size = S_ISREG(st->st_mode) ? (uint64_t)st->st_size : 0;
 	if (p->on)
 		(void)pthread_mutex_lock(&p->lock);
-	moved = __atomic_load_n(&p->bytes, __ATOMIC_RELAXED) - p->cur_start;
-	p->base += moved > p->cur_size ? moved : p->cur_size;
-	p->files++;
-	p->in_file = false;
+	if (p->single)
+		__atomic_store_n(&p->cur_path, NULL, __ATOMIC_RELEASE);
+	__atomic_add_fetch(&p->adjust, (int64_t)size - (int64_t)moved,
+	    __ATOMIC_RELAXED);
+	__atomic_add_fetch(&p->files, 1, __ATOMIC_RELAXED);
+	__atomic_sub_fetch(&p->active, 1, __ATOMIC_RELAXED);
 	if (p->on)
 		(void)pthread_mutex_unlock(&p->lock);
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+#include "file.h"
 #include "options.h"
 
 struct progress;
@@ -31,10 +32,14 @@ struct progress	*progress_current(void);
 /* The counter the engines add the bytes they copy to. */
 uint64_t	*progress_counter(struct progress *);
 
-/* A non-directory starts (path as shown, its stat) and ends. */
-void		 progress_file_start(struct progress *, const char *,
+/*
+ * A non-directory starts (its path and stat), and ends (the same stat,
+ * and the record file_copy() filled).  Any thread may call them.
+ */
+void		 progress_file_start(struct progress *, const struct path *,
 		    const struct stat *);
-void		 progress_file_done(struct progress *);
+void		 progress_file_done(struct progress *, const struct stat *,
+		    const struct file_record *);
 
 /*
  * Stops the display and, with --progress, prints the final line.  The

@@ -164,18 +164,30 @@ quote_r(const char *s)
 	return b.p;
 }
 
+static __thread char *quote_ring[8];
+static __thread unsigned quote_next;
+
+void
+quote_thread_free(void)
+{
+	unsigned i;
+
+	for (i = 0; i < 8; i++) {
+		free(quote_ring[i]);
+		quote_ring[i] = NULL;
+	}
+}
+
 const char *
 quote(const char *s)
 {
-	static char *ring[8];
-	static unsigned next;
 	char *q;
 
 	if ((q = quote_r(s)) == NULL)
 		return s;
-	next = (next + 1) % 8;
-	free(ring[next]);
-	ring[next] = q;
+	quote_next = (quote_next + 1) % 8;
+	free(quote_ring[quote_next]);
+	quote_ring[quote_next] = q;
 	return q;
 }
 

@@ -9,9 +9,9 @@
 #include <stddef.h>
 
 /*
- * Returns name quoted, in one of 8 rotating static buffers (enough for
- * any one message; not thread-safe, see quote_r), or in a fresh one if
- * long.  Never NULL: on allocation failure the name is returned as is.
+ * Returns name quoted, in one of 8 rotating buffers of this thread
+ * (enough for any one message).  Never NULL: on allocation failure the
+ * name is returned as is.
  */
 const char	*quote(const char *);
 /*
@@ -19,6 +19,8 @@ const char	*quote(const char *);
  * they are (cp's quotef: sd/x, but 'a b').
  */
 const char	*quote_if_needed(const char *);
+/* Frees this thread's buffers (call before a thread ends). */
+void		 quote_thread_free(void);
 /* Returns a malloc'd quoted copy of name, or NULL. */
 char		*quote_r(const char *);
 

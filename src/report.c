@@ -148,7 +148,8 @@ report_verbose(FILE *out, const struct file_record *rec)
 
 	if (rec->status == FILE_SKIPPED)
 		return;
-	line_add(&l, "%s -> %s", quote(rec->src), quote(rec->dst));
+	line_add(&l, "%s -> %s", quote(path_str(rec->src)),
+	    quote(path_str(rec->dst)));
 	if (rec->backup != NULL)
 		line_add(&l, " (backup: %s)", quote(rec->backup));
 	if (rec->data)
@@ -173,9 +174,9 @@ report_json(const struct file_record *rec)
 	int i;
 
 	line_add(&l, "{\"type\":\"file\",\"source\":");
-	line_json_str(&l, rec->src);
+	line_json_str(&l, path_str(rec->src));
 	line_add(&l, ",\"destination\":");
-	line_json_str(&l, rec->dst);
+	line_json_str(&l, path_str(rec->dst));
 	line_add(&l, ",\"kind\":\"%s\",\"status\":\"%s\"",
 	    report_kinds[rec->kind], report_status[rec->status]);
 	line_add(&l, ",\"engine\":");

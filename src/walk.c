@@ -27,34 +27,14 @@
 #include "links.h"
 #include "progress.h"
 #include "quote.h"
+#include "pool.h"
 #include "walk.h"
 
-/* A source directory being copied, and its parent's: to find cycles. */
-struct walk_level {
-	const struct walk_level *up;
-	dev_t		 dev;
-	ino_t		 ino;
-};
+static void	walk_entry(struct walk *, struct file_ctx *,
+		    const struct file_ref *, const struct stat *,
+		    const struct file_ref *, const struct walk_level *);
 
-struct walk {
-	const struct options *opts;
-	struct report	*rep;
-	struct file_ctx	 fctx;
-	struct progress	*prog;		/* progress.c, or NULL */
-	int		 failed;
-	dev_t		 top_fs;	/* -x: the operand's filesystem */
-	/* The first directory created for the current operand, to refuse
-	 * copying a directory into itself. */
-	dev_t		 made_dev;
-	ino_t		 made_ino;
-	bool		 made;
-};
-
-static void	walk_entry(struct walk *, const struct file_ref *,
-		    const struct stat *, const struct file_ref *,
-		    const struct walk_level *);
-
-static char *
+char *
 walk_join(const char *dir, const char *name)
 {
 	size_t n = strlen(dir);
@@ -83,23 +63,23 @@ walk_base(const char *path)
 	return p;
 }
 
-static void
+void
 walk_report(struct walk *w, struct file_record *rec)
 {
 	if (rec->status == FILE_FAILED)
-		w->failed = 1;
+		__atomic_store_n(&w->failed, 1, __ATOMIC_RELAXED);
 	report_record(w->rep, rec);
 	file_record_free(rec);
 }
 
-static void
+void
 walk_fail(struct walk *w, const struct file_ref *src,
-    const struct file_ref *dst, int e, const char *fmt, const char *arg1,
-    const char *arg2)
+    const struct file_ref *dst, int e, const char *fmt,
+    const struct path *arg1, const struct path *arg2)
 {
 	struct file_record rec;
-	char *a1 = arg1 ? quote_r(arg1) : NULL;
-	char *a2 = arg2 ? quote_r(arg2) : NULL;
+	char *a1 = arg1 ? quote_r(path_str(arg1)) : NULL;
+	char *a2 = arg2 ? quote_r(path_str(arg2)) : NULL;
 
 	memset(&rec, 0, sizeof(rec));
 	rec.src = src->path;
@@ -112,7 +92,7 @@ walk_fail(struct walk *w, const struct file_ref *src,
 }
 
 /* Creates (or reuses) the destination directory.  Returns its fd or -1. */
-static int
+int
 walk_mkdir(struct walk *w, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst, bool *created)
 {
@@ -141,7 +121,8 @@ walk_mkdir(struct walk *w, const struct file_ref *src,
 			    "cannot open directory %s", dst->path, NULL);
 		return -1;
 	}
-	if (!w->made && *created && fstat(fd, &st) == 0) {
+	/* The operand's copy: no directory under the source may be it. */
+	if (dst->dirfd == AT_FDCWD && fstat(fd, &st) == 0) {
 		w->made_dev = st.st_dev;
 		w->made_ino = st.st_ino;
 		w->made = true;
@@ -150,23 +131,17 @@ walk_mkdir(struct walk *w, const struct file_ref *src,
 }
 
 /* Sets the directory's final mode and times once its contents are in. */
-static void
-walk_dir_done(struct walk *w, int dfd, const struct stat *sst,
-    const struct file_ref *src, bool created, struct file_record *rec)
+void
+walk_dir_done(struct walk *w, int sfd, int dfd, const struct stat *sst,
+    bool created, struct file_record *rec)
 {
 	const struct options *o = w->opts;
-	struct file_target t = { dfd, -1, NULL, src->path, -1 };
+	struct file_target t = { dfd, -1, NULL, rec->src, sfd };
 	mode_t want;
 
 	if (o->preserve_mode || o->preserve_ownership ||
 	    o->preserve_timestamps || o->preserve_xattr) {
-		if (o->preserve_xattr || o->preserve_mode)
-			t.src_fd = openat(src->dirfd, src->name, O_RDONLY |
-			    O_DIRECTORY | O_CLOEXEC | (src->follow ? 0 :
-			    O_NOFOLLOW));
 		(void)file_metadata(o, &t, sst, rec);
-		if (t.src_fd != -1)
-			(void)close(t.src_fd);
 		if (o->preserve_mode)
 			return;
 	}
@@ -176,17 +151,18 @@ walk_dir_done(struct walk *w, int dfd, const struct stat *sst,
 	want = sst->st_mode & 01777 & ~o->umask;
 	if ((want & S_IRWXU) != S_IRWXU && fchmod(dfd, want) == -1)
 		file_fail(rec, errno, "setting permissions for %s",
-		    quote(rec->dst));
+		    quote(path_str(rec->dst)));
 }
 
 /* Copies the entries of the open source directory d into dfd. */
 static void
-walk_entries(struct walk *w, DIR *d, const struct file_ref *src,
-    const struct file_ref *dst, int dfd, bool created,
-    const struct walk_level *lvl)
+walk_entries(struct walk *w, struct file_ctx *fc, DIR *d,
+    const struct file_ref *src, const struct file_ref *dst, int dfd,
+    bool created, const struct walk_level *lvl)
 {
 	struct file_ref cs = { dirfd(d), NULL, NULL, false, false };
 	struct file_ref cd = { dfd, NULL, NULL, false, created };
+	struct path csp, cdp;
 	struct dirent *de;
 	struct stat st;
 
@@ -196,43 +172,89 @@ walk_entries(struct walk *w, DIR *d, const struct file_ref *src,
 		    strcmp(de->d_name, "..") == 0)
 			continue;
 		cs.name = cd.name = de->d_name;
-		cs.path = walk_join(src->path, de->d_name);
-		cd.path = walk_join(dst->path, de->d_name);
-		if (fstatat(cs.dirfd, de->d_name, &st, cs.follow ? 0 :
-		    AT_SYMLINK_NOFOLLOW) == -1)
-			walk_fail(w, &cs, &cd, errno, "cannot stat %s",
-			    cs.path, NULL);
-		else if (S_ISDIR(st.st_mode) && w->made &&
-		    st.st_dev == w->made_dev && st.st_ino == w->made_ino)
-			walk_fail(w, &cs, &cd, 0, "cannot copy a directory, "
-			    "%s, into itself, %s", src->path, cd.path);
-		else
-			walk_entry(w, &cs, &st, &cd, lvl);
-		free((char *)cs.path);
-		free((char *)cd.path);
+		path_init(&csp, src->path, de->d_name);
+		path_init(&cdp, dst->path, de->d_name);
+		cs.path = &csp;
+		cd.path = &cdp;
+		if (walk_stat_entry(w, &cs, &st, &cd, src) == 0)
+			walk_entry(w, fc, &cs, &st, &cd, lvl);
 	}
 	if (errno != 0)
 		walk_fail(w, src, dst, errno, "cannot read directory %s",
 		    src->path, NULL);
 }
 
-static void
-walk_dir(struct walk *w, const struct file_ref *src, const struct stat *sst,
-    const struct file_ref *dst, const struct walk_level *up)
+int
+walk_stat_entry(struct walk *w, const struct file_ref *cs, struct stat *st,
+    const struct file_ref *cd, const struct file_ref *parent)
 {
-	struct walk_level lvl = { up, sst->st_dev, sst->st_ino };
+	if (fstatat(cs->dirfd, cs->name, st, cs->follow ? 0 :
+	    AT_SYMLINK_NOFOLLOW) == -1) {
+		walk_fail(w, cs, cd, errno, "cannot stat %s", cs->path, NULL);
+		return -1;
+	}
+	if (S_ISDIR(st->st_mode) && w->made && st->st_dev == w->made_dev &&
+	    st->st_ino == w->made_ino) {
+		walk_fail(w, cs, cd, 0, "cannot copy a directory, %s, into "
+		    "itself, %s", parent->path, cd->path);
+		return -1;
+	}
+	return 0;
+}
+
+bool
+walk_cyclic(struct walk *w, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst,
+    const struct walk_level *up)
+{
 	const struct walk_level *a;
-	struct file_record rec;
-	DIR *d;
-	int sfd, dfd;
-	bool created;
 
 	for (a = up; a != NULL; a = a->up)
 		if (a->dev == sst->st_dev && a->ino == sst->st_ino) {
 			walk_fail(w, src, dst, 0, "cannot copy cyclic symbolic "
 			    "link %s", src->path, NULL);
-			return;
+			return true;
 		}
+	return false;
+}
+
+void
+walk_dir_open_record(struct walk *w, const struct file_ref *src,
+    const struct file_ref *dst, bool created, struct file_record *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->src = src->path;
+	rec->dst = dst->path;
+	rec->kind = FILE_KIND_DIR;
+	if (created)
+		report_record(w->rep, rec);
+}
+
+void
+walk_dir_close_record(struct walk *w, int dfd, struct file_record *rec)
+{
+	if (close(dfd) == -1 && rec->status != FILE_FAILED)
+		file_fail(rec, errno, "failed to close %s", quote(path_str(rec->dst)));
+	if (rec->status == FILE_FAILED)
+		walk_report(w, rec);
+	else
+		report_warning(w->rep, rec);
+	file_record_free(rec);
+}
+
+static void
+walk_dir(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst,
+    const struct walk_level *up)
+{
+	struct walk_level lvl = { up, sst->st_dev, sst->st_ino };
+	struct file_record rec;
+	DIR *d;
+	int sfd, dfd;
+	bool created;
+
+	if (walk_cyclic(w, src, sst, dst, up))
+		return;
 	sfd = openat(src->dirfd, src->name, O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC | (src->follow ? 0 : O_NOFOLLOW));
 	if (sfd == -1 || (d = fdopendir(sfd)) == NULL) {
@@ -246,45 +268,45 @@ walk_dir(struct walk *w, const struct file_ref *src, const struct stat *sst,
 		(void)closedir(d);
 		return;
 	}
-	memset(&rec, 0, sizeof(rec));
-	rec.src = src->path;
-	rec.dst = dst->path;
-	rec.kind = FILE_KIND_DIR;
-	if (created)
-		report_record(w->rep, &rec);
+	walk_dir_open_record(w, src, dst, created, &rec);
 	if (!w->opts->one_fs || up == NULL || sst->st_dev == w->top_fs)
-		walk_entries(w, d, src, dst, dfd, created, &lvl);
-	walk_dir_done(w, dfd, sst, src, created, &rec);
+		walk_entries(w, fc, d, src, dst, dfd, created, &lvl);
+	walk_dir_done(w, sfd, dfd, sst, created, &rec);
 	(void)closedir(d);
-	if (close(dfd) == -1 && rec.status != FILE_FAILED)
-		file_fail(&rec, errno, "failed to close %s", quote(dst->path));
-	if (rec.status == FILE_FAILED)
-		walk_report(w, &rec);
-	else
-		report_warning(w->rep, &rec);
-	file_record_free(&rec);
+	walk_dir_close_record(w, dfd, &rec);
 }
 
 /* Copies one thing whose (l)stat is sst to dst. */
 static void
-walk_entry(struct walk *w, const struct file_ref *src, const struct stat *sst,
-    const struct file_ref *dst, const struct walk_level *up)
+walk_entry(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst,
+    const struct walk_level *up)
 {
-	struct file_record rec;
-
 	if (S_ISDIR(sst->st_mode)) {
 		if (!w->opts->recursive)
 			walk_fail(w, src, dst, 0,
 			    "-r not specified; omitting directory %s",
 			    src->path, NULL);
+		else if (w->opts->jobs > 1 && up == NULL)
+			pool_copy_dir(w, src, sst, dst);
 		else
-			walk_dir(w, src, sst, dst, up);
+			walk_dir(w, fc, src, sst, dst, up);
 		return;
 	}
-	progress_file_start(w->prog, src->path, sst);
-	(void)file_copy(&w->fctx, src, sst, dst, &rec);
+	walk_file(w, fc, src, sst, dst);
+}
+
+void
+walk_file(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst)
+{
+	struct file_record rec;
+	struct progress *prog = progress_current();
+
+	progress_file_start(prog, src->path, sst);
+	(void)file_copy(fc, src, sst, dst, &rec);
+	progress_file_done(prog, sst, &rec);
 	walk_report(w, &rec);
-	progress_file_done(w->prog);
 }
 
 /*
@@ -296,6 +318,7 @@ walk_parents(struct walk *w, const char *dir, const char *path)
 {
 	const struct options *o = w->opts;
 	struct file_record rec;
+	struct path sp, dp;
 	char *p, *sl, *d;
 	struct stat st;
 	int rc = 0;
@@ -306,9 +329,11 @@ walk_parents(struct walk *w, const char *dir, const char *path)
 	    sl = strchr(sl + 1, '/')) {
 		*sl = '\0';
 		d = walk_join(dir, p);
+		path_init(&sp, NULL, p);
+		path_init(&dp, NULL, d);
 		memset(&rec, 0, sizeof(rec));
-		rec.src = p;
-		rec.dst = d;
+		rec.src = &sp;
+		rec.dst = &dp;
 		rec.kind = FILE_KIND_DIR;
 		if (stat(p, &st) == -1) {
 			file_fail(&rec, errno, "cannot stat %s", quote(p));
@@ -318,7 +343,7 @@ walk_parents(struct walk *w, const char *dir, const char *path)
 				printf("%s -> %s\n", p, d);
 			if (o->preserve_mode || o->preserve_timestamps ||
 			    o->preserve_ownership) {
-				struct file_target t = { -1, AT_FDCWD, d, p,
+				struct file_target t = { -1, AT_FDCWD, d, &sp,
 				    -1 };
 
 				rc = file_metadata(o, &t, &st, &rec);
@@ -344,19 +369,22 @@ static void
 walk_operand(struct walk *w, const char *path, const char *dest)
 {
 	const struct options *o = w->opts;
-	struct file_ref src = { AT_FDCWD, path, path, true, false };
-	struct file_ref dst = { AT_FDCWD, dest, dest, true, false };
+	struct path sp, dp;
+	struct file_ref src = { AT_FDCWD, path, &sp, true, false };
+	struct file_ref dst = { AT_FDCWD, dest, &dp, true, false };
 	struct stat st;
 
+	path_init(&sp, NULL, path);
+	path_init(&dp, NULL, dest);
 	src.follow = o->deref == DEREF_ALWAYS || o->deref == DEREF_ARGS;
 	w->made = false;
 	if (fstatat(AT_FDCWD, path, &st, src.follow ? 0 :
 	    AT_SYMLINK_NOFOLLOW) == -1) {
-		walk_fail(w, &src, &dst, errno, "cannot stat %s", path, NULL);
+		walk_fail(w, &src, &dst, errno, "cannot stat %s", &sp, NULL);
 		return;
 	}
 	w->top_fs = st.st_dev;
-	walk_entry(w, &src, &st, &dst, NULL);
+	walk_entry(w, &w->fctx, &src, &st, &dst, NULL);
 }
 
 static void __attribute__((noreturn))
@@ -463,8 +491,7 @@ walk_run(const struct options *o, struct report *rep, int n, char **files)
 	w.opts = o;
 	w.rep = rep;
 	w.fctx.opts = o;
-	w.prog = progress_current();
-	w.fctx.progress = progress_counter(w.prog);
+	w.fctx.progress = progress_counter(progress_current());
 	dir = walk_target(o, &n, files);
 	if (o->strip_slashes)
 		for (i = 0; i < n; i++)

@@ -19,12 +19,24 @@ setup() {
 	command -v python3 >/dev/null || skip "python3 is not installed"
 }
 
-@test "difftree: zcp and cp agree on seeds 1-3, every option set" {
+difftree_jobs() {
 	run python3 "$DIFFTREE" --zcp "$ZCP" --tmp "$BATS_TEST_TMPDIR" \
-	    --seeds 1-3
+	    --seeds 1-3 --zcp-arg="-j$1"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"0 of "*" runs differ"* ]]
+	[[ "$output" == *"0 of 45 runs differ"* ]]
+}
+
+@test "difftree: zcp -j1 and cp agree on seeds 1-3, every option set" {
+	difftree_jobs 1
+}
+
+@test "difftree: zcp -j2 and cp agree on seeds 1-3, every option set" {
+	difftree_jobs 2
+}
+
+@test "difftree: zcp -j8 and cp agree on seeds 1-3, every option set" {
+	difftree_jobs 8
 }
 
 @test "difftree: zcp and cp agree as an unprivileged user" {

@@ -1,0 +1,29 @@
+/*
+ * path.h: the names of files in a walk, kept as a chain of components and
+ * turned into a string only when one is shown.  Holding every level's
+ * full path would cost memory quadratic in the depth of a tree.
+ */
+#ifndef ZCP_PATH_H
+#define ZCP_PATH_H
+
+#include <stddef.h>
+
+struct path {
+	const struct path *up;		/* NULL: name is a whole operand */
+	const char	*name;
+	size_t		 len;		/* length of the whole path */
+};
+
+/* Makes p the path of name inside up (NULL up: name is the path). */
+void		 path_init(struct path *, const struct path *, const char *);
+/*
+ * Returns p as a string, in a ring of buffers of this thread: it stays
+ * valid until 7 more calls in the same thread.  Exits if out of memory.
+ */
+const char	*path_str(const struct path *);
+/* Returns p as a malloc'd string; exits if out of memory. */
+char		*path_dup(const struct path *);
+/* Frees this thread's buffers (call before a thread ends). */
+void		 path_thread_free(void);
+
+#endif

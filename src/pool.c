@@ -1,0 +1,371 @@
+/*
+ * pool.c: the parallel tree copy.
+ *
+ * A pool of threads shares one stack of tasks.  A task is a directory to
+ * copy, or a batch of files of one directory.  The thread that copies a
+ * directory reads it, pushes each subdirectory as a task, copies the
+ * files itself, and hands batches of them to idle threads, so one large
+ * flat directory is spread too.  Each directory counts its unfinished
+ * tasks; the last one to finish sets the directory's mode and times
+ * (after all of its contents, as the sequential walk does), closes it and
+ * tells its parent.  Only directories with unfinished tasks stay open, so
+ * descriptors are bounded by depth and threads, not by the tree's size;
+ * the stack is last in, first out, so the walk stays mostly depth-first.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pool.h"
+#include "quote.h"
+
+/* Files handed to another thread at once. */
+#define POOL_BATCH	32
+
+struct pool_dir {
+	struct pool_dir	*up;
+	unsigned	 pending;	/* its own reading + unfinished tasks */
+	DIR		*d;		/* the source, open while pending */
+	int		 dfd;		/* the destination, open while pending */
+	struct stat	 sst;
+	bool		 created;
+	char		*name;		/* its name (owned) */
+	struct path	 sp, dp;	/* its source and destination paths */
+	struct file_ref	 src, dst;	/* refs to them, for messages */
+	struct walk_level lvl;		/* for cycles: dev/ino and the parent */
+	struct file_record rec;		/* the directory's own record */
+};
+
+struct pool_entry {
+	char		*name;
+	struct stat	 st;
+};
+
+struct pool_task {
+	struct pool_task *next;
+	struct pool_dir	*dir;		/* the directory the entries are in */
+	bool		 subdir;	/* e[0] is a directory; else files */
+	size_t		 n;
+	struct pool_entry e[POOL_BATCH];
+};
+
+struct pool {
+	struct walk	*w;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 more;		/* a task was pushed, or all is done */
+	struct pool_task *top;		/* the stack */
+	unsigned	 busy;		/* threads running a task */
+	unsigned	 idle;		/* threads waiting for one */
+};
+
+static void	pool_read(struct pool *, struct file_ctx *,
+		    struct pool_dir *);
+
+static struct pool_task *
+pool_task_new(struct pool_dir *dir, bool subdir)
+{
+	struct pool_task *t;
+
+	if ((t = malloc(sizeof(*t))) == NULL)
+		err(1, NULL);
+	t->next = NULL;
+	t->dir = dir;
+	t->subdir = subdir;
+	t->n = 0;
+	return t;
+}
+
+static void
+pool_task_free(struct pool_task *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->e[i].name);
+	free(t);
+}
+
+static void
+pool_push(struct pool *p, struct pool_task *t)
+{
+	__atomic_add_fetch(&t->dir->pending, 1, __ATOMIC_RELAXED);
+	(void)pthread_mutex_lock(&p->lock);
+	t->next = p->top;
+	p->top = t;
+	if (p->idle > 0)
+		(void)pthread_cond_signal(&p->more);
+	(void)pthread_mutex_unlock(&p->lock);
+}
+
+static bool
+pool_has_idle(struct pool *p)
+{
+	return __atomic_load_n(&p->idle, __ATOMIC_RELAXED) > 0;
+}
+
+/* The last task of d is done: finish it, and maybe its parents. */
+static void
+pool_release(struct pool *p, struct pool_dir *d)
+{
+	struct pool_dir *up;
+
+	while (d != NULL &&
+	    __atomic_sub_fetch(&d->pending, 1, __ATOMIC_ACQ_REL) == 0) {
+		walk_dir_done(p->w, dirfd(d->d), d->dfd, &d->sst, d->created,
+		    &d->rec);
+		(void)closedir(d->d);
+		walk_dir_close_record(p->w, d->dfd, &d->rec);
+		up = d->up;
+		free(d->name);
+		free(d);
+		d = up;
+	}
+}
+
+/*
+ * Opens the directory name (in up, or an operand if up is NULL, whose
+ * stat is sst) and makes its copy under dname.  Returns the new pool_dir
+ * with one pending count (its reading), or NULL if it was reported as
+ * failed.  Takes name, which must be malloc'd.
+ */
+static struct pool_dir *
+pool_dir_open(struct pool *p, struct pool_dir *up, char *name,
+    const char *dname, const struct stat *sst, bool follow)
+{
+	struct pool_dir *d;
+	int sfd;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		err(1, NULL);
+	d->up = up;
+	d->pending = 1;
+	d->sst = *sst;
+	d->name = name;
+	path_init(&d->sp, up != NULL ? &up->sp : NULL, name);
+	path_init(&d->dp, up != NULL ? &up->dp : NULL, dname);
+	d->src = (struct file_ref){ up != NULL ? dirfd(up->d) : AT_FDCWD,
+	    name, &d->sp, follow, false };
+	d->dst = (struct file_ref){ up != NULL ? up->dfd : AT_FDCWD, dname,
+	    &d->dp, up == NULL, up != NULL && up->created };
+	d->lvl.up = up != NULL ? &up->lvl : NULL;
+	d->lvl.dev = sst->st_dev;
+	d->lvl.ino = sst->st_ino;
+	if (walk_cyclic(p->w, &d->src, sst, &d->dst, d->lvl.up))
+		goto fail;
+	sfd = openat(d->src.dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    (follow ? 0 : O_NOFOLLOW));
+	if (sfd == -1 || (d->d = fdopendir(sfd)) == NULL) {
+		walk_fail(p->w, &d->src, &d->dst, errno, "cannot access %s",
+		    &d->sp, NULL);
+		if (sfd != -1)
+			(void)close(sfd);
+	} else if ((d->dfd = walk_mkdir(p->w, &d->src, sst, &d->dst,
+	    &d->created)) == -1)
+		(void)closedir(d->d);
+	else {
+		walk_dir_open_record(p->w, &d->src, &d->dst, d->created,
+		    &d->rec);
+		return d;
+	}
+fail:
+	free(d->name);
+	free(d);
+	return NULL;
+}
+
+/*
+ * Copies one subdirectory of t->dir.  The parent's count for it is
+ * released when the subdirectory is finished (pool_release() walks up),
+ * or here if it could not be opened.
+ */
+static void
+pool_subdir(struct pool *p, struct file_ctx *fc, struct pool_task *t)
+{
+	struct pool_dir *up = t->dir, *d;
+	struct pool_entry *e = &t->e[0];
+	char *name = e->name;
+
+	e->name = NULL;		/* the new pool_dir owns it */
+	d = pool_dir_open(p, up, name, name, &e->st,
+	    p->w->opts->deref == DEREF_ALWAYS);
+	if (d == NULL) {
+		pool_release(p, up);
+		return;
+	}
+	if (!p->w->opts->one_fs || e->st.st_dev == p->w->top_fs)
+		pool_read(p, fc, d);
+	pool_release(p, d);
+}
+
+/* Copies a batch of files of t->dir. */
+static void
+pool_files(struct pool *p, struct file_ctx *fc, struct pool_task *t)
+{
+	struct pool_dir *d = t->dir;
+	struct path sp, dp;
+	struct file_ref src = { dirfd(d->d), NULL, &sp,
+	    p->w->opts->deref == DEREF_ALWAYS, false };
+	struct file_ref dst = { d->dfd, NULL, &dp, false, d->created };
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		src.name = dst.name = t->e[i].name;
+		path_init(&sp, &d->sp, src.name);
+		path_init(&dp, &d->dp, dst.name);
+		walk_file(p->w, fc, &src, &t->e[i].st, &dst);
+	}
+}
+
+static void
+pool_run(struct pool *p, struct file_ctx *fc, struct pool_task *t)
+{
+	if (t->subdir) {
+		pool_subdir(p, fc, t);
+	} else {
+		pool_files(p, fc, t);
+		pool_release(p, t->dir);
+	}
+	pool_task_free(t);
+}
+
+/* A full batch: to an idle thread if there is one, else copied here. */
+static struct pool_task *
+pool_batch(struct pool *p, struct file_ctx *fc, struct pool_task *t)
+{
+	if (pool_has_idle(p)) {
+		pool_push(p, t);
+	} else {
+		pool_files(p, fc, t);
+		pool_task_free(t);
+	}
+	return NULL;
+}
+
+/* Reads directory d: subdirectories become tasks, files are copied. */
+static void
+pool_read(struct pool *p, struct file_ctx *fc, struct pool_dir *d)
+{
+	struct path sp, dp;
+	struct file_ref cs = { dirfd(d->d), NULL, &sp,
+	    p->w->opts->deref == DEREF_ALWAYS, false };
+	struct file_ref cd = { d->dfd, NULL, &dp, false, d->created };
+	struct pool_task *batch = NULL, *t;
+	struct dirent *de;
+	struct stat st;
+
+	while ((errno = 0, de = readdir(d->d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		cs.name = cd.name = de->d_name;
+		path_init(&sp, &d->sp, de->d_name);
+		path_init(&dp, &d->dp, de->d_name);
+		if (walk_stat_entry(p->w, &cs, &st, &cd, &d->src) == -1)
+			continue;
+		t = S_ISDIR(st.st_mode) ? pool_task_new(d, true) :
+		    batch != NULL ? batch : (batch = pool_task_new(d, false));
+		if ((t->e[t->n].name = strdup(de->d_name)) == NULL)
+			err(1, NULL);
+		t->e[t->n++].st = st;
+		if (t->subdir)
+			pool_push(p, t);
+		else if (t->n == POOL_BATCH)
+			batch = pool_batch(p, fc, t);
+	}
+	if (errno != 0)
+		walk_fail(p->w, &d->src, &d->dst, errno,
+		    "cannot read directory %s", &d->sp, NULL);
+	if (batch != NULL) {
+		pool_files(p, fc, batch);
+		pool_task_free(batch);
+	}
+}
+
+/* Runs tasks until there are none left and no thread is busy. */
+static void
+pool_loop(struct pool *p, struct file_ctx *fc)
+{
+	struct pool_task *t;
+
+	(void)pthread_mutex_lock(&p->lock);
+	for (;;) {
+		while (p->top == NULL && p->busy > 0) {
+			p->idle++;
+			(void)pthread_cond_wait(&p->more, &p->lock);
+			p->idle--;
+		}
+		if ((t = p->top) == NULL)
+			break;
+		p->top = t->next;
+		p->busy++;
+		(void)pthread_mutex_unlock(&p->lock);
+		pool_run(p, fc, t);
+		(void)pthread_mutex_lock(&p->lock);
+		if (--p->busy == 0 && p->top == NULL)
+			(void)pthread_cond_broadcast(&p->more);
+	}
+	(void)pthread_cond_broadcast(&p->more);
+	(void)pthread_mutex_unlock(&p->lock);
+}
+
+static void *
+pool_thread(void *arg)
+{
+	struct pool *p = arg;
+	struct file_ctx fc = p->w->fctx;
+
+	memset(&fc.buf, 0, sizeof(fc.buf));
+	pool_loop(p, &fc);
+	engine_buf_free(&fc.buf);
+	path_thread_free();
+	quote_thread_free();
+	return NULL;
+}
+
+void
+pool_copy_dir(struct walk *w, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst)
+{
+	struct pool p;
+	struct pool_dir *top;
+	pthread_t *tid;
+	unsigned i, n = w->opts->jobs - 1, started = 0;
+	char *name;
+
+	memset(&p, 0, sizeof(p));
+	p.w = w;
+	(void)pthread_mutex_init(&p.lock, NULL);
+	(void)pthread_cond_init(&p.more, NULL);
+	/* An operand: its name is its path, relative to the cwd. */
+	if ((name = strdup(src->name)) == NULL)
+		err(1, NULL);
+	if ((top = pool_dir_open(&p, NULL, name, dst->name, sst,
+	    src->follow)) == NULL)
+		return;
+	if ((tid = calloc(n, sizeof(*tid))) == NULL)
+		err(1, NULL);
+	p.busy = 1;		/* this thread, reading the top directory */
+	/* The other threads start now: the top directory is made. */
+	for (i = 0; i < n; i++)
+		if (pthread_create(&tid[started], NULL, pool_thread, &p) == 0)
+			started++;
+	pool_read(&p, &w->fctx, top);
+	pool_release(&p, top);
+	(void)pthread_mutex_lock(&p.lock);
+	if (--p.busy == 0 && p.top == NULL)
+		(void)pthread_cond_broadcast(&p.more);
+	(void)pthread_mutex_unlock(&p.lock);
+	pool_loop(&p, &w->fctx);
+	for (i = 0; i < started; i++)
+		(void)pthread_join(tid[i], NULL);
+	free(tid);
+	(void)pthread_cond_destroy(&p.more);
+	(void)pthread_mutex_destroy(&p.lock);
+}

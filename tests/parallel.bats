@@ -1,0 +1,107 @@
+#!/usr/bin/env bats
+# The parallel tree copy (-j): the same result as the sequential one,
+# hard links kept across threads, failures reported once, bounded fds.
+bats_require_minimum_version 1.5.0
+
+ZCP="${ZCP:-$BATS_TEST_DIRNAME/../src/zcp}"
+
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return 1
+}
+
+# A tree of n directories with files, hard links across directories and
+# symbolic links; deterministic.
+make_linked_tree() {
+	local n=$1 i j
+	mkdir src
+	for i in $(seq 1 "$n"); do
+		mkdir "src/d$i"
+		for j in $(seq 1 20); do
+			printf 'file %d %d\n' "$i" "$j" > "src/d$i/f$j"
+		done
+		ln "src/d$i/f1" "src/d$(( (i % n) + 1 ))-link$i" 2>/dev/null ||
+		    ln "src/d$i/f1" "src/link$i"
+		ln -s "d$i/f2" "src/sym$i"
+	done
+	# One inode with many names in many directories.
+	for i in $(seq 1 "$n"); do
+		ln src/d1/f3 "src/d$i/many"
+	done
+}
+
+# Prints "path inode-group" lines so two trees' link structure compare.
+link_structure() {
+	(cd "$1" && find . -type f -printf '%i %p\n' | sort -k2 |
+	    awk '{ if (!($1 in g)) g[$1] = ++n; print $2, g[$1] }')
+}
+
+@test "-j8 copies a linked tree like -j1, many times" {
+	make_linked_tree 40
+	"$ZCP" -a -j1 src ref
+	local want
+	want=$(link_structure ref)
+	for i in $(seq 1 15); do
+		rm -rf out
+		run "$ZCP" -a -j8 src out
+		[ "$status" -eq 0 ]
+		[ -z "$output" ]
+		diff -r ref out
+		[ "$(link_structure out)" = "$want" ]
+	done
+	# Hard links across directories really are links.
+	[ "$(stat -c %h out/d1/many)" -eq 41 ]
+}
+
+@test "-j4 keeps directory modes and times set after their contents" {
+	mkdir -p src/a/b
+	echo x > src/a/b/f
+	chmod 555 src/a/b src/a
+	touch -d '2001-02-03 04:05:06.123456789' src/a/b src/a
+	run "$ZCP" -a -j4 src out
+	[ "$status" -eq 0 ]
+	[ "$(stat -c '%a %y' out/a)" = "$(stat -c '%a %y' src/a)" ]
+	[ "$(stat -c '%a %y' out/a/b)" = "$(stat -c '%a %y' src/a/b)" ]
+	chmod -R u+w src out
+}
+
+@test "-j4: an unreadable file is reported once, the rest is copied" {
+	[ "$(id -u)" -ne 0 ] || command -v setpriv >/dev/null ||
+	    skip "needs a non-root user"
+	mkdir -p src/d1 src/d2
+	for i in 1 2 3 4 5 6 7 8; do echo $i > src/d1/f$i; echo $i > src/d2/f$i; done
+	chmod 000 src/d2/f5
+	chmod -R a+rX src/d1 && chmod a+rx src src/d2
+	chmod 1777 .
+	local run_as=()
+	[ "$(id -u)" -eq 0 ] &&
+	    run_as=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+	run --separate-stderr "${run_as[@]}" "$ZCP" -r -j4 src out
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "zcp: cannot open 'src/d2/f5' for reading: Permission denied" ]
+	[ "$(find out -type f | wc -l)" -eq 15 ]
+}
+
+@test "-j: a wide tree does not run out of file descriptors" {
+	mkdir src
+	for i in $(seq 1 300); do mkdir "src/d$i"; echo $i > "src/d$i/f"; done
+	run bash -c "ulimit -n 64 && '$ZCP' -r -j4 src out"
+	[ "$status" -eq 0 ]
+	[ "$(find out -type f | wc -l)" -eq 300 ]
+}
+
+@test "-j: a bad number of jobs is refused" {
+	run --separate-stderr "$ZCP" -j0 a b
+	[ "$status" -eq 1 ]
+	[ "${stderr_lines[0]}" = "zcp: invalid number of jobs: '0'" ]
+	run --separate-stderr "$ZCP" --jobs=x a b
+	[ "$status" -eq 1 ]
+}
+
+@test "-j2 -v prints one whole line per file" {
+	mkdir -p src/a src/b
+	for i in $(seq 1 50); do echo $i > src/a/f$i; echo $i > src/b/f$i; done
+	run --separate-stderr "$ZCP" -rv -j2 src out
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | grep -c "^'src/[ab]/f[0-9]*' -> 'out/[ab]/f[0-9]*' \[")" -eq 100 ]
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 103 ]
+}
