@@ -121,7 +121,8 @@ wait_rc() {
 	need_tmux
 	need_strace
 	head -c 6M /dev/urandom > big
-	term 120 "$SLOW $ZCP -g --engine=rw big copy"
+	# The C locale: one byte a column, for awk's length().
+	TEST_LOCALE=C term 120 "$SLOW $ZCP -g --engine=rw big copy"
 	wait_for '% \['
 	tmux -S "$TMUX_SOCK" resize-window -x 50 -y 12 2>/dev/null ||
 	    skip "this tmux cannot resize a window"
