@@ -16,7 +16,7 @@
 #include "units.h"
 
 /* Cells of the bar of the fastest engine. */
-#define BENCH_BAR	24
+#define BENCH_BAR	20
 
 /* "auto (copy_file_range)", or the engine's name, into buf. */
 static const char *
@@ -124,7 +124,7 @@ bench_print_row(const struct bench *b, const struct bench_eng *e,
 		units_rate(rate, sizeof(rate), (double)b->size, e->median);
 	r = e->median / f->median;
 	(void)snprintf(ratio, sizeof(ratio), r < 99.5 ? "%.2fx" : "%.0fx", r);
-	printf("%-*s %4u %9s %9s %9s %11s %7s  ", width, label, e->nruns,
+	printf("%-*s %4u %8s %8s %8s %11s %6s  ", width, label, e->nruns,
 	    units_time(t1, sizeof(t1), e->min),
 	    units_time(t2, sizeof(t2), e->median),
 	    units_time(t3, sizeof(t3), e->max), rate, ratio);
@@ -178,7 +178,7 @@ bench_print_table(const struct bench *b)
 			ref = b->eng[i].median;
 	}
 	bench_print_header(b);
-	printf("\n%-*s %4s %9s %9s %9s %11s %7s\n", width, "engine", "runs",
+	printf("\n%-*s %4s %8s %8s %8s %11s %6s\n", width, "engine", "runs",
 	    "min", "median", "max", "rate", "ratio");
 	for (i = 0; i < b->neng; i++)
 		bench_print_row(b, &b->eng[i], width, ref, utf8);
