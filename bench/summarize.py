@@ -143,8 +143,8 @@ def write_md(path, times, order, meta, extra, machine, res):
     w.append("# zcp benchmark results\n")
     w.append("Written by `bench/run` (`make bench`); see `bench/README.md` "
              "for how the figures are taken and how to run the suite on "
-             "another machine.  Every tool runs once per round, in an order "
-             "that rotates from round to round, into a fresh destination; "
+             "another machine.  Every tool runs once per round, in a new "
+             "random order each round, into a fresh destination; "
              "each figure is the median (min - max) of the rounds, and "
              "\"vs ref\" is the tool's median divided by the reference "
              "tool's median measured in the same scenario (below 1.00: "
