@@ -44,7 +44,12 @@ def fmt_kib(k):
 
 def load(args):
     times = defaultdict(list)       # (scenario, tool) -> [seconds]
-    order = defaultdict(list)       # scenario -> tools, first seen first
+    order = defaultdict(list)       # scenario -> tools, in bench/run's order
+    if args.order and os.path.exists(args.order):
+        with open(args.order) as f:
+            for scen, tool in csv.reader(f):
+                if tool not in order[scen]:
+                    order[scen].append(tool)
     with open(args.raw) as f:
         for row in csv.reader(f):
             scen, tool, _rnd, us = row
@@ -274,6 +279,7 @@ def main():
     ap = argparse.ArgumentParser()
     for a in ("raw", "meta", "extra", "machine", "out"):
         ap.add_argument("--" + a, required=True)
+    ap.add_argument("--order")
     args = ap.parse_args()
     times, order, meta, extra, machine = load(args)
     res = OrderedDict()
