@@ -75,9 +75,11 @@ assert_status() {
 	fi
 }
 
-# listing DIR: path, type, mode, size and link target of each entry.
+# listing DIR: path, type, mode, size and link target of each entry
+# (absolute targets into gnu/ or zcp/ made the same).
 listing() {
-	(cd "$1" && find . -mindepth 1 -printf '%P %y %m %s %l\n' | LC_ALL=C sort)
+	(cd "$1" && find . -mindepth 1 -printf '%P %y %m %s %l\n' | LC_ALL=C sort) |
+	    sed -E 's,/(gnu|zcp)/,/TOP/,'
 }
 
 # both SETUP ARGS...: runs the function SETUP in gnu/ and in zcp/, then
@@ -156,7 +158,7 @@ setup_same() {
 		assert_eq "$stderr" "zcp: '${*: -2:1}' and '${*: -1}' are the same file" "$spec"
 		assert_eq "$stderr" "$gnu_err" "$spec"
 		assert_eq "$(cat zcp/f)" precious
-		assert_eq "$(listing zcp)" "$(listing gnu | sed 's,/gnu/f$,/zcp/f,')"
+		assert_eq "$(listing zcp)" "$(listing gnu)"
 	done
 }
 
