@@ -28,9 +28,17 @@
 
 /* Files handed to another thread at once. */
 #define POOL_BATCH	32
+/*
+ * Below this depth (or less, with few descriptors) a subtree is copied by
+ * one thread with the sequential walk, which bounds its descriptors
+ * however deep it goes; directories of the pool stay open until all their
+ * tasks are done.
+ */
+#define POOL_DEPTH	32
 
 struct pool_dir {
 	struct pool_dir	*up;
+	unsigned	 depth;		/* 0 for the operand */
 	unsigned	 pending;	/* its own reading + unfinished tasks */
 	DIR		*d;		/* the source, open while pending */
 	int		 dfd;		/* the destination, open while pending */
@@ -145,6 +153,7 @@ pool_dir_open(struct pool *p, struct pool_dir *up, char *name,
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		err(1, NULL);
 	d->up = up;
+	d->depth = up != NULL ? up->depth + 1 : 0;
 	d->pending = 1;
 	d->sst = *sst;
 	d->name = name;
@@ -191,7 +200,18 @@ pool_subdir(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 	struct pool_dir *up = t->dir, *d;
 	struct pool_entry *e = &t->e[0];
 	char *name = e->name;
+	struct path sp, dp;
+	struct file_ref src = { dirfd(up->d), name, &sp,
+	    p->w->opts->deref == DEREF_ALWAYS, false };
+	struct file_ref dst = { up->dfd, name, &dp, false, up->created };
 
+	if (up->depth + 1 >= POOL_DEPTH || up->depth + 1 >= p->w->max_open) {
+		path_init(&sp, &up->sp, name);
+		path_init(&dp, &up->dp, name);
+		walk_dir(p->w, fc, &src, &e->st, &dst, &up->lvl);
+		pool_release(p, up);
+		return;
+	}
 	e->name = NULL;		/* the new pool_dir owns it */
 	d = pool_dir_open(p, up, name, name, &e->st,
 	    p->w->opts->deref == DEREF_ALWAYS);

@@ -31,7 +31,10 @@
 
 static void	walk_entry(struct walk *, struct file_ctx *,
 		    const struct file_ref *, const struct stat *,
-		    const struct file_ref *, const struct walk_level *);
+		    const struct file_ref *, struct walk_level *);
+
+/* Sequential levels this thread holds open (see struct walk_level). */
+static __thread unsigned walk_open_levels;
 
 char *
 walk_join(const char *dir, const char *name)
@@ -153,23 +156,25 @@ walk_dir_done(struct walk *w, int sfd, int dfd, const struct stat *sst,
 		    quote(path_str(rec->dst)));
 }
 
-/* Copies the entries of the open source directory d into dfd. */
+/* Copies the entries of lvl's source directory into its copy. */
 static void
-walk_entries(struct walk *w, struct file_ctx *fc, DIR *d,
-    const struct file_ref *src, const struct file_ref *dst, int dfd,
-    bool created, const struct walk_level *lvl)
+walk_entries(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
+    const struct file_ref *dst, bool created, struct walk_level *lvl)
 {
-	struct file_ref cs = { dirfd(d), NULL, NULL, false, false };
-	struct file_ref cd = { dfd, NULL, NULL, false, created };
+	struct file_ref cs = { -1, NULL, NULL, false, false };
+	struct file_ref cd = { -1, NULL, NULL, false, created };
 	struct path csp, cdp;
 	struct dirent *de;
 	struct stat st;
 
 	cs.follow = w->opts->deref == DEREF_ALWAYS;
-	while ((errno = 0, de = readdir(d)) != NULL) {
+	/* A child may have closed and reopened lvl->d: read it each time. */
+	while (lvl->d != NULL && (errno = 0, de = readdir(lvl->d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
+		cs.dirfd = dirfd(lvl->d);
+		cd.dirfd = lvl->dfd;
 		cs.name = cd.name = de->d_name;
 		path_init(&csp, src->path, de->d_name);
 		path_init(&cdp, dst->path, de->d_name);
@@ -178,9 +183,70 @@ walk_entries(struct walk *w, struct file_ctx *fc, DIR *d,
 		if (walk_stat_entry(w, &cs, &st, &cd, src) == 0)
 			walk_entry(w, fc, &cs, &st, &cd, lvl);
 	}
-	if (errno != 0)
+	if (lvl->d != NULL && errno != 0)
 		walk_fail(w, src, dst, errno, "cannot read directory %s",
 		    src->path, NULL);
+}
+
+/* Closes up's descriptors while a deep child is walked. */
+static void
+walk_detach(struct walk_level *up)
+{
+	if (up == NULL || up->d == NULL || up->detached)
+		return;
+	up->pos = telldir(up->d);
+	(void)closedir(up->d);
+	(void)close(up->dfd);
+	up->d = NULL;
+	up->dfd = -1;
+	up->detached = true;
+	walk_open_levels--;
+}
+
+/* Opens dirfd's ".." and checks it is (dev, ino).  Returns an fd or -1. */
+static int
+walk_open_parent(int dirfd, dev_t dev, ino_t ino)
+{
+	struct stat st;
+	int fd;
+
+	fd = openat(dirfd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    O_NOFOLLOW);
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || st.st_dev != dev || st.st_ino != ino) {
+		(void)close(fd);
+		errno = ESTALE;
+		return -1;
+	}
+	return fd;
+}
+
+/* Reopens a detached up from its child's descriptors (sfd, dfd). */
+static void
+walk_reattach(struct walk *w, struct walk_level *up, int sfd, int dfd,
+    const struct file_ref *src, const struct file_ref *dst)
+{
+	int s, d = -1;
+
+	if (up == NULL || !up->detached)
+		return;
+	up->detached = false;
+	if ((s = walk_open_parent(sfd, up->dev, up->ino)) == -1 ||
+	    (d = walk_open_parent(dfd, up->ddev, up->dino)) == -1 ||
+	    (up->d = fdopendir(s)) == NULL) {
+		walk_fail(w, src, dst, errno, "cannot return to the directory "
+		    "above %s", src->path, NULL);
+		if (s != -1)
+			(void)close(s);
+		if (d != -1)
+			(void)close(d);
+		up->lost = true;
+		return;
+	}
+	seekdir(up->d, up->pos);
+	up->dfd = d;
+	walk_open_levels++;
 }
 
 int
@@ -241,14 +307,15 @@ walk_dir_close_record(struct walk *w, int dfd, struct file_record *rec)
 	file_record_free(rec);
 }
 
-static void
+void
 walk_dir(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
-    const struct walk_level *up)
+    struct walk_level *up)
 {
-	struct walk_level lvl = { up, sst->st_dev, sst->st_ino };
+	struct walk_level lvl = { up, sst->st_dev, sst->st_ino, NULL, -1, 0,
+	    0, 0, false, false };
 	struct file_record rec;
-	DIR *d;
+	struct stat dst_st;
 	int sfd, dfd;
 	bool created;
 
@@ -256,7 +323,7 @@ walk_dir(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
 		return;
 	sfd = openat(src->dirfd, src->name, O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC | (src->follow ? 0 : O_NOFOLLOW));
-	if (sfd == -1 || (d = fdopendir(sfd)) == NULL) {
+	if (sfd == -1 || (lvl.d = fdopendir(sfd)) == NULL) {
 		walk_fail(w, src, dst, errno, "cannot access %s", src->path,
 		    NULL);
 		if (sfd != -1)
@@ -264,14 +331,25 @@ walk_dir(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
 		return;
 	}
 	if ((dfd = walk_mkdir(w, src, sst, dst, &created)) == -1) {
-		(void)closedir(d);
+		(void)closedir(lvl.d);
 		return;
 	}
+	lvl.dfd = dfd;
+	if (fstat(dfd, &dst_st) == 0) {
+		lvl.ddev = dst_st.st_dev;
+		lvl.dino = dst_st.st_ino;
+	}
+	/* Deep below the limit: let go of the parent until we are done. */
+	if (++walk_open_levels > w->max_open &&
+	    w->opts->deref != DEREF_ALWAYS)
+		walk_detach(up);
 	walk_dir_open_record(w, src, dst, created, &rec);
 	if (!w->opts->one_fs || up == NULL || sst->st_dev == w->top_fs)
-		walk_entries(w, fc, d, src, dst, dfd, created, &lvl);
+		walk_entries(w, fc, src, dst, created, &lvl);
 	walk_dir_done(w, sfd, dfd, sst, created, &rec);
-	(void)closedir(d);
+	walk_reattach(w, up, sfd, dfd, src, dst);
+	(void)closedir(lvl.d);
+	walk_open_levels--;
 	walk_dir_close_record(w, dfd, &rec);
 }
 
@@ -279,7 +357,7 @@ walk_dir(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
 static void
 walk_entry(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
-    const struct walk_level *up)
+    struct walk_level *up)
 {
 	if (S_ISDIR(sst->st_mode)) {
 		if (!w->opts->recursive)
@@ -454,16 +532,28 @@ walk_target(const struct options *o, int *n, char **files)
 	return NULL;
 }
 
-/* Lets a deep tree keep two descriptors a level open. */
-static void
-walk_raise_nofile(void)
+/*
+ * How many directory levels (two descriptors and a readdir buffer each)
+ * one thread keeps open before it closes parents to go deeper: a share
+ * of the descriptor limit, raised to the hard limit first.
+ */
+static unsigned
+walk_max_open(unsigned jobs)
 {
 	struct rlimit rl;
+	rlim_t n = 1024;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		if (rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			(void)setrlimit(RLIMIT_NOFILE, &rl);
+			(void)getrlimit(RLIMIT_NOFILE, &rl);
+		}
+		n = rl.rlim_cur;
 	}
+	/* Room for the files being copied and the parallel walk's levels. */
+	n = n > 64 + 80 * (rlim_t)jobs ? (n - 64 - 80 * jobs) / 2 / jobs : 0;
+	return n < 4 ? 4 : n > 256 ? 256 : (unsigned)n;
 }
 
 static void
@@ -494,7 +584,7 @@ walk_run(const struct options *o, struct report *rep, int n, char **files)
 	if (o->preserve_links)
 		w.fctx.links = links_new();
 	if (o->recursive)
-		walk_raise_nofile();
+		w.max_open = walk_max_open(o->jobs);
 	if (dir == NULL)
 		walk_operand(&w, files[0], files[1]);
 	for (i = 0; dir != NULL && i < n; i++) {
