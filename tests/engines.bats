@@ -2,8 +2,9 @@
 #
 # engines.bats: the data path, once per engine (auto and each forced one):
 # small, empty, 1 MiB and 2.5 GiB (sparse) files, /proc and /sys files, a
-# file that grows or shrinks while it is copied, and an existing longer
-# destination.  Forced clone runs on a loop-mounted XFS/btrfs when the
+# file that grows or shrinks while it is copied (zcp stopped mid-copy by
+# an injected SIGSTOP, or racing a background writer), and an existing
+# longer destination.  Forced clone runs on a loop-mounted XFS/btrfs when the
 # test directory cannot clone.
 
 load helpers
@@ -195,6 +196,25 @@ check_shrink()
 	assert_eq "$(cat zcp.err)" "" "stderr"
 	assert_prefix orig out
 	(( $(fsize out) >= 1048576 ))
+}
+
+# The same without strace: a background writer appends while zcp copies.
+# Whatever the interleaving, zcp ends and its copy is a prefix of the
+# final file at least as long as the file was when zcp started.
+check_append_race()
+{
+	engine_dir "$1"
+	mkrandom src $((8 * 1024 * 1024))
+	mkrandom chunk 65536
+	( for ((i = 0; i < 100; i++)); do cat chunk >> src; done ) &
+	local writer=$!
+	register_pid "$writer"
+	run --separate-stderr timeout 60 "$ZCP" $(eopts "$1") src out
+	wait "$writer"
+	assert_status 0
+	assert_stderr ""
+	assert_prefix src out
+	(( $(fsize out) >= 8 * 1024 * 1024 ))
 }
 
 # An existing, longer destination: truncated, same inode, mode kept.
@@ -404,6 +424,30 @@ check_overwrite()
 
 @test "rw: existing longer destination is truncated in place" {
 	check_overwrite rw
+}
+
+@test "auto: file appended to while it is copied (no strace)" {
+	check_append_race auto
+}
+
+@test "clone: file appended to while it is copied (no strace)" {
+	check_append_race clone
+}
+
+@test "copy_file_range: file appended to while it is copied (no strace)" {
+	check_append_race copy_file_range
+}
+
+@test "sendfile: file appended to while it is copied (no strace)" {
+	check_append_race sendfile
+}
+
+@test "splice: file appended to while it is copied (no strace)" {
+	check_append_race splice
+}
+
+@test "rw: file appended to while it is copied (no strace)" {
+	check_append_race rw
 }
 
 # sendfile moves at most 0x7ffff000 bytes a call: a dense 2.5 GiB stream

@@ -290,22 +290,6 @@ vline_re()
 	esac
 }
 
-# engine_opt ENGINE: the option that selects ENGINE.
-engine_opt()
-{
-	echo "--engine=$1"
-}
-
-# The syscall that moves data for ENGINE (what strace injects into).
-engine_syscall()
-{
-	case $1 in
-	clone)	echo ioctl ;;
-	rw)	echo write ;;
-	*)	echo "$1" ;;
-	esac
-}
-
 # zcp_strace SPEC... -- ZCP-ARGS...: runs zcp under strace with each SPEC
 # as an -e inject= (or any -e) expression.  strace exits with zcp's status.
 zcp_strace()
