@@ -260,6 +260,7 @@ options_preserve(struct options *o, const char *list, bool on,
 		switch (options_match(tok, opt, preserve_args, false)) {
 		case 0:
 			o->preserve_mode = on;
+			o->no_preserve_mode = !on;
 			break;
 		case 1:
 			o->preserve_timestamps = on;
@@ -282,6 +283,7 @@ options_preserve(struct options *o, const char *list, bool on,
 			o->preserve_mode = o->preserve_timestamps = on;
 			o->preserve_ownership = o->preserve_links = on;
 			o->preserve_xattr = on;
+			o->no_preserve_mode = !on;
 			if (!on)
 				o->require_xattr = false;
 			break;
@@ -343,11 +345,9 @@ options_check(struct options *o, bool backup, const char *backup_arg)
 {
 	const char *env;
 
-	if (o->target_dir != NULL && o->no_target_dir) {
-		warnx("cannot combine --target-directory (-t) and "
+	if (o->target_dir != NULL && o->no_target_dir)
+		errx(1, "cannot combine --target-directory (-t) and "
 		    "--no-target-directory (-T)");
-		options_usage_hint();
-	}
 	if (o->hard_link && o->sym_link) {
 		warnx("cannot make both hard and symbolic links");
 		options_usage_hint();

@@ -168,21 +168,21 @@ pool_dir_open(struct pool *p, struct pool_dir *up, char *name,
 	d->lvl.ino = sst->st_ino;
 	if (walk_cyclic(p->w, &d->src, sst, &d->dst, d->lvl.up))
 		goto fail;
+	/* As cp: the copy is made even if the source cannot be read. */
+	if ((d->dfd = walk_mkdir(p->w, &d->src, sst, &d->dst,
+	    &d->created)) == -1)
+		goto fail;
+	walk_dir_open_record(p->w, &d->src, &d->dst, d->created, &d->rec);
 	sfd = openat(d->src.dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
 	    (follow ? 0 : O_NOFOLLOW));
-	if (sfd == -1 || (d->d = fdopendir(sfd)) == NULL) {
-		walk_fail(p->w, &d->src, &d->dst, errno, "cannot access %s",
-		    &d->sp, NULL);
-		if (sfd != -1)
-			(void)close(sfd);
-	} else if ((d->dfd = walk_mkdir(p->w, &d->src, sst, &d->dst,
-	    &d->created)) == -1)
-		(void)closedir(d->d);
-	else {
-		walk_dir_open_record(p->w, &d->src, &d->dst, d->created,
-		    &d->rec);
+	if (sfd != -1 && (d->d = fdopendir(sfd)) != NULL)
 		return d;
-	}
+	walk_fail(p->w, &d->src, &d->dst, errno, "cannot access %s", &d->sp,
+	    NULL);
+	if (sfd != -1)
+		(void)close(sfd);
+	walk_dir_done(p->w, -1, d->dfd, sst, d->created, &d->rec);
+	walk_dir_close_record(p->w, d->dfd, &d->rec);
 fail:
 	free(d->name);
 	free(d);
@@ -205,6 +205,10 @@ pool_subdir(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 	    p->w->opts->deref == DEREF_ALWAYS, false };
 	struct file_ref dst = { up->dfd, name, &dp, false, up->created };
 
+	if (walk_stopped(p->w)) {
+		pool_release(p, up);
+		return;
+	}
 	if (up->depth + 1 >= POOL_DEPTH || up->depth + 1 >= p->w->max_open) {
 		path_init(&sp, &up->sp, name);
 		path_init(&dp, &up->dp, name);
@@ -235,7 +239,7 @@ pool_files(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 	struct file_ref dst = { d->dfd, NULL, &dp, false, d->created };
 	size_t i;
 
-	for (i = 0; i < t->n; i++) {
+	for (i = 0; i < t->n && !walk_stopped(p->w); i++) {
 		src.name = dst.name = t->e[i].name;
 		path_init(&sp, &d->sp, src.name);
 		path_init(&dp, &d->dp, dst.name);
@@ -280,7 +284,8 @@ pool_read(struct pool *p, struct file_ctx *fc, struct pool_dir *d)
 	struct dirent *de;
 	struct stat st;
 
-	while ((errno = 0, de = readdir(d->d)) != NULL) {
+	while (!walk_stopped(p->w) && (errno = 0, de = readdir(d->d)) !=
+	    NULL) {
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
@@ -299,7 +304,7 @@ pool_read(struct pool *p, struct file_ctx *fc, struct pool_dir *d)
 		else if (t->n == POOL_BATCH)
 			batch = pool_batch(p, fc, t);
 	}
-	if (errno != 0)
+	if (!walk_stopped(p->w) && errno != 0)
 		walk_fail(p->w, &d->src, &d->dst, errno,
 		    "cannot read directory %s", &d->sp, NULL);
 	if (batch != NULL) {

@@ -145,8 +145,16 @@ report_verbose(FILE *out, const struct file_record *rec)
 {
 	struct line l = { NULL, 0, 0 };
 
-	if (rec->status == FILE_SKIPPED)
+	if (rec->removed)
+		line_add(&l, "removed %s\n", quote(path_str(rec->dst)));
+	/* cp says nothing of a copy refused before it began. */
+	if (rec->status == FILE_SKIPPED ||
+	    (rec->status == FILE_FAILED && !rec->began)) {
+		if (l.p != NULL)
+			fputs(l.p, out);
+		free(l.p);
 		return;
+	}
 	line_add(&l, "%s -> %s", quote(path_str(rec->src)),
 	    quote(path_str(rec->dst)));
 	if (rec->backup != NULL)

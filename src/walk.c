@@ -103,16 +103,17 @@ walk_mkdir(struct walk *w, const struct file_ref *src,
 
 	*created = false;
 	/* u+rwx while the contents are written; the real mode comes after. */
-	if (mkdirat(dst->dirfd, dst->name, (sst->st_mode & 01777) |
-	    S_IRWXU) == 0)
+	if (mkdirat(dst->dirfd, dst->name, w->opts->preserve_ownership ?
+	    S_IRWXU : file_base_mode(w->opts, sst->st_mode) | S_IRWXU) == 0)
 		*created = true;
 	else if (errno != EEXIST) {
 		walk_fail(w, src, dst, errno, "cannot create directory %s",
 		    dst->path, NULL);
 		return -1;
 	}
+	/* Never through a symlink: cp refuses those, and it is safer. */
 	fd = openat(dst->dirfd, dst->name, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC | (dst->follow ? 0 : O_NOFOLLOW));
+	    O_CLOEXEC | O_NOFOLLOW);
 	if (fd == -1) {
 		if (!*created && (errno == ENOTDIR || errno == ELOOP))
 			walk_fail(w, src, dst, 0, "cannot overwrite "
@@ -121,6 +122,13 @@ walk_mkdir(struct walk *w, const struct file_ref *src,
 		else
 			walk_fail(w, src, dst, errno,
 			    "cannot open directory %s", dst->path, NULL);
+		return -1;
+	}
+	if (!*created && fstat(fd, &st) == 0 && st.st_dev == sst->st_dev &&
+	    st.st_ino == sst->st_ino) {
+		walk_fail(w, src, dst, 0, "%s and %s are the same file",
+		    src->path, dst->path);
+		(void)close(fd);
 		return -1;
 	}
 	/* The operand's copy: no directory under the source may be it. */
@@ -138,7 +146,7 @@ walk_dir_done(struct walk *w, int sfd, int dfd, const struct stat *sst,
     bool created, struct file_record *rec)
 {
 	const struct options *o = w->opts;
-	struct file_target t = { dfd, -1, NULL, rec->src, sfd };
+	struct file_target t = { dfd, -1, NULL, rec->src, sfd, created };
 	mode_t want;
 
 	if (o->preserve_mode || o->preserve_ownership ||
@@ -150,8 +158,9 @@ walk_dir_done(struct walk *w, int sfd, int dfd, const struct stat *sst,
 	if (!created)
 		return;
 	/* mkdir added u+rwx so that the contents could be written. */
-	want = sst->st_mode & 01777 & ~o->umask;
-	if ((want & S_IRWXU) != S_IRWXU && fchmod(dfd, want) == -1)
+	want = file_base_mode(o, sst->st_mode) & ~o->umask;
+	if (((want & S_IRWXU) != S_IRWXU || o->preserve_ownership) &&
+	    fchmod(dfd, want) == -1)
 		file_fail(rec, errno, "setting permissions for %s",
 		    quote(path_str(rec->dst)));
 }
@@ -166,24 +175,30 @@ walk_entries(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
 	struct path csp, cdp;
 	struct dirent *de;
 	struct stat st;
+	char *name;
 
 	cs.follow = w->opts->deref == DEREF_ALWAYS;
 	/* A child may have closed and reopened lvl->d: read it each time. */
-	while (lvl->d != NULL && (errno = 0, de = readdir(lvl->d)) != NULL) {
+	while (lvl->d != NULL && !walk_stopped(w) &&
+	    (errno = 0, de = readdir(lvl->d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
 		cs.dirfd = dirfd(lvl->d);
 		cd.dirfd = lvl->dfd;
-		cs.name = cd.name = de->d_name;
-		path_init(&csp, src->path, de->d_name);
-		path_init(&cdp, dst->path, de->d_name);
+		/* A child may close lvl->d, and with it de: keep the name. */
+		if ((name = strdup(de->d_name)) == NULL)
+			err(1, NULL);
+		cs.name = cd.name = name;
+		path_init(&csp, src->path, name);
+		path_init(&cdp, dst->path, name);
 		cs.path = &csp;
 		cd.path = &cdp;
 		if (walk_stat_entry(w, &cs, &st, &cd, src) == 0)
 			walk_entry(w, fc, &cs, &st, &cd, lvl);
+		free(name);
 	}
-	if (lvl->d != NULL && errno != 0)
+	if (lvl->d != NULL && !walk_stopped(w) && errno != 0)
 		walk_fail(w, src, dst, errno, "cannot read directory %s",
 		    src->path, NULL);
 }
@@ -260,11 +275,21 @@ walk_stat_entry(struct walk *w, const struct file_ref *cs, struct stat *st,
 	}
 	if (S_ISDIR(st->st_mode) && w->made && st->st_dev == w->made_dev &&
 	    st->st_ino == w->made_ino) {
-		walk_fail(w, cs, cd, 0, "cannot copy a directory, %s, into "
-		    "itself, %s", parent->path, cd->path);
+		/* As cp: once, with the operand's names, and stop there. */
+		if (__atomic_exchange_n(&w->into_self, 1, __ATOMIC_RELAXED) ==
+		    0)
+			walk_fail(w, cs, cd, 0, "cannot copy a directory, %s, "
+			    "into itself, %s", w->top_src, w->top_dst);
 		return -1;
 	}
+	(void)parent;
 	return 0;
+}
+
+bool
+walk_stopped(struct walk *w)
+{
+	return __atomic_load_n(&w->into_self, __ATOMIC_RELAXED) != 0;
 }
 
 bool
@@ -321,6 +346,15 @@ walk_dir(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
 
 	if (walk_cyclic(w, src, sst, dst, up))
 		return;
+	/* As cp: the copy is made even if the source cannot be read. */
+	if ((dfd = walk_mkdir(w, src, sst, dst, &created)) == -1)
+		return;
+	lvl.dfd = dfd;
+	if (fstat(dfd, &dst_st) == 0) {
+		lvl.ddev = dst_st.st_dev;
+		lvl.dino = dst_st.st_ino;
+	}
+	walk_dir_open_record(w, src, dst, created, &rec);
 	sfd = openat(src->dirfd, src->name, O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC | (src->follow ? 0 : O_NOFOLLOW));
 	if (sfd == -1 || (lvl.d = fdopendir(sfd)) == NULL) {
@@ -328,29 +362,32 @@ walk_dir(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
 		    NULL);
 		if (sfd != -1)
 			(void)close(sfd);
+		walk_dir_done(w, -1, dfd, sst, created, &rec);
+		walk_dir_close_record(w, dfd, &rec);
 		return;
-	}
-	if ((dfd = walk_mkdir(w, src, sst, dst, &created)) == -1) {
-		(void)closedir(lvl.d);
-		return;
-	}
-	lvl.dfd = dfd;
-	if (fstat(dfd, &dst_st) == 0) {
-		lvl.ddev = dst_st.st_dev;
-		lvl.dino = dst_st.st_ino;
 	}
 	/* Deep below the limit: let go of the parent until we are done. */
 	if (++walk_open_levels > w->max_open &&
 	    w->opts->deref != DEREF_ALWAYS)
 		walk_detach(up);
-	walk_dir_open_record(w, src, dst, created, &rec);
 	if (!w->opts->one_fs || up == NULL || sst->st_dev == w->top_fs)
 		walk_entries(w, fc, src, dst, created, &lvl);
-	walk_dir_done(w, sfd, dfd, sst, created, &rec);
-	walk_reattach(w, up, sfd, dfd, src, dst);
+	if (lvl.lost) {
+		/* Our descriptors could not come back, so neither can the
+		 * parent's if it let go of them: give up on it too. */
+		if (up != NULL && up->detached) {
+			up->detached = false;
+			up->lost = true;
+		}
+		file_record_free(&rec);
+		return;
+	}
+	/* A deep child may have reopened them: use lvl's, not ours. */
+	walk_dir_done(w, dirfd(lvl.d), lvl.dfd, sst, created, &rec);
+	walk_reattach(w, up, dirfd(lvl.d), lvl.dfd, src, dst);
 	(void)closedir(lvl.d);
 	walk_open_levels--;
-	walk_dir_close_record(w, dfd, &rec);
+	walk_dir_close_record(w, lvl.dfd, &rec);
 }
 
 /* Copies one thing whose (l)stat is sst to dst. */
@@ -383,20 +420,60 @@ walk_file(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
 	walk_report(w, &rec);
 }
 
-/*
- * --parents: creates the directories of path under dir (DIR/a/b for
- * a/b/c), as cp does, printing "a -> DIR/a" under -v.  Returns 0 or -1.
- */
-static int
-walk_parents(struct walk *w, const char *dir, const char *path)
+/* The directories --parents made for one operand. */
+struct walk_made {
+	char		*src, *dst;
+	struct stat	 st;
+};
+
+/* Sets the attributes of the made directories, deepest first. */
+static void
+walk_parents_done(struct walk *w, struct walk_made *m, size_t n)
 {
 	const struct options *o = w->opts;
+	struct file_record rec;
+	struct path sp, dp;
+
+	while (n-- > 0) {
+		if (o->preserve_mode || o->preserve_timestamps ||
+		    o->preserve_ownership) {
+			struct file_target t = { -1, AT_FDCWD, m[n].dst, &sp,
+			    -1, true };
+
+			path_init(&sp, NULL, m[n].src);
+			path_init(&dp, NULL, m[n].dst);
+			memset(&rec, 0, sizeof(rec));
+			rec.src = &sp;
+			rec.dst = &dp;
+			rec.kind = FILE_KIND_DIR;
+			if (file_metadata(o, &t, &m[n].st, &rec) == -1)
+				walk_report(w, &rec);
+			file_record_free(&rec);
+		}
+		free(m[n].src);
+		free(m[n].dst);
+	}
+	free(m);
+}
+
+/*
+ * --parents: creates the directories of path under dir (DIR/a/b for
+ * a/b/c), as cp does, printing "a -> DIR/a" under -v.  The ones it made
+ * go into *made (*n of them), for walk_parents_done() once the operand is
+ * copied.  Returns 0 or -1.
+ */
+static int
+walk_parents(struct walk *w, const char *dir, const char *path,
+    struct walk_made **made, size_t *n)
+{
 	struct file_record rec;
 	struct path sp, dp;
 	char *p, *sl, *d;
 	struct stat st;
 	int rc = 0;
 
+	*made = NULL;
+	*n = 0;
 	if ((p = strdup(path)) == NULL)
 		err(1, NULL);
 	for (sl = strchr(p + 1, '/'); sl != NULL && rc == 0;
@@ -413,15 +490,15 @@ walk_parents(struct walk *w, const char *dir, const char *path)
 			file_fail(&rec, errno, "cannot stat %s", quote(p));
 			rc = -1;
 		} else if (mkdir(d, st.st_mode & 07777) == 0) {
-			if (o->verbose)
+			if (w->opts->verbose)
 				printf("%s -> %s\n", p, d);
-			if (o->preserve_mode || o->preserve_timestamps ||
-			    o->preserve_ownership) {
-				struct file_target t = { -1, AT_FDCWD, d, &sp,
-				    -1 };
-
-				rc = file_metadata(o, &t, &st, &rec);
-			}
+			if ((*made = reallocarray(*made, *n + 1,
+			    sizeof(**made))) == NULL ||
+			    ((*made)[*n].src = strdup(p)) == NULL)
+				err(1, NULL);
+			(*made)[*n].dst = d;
+			(*made)[(*n)++].st = st;
+			d = NULL;
 		} else if (errno != EEXIST) {
 			file_fail(&rec, errno, "cannot make directory %s",
 			    quote(d));
@@ -452,6 +529,9 @@ walk_operand(struct walk *w, const char *path, const char *dest)
 	path_init(&dp, NULL, dest);
 	src.follow = o->deref == DEREF_ALWAYS || o->deref == DEREF_ARGS;
 	w->made = false;
+	w->into_self = 0;
+	w->top_src = &sp;
+	w->top_dst = &dp;
 	if (fstatat(AT_FDCWD, path, &st, src.follow ? 0 :
 	    AT_SYMLINK_NOFOLLOW) == -1) {
 		walk_fail(w, &src, &dst, errno, "cannot stat %s", &sp, NULL);
@@ -472,7 +552,10 @@ walk_missing_operand(int n, char **files)
 	options_usage_hint();
 }
 
-/* True if path names a directory (following links); else *e says why. */
+/*
+ * True if path names a directory (following links).  Else *e is the
+ * errno of stat(2), or 0 if it is something else than a directory.
+ */
 static bool
 walk_is_dir(const char *path, int *e)
 {
@@ -482,7 +565,7 @@ walk_is_dir(const char *path, int *e)
 		*e = errno;
 		return false;
 	}
-	*e = S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+	*e = 0;
 	return S_ISDIR(st.st_mode);
 }
 
@@ -505,7 +588,7 @@ walk_target(const struct options *o, int *n, char **files)
 		if (*n == 0)
 			walk_missing_operand(0, files);
 		if (!walk_is_dir(dir, &e))
-			walk_die(e, "target directory %s", dir);
+			walk_die(e ? e : ENOTDIR, "target directory %s", dir);
 		return dir;
 	}
 	if (o->no_target_dir) {
@@ -522,12 +605,13 @@ walk_target(const struct options *o, int *n, char **files)
 	if (walk_is_dir(files[*n - 1], &e))
 		return files[--*n];
 	if (*n > 2)
-		walk_die(e, "target %s", files[*n - 1]);
+		walk_die(e ? e : ENOTDIR, "target %s", files[*n - 1]);
 	if (o->parents) {
 		warnx("with --parents, the destination must be a directory");
 		options_usage_hint();
 	}
-	if (e != ENOENT && e != ENOTDIR)
+	/* "file/" says ENOTDIR: cp names it in a "cannot stat" message. */
+	if (e != 0 && e != ENOENT)
 		walk_die(e, "cannot stat %s", files[*n - 1]);
 	return NULL;
 }
@@ -569,8 +653,10 @@ int
 walk_run(const struct options *o, struct report *rep, int n, char **files)
 {
 	struct walk w;
+	struct walk_made *made;
 	const char *dir;
 	char *base, *dest;
+	size_t nmade;
 	int i;
 
 	memset(&w, 0, sizeof(w));
@@ -578,7 +664,8 @@ walk_run(const struct options *o, struct report *rep, int n, char **files)
 	w.rep = rep;
 	w.fctx.opts = o;
 	dir = walk_target(o, &n, files);
-	if (o->strip_slashes)
+	/* As cp 9.1, only names copied into a directory lose them. */
+	if (o->strip_slashes && dir != NULL)
 		for (i = 0; i < n; i++)
 			walk_strip(files[i]);
 	if (o->preserve_links)
@@ -589,9 +676,16 @@ walk_run(const struct options *o, struct report *rep, int n, char **files)
 		walk_operand(&w, files[0], files[1]);
 	for (i = 0; dir != NULL && i < n; i++) {
 		if (o->parents) {
-			if (walk_parents(&w, dir, files[i]) == -1)
+			if (walk_parents(&w, dir, files[i], &made, &nmade) ==
+			    -1) {
+				walk_parents_done(&w, made, nmade);
 				continue;
+			}
 			dest = walk_join(dir, files[i]);
+			walk_operand(&w, files[i], dest);
+			walk_parents_done(&w, made, nmade);
+			free(dest);
+			continue;
 		} else {
 			base = walk_base(files[i]);
 			dest = walk_join(dir, base);

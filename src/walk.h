@@ -57,6 +57,10 @@ struct walk {
 	dev_t		 made_dev;
 	ino_t		 made_ino;
 	bool		 made;
+	/* The operand being copied, for that message; set when it is found
+	 * (cp stops copying the operand then). */
+	const struct path *top_src, *top_dst;
+	int		 into_self;
 };
 
 
@@ -74,6 +78,8 @@ int	 walk_mkdir(struct walk *, const struct file_ref *,
 /* Sets a directory's metadata once its contents are in. */
 void	 walk_dir_done(struct walk *, int, int, const struct stat *, bool,
 	    struct file_record *);
+/* True once the operand was found to be copied into itself. */
+bool	 walk_stopped(struct walk *);
 /* Stats a directory entry; -1 if it was reported (error, into itself). */
 int	 walk_stat_entry(struct walk *, const struct file_ref *,
 	    struct stat *, const struct file_ref *, const struct file_ref *);
