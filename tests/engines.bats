@@ -146,6 +146,7 @@ stop_point()
 start_stopped()
 {
 	local sp
+	need_strace
 	sp=$(stop_point "$1")
 	strace -f -qq -o /dev/null -e inject="${sp%%:*}:signal=SIGSTOP:${sp#*:}" \
 	    "$ZCP" -v $(eopts "$1") "$2" "$3" > zcp.out 2> zcp.err &

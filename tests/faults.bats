@@ -14,6 +14,13 @@
 
 load helpers
 
+setup()
+{
+	zcp_setup
+	need_strace
+	need_cmd python3
+}
+
 # The syscall strace injects into for ENGINE.
 sc()
 {

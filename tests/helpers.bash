@@ -10,6 +10,7 @@
 bats_require_minimum_version 1.5.0
 
 ZCP="${ZCP:-$BATS_TEST_DIRNAME/../src/zcp}"
+[[ $ZCP == /* ]] || ZCP=$PWD/$ZCP
 
 # The forced engines, in chain order.
 ENGINES="clone copy_file_range sendfile splice rw"
@@ -18,7 +19,13 @@ ENGINES="clone copy_file_range sendfile splice rw"
 T_RE='([0-9]+ us|[0-9.]+ ms|[0-9.]+ s)'
 R_RE='([0-9.]+ (B|KiB|MiB|GiB|TiB|PiB|EiB)/s|- B/s)'
 
+# A file that needs more in its setup defines setup() to call zcp_setup.
 setup()
+{
+	zcp_setup
+}
+
+zcp_setup()
 {
 	_MOUNTS=()
 	_PIDS=()
@@ -60,6 +67,14 @@ need_cmd()
 	for c; do
 		command -v "$c" >/dev/null 2>&1 || skip "needs $c"
 	done
+}
+
+# strace, and the right to ptrace (some containers forbid it).
+need_strace()
+{
+	need_cmd strace
+	strace -f -qq -o /dev/null true 2>/dev/null ||
+	    skip "strace cannot trace here"
 }
 
 # mkfs_tmpfs_small DIR SIZE: mounts a tmpfs of SIZE (mount(8) syntax) on
@@ -378,15 +393,16 @@ zcp_child()
 unprivileged()
 {
 	local caps=-dac_override,-dac_read_search,-fowner
+	[[ $EUID -eq 0 ]] || { "$@"; return; }
 	setpriv --inh-caps="$caps" --bounding-set="$caps" "$@"
 }
 
 need_unprivileged()
 {
-	need_cmd setpriv
 	if [[ $EUID -ne 0 ]]; then
 		return 0
 	fi
+	need_cmd setpriv
 	unprivileged true 2>/dev/null ||
 	    skip "setpriv cannot drop capabilities here"
 }

@@ -83,6 +83,7 @@ check_synced()
 check_failed_after()
 {
 	[[ $1 != clone ]] || skip "FICLONE allocates no data blocks"
+	need_cmd python3
 	mkfs_tmpfs_small full 2m
 	mkrandom full/src 1300000
 	run --separate-stderr "$ZCP" -v $(eopts "$1") full/src full/out
@@ -213,6 +214,7 @@ check_failed_after()
 }
 
 @test "-v: fallbacks joined by '; ', the engine that copied first" {
+	need_strace
 	mkrandom src 100000
 	run --separate-stderr zcp_strace 'inject=/^sendfile(64)?$:error=EINVAL' \
 	    'inject=splice:error=EXDEV:when=1' -- -v --reflink=never src out
@@ -281,6 +283,7 @@ for k in ("seconds", "bytes_per_second"):
 
 @test "--json: fallbacks with errno names and offsets, moved per engine" {
 	need_cmd python3
+	need_strace
 	mkrandom src $((20 * 1024 * 1024))
 	run --separate-stderr zcp_strace 'inject=/^sendfile(64)?$:error=EXDEV:when=2' \
 	    -- --json --reflink=never src out
@@ -409,6 +412,7 @@ assert [os.fsencode(f["destination"]) for f in files] == [b"d/" + w for w in wan
 }
 
 @test "--stats: the summary on stderr, nothing on stdout" {
+	need_strace
 	mkrandom a 100000
 	mkrandom b 50000
 	mkdir d
