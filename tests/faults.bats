@@ -8,6 +8,11 @@
 # forced engine never falls back; short counts are continued; a 0 return
 # on the first call is checked with read(2).
 #
+# Not injectable with strace: a short count.  retval=N replaces the call,
+# so nothing moves and the offsets stay put; an LD_PRELOAD shim (helpers'
+# build_shim) shortens the real calls instead.  EFBIG after a real short
+# write comes from RLIMIT_FSIZE (ulimit -f), without strace.
+#
 # Chunks: kernel engines ask for 16 MiB a call, splice 1 MiB through its
 # pipe (two calls a chunk: file -> pipe, pipe -> file), rw 128 KiB or more.
 # A 20 MiB file therefore has a second call after some bytes have moved.
