@@ -37,9 +37,10 @@ teardown()
 {
 	local p m i
 
+	# Children first: a tracee left behind by a killed strace stays
+	# stopped, and holds its files (and mounts) open.
 	for p in "${_PIDS[@]}"; do
-		kill -CONT "$p" 2>/dev/null
-		kill -KILL "$p" 2>/dev/null
+		_kill_tree "$p"
 	done
 	cd "$BATS_TEST_TMPDIR" || cd /
 	for ((i = ${#_MOUNTS[@]} - 1; i >= 0; i--)); do
@@ -47,6 +48,17 @@ teardown()
 		umount "$m" 2>/dev/null || umount -l "$m"
 	done
 	return 0
+}
+
+# _kill_tree PID: kills PID and its descendants.
+_kill_tree()
+{
+	local c
+	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+		_kill_tree "$c"
+	done
+	kill -KILL "$1" 2>/dev/null
+	kill -CONT "$1" 2>/dev/null
 }
 
 # Remembers a process this test started, killed in teardown if alive.
