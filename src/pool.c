@@ -71,6 +71,7 @@ struct pool {
 	struct pool_task *top;		/* the stack */
 	unsigned	 busy;		/* threads running a task */
 	unsigned	 idle;		/* threads waiting for one */
+	struct file_ctx	 fctx;		/* what each thread starts from */
 };
 
 static void	pool_read(struct pool *, struct file_ctx *,
@@ -344,9 +345,8 @@ static void *
 pool_thread(void *arg)
 {
 	struct pool *p = arg;
-	struct file_ctx fc = p->w->fctx;
+	struct file_ctx fc = p->fctx;
 
-	memset(&fc.buf, 0, sizeof(fc.buf));
 	pool_loop(p, &fc);
 	engine_buf_free(&fc.buf);
 	path_thread_free();
@@ -366,6 +366,10 @@ pool_copy_dir(struct walk *w, const struct file_ref *src,
 
 	memset(&p, 0, sizeof(p));
 	p.w = w;
+	/* Copied now, not by the threads while this one uses its own. */
+	p.fctx.opts = w->fctx.opts;
+	p.fctx.links = w->fctx.links;
+	p.fctx.progress = w->fctx.progress;
 	(void)pthread_mutex_init(&p.lock, NULL);
 	(void)pthread_cond_init(&p.more, NULL);
 	/* An operand: its name is its path, relative to the cwd. */
