@@ -128,6 +128,17 @@ engine_fail(struct engine_run *r, int err)
 	return -1;
 }
 
+static uint64_t
+engine_moved(const struct engine_result *res)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < ENGINE_NUM; i++)
+		n += res->moved[i];
+	return n;
+}
+
 /* Moves on to the next engine after err, if allowed.  0 or -1. */
 static int
 engine_fall(struct engine_run *r, int err)
@@ -142,6 +153,7 @@ engine_fall(struct engine_run *r, int err)
 	res->fallback[res->nfallback].engine = r->cur;
 	res->fallback[res->nfallback].err = err;
 	res->fallback[res->nfallback].offset = r->pos;
+	res->fallback[res->nfallback].moved = engine_moved(res);
 	res->nfallback++;
 	r->cur = next;
 	return engine_skip_known(r);

@@ -68,6 +68,7 @@ struct engine_fallback {
 	enum engine_id	 engine;
 	int		 err;		/* errno that made it fall back */
 	uint64_t	 offset;	/* source offset at which it happened */
+	uint64_t	 moved;		/* data bytes copied before it */
 };
 
 /* What happened.  Filled by engine_copy(). */

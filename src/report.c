@@ -122,7 +122,8 @@ report_engines(struct line *l, const struct file_record *rec)
 		line_add(l, "%s%s: %s", i == 0 ? " after " : "; ",
 		    engine_name(e->fallback[i].engine),
 		    strerror(e->fallback[i].err));
-		if (e->fallback[i].offset > 0)
+		/* Where it resumed, if an engine had copied data before. */
+		if (e->fallback[i].moved > 0)
 			line_add(l, " at %s", units_size(rate, sizeof(rate),
 			    (double)e->fallback[i].offset));
 	}
