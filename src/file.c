@@ -179,6 +179,7 @@ file_transfer(struct file_ctx *ctx, int sfd, const struct stat *sst,
 	job.strict = o->engine != ENGINE_AUTO || o->reflink == REFLINK_ALWAYS;
 	job.dst_is_reg = S_ISREG(dst_st->st_mode);
 	job.src_is_pipe = S_ISFIFO(sst->st_mode) || S_ISSOCK(sst->st_mode);
+	job.src_is_reg = S_ISREG(sst->st_mode);
 	job.dst_is_pipe = S_ISFIFO(dst_st->st_mode) ||
 	    S_ISSOCK(dst_st->st_mode);
 	job.walk_holes = o->sparse != SPARSE_NEVER && S_ISREG(sst->st_mode) &&
@@ -217,9 +218,14 @@ file_engine_fail(const struct options *o, const struct file_ref *src,
 	if (e->engine == ENGINE_CLONE && o->reflink == REFLINK_ALWAYS)
 		file_fail(rec, err, "failed to clone %s from %s",
 		    quote(path_str(dst->path)), quote(path_str(src->path)));
-	else if (err == ENOSPC || err == EDQUOT || err == EFBIG ||
-	    (e->write_failed && (e->engine == ENGINE_RW ||
-	    e->moved[e->engine] == 0)))
+	else if (err == ENOSPC || err == EDQUOT || err == EFBIG)
+		file_fail(rec, err, "error writing %s", quote(path_str(dst->path)));
+	else if (e->engine != ENGINE_RW && engine_fallback_ok(err))
+		/* A forced engine the kernel refused, on either side. */
+		file_fail(rec, err, "%s %s -> %s", engine_name(e->engine),
+		    quote(path_str(src->path)), quote(path_str(dst->path)));
+	else if (e->write_failed && (e->engine == ENGINE_RW ||
+	    e->moved[e->engine] == 0))
 		file_fail(rec, err, "error writing %s", quote(path_str(dst->path)));
 	else if (e->engine == ENGINE_RW)
 		file_fail(rec, err, "error reading %s", quote(path_str(src->path)));

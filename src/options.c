@@ -548,10 +548,8 @@ options_one(struct options *o, struct options_parse *st, int c)
 		o->remove_dest = true;
 		break;
 	case 't':
-		if (o->target_dir != NULL) {
-			warnx("multiple target directories specified");
-			options_usage_hint();
-		}
+		if (o->target_dir != NULL)
+			errx(1, "multiple target directories specified");
 		o->target_dir = optarg;
 		break;
 	case 'T':
@@ -569,6 +567,9 @@ options_parse(int argc, char **argv, struct options *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	/* getopt's own messages name argv[0]: make it "zcp", as ours. */
+	if (argc > 0)
+		argv[0] = (char *)getprogname();
 	o->engine = ENGINE_AUTO;
 	o->umask = umask(0);
 	(void)umask(o->umask);

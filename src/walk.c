@@ -86,7 +86,9 @@ walk_fail(struct walk *w, const struct file_ref *src,
 	memset(&rec, 0, sizeof(rec));
 	rec.src = src->path;
 	rec.dst = dst->path;
-	rec.kind = FILE_KIND_DIR;
+	/* Failing to stat it, we do not know what it is: call it a file. */
+	rec.kind = strncmp(fmt, "cannot stat", 11) == 0 ? FILE_KIND_FILE :
+	    FILE_KIND_DIR;
 	file_fail(&rec, e, fmt, a1, a2);
 	free(a1);
 	free(a2);

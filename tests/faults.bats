@@ -607,10 +607,22 @@ fsize_limit()
 # errno that allows a fallback, the bytes already in the pipe must reach
 # the destination before the next engine resumes, or they are lost.
 
-@test "splice: the pipe -> file half refused: the pipe is drained, rw resumes" {
+# The source is rewound by what was stuck in the pipe, so rw resumes at
+# the first byte not written (here: the start, nothing was written).
+@test "splice: the pipe -> file half refused: the source is rewound, rw resumes" {
 	chain splice
 	mkrandom src 3000000
 	zcpi "inject=splice:error=EINVAL:when=2" -- -v "${OPTS[@]}" src out
+	assert_status 0
+	assert_stderr ""
+	cmp src out
+	assert_match "$output" "^'src' -> 'out' \\[rw after sendfile: Invalid argument; splice: Invalid argument, 2\\.86 MiB in $T_RE, $R_RE\\]$"
+}
+
+@test "splice: the pipe -> file half refused later: rw resumes where splice stopped" {
+	chain splice
+	mkrandom src 3000000
+	zcpi "inject=splice:error=EINVAL:when=4" -- -v "${OPTS[@]}" src out
 	assert_status 0
 	assert_stderr ""
 	cmp src out
