@@ -492,3 +492,12 @@ EOF
 	    "$BATS_TEST_TMPDIR/shim.c" -ldl ||
 	    skip "cannot build the LD_PRELOAD shim"
 }
+
+# LeakSanitizer cannot run under ptrace: in a sanitizer build (tests/run-all)
+# a zcp traced by strace would abort.  Every strace in the tests turns it
+# off for the traced run only; untraced runs keep it.
+strace()
+{
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	    command strace "$@"
+}

@@ -8,6 +8,14 @@
 bats_require_minimum_version 1.5.0
 
 ZCP="${ZCP:-$BATS_TEST_DIRNAME/../src/zcp}"
+
+# LeakSanitizer cannot run under ptrace: turn it off for traced runs of a
+# sanitizer build (tests/run-all), keep it for the others.
+strace()
+{
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	    command strace "$@"
+}
 [[ $ZCP == /* ]] || ZCP=$PWD/$ZCP
 
 NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
