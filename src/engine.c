@@ -52,6 +52,8 @@ struct engine_run {
 	struct engine_io	 io;
 	enum engine_id		 cur;	/* the engine in use */
 	uint64_t		 pos;	/* source offset reached */
+	uint64_t		 sync_every; /* early writeback, 0: off */
+	uint64_t		 unsynced; /* bytes since writeback started */
 };
 
 const char *
@@ -178,6 +180,10 @@ engine_account(struct engine_run *r, size_t n)
 	r->pos += n;
 	if (r->job->progress != NULL)
 		__atomic_fetch_add(r->job->progress, n, __ATOMIC_RELAXED);
+	if (r->sync_every != 0 && (r->unsynced += n) >= r->sync_every) {
+		r->unsynced = 0;
+		engine_sync_start(r->job->dst);
+	}
 }
 
 /* A non-blocking end said EAGAIN: wait until both ends are ready. */
@@ -409,6 +415,8 @@ engine_copy(const struct engine_job *job, struct engine_result *res)
 	r.io.job = job;
 	r.io.pipe[0] = r.io.pipe[1] = -1;
 	r.cur = engine_next(job->engines, ENGINE_AUTO);
+	if (job->sync_every != 0 && engine_sync_wanted(job->src))
+		r.sync_every = job->sync_every;
 	rc = engine_run(&r);
 	res->engine = r.cur;
 	res->bytes = r.pos;

@@ -62,6 +62,7 @@ struct engine_job {
 	struct engine_buf *buf;		/* rw buffer, grown on demand */
 	uint64_t	*progress;	/* if not NULL, bytes done are added */
 	const struct engine_skip *skip;	/* if not NULL, known failures */
+	uint64_t	 sync_every;	/* --fsync: writeback this often */
 };
 
 /* One engine the chain gave up on, and why. */
@@ -106,6 +107,24 @@ unsigned	 engine_available(void);
 const char	*engine_name(enum engine_id);
 /* Returns the id for a name ("auto", "clone", ...) or -1. */
 int		 engine_lookup(const char *);
+
+/*
+ * --fsync: bytes between two starts of writeback (sync_every), and the
+ * calls that decide and do it (engine-sync.c).  engine_sync_wanted()
+ * returns true if early writeback should help: src is mostly in the page
+ * cache.  engine_sync_start() starts writeback of fd's dirty pages and
+ * does not wait.
+ */
+#define ENGINE_SYNC_EVERY	((uint64_t)8 << 20)
+bool		 engine_sync_wanted(int);
+void		 engine_sync_start(int);
+
+/*
+ * Returns 1 if fd shares some of its data with another file (a clone, or
+ * a copy_file_range that reflinked), 0 if not, -1 with errno if the
+ * filesystem cannot tell (engine-shared.c).
+ */
+int		 engine_shared(int);
 
 /* Frees the buffer's memory. */
 void		 engine_buf_free(struct engine_buf *);

@@ -189,6 +189,7 @@ file_transfer(struct file_ctx *ctx, int sfd, const struct stat *sst,
 	job.buf = &ctx->buf;
 	job.progress = ctx->progress;
 	job.skip = file_skip(ctx, sst->st_dev, dst_st->st_dev);
+	job.sync_every = o->fsync ? ENGINE_SYNC_EVERY : 0;
 
 	t0 = units_now();
 	rc = engine_copy(&job, &rec->eng);

@@ -7,7 +7,9 @@
 
 #include <locale.h>
 
+#include "bench.h"
 #include "options.h"
+#include "progress.h"
 #include "report.h"
 #include "walk.h"
 
@@ -20,8 +22,12 @@ main(int argc, char **argv)
 
 	(void)setlocale(LC_ALL, "");
 	first = options_parse(argc, argv, &opts);
+	if (opts.bench)
+		return bench_run(&opts, argc - first, argv + first);
 	report_init(&rep, &opts);
+	(void)progress_start(&opts, argc - first, argv + first);
 	rc = walk_run(&opts, &rep, argc - first, argv + first);
+	progress_finish(progress_current());
 	if (report_finish(&rep) == -1)
 		rc = 1;
 	return rc;

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "compat.h"
 #include "options.h"
 #include "quote.h"
+#include "units.h"
 
 enum {
 	OPT_ATTRIBUTES_ONLY = 256,
@@ -38,7 +40,16 @@ enum {
 	OPT_VERSION
 };
 
-static const char options_short[] = "abdfHij:lLnPprRsS:t:Tuvx";
+/* --bench and --progress: see options_bench_one(). */
+enum {
+	OPT_BENCH = 512,
+	OPT_BENCH_SIZE,
+	OPT_COLD,
+	OPT_CSV,
+	OPT_RUNS
+};
+
+static const char options_short[] = "abdfgHij:lLnPprRsS:t:Tuvx";
 
 static const struct option options_long[] = {
 	{ "archive",			no_argument,	   NULL, 'a' },
@@ -78,6 +89,13 @@ static const struct option options_long[] = {
 	{ "update",			optional_argument, NULL, 'u' },
 	{ "verbose",			no_argument,	   NULL, 'v' },
 	{ "version",			no_argument,	   NULL, OPT_VERSION },
+	{ "bench",			optional_argument, NULL, OPT_BENCH },
+	{ "bench-size",			required_argument, NULL,
+	    OPT_BENCH_SIZE },
+	{ "cold",			no_argument,	   NULL, OPT_COLD },
+	{ "csv",			no_argument,	   NULL, OPT_CSV },
+	{ "progress",			no_argument,	   NULL, 'g' },
+	{ "runs",			required_argument, NULL, OPT_RUNS },
 	{ NULL,				0,		   NULL, 0 }
 };
 
@@ -112,6 +130,8 @@ options_help(void)
 Usage: %1$s [OPTION]... [-T] SOURCE DEST\n\
   or:  %1$s [OPTION]... SOURCE... DIRECTORY\n\
   or:  %1$s [OPTION]... -t DIRECTORY SOURCE...\n\
+  or:  %1$s --bench[=ENGINES] [OPTION]... SOURCE [DIRECTORY]\n\
+  or:  %1$s --bench[=ENGINES] --bench-size=SIZE [OPTION]... [DIRECTORY]\n\
 Copy SOURCE to DEST, or multiple SOURCE(s) to DIRECTORY, each file with\n\
 the fastest way the kernel offers, and say which one it was.\n\
 \n\
@@ -167,6 +187,19 @@ Engines and reports:\n\
       --json                   print JSON Lines on stdout: one object per\n\
                                  file and a summary (with -v, the -v lines\n\
                                  go to stderr)\n\
+  -g, --progress               show progress on stderr: a status line on a\n\
+                                 terminal, else a line every few seconds\n\
+\n\
+Timing the engines (--bench copies SOURCE to temporary files only):\n\
+      --bench[=ENGINES]        time each engine (a comma-separated list;\n\
+                                 default: all the kernel accepts, and auto)\n\
+                                 copying SOURCE into DIRECTORY (default: .)\n\
+      --runs=N                 timed runs of each engine (default 5)\n\
+      --bench-size=SIZE        time a random source of SIZE made in DIRECTORY\n\
+      --cold                   drop the page cache before each run\n\
+      --fsync                  include the flush to disk in each time\n\
+      --csv                    print the results as CSV (--json: as JSON)\n\
+\n\
       --help                   display this help and exit\n\
       --version                output version information and exit\n\
 \n\
@@ -390,6 +423,133 @@ options_check(struct options *o, bool backup, const char *backup_arg)
 		o->jobs = options_default_jobs();
 }
 
+/* --bench=LIST: the engines, comma-separated (auto counts as one). */
+static unsigned
+options_bench_list(const char *list)
+{
+	char *copy, *tok, *save;
+	unsigned mask = 0;
+
+	if ((copy = strdup(list)) == NULL)
+		err(1, NULL);
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save))
+		mask |= ENGINE_BIT(engine_lookup(engine_args[options_match(tok,
+		    "--bench", engine_args, false)]));
+	free(copy);
+	if (mask == 0)
+		options_bad_arg("invalid", list, "--bench", engine_args, false);
+	return mask;
+}
+
+static void
+options_bad_number(const char *what, const char *arg)
+{
+	const char *l, *r;
+
+	options_quotes(&l, &r);
+	warnx("invalid %s: %s%s%s", what, l, arg, r);
+	options_usage_hint();
+}
+
+/* The options of --bench and --progress.  Returns false if c is not one. */
+static bool
+options_bench_one(struct options *o, int c)
+{
+	unsigned long n;
+	char *end;
+
+	switch (c) {
+	case 'g':
+		o->progress = true;
+		return true;
+	case OPT_BENCH:
+		o->bench = true;
+		o->bench_engines = optarg == NULL ? 0 :
+		    options_bench_list(optarg);
+		return true;
+	case OPT_BENCH_SIZE:
+		if (units_parse_size(optarg, &o->bench_size) == -1 ||
+		    o->bench_size == 0)
+			options_bad_number("size", optarg);
+		return true;
+	case OPT_COLD:
+		o->bench_cold = true;
+		return true;
+	case OPT_CSV:
+		o->csv = true;
+		return true;
+	case OPT_RUNS:
+		errno = 0;
+		n = strtoul(optarg, &end, 10);
+		if (*optarg < '0' || *optarg > '9' || *end != '\0' ||
+		    errno != 0 || n == 0 || n > 10000)
+			options_bad_number("number of runs", optarg);
+		o->bench_runs = (unsigned)n;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The first copy option that --bench has no use for, or NULL. */
+static const char *
+options_bench_conflict(const struct options *o)
+{
+	if (o->recursive || o->one_fs || o->parents || o->copy_contents ||
+	    o->strip_slashes)
+		return "-r, -x, --parents or --copy-contents";
+	if (o->target_dir != NULL || o->no_target_dir)
+		return "--target-directory (-t, -T)";
+	if (o->interactive != INTERACTIVE_UNSET || o->update != UPDATE_ALL ||
+	    o->remove_dest || o->backup != BACKUP_NONE)
+		return "-b, -f, -i, -n, -u or --remove-destination";
+	if (o->deref == DEREF_NEVER || o->deref == DEREF_ARGS)
+		return "-d, -H or -P";
+	if (o->hard_link || o->sym_link || o->attributes_only)
+		return "-l, -s or --attributes-only";
+	if (o->preserve_mode || o->preserve_ownership ||
+	    o->preserve_timestamps || o->preserve_links || o->preserve_xattr)
+		return "--preserve (-a, -p)";
+	if (o->engine != ENGINE_AUTO)
+		return "--engine (name the engines in --bench=ENGINES)";
+	if (o->reflink != REFLINK_AUTO || o->sparse != SPARSE_AUTO)
+		return "--reflink or --sparse";
+	if (o->verbose || o->stats)
+		return "--verbose (-v) or --stats";
+	if (o->progress)
+		return "--progress (-g)";
+	return NULL;
+}
+
+/* After options_check(): the combinations of --bench and its options. */
+static void
+options_check_bench(struct options *o)
+{
+	const char *bad;
+
+	if (o->csv && o->json) {
+		warnx("cannot combine --csv and --json");
+		options_usage_hint();
+	}
+	if (!o->bench) {
+		bad = o->bench_runs ? "--runs" : o->bench_size ?
+		    "--bench-size" : o->bench_cold ? "--cold" : o->csv ?
+		    "--csv" : NULL;
+		if (bad != NULL) {
+			warnx("%s can be used only with --bench", bad);
+			options_usage_hint();
+		}
+		return;
+	}
+	if ((bad = options_bench_conflict(o)) != NULL) {
+		warnx("--bench cannot be used with %s", bad);
+		options_usage_hint();
+	}
+	if (o->bench_runs == 0)
+		o->bench_runs = 5;
+}
+
 /* State of the parse that is resolved only at the end. */
 struct options_parse {
 	bool		 backup;	/* -b, --backup or -S seen */
@@ -442,7 +602,8 @@ options_data(struct options *o, int c)
 		options_version();
 		exit(0);
 	default:
-		options_usage_hint();
+		if (!options_bench_one(o, c))
+			options_usage_hint();
 	}
 }
 
@@ -577,5 +738,6 @@ options_parse(int argc, char **argv, struct options *o)
 	    NULL)) != -1)
 		options_one(o, &st, c);
 	options_check(o, st.backup, st.backup_arg);
+	options_check_bench(o);
 	return optind;
 }

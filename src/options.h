@@ -6,6 +6,7 @@
 #define ZCP_OPTIONS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "engine.h"
@@ -97,6 +98,15 @@ struct options {
 	bool		 verbose;	/* -v: a line for each file */
 	bool		 stats;		/* --stats: a summary on stderr */
 	bool		 json;		/* --json: JSON Lines on stdout */
+	bool		 progress;	/* -g: a status line on stderr */
+
+	/* Timing the engines (--bench). */
+	bool		 bench;		/* --bench: time engines, copy nothing */
+	unsigned	 bench_engines;	/* --bench=LIST: ENGINE_BIT()s, 0: all */
+	unsigned	 bench_runs;	/* --runs=N: timed runs per engine */
+	uint64_t	 bench_size;	/* --bench-size: make a source */
+	bool		 bench_cold;	/* --cold: drop caches before each run */
+	bool		 csv;		/* --csv: the --bench table as CSV */
 
 	/* Derived. */
 	mode_t		 umask;		/* the process umask, read once */

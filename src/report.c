@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "progress.h"
 #include "quote.h"
 #include "report.h"
 #include "units.h"
@@ -269,14 +270,21 @@ void
 report_record(struct report *r, const struct file_record *rec)
 {
 	const struct options *o = r->opts;
+	/* The progress line leaves the terminal only for output. */
+	bool out = rec->warn != NULL || rec->status == FILE_FAILED ||
+	    o->verbose || o->json;
 
 	(void)pthread_mutex_lock(&r->lock);
+	if (out)
+		progress_hold(progress_current());
 	report_messages(r, rec);
 	if (o->verbose)
 		report_verbose(r->vout, rec);
 	if (o->json)
 		report_json(rec);
 	report_count(r, rec);
+	if (out)
+		progress_release(progress_current());
 	(void)pthread_mutex_unlock(&r->lock);
 }
 
@@ -308,6 +316,7 @@ report_error(struct report *r, const char *fmt, ...)
 	va_list ap;
 
 	(void)pthread_mutex_lock(&r->lock);
+	progress_hold(progress_current());
 	fflush(stdout);
 	fprintf(stderr, "%s: ", getprogname());
 	va_start(ap, fmt);
@@ -315,6 +324,7 @@ report_error(struct report *r, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	r->failed++;
+	progress_release(progress_current());
 	(void)pthread_mutex_unlock(&r->lock);
 }
 

@@ -25,6 +25,7 @@
 #include "compat.h"
 #include "file.h"
 #include "links.h"
+#include "progress.h"
 #include "quote.h"
 #include "pool.h"
 #include "walk.h"
@@ -417,8 +418,11 @@ walk_file(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst)
 {
 	struct file_record rec;
+	struct progress *prog = progress_current();
 
+	progress_file_start(prog, src->path, sst);
 	(void)file_copy(fc, src, sst, dst, &rec);
+	progress_file_done(prog, sst, &rec);
 	walk_report(w, &rec);
 }
 
@@ -665,6 +669,7 @@ walk_run(const struct options *o, struct report *rep, int n, char **files)
 	w.opts = o;
 	w.rep = rep;
 	w.fctx.opts = o;
+	w.fctx.progress = progress_counter(progress_current());
 	dir = walk_target(o, &n, files);
 	/* As cp 9.1, only names copied into a directory lose them. */
 	if (o->strip_slashes && dir != NULL)

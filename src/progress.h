@@ -1,0 +1,57 @@
+/*
+ * progress.h: the live progress display (-g, --progress) and the status
+ * line that SIGUSR1 (and SIGINFO) print at any time.
+ *
+ * The engines add the bytes they move to a counter (engine_job's
+ * progress); walk.c says when each file starts and ends.  With
+ * --progress a thread counts the sources, then draws from those figures.
+ * Every call takes NULL (no progress) and does nothing then.
+ */
+#ifndef ZCP_PROGRESS_H
+#define ZCP_PROGRESS_H
+
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "file.h"
+#include "options.h"
+
+struct progress;
+
+/*
+ * Sets up progress for one run whose operands are the n files: the
+ * SIGUSR1 status line always; with --progress the counting scan of the
+ * sources and the display.  Returns the progress state (there is one per
+ * process); it never fails (without a thread, the display is off).
+ */
+struct progress	*progress_start(const struct options *, int, char **);
+
+/* The state progress_start() made, or NULL before it. */
+struct progress	*progress_current(void);
+
+/* The counter the engines add the bytes they copy to. */
+uint64_t	*progress_counter(struct progress *);
+
+/*
+ * A non-directory starts (its path and stat), and ends (the same stat,
+ * and the record file_copy() filled).  Any thread may call them.
+ */
+void		 progress_file_start(struct progress *, const struct path *,
+		    const struct stat *);
+void		 progress_file_done(struct progress *, const struct stat *,
+		    const struct file_record *);
+
+/*
+ * Stops the display and, with --progress, prints the final line.  The
+ * state stays valid (SIGUSR1 still works) but shows no more.
+ */
+void		 progress_finish(struct progress *);
+
+/*
+ * Around any other output to the terminal: progress_hold() takes the
+ * status line off the screen and keeps it off until progress_release().
+ */
+void		 progress_hold(struct progress *);
+void		 progress_release(struct progress *);
+
+#endif

@@ -1,0 +1,335 @@
+#!/usr/bin/env bats
+#
+# tests/bench.bats: zcp --bench.  The shape of the table, the JSON and the
+# CSV (never the timings), refused engines, bad input refused with one
+# line and exit 1 before anything is written, and no temporary file left
+# behind, also after SIGINT.  Small sizes only: --bench-size=4M --runs=1.
+
+ZCP="${ZCP:-$BATS_TEST_DIRNAME/../src/zcp}"
+
+setup() {
+	case $ZCP in /*) ;; *) ZCP=$PWD/$ZCP ;; esac
+	cd "$BATS_TEST_TMPDIR" || return 1
+	mkdir out
+}
+
+teardown() {
+	if [ -n "${MNT:-}" ]; then
+		umount "$MNT" 2>/dev/null || umount -l "$MNT" 2>/dev/null
+	fi
+	if [ -n "${BG:-}" ]; then
+		kill "$BG" 2>/dev/null || true
+	fi
+}
+
+# The directory holds nothing (no temporary file was left).
+empty() {
+	[ -z "$(ls -A "$1")" ] || { ls -lA "$1" >&2; return 1; }
+}
+
+@test "bench: a table of every engine on a random source" {
+	run "$ZCP" --bench --bench-size=4M --runs=1 out
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "zcp --bench: a random 4.00 MiB file in 'out' ("*"), Linux "* ]]
+	[[ "${lines[1]}" == "1 run of each engine after a warm-up, interleaved; warm cache; not flushed to disk" ]]
+	[[ "$output" =~ engine\ +runs\ +min\ +median\ +max\ +rate\ +ratio ]]
+	# Every engine has a row: timed (1 run), or refused with a reason.
+	for e in clone copy_file_range sendfile splice rw; do
+		printf '%s\n' "$output" | grep -qE "^$e +(1 |refused: )"
+	done
+	printf '%s\n' "$output" | grep -qE '^auto \([a-z_]+\) +1 '
+	# The fastest row has the ratio 1.00x.
+	printf '%s\n' "$output" | grep -qE ' 1\.00x '
+	[[ "${lines[${#lines[@]}-1]}" == "fastest: "* ]]
+	empty out
+}
+
+@test "bench: SOURCE is copied, never changed, into DIRECTORY" {
+	head -c 3000000 /dev/urandom > src
+	cp src src.orig
+	run "$ZCP" --bench=rw,auto --runs=2 src out
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "zcp --bench: 'src' (2.86 MiB, "*") -> 'out' ("*"), Linux "* ]]
+	printf '%s\n' "$output" | grep -qE '^rw +2 '
+	printf '%s\n' "$output" | grep -qE '^auto \([a-z_]+\) +2 '
+	# Only the engines asked for.
+	[ "$(printf '%s\n' "$output" | grep -cE '^(rw|auto|clone|copy_file_range|sendfile|splice)[ (]')" -eq 2 ]
+	cmp src src.orig
+	empty out
+}
+
+@test "bench: DIRECTORY defaults to the current directory" {
+	cd out
+	run "$ZCP" --bench=rw --bench-size=1M --runs=1
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "zcp --bench: a random 1.00 MiB file in '.' ("* ]]
+	empty .
+}
+
+@test "bench: with rw, the last line says how the fastest compares" {
+	run "$ZCP" --bench=rw --bench-size=1M --runs=1 out
+	[ "$status" -eq 0 ]
+	[ "${lines[${#lines[@]}-1]}" = "fastest: rw, the plain read/write loop" ]
+	run "$ZCP" --bench=sendfile,rw --bench-size=1M --runs=1 out
+	[ "$status" -eq 0 ]
+	[[ "${lines[${#lines[@]}-1]}" =~ ^fastest:\ (sendfile,\ [0-9.]+x\ as\ fast\ as\ rw\ \(read/write\)|rw,\ the\ plain\ read/write\ loop)$ ]]
+}
+
+@test "bench: --json is one JSON document" {
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	run "$ZCP" --bench --bench-size=4M --runs=1 --json out
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" > out.json
+	[ "$(wc -l < out.json)" -eq 1 ]
+	python3 - out.json <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["type"] == "bench" and d["source"] is None and d["random_source"]
+assert d["bytes"] == 4 << 20 and d["runs"] == 1
+assert d["cold"] is False and d["fsync"] is False
+assert d["directory"] == "out" and d["kernel"].startswith("Linux ")
+names = [e["engine"] for e in d["engines"]]
+assert sorted(names) == sorted(["auto", "clone", "copy_file_range",
+    "sendfile", "splice", "rw"]), names
+ok = [e for e in d["engines"] if e["status"] == "ok"]
+assert ok and d["fastest"] == ok[0]["engine"]
+for e in ok:
+    assert len(e["seconds"]) == e["runs"] == 1
+    assert e["min"] <= e["median"] <= e["max"]
+    assert e["ratio_to_fastest"] >= 1.0 and e["bytes_per_second"] > 0
+for e in d["engines"]:
+    if e["status"] == "refused":
+        assert e["errno"].startswith("E") and e["error"]
+EOF
+	rm out.json
+	empty out
+}
+
+@test "bench: --csv has a header and one row per engine" {
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	# Exit 1 where clone is refused: it was asked for.
+	status=0
+	"$ZCP" --bench=auto,rw,clone --bench-size=1M --runs=1 --csv out \
+	    > out.csv || status=$?
+	cat out.csv
+	[ "$status" -le 1 ]
+	python3 - out.csv <<'EOF'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert {r["engine"] for r in rows} == {"auto", "rw", "clone"}, rows
+for r in rows:
+    assert r["status"] in ("ok", "refused")
+    assert r["bytes"] == str(1 << 20)
+    if r["status"] == "ok":
+        assert int(r["runs"]) == 1 and float(r["median_s"]) > 0
+    else:
+        assert r["error"]
+EOF
+	rm out.csv
+	empty out
+}
+
+@test "bench: an engine asked for and refused is listed, and exit 1" {
+	# tmpfs and ext4 cannot clone; where clone works, nothing to check.
+	run "$ZCP" --bench=clone --bench-size=1M --runs=1 out
+	if [ "$status" -eq 0 ]; then
+		skip "this filesystem clones"
+	fi
+	echo "$output"
+	[ "$status" -eq 1 ]
+	printf '%s\n' "$output" | grep -qE '^clone +refused: .+ \(E[A-Z]+\)$'
+	printf '%s\n' "$output" | grep -qx 'no engine could copy the source here'
+	printf '%s\n' "$output" | grep -q '^zcp: clone: refused by the kernel here: '
+	empty out
+}
+
+@test "bench: --cold says so, and what the kernel kept in memory" {
+	run "$ZCP" --bench=rw --bench-size=1M --runs=1 --cold out
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == *"; cold cache (the source dropped before each run); "* ]]
+	[ -d /dev/shm ] && [ -w /dev/shm ] || skip "no /dev/shm"
+	d=$(mktemp -d /dev/shm/zcp-bench.XXXXXX)
+	run "$ZCP" --bench=rw --bench-size=1M --runs=1 --cold "$d"
+	rmdir "$d"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"note: the kernel kept up to 100% of the source in memory"* ]]
+}
+
+@test "bench: --fsync is in the header and the JSON" {
+	run "$ZCP" --bench=auto --bench-size=1M --runs=1 --fsync out
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == *"; fsync included" ]]
+	run "$ZCP" --bench=auto --bench-size=1M --runs=1 --fsync --json out
+	[[ "$output" == *'"fsync":true'* ]]
+	empty out
+}
+
+@test "bench: a sparse source: data only, and the copy checks out" {
+	truncate -s 32M sparse
+	head -c 1000000 /dev/urandom | dd of=sparse bs=1M seek=10 conv=notrunc status=none
+	run "$ZCP" --bench=auto,rw --runs=1 sparse out
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"note: the source has holes: the engines copy its data only"* ]]
+	empty out
+}
+
+@test "bench: bad SOURCE: one line, exit 1, nothing written" {
+	mkdir dir
+	: > empty
+	mkfifo fifo
+	run "$ZCP" --bench dir out
+	[ "$status" -eq 1 ]
+	[ "$output" = "zcp: --bench needs a regular file: 'dir' is a directory" ]
+	run "$ZCP" --bench fifo out
+	[ "$status" -eq 1 ]
+	[ "$output" = "zcp: --bench needs a regular file: 'fifo' is a fifo" ]
+	run "$ZCP" --bench missing out
+	[ "$status" -eq 1 ]
+	[ "$output" = "zcp: cannot stat 'missing': No such file or directory" ]
+	run "$ZCP" --bench empty out
+	[ "$status" -eq 1 ]
+	[ "$output" = "zcp: --bench needs data to copy: 'empty' is empty" ]
+	empty out
+}
+
+@test "bench: bad DIRECTORY: one line, exit 1, nothing written" {
+	head -c 1000 /dev/urandom > src
+	run "$ZCP" --bench src nodir
+	[ "$status" -eq 1 ]
+	[ "$output" = "zcp: cannot stat 'nodir': No such file or directory" ]
+	run "$ZCP" --bench src src
+	[ "$status" -eq 1 ]
+	[ "$output" = "zcp: cannot copy into 'src': Not a directory" ]
+	run "$ZCP" --bench --bench-size=1E out
+	[ "$status" -eq 1 ]
+	[[ "$output" =~ ^zcp:\ not\ enough\ free\ space\ in\ \'out\':\ --bench\ needs\ 2\.00\ EiB,\ .+\ available$ ]]
+	empty out
+}
+
+@test "bench: a DIRECTORY that is not writable: one line, exit 1" {
+	head -c 1000 /dev/urandom > src
+	chmod 755 .
+	chmod 555 out
+	if [ "$(id -u)" -ne 0 ]; then
+		run "$ZCP" --bench src out
+	else
+		command -v setpriv >/dev/null || skip "setpriv is not installed"
+		setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		    test -x "$ZCP" -a -r src || skip "nobody cannot reach zcp"
+		run setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		    "$ZCP" --bench src out
+	fi
+	chmod 755 out
+	[ "$status" -eq 1 ]
+	[ "$output" = "zcp: cannot write in 'out': Permission denied" ]
+	empty out
+}
+
+@test "bench: bad operands and options" {
+	run "$ZCP" --bench
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = "zcp: missing file operand" ]
+	run "$ZCP" --bench --bench-size=1M out extra
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = "zcp: extra operand 'extra'" ]
+	run "$ZCP" --bench=nope x
+	[ "$status" -eq 1 ]
+	[[ "${lines[0]}" == "zcp: invalid argument "*nope*" for "*--bench* ]]
+	run "$ZCP" --bench --runs=0 x
+	[ "$status" -eq 1 ]
+	[[ "${lines[0]}" == "zcp: invalid number of runs: "* ]]
+	run "$ZCP" --bench --bench-size=lots x
+	[ "$status" -eq 1 ]
+	[[ "${lines[0]}" == "zcp: invalid size: "* ]]
+	run "$ZCP" --runs=3 a b
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = "zcp: --runs can be used only with --bench" ]
+	run "$ZCP" --cold a b
+	[ "${lines[0]}" = "zcp: --cold can be used only with --bench" ]
+	run "$ZCP" --bench --csv --json x
+	[ "${lines[0]}" = "zcp: cannot combine --csv and --json" ]
+	run "$ZCP" --bench -r x
+	[ "$status" -eq 1 ]
+	[[ "${lines[0]}" == "zcp: --bench cannot be used with -r"* ]]
+	run "$ZCP" --bench --engine=rw x
+	[[ "${lines[0]}" == "zcp: --bench cannot be used with --engine"* ]]
+	empty out
+}
+
+@test "bench: SIGINT removes the temporary files" {
+	# A non-interactive shell starts background jobs with SIGINT ignored,
+	# which zcp respects: give it the default disposition back.
+	env --default-signal=INT true 2>/dev/null ||
+	    skip "env has no --default-signal"
+	env --default-signal=INT "$ZCP" --bench --bench-size=64M --runs=1000 \
+	    out > bench.out 2> bench.err &
+	BG=$!
+	# Wait for the source and a copy to exist.
+	for i in $(seq 200); do
+		[ "$(ls -A out | wc -l)" -ge 2 ] && break
+		sleep 0.05
+	done
+	[ "$(ls -A out | wc -l)" -ge 1 ]
+	kill -INT "$BG"
+	status=0
+	wait "$BG" || status=$?
+	BG=
+	[ "$status" -eq 130 ]
+	empty out
+}
+
+@test "bench: SIGTERM removes the temporary files" {
+	"$ZCP" --bench --bench-size=64M --runs=1000 out > bench.out 2>&1 &
+	BG=$!
+	for i in $(seq 200); do
+		[ "$(ls -A out | wc -l)" -ge 2 ] && break
+		sleep 0.05
+	done
+	kill -TERM "$BG"
+	status=0
+	wait "$BG" || status=$?
+	BG=
+	[ "$status" -eq 143 ]
+	empty out
+}
+
+@test "bench: SIGUSR1 prints what is running, and the bench goes on" {
+	"$ZCP" --bench=rw,auto --bench-size=16M --runs=40 out > bench.out \
+	    2> bench.err &
+	BG=$!
+	for i in $(seq 200); do
+		[ "$(ls -A out | wc -l)" -ge 2 ] && break
+		sleep 0.05
+	done
+	sleep 0.2
+	kill -USR1 "$BG"
+	sleep 0.2
+	kill -TERM "$BG"
+	wait "$BG" || true
+	BG=
+	cat bench.err
+	grep -qE '^zcp --bench: (warm-up|run [0-9]+ of 40), (rw|auto)$' bench.err
+	empty out
+}
+
+@test "bench: a reflink filesystem: the clone is labelled cloned" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to mount an XFS image"
+	command -v mkfs.xfs >/dev/null || skip "mkfs.xfs is not installed"
+	truncate -s 320M xfs.img
+	mkfs.xfs -q -m reflink=1 xfs.img 2>/dev/null || skip "mkfs.xfs failed"
+	mkdir mnt
+	mount -o loop xfs.img mnt 2>/dev/null || skip "cannot mount a loop image"
+	MNT=$PWD/mnt
+	run "$ZCP" --bench=clone,auto,rw --bench-size=8M --runs=1 mnt
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *"in 'mnt' (xfs)"* ]]
+	printf '%s\n' "$output" | grep -qE '^clone +1 .* cloned +[0-9.]+x +\(no data copied\)$'
+	printf '%s\n' "$output" | grep -qE '^auto \(clone\) +1 .* cloned '
+	printf '%s\n' "$output" | grep -qE '^rw +1 .*/s '
+	empty mnt
+}
