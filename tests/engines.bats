@@ -148,7 +148,11 @@ start_stopped()
 	local sp
 	need_strace
 	sp=$(stop_point "$1")
-	strace -f -qq -o /dev/null -e inject="${sp%%:*}:signal=SIGSTOP:${sp#*:}" \
+	# Not through the strace() wrapper of helpers.bash: $! must be
+	# strace itself, whose child zcp is.
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	    command strace -f -qq -o /dev/null \
+	    -e inject="${sp%%:*}:signal=SIGSTOP:${sp#*:}" \
 	    "$ZCP" -v $(eopts "$1") "$2" "$3" > zcp.out 2> zcp.err &
 	SPID=$!
 	register_pid "$SPID"
