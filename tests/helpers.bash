@@ -494,10 +494,27 @@ EOF
 }
 
 # LeakSanitizer cannot run under ptrace: in a sanitizer build (tests/run-all)
-# a zcp traced by strace would abort.  Every strace in the tests turns it
-# off for the traced run only; untraced runs keep it.
-strace()
+# a zcp traced by strace would abort.  Every strace the tests start, also
+# through timeout(1) or in the background, is this wrapper, which turns it
+# off for the traced run only and execs the real strace (same pid).
+strace_wrapper()
 {
-	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-	    command strace "$@"
+	local real dir=${BATS_FILE_TMPDIR:-${TMPDIR:-/tmp}}/wrap
+	real=$(PATH=${PATH#"$dir:"} command -v strace) || return 0
+	mkdir -p "$dir"
+	printf '#!/bin/sh\nASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" exec %s "$@"\n' \
+	    "$real" > "$dir/strace"
+	chmod +x "$dir/strace"
+	case ":$PATH:" in
+	*":$dir:"*) ;;
+	*) PATH=$dir:$PATH ;;
+	esac
+}
+strace_wrapper
+
+# sanitizer_preload: the sanitizer runtimes zcp is linked with, which an
+# LD_PRELOAD list must name first.
+sanitizer_preload()
+{
+	ldd "$ZCP" 2>/dev/null | awk '/lib(a|t|ub)san/ { printf "%s ", $3 }'
 }

@@ -43,6 +43,7 @@ link_structure() {
 	for i in $(seq 1 15); do
 		rm -rf out
 		run "$ZCP" -a -j8 src out
+		echo "run $i: $output"
 		[ "$status" -eq 0 ]
 		[ -z "$output" ]
 		diff -r ref out
