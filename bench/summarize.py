@@ -64,7 +64,8 @@ def load(args):
     extra = defaultdict(dict)       # (scenario, tool) -> {key: value}
     with open(args.extra) as f:
         for row in csv.reader(f):
-            extra[row[0], row[1]][row[2]] = int(row[3])
+            v = float(row[3])
+            extra[row[0], row[1]][row[2]] = int(v) if v.is_integer() else v
     machine = OrderedDict()
     with open(args.machine) as f:
         for line in f:
@@ -78,6 +79,38 @@ def stats(times, scen, tools):
     for t in tools:
         v = times[scen, t]
         out[t] = (len(v), statistics.median(v), min(v), max(v))
+    return out
+
+
+MANY_FAST = ("tree", "many-4k-ext4")          # zcp -r >= 1.7x cp -r
+MANY = ("tree", "many-4k-ext4", "flat-ext4", "many-tmpfs", "many-4k-tmpfs")
+
+
+def many_targets(res, extra, ratio):
+    """The parallel tree copy's targets, each as (met, text)."""
+    out = []
+    for scen in MANY:
+        r = ratio(scen, "cp -r", "zcp -r")
+        if r is None:
+            continue
+        want = 1.7 if scen in MANY_FAST else 1.0
+        out.append((r >= want, "%s: zcp -r is %.2fx as fast as cp -r "
+                    "(target %.1fx)" % (scen, r, want)))
+        others = [(t, ratio(scen, t, "zcp -r")) for t in
+                  ("rsync -a", "tar | tar", "busybox cp -r")]
+        others = [(t, x) for t, x in others if x is not None]
+        if others:
+            out.append((all(x > 1.0 for t, x in others), "%s: zcp -r is "
+                        "faster than %s" % (scen, ", ".join(
+                            "%s (%.2fx)" % (t, x) for t, x in others))))
+        r = ratio(scen, "zcp -r -j1", "cp -r")
+        if r is not None:
+            out.append((r <= 1.0, "%s: zcp -r -j1 is no slower than cp -r "
+                        "(median ratio %.2f)" % (scen, r)))
+    k = extra.get(("rss-many-4k-ext4", "zcp -r"), {}).get("rss_kib")
+    if k is not None:
+        out.append((k < 64 * 1024, "peak memory for the 100,000-file tree "
+                    "is under 64 MiB: %s" % fmt_kib(k)))
     return out
 
 
@@ -136,6 +169,7 @@ def targets(res, extra, machine):
             out.append((r <= 1.02, "--progress costs less than 2%% "
                         "(%s): %s vs %s, %+.1f%%" %
                         (scen, a, b, (r - 1) * 100)))
+    out.extend(many_targets(res, extra, ratio))
     if "wall" in machine:
         w = int(machine["wall"])
         out.append((w < 900, "the suite takes under 15 minutes: "
@@ -191,7 +225,7 @@ def write_md(path, times, order, meta, extra, machine, res):
                                    "yes" if sh else "no")
             w.append(line)
     rss = [(t, extra[s, t]["rss_kib"]) for (s, t) in extra
-           if s.startswith("rss-") and "rss_kib" in extra[s, t]]
+           if s in ("rss-big", "rss-tree") and "rss_kib" in extra[s, t]]
     if rss:
         w.append("\n## Peak memory (max RSS, /usr/bin/time -f %M)\n")
         w.append("| tool | big file | tree |\n|---|---:|---:|")
@@ -206,6 +240,25 @@ def write_md(path, times, order, meta, extra, machine, res):
             w.append("| %s | %s | %s |" % (
                 b, fmt_kib(big) if big is not None else "-",
                 fmt_kib(tree) if tree is not None else "-"))
+    many = sorted(s for s in {s for (s, t) in extra}
+                  if s.startswith("rss-") and s not in ("rss-big",
+                                                        "rss-tree"))
+    if many:
+        w.append("\n## Peak memory of the many-files scenarios\n")
+        w.append("| scenario | tool | max RSS |\n|---|---|---:|")
+        for s in many:
+            for (s2, t), v in extra.items():
+                if s2 == s and "rss_kib" in v:
+                    w.append("| %s | %s | %s |" % (
+                        s[4:], t.replace("|", "/"), fmt_kib(v["rss_kib"])))
+    sc = [(t, v["calls_per_file"]) for (s, t), v in extra.items()
+          if s == "syscalls" and "calls_per_file" in v]
+    if sc:
+        w.append("\n## System calls per file\n")
+        w.append(meta.get("syscalls", ("", "", ""))[2] + "\n")
+        w.append("| tool | calls per file |\n|---|---:|")
+        for t, v in sc:
+            w.append("| %s | %s |" % (t, v))
     w.append("\n![median time of each tool per scenario](results.png)\n")
     with open(path, "w") as f:
         f.write("\n".join(w))

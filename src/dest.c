@@ -174,14 +174,81 @@ dest_stat(const struct options *o, const struct file_ref *dst,
 	return 1;
 }
 
+/* The last component of a name, without trailing slashes. */
+static size_t
+dest_base(const char *name, const char **base)
+{
+	size_t n = strlen(name);
+	const char *b;
+
+	while (n > 1 && name[n - 1] == '/')
+		n--;
+	for (b = name + n; b > name && b[-1] != '/'; b--)
+		;
+	*base = b;
+	return (size_t)(name + n - b);
+}
+
+/* Stats the directory that holds r's name. */
+static int
+dest_parent(const struct file_ref *r, struct stat *st)
+{
+	const char *b;
+	char *dir;
+	int rc;
+
+	(void)dest_base(r->name, &b);
+	if (b == r->name)
+		return fstatat(r->dirfd, ".", st, 0);
+	if ((dir = strndup(r->name, (size_t)(b - r->name))) == NULL)
+		return -1;
+	rc = fstatat(r->dirfd, dir, st, 0);
+	free(dir);
+	return rc;
+}
+
+/* True if src and dst are the same name in the same directory. */
+static bool
+dest_same_name(const struct file_ref *src, const struct file_ref *dst)
+{
+	const char *a, *b;
+	size_t la = dest_base(src->name, &a), lb = dest_base(dst->name, &b);
+	struct stat sa, sb;
+
+	return la == lb && memcmp(a, b, la) == 0 && dest_parent(src, &sa) ==
+	    0 && dest_parent(dst, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	    sa.st_ino == sb.st_ino;
+}
+
+/*
+ * True if copying src onto dst would destroy src, as cp decides: the same
+ * inode (unless it is another name of it, which --remove-destination or a
+ * backup keeps), or a symbolic link that would replace its own target.
+ */
+static bool
+dest_is_source(const struct options *o, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst,
+    const struct stat *dst_st, enum dest_how how)
+{
+	struct stat target;
+
+	if (sst->st_dev == dst_st->st_dev && sst->st_ino == dst_st->st_ino)
+		return !((o->remove_dest || o->backup != BACKUP_NONE) &&
+		    S_ISREG(sst->st_mode) && !dest_same_name(src, dst));
+	return how != DEST_WRITE && S_ISLNK(sst->st_mode) &&
+	    !o->sym_link && !o->hard_link &&
+	    fstatat(src->dirfd, src->name, &target, 0) == 0 &&
+	    target.st_dev == dst_st->st_dev && target.st_ino == dst_st->st_ino;
+}
+
 static int
 dest_policy(struct file_ctx *ctx, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
-    const struct stat *dst_st, struct file_record *rec)
+    const struct stat *dst_st, enum dest_how how, struct file_record *rec)
 {
 	const struct options *o = ctx->opts;
 
-	if (sst->st_dev == dst_st->st_dev && sst->st_ino == dst_st->st_ino) {
+	if (dest_is_source(o, src, sst, dst, dst_st, how)) {
 		file_fail(rec, 0, "%s and %s are the same file",
 		    quote(path_str(src->path)), quote(path_str(dst->path)));
 		return -1;
@@ -212,20 +279,43 @@ dest_prepare(struct file_ctx *ctx, const struct file_ref *src,
 	int r;
 
 	*exists = false;
-	if ((r = dest_stat(o, dst, how, dst_st, rec)) <= 0)
+	if ((r = dest_stat(o, dst, how, dst_st, rec)) <= 0) {
+		rec->began = r == 0;
 		return r == 0 ? 1 : -1;
-	if ((r = dest_policy(ctx, src, sst, dst, dst_st, rec)) <= 0) {
+	}
+	if ((r = dest_policy(ctx, src, sst, dst, dst_st, how, rec)) <= 0) {
 		if (r == 0)
 			rec->status = FILE_SKIPPED;
 		return r;
 	}
+	rec->began = true;
 	if (o->backup != BACKUP_NONE) {
 		if (dest_backup(o, dst, rec) == -1)
 			return -1;
 		return 1;
 	}
-	if (how == DEST_REPLACE || o->remove_dest)
-		return dest_remove(dst, rec) == 0 ? 1 : -1;
+	if (how == DEST_REPLACE || o->remove_dest) {
+		if (how == DEST_LINK)
+			*exists = false;
+		if (dest_remove(dst, rec) == -1)
+			return -1;
+		rec->removed = o->remove_dest;
+		return 1;
+	}
 	*exists = true;
 	return 1;
+}
+
+int
+dest_link(const struct options *o, const struct file_ref *dst,
+    struct file_record *rec, int (*make)(const void *, const struct
+    file_ref *), const void *arg)
+{
+	if (make(arg, dst) == 0)
+		return 0;
+	if (errno != EEXIST || !o->unlink_failed)
+		return -1;
+	if (dest_remove(dst, rec) == -1)
+		return -2;
+	return make(arg, dst);
 }

@@ -32,8 +32,17 @@ rw_wait(int fd, short events)
 int
 engine_write_all(int fd, const char *p, size_t len)
 {
+	size_t done;
+
+	return engine_write_some(fd, p, len, &done);
+}
+
+int
+engine_write_some(int fd, const char *p, size_t len, size_t *done)
+{
 	ssize_t n;
 
+	*done = 0;
 	while (len > 0) {
 		n = write(fd, p, len);
 		if (n == -1) {
@@ -51,6 +60,7 @@ engine_write_all(int fd, const char *p, size_t len)
 		}
 		p += n;
 		len -= (size_t)n;
+		*done += (size_t)n;
 	}
 	return 0;
 }
@@ -88,18 +98,26 @@ rw_is_zero(const char *p, size_t len)
 	return len == 0 || (p[0] == 0 && memcmp(p, p + 1, len - 1) == 0);
 }
 
-/* Writes buf, seeking over blocks of zeros instead of writing them. */
+/*
+ * Writes buf, seeking over blocks of zeros instead of writing them.  On
+ * failure *done says how much of buf is in place.
+ */
 static int
-rw_write_sparse(const struct engine_job *job, const char *p, size_t len)
+rw_write_sparse(struct engine_io *io, const char *p, size_t len,
+    size_t *done)
 {
+	const struct engine_job *job = io->job;
 	size_t blk = job->blksize ? job->blksize : 4096;
-	size_t i, n, run;
+	size_t i, n, run, w;
 
+	*done = 0;
 	for (i = 0; i < len; i += n) {
 		n = len - i < blk ? len - i : blk;
 		if (rw_is_zero(p + i, n)) {
 			if (lseek(job->dst, (off_t)n, SEEK_CUR) == -1)
 				return -1;
+			io->holes = true;
+			*done += n;
 			continue;
 		}
 		/* Write the whole run of non-zero blocks in one call. */
@@ -108,8 +126,11 @@ rw_write_sparse(const struct engine_job *job, const char *p, size_t len)
 			if (rw_is_zero(p + i + run, n))
 				break;
 		}
-		if (engine_write_all(job->dst, p + i, run) == -1)
+		if (engine_write_some(job->dst, p + i, run, &w) == -1) {
+			*done += w;
 			return -1;
+		}
+		*done += run;
 		n = run;
 	}
 	return 0;
@@ -143,13 +164,15 @@ engine_rw_step(struct engine_io *io, size_t len)
 	if (n == 0)
 		return 0;
 	if (job->make_holes && job->dst_is_reg)
-		r = rw_write_sparse(job, b->data, (size_t)n);
+		r = rw_write_sparse(io, b->data, (size_t)n, &io->partial);
 	else
-		r = engine_write_all(job->dst, b->data, (size_t)n);
+		r = engine_write_some(job->dst, b->data, (size_t)n,
+		    &io->partial);
 	if (r == -1) {
 		io->write_failed = true;
-		return -1;
+		return -1;	/* io->partial bytes of it did arrive */
 	}
+	io->partial = 0;
 	return n;
 }
 

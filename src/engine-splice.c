@@ -3,9 +3,11 @@
  *
  * When either end is a pipe, one splice moves the bytes directly.
  * Otherwise they go through a pipe of our own: file -> pipe -> file,
- * without passing through user space.  Bytes stranded in that pipe when
- * the write side fails are drained with read/write, so a fallback resumes
- * at the right offset and nothing is lost.
+ * without passing through user space.  When the write side fails, bytes
+ * are stranded in that pipe after the source's offset moved past them: a
+ * regular source is rewound by that much (and the pipe emptied), so the
+ * next engine resumes at the first byte not written; any other source has
+ * them written with write(2), and if that fails too the error is fatal.
  */
 #include "config.h"
 
@@ -42,9 +44,9 @@ splice_open_pipe(struct engine_io *io)
 	return 0;
 }
 
-/* Moves what is left in our pipe to dst with read/write.  0 or -1. */
+/* Empties our pipe into buf-sized reads; write them to dst if fd >= 0. */
 static int
-splice_drain(struct engine_io *io, size_t left)
+splice_drain(struct engine_io *io, size_t left, int fd)
 {
 	char buf[64 * 1024];
 	ssize_t n;
@@ -56,12 +58,38 @@ splice_drain(struct engine_io *io, size_t left)
 			continue;
 		if (n <= 0)
 			return -1;
-		if (engine_write_all(io->job->dst, buf, (size_t)n) == -1)
+		if (fd >= 0 && engine_write_all(fd, buf, (size_t)n) == -1)
 			return -1;
 		left -= (size_t)n;
 	}
 	return 0;
 }
+
+/*
+ * The write side failed with err, left bytes of the n read still in the
+ * pipe.  Returns what to return for the step (see the top of the file).
+ */
+static ssize_t
+splice_unwind(struct engine_io *io, ssize_t n, size_t left, int err)
+{
+	io->write_failed = true;
+	if (io->job->src_is_reg &&
+	    lseek(io->job->src, -(off_t)left, SEEK_CUR) != -1) {
+		if (splice_drain(io, left, -1) == -1)
+			engine_splice_close(io);	/* a fresh one next time */
+		n -= (ssize_t)left;
+	} else if (splice_drain(io, left, io->job->dst) == -1) {
+		io->fatal = true;	/* those bytes are gone */
+		return -1;
+	}
+	if (n == 0) {
+		errno = err;
+		return -1;
+	}
+	io->pending_err = err;	/* what was written counts; fail next */
+	return n;
+}
+
 #endif
 
 ssize_t
@@ -94,14 +122,7 @@ engine_splice_step(struct engine_io *io, size_t len)
 		if (m > 0)
 			continue;
 		err = m == 0 ? EIO : errno;
-		io->write_failed = true;
-		if (splice_drain(io, left) == -1) {
-			errno = err;
-			return -1;
-		}
-		/* Everything read was written: report the error next call. */
-		io->pending_err = err;
-		return n;
+		return splice_unwind(io, n, left, err);
 	}
 	return n;
 #else

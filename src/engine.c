@@ -130,6 +130,17 @@ engine_fail(struct engine_run *r, int err)
 	return -1;
 }
 
+static uint64_t
+engine_moved(const struct engine_result *res)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < ENGINE_NUM; i++)
+		n += res->moved[i];
+	return n;
+}
+
 /* Moves on to the next engine after err, if allowed.  0 or -1. */
 static int
 engine_fall(struct engine_run *r, int err)
@@ -144,6 +155,7 @@ engine_fall(struct engine_run *r, int err)
 	res->fallback[res->nfallback].engine = r->cur;
 	res->fallback[res->nfallback].err = err;
 	res->fallback[res->nfallback].offset = r->pos;
+	res->fallback[res->nfallback].moved = engine_moved(res);
 	res->nfallback++;
 	r->cur = next;
 	return engine_skip_known(r);
@@ -222,9 +234,12 @@ engine_probe(struct engine_run *r, size_t want)
 		r->cur = n == 0 ? was : ENGINE_RW;
 		return n;
 	}
-	r->cur = was;
-	(void)engine_fall(r, ENODATA);
-	r->cur = ENGINE_RW;
+	/* Not an errno the kernel gave: record it, whatever the list says. */
+	r->res->fallback[r->res->nfallback].engine = was;
+	r->res->fallback[r->res->nfallback].err = ENODATA;
+	r->res->fallback[r->res->nfallback].offset = r->pos;
+	r->res->fallback[r->res->nfallback].moved = engine_moved(r->res);
+	r->res->nfallback++;
 	return n;
 }
 
@@ -265,11 +280,16 @@ engine_range(struct engine_run *r, uint64_t limit, bool *eof)
 			return 0;
 		}
 		err = errno;
+		/* What a failed write still put in place counts. */
+		if (r->io.partial > 0) {
+			engine_account(r, r->io.partial);
+			r->io.partial = 0;
+		}
 		if (err == EAGAIN) {
 			engine_wait(r->job);
 			continue;
 		}
-		if (engine_fall(r, err) == -1)
+		if (r->io.fatal || engine_fall(r, err) == -1)
 			return engine_fail(r, err);
 	}
 	return 0;
@@ -304,9 +324,11 @@ engine_extents(struct engine_run *r)
 			/* No data after pos: the rest is one hole. */
 			if (fstat(job->src, &st) == -1)
 				return engine_fail(r, errno);
-			if ((uint64_t)st.st_size > r->pos &&
-			    engine_seek(r, st.st_size) == -1)
-				return -1;
+			if ((uint64_t)st.st_size > r->pos) {
+				r->res->sparse = true;
+				if (engine_seek(r, st.st_size) == -1)
+					return -1;
+			}
 			break;
 		}
 		if (data == -1) {
@@ -317,6 +339,8 @@ engine_extents(struct engine_run *r)
 		}
 		if ((hole = lseek(job->src, data, SEEK_HOLE)) == -1)
 			return engine_fail(r, errno);
+		if ((uint64_t)data > r->pos)
+			r->res->sparse = true;	/* a hole kept */
 		if (engine_seek(r, data) == -1)
 			return -1;
 		if (engine_range(r, (uint64_t)(hole - data), &eof) == -1)
@@ -362,15 +386,16 @@ engine_run(struct engine_run *r)
 		if (engine_fall(r, err) == -1)
 			return engine_fail(r, err);
 	}
-	r->res->sparse = job->dst_is_reg && (job->walk_holes ||
-	    job->make_holes);
 	if (job->walk_holes && job->dst_is_reg) {
 		if (engine_extents(r) == -1)
 			return -1;
 	} else if (engine_range(r, UINT64_MAX, &eof) == -1)
 		return -1;
+	if (r->io.holes)
+		r->res->sparse = true;
 	/* Holes at the end are only a size: set it. */
-	if (r->res->sparse && ftruncate(job->dst, (off_t)r->pos) == -1) {
+	if (job->dst_is_reg && (job->walk_holes || job->make_holes) &&
+	    ftruncate(job->dst, (off_t)r->pos) == -1) {
 		r->io.write_failed = true;
 		return engine_fail(r, errno);
 	}

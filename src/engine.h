@@ -55,6 +55,7 @@ struct engine_job {
 	bool		 walk_holes;	/* copy only data extents (SEEK_DATA) */
 	bool		 make_holes;	/* rw: zero blocks become holes */
 	bool		 src_is_pipe;	/* the source is a pipe or FIFO */
+	bool		 src_is_reg;	/* the source is a regular file */
 	bool		 dst_is_pipe;	/* the destination is a pipe or FIFO */
 	bool		 dst_is_reg;	/* the destination is a regular file */
 	size_t		 blksize;	/* the destination's st_blksize */
@@ -69,6 +70,7 @@ struct engine_fallback {
 	enum engine_id	 engine;
 	int		 err;		/* errno that made it fall back */
 	uint64_t	 offset;	/* source offset at which it happened */
+	uint64_t	 moved;		/* data bytes copied before it */
 };
 
 /* What happened.  Filled by engine_copy(). */
@@ -79,7 +81,7 @@ struct engine_result {
 	struct engine_fallback fallback[ENGINE_NUM];
 	int		 nfallback;
 	bool		 cloned;	/* FICLONE shared the extents */
-	bool		 sparse;	/* holes were skipped or made */
+	bool		 sparse;	/* holes were kept or made */
 	bool		 write_failed;	/* err came from the destination side */
 	int		 err;		/* 0, or the errno of the failure */
 };
@@ -137,6 +139,9 @@ struct engine_io {
 	int		 pipe[2];	/* splice's pipe, or -1 */
 	int		 pending_err;	/* error to return on the next call */
 	bool		 write_failed;	/* last error was on the write side */
+	bool		 fatal;		/* last error lost data: no fallback */
+	size_t		 partial;	/* bytes written by a failed call */
+	bool		 holes;		/* rw seeked over zeros */
 };
 
 int		 engine_clone_file(int, int);
@@ -147,5 +152,7 @@ void		 engine_splice_close(struct engine_io *);
 ssize_t		 engine_rw_step(struct engine_io *, size_t);
 /* Writes all of buf to fd (EINTR retried).  Returns 0 or -1 with errno. */
 int		 engine_write_all(int, const char *, size_t);
+/* The same; *done says how much was written, also on failure. */
+int		 engine_write_some(int, const char *, size_t, size_t *);
 
 #endif

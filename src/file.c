@@ -99,6 +99,10 @@ file_open_dst(const struct options *o, const struct file_ref *dst,
 		return fd;
 	}
 fail:
+	/* "new/" is refused with EISDIR; cp says what is wrong with it. */
+	if (errno == EISDIR && dst->name[0] != '\0' &&
+	    dst->name[strlen(dst->name) - 1] == '/')
+		errno = ENOTDIR;
 	file_fail(rec, errno, "cannot create regular file %s",
 	    quote(path_str(dst->path)));
 	return -1;
@@ -175,6 +179,7 @@ file_transfer(struct file_ctx *ctx, int sfd, const struct stat *sst,
 	job.strict = o->engine != ENGINE_AUTO || o->reflink == REFLINK_ALWAYS;
 	job.dst_is_reg = S_ISREG(dst_st->st_mode);
 	job.src_is_pipe = S_ISFIFO(sst->st_mode) || S_ISSOCK(sst->st_mode);
+	job.src_is_reg = S_ISREG(sst->st_mode);
 	job.dst_is_pipe = S_ISFIFO(dst_st->st_mode) ||
 	    S_ISSOCK(dst_st->st_mode);
 	job.walk_holes = o->sparse != SPARSE_NEVER && S_ISREG(sst->st_mode) &&
@@ -214,9 +219,14 @@ file_engine_fail(const struct options *o, const struct file_ref *src,
 	if (e->engine == ENGINE_CLONE && o->reflink == REFLINK_ALWAYS)
 		file_fail(rec, err, "failed to clone %s from %s",
 		    quote(path_str(dst->path)), quote(path_str(src->path)));
-	else if (err == ENOSPC || err == EDQUOT || err == EFBIG ||
-	    (e->write_failed && (e->engine == ENGINE_RW ||
-	    e->moved[e->engine] == 0)))
+	else if (err == ENOSPC || err == EDQUOT || err == EFBIG)
+		file_fail(rec, err, "error writing %s", quote(path_str(dst->path)));
+	else if (e->engine != ENGINE_RW && engine_fallback_ok(err))
+		/* A forced engine the kernel refused, on either side. */
+		file_fail(rec, err, "%s %s -> %s", engine_name(e->engine),
+		    quote(path_str(src->path)), quote(path_str(dst->path)));
+	else if (e->write_failed && (e->engine == ENGINE_RW ||
+	    e->moved[e->engine] == 0))
 		file_fail(rec, err, "error writing %s", quote(path_str(dst->path)));
 	else if (e->engine == ENGINE_RW)
 		file_fail(rec, err, "error reading %s", quote(path_str(src->path)));
@@ -322,15 +332,24 @@ file_metadata(const struct options *o, const struct file_target *t,
 		if (r == 1)
 			mode &= ~(mode_t)(S_ISUID | S_ISGID | S_ISVTX);
 	}
+	/* Created owner-only for the chown: now the mode it should have. */
+	if (!o->preserve_mode && o->preserve_ownership && t->created &&
+	    !link && (t->fd >= 0 ? fchmod(t->fd, file_base_mode(o,
+	    sst->st_mode) & ~o->umask) : fchmodat(t->dirfd, t->name,
+	    file_base_mode(o, sst->st_mode) & ~o->umask, 0)) == -1) {
+		file_fail(rec, errno, "setting permissions for %s",
+		    quote(path_str(rec->dst)));
+		return -1;
+	}
 	if (o->preserve_xattr) {
 		/* An unprivileged owner needs write permission to set them. */
 		bool lend = t->fd >= 0 && !(sst->st_mode & S_IWUSR) &&
 		    geteuid() != 0 && fchmod(t->fd, S_IRUSR | S_IWUSR) == 0;
 
 		r = file_xattrs(o, t, XATTR_PLAIN, rec);
-		if (lend)	/* back to the mode it was created with */
-			(void)fchmod(t->fd, sst->st_mode & 0777 & ~o->umask &
-			    (o->preserve_ownership ? S_IRWXU : 0777));
+		if (lend)	/* back to the mode it has without -p */
+			(void)fchmod(t->fd, file_base_mode(o, sst->st_mode) &
+			    ~o->umask);
 		if (r == -1)
 			return -1;
 	}
@@ -371,14 +390,22 @@ file_open_src(const struct file_ref *src, const struct stat *sst,
 	return fd;
 }
 
+mode_t
+file_base_mode(const struct options *o, mode_t m)
+{
+	if (o->no_preserve_mode)
+		return S_ISDIR(m) ? 0777 : 0666;
+	return m & (S_ISDIR(m) ? 01777 : 0777);
+}
+
 /*
- * New files get the source's permissions less the umask (the kernel
- * applies it); while data is written under -p, no more than the owner's.
+ * New files get their base mode less the umask (the kernel applies it);
+ * while the owner is not yet set under -p, no more than the owner's.
  */
 static mode_t
 file_create_mode(const struct options *o, const struct stat *sst)
 {
-	mode_t m = sst->st_mode & 0777;
+	mode_t m = file_base_mode(o, sst->st_mode);
 
 	if (o->preserve_ownership)
 		m &= S_IRWXU;
@@ -418,7 +445,7 @@ file_regular(struct file_ctx *ctx, const struct file_ref *src,
 		file_engine_fail(o, src, dst, rec);
 	if (rc == 0) {
 		t = (struct file_target){ dfd, dst->dirfd, dst->name,
-		    src->path, sfd };
+		    src->path, sfd, created };
 		rc = file_metadata(o, &t, sst, rec);
 	}
 	(void)close(sfd);
@@ -435,7 +462,8 @@ file_made(struct file_ctx *ctx, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
     struct file_record *rec)
 {
-	struct file_target t = { -1, dst->dirfd, dst->name, src->path, -1 };
+	struct file_target t = { -1, dst->dirfd, dst->name, src->path, -1,
+	    true };
 
 	return file_metadata(ctx->opts, &t, sst, rec);
 }
@@ -505,10 +533,35 @@ file_special(struct file_ctx *ctx, const struct file_ref *src,
 	return rc;
 }
 
-/* Makes dst a hard link to the file at (dirfd, name). */
+/* What linkat(2) needs, for dest_link(). */
+struct file_link {
+	int		 dirfd;
+	const char	*name;
+	int		 flags;
+};
+
+static int
+file_do_link(const void *arg, const struct file_ref *dst)
+{
+	const struct file_link *l = arg;
+
+	return linkat(l->dirfd, l->name, dst->dirfd, dst->name, l->flags);
+}
+
+static int
+file_do_symlink(const void *arg, const struct file_ref *dst)
+{
+	return symlinkat(arg, dst->dirfd, dst->name);
+}
+
+/*
+ * Makes dst a hard link to the file at (dirfd, name).  how is DEST_LINK
+ * for -l (an existing file is an error unless -f), DEST_REPLACE for
+ * --preserve=links.
+ */
 static int
 file_hardlink(struct file_ctx *ctx, const struct file_ref *src,
-    const struct stat *sst, int dirfd, const char *name, int flags,
+    const struct stat *sst, const struct file_link *l, enum dest_how how,
     const struct file_ref *dst, struct file_record *rec)
 {
 	struct stat dst_st;
@@ -517,14 +570,11 @@ file_hardlink(struct file_ctx *ctx, const struct file_ref *src,
 
 	rec->kind = S_ISLNK(sst->st_mode) ? FILE_KIND_SYMLINK :
 	    FILE_KIND_FILE;
-	rc = dest_prepare(ctx, src, sst, dst, DEST_REPLACE, &exists, &dst_st,
-	    rec);
-	if (rc == 1 && linkat(dirfd, name, dst->dirfd, dst->name, flags) ==
-	    -1) {
+	rc = dest_prepare(ctx, src, sst, dst, how, &exists, &dst_st, rec);
+	if (rc == 1 && (rc = dest_link(ctx->opts, dst, rec, file_do_link,
+	    l)) == -1)
 		file_fail(rec, errno, "cannot create hard link %s to %s",
 		    quote(path_str(dst->path)), quote(path_str(src->path)));
-		rc = -1;
-	}
 	return rc < 0 ? -1 : 0;
 }
 
@@ -537,11 +587,12 @@ file_symlink_to(struct file_ctx *ctx, const struct file_ref *src,
 	const char *dpath = path_str(dst->path), *slash = strrchr(dpath, '/');
 	char *target = path_dup(src->path), *dir;
 	struct stat dot, parent, dst_st;
-	bool here = slash == NULL, exists;
+	bool here = slash == NULL || target[0] == '/', exists;
 	int rc;
 
 	rec->kind = FILE_KIND_SYMLINK;
-	if (target[0] != '/' && !here) {
+	rec->began = true;	/* cp announces it before this check */
+	if (!here) {
 		dir = strndup(dpath, (size_t)(slash - dpath) + 1);
 		here = dir != NULL && stat(".", &dot) == 0 &&
 		    stat(dir, &parent) == 0 && dot.st_dev == parent.st_dev &&
@@ -555,13 +606,12 @@ file_symlink_to(struct file_ctx *ctx, const struct file_ref *src,
 		free(target);
 		return -1;
 	}
-	rc = dest_prepare(ctx, src, sst, dst, DEST_REPLACE, &exists, &dst_st,
+	rc = dest_prepare(ctx, src, sst, dst, DEST_LINK, &exists, &dst_st,
 	    rec);
-	if (rc == 1 && symlinkat(target, dst->dirfd, dst->name) == -1) {
+	if (rc == 1 && (rc = dest_link(ctx->opts, dst, rec, file_do_symlink,
+	    target)) == -1)
 		file_fail(rec, errno, "cannot create symbolic link %s to %s",
 		    quote(path_str(dst->path)), quote(target));
-		rc = -1;
-	}
 	free(target);
 	return rc < 0 ? -1 : 0;
 }
@@ -575,9 +625,12 @@ file_by_kind(struct file_ctx *ctx, const struct file_ref *src,
 
 	if (o->sym_link)
 		return file_symlink_to(ctx, src, sst, dst, rec);
-	if (o->hard_link)
-		return file_hardlink(ctx, src, sst, src->dirfd, src->name,
-		    src->follow ? AT_SYMLINK_FOLLOW : 0, dst, rec);
+	if (o->hard_link) {
+		struct file_link l = { src->dirfd, src->name,
+		    src->follow ? AT_SYMLINK_FOLLOW : 0 };
+
+		return file_hardlink(ctx, src, sst, &l, DEST_LINK, dst, rec);
+	}
 	if (S_ISLNK(sst->st_mode))
 		return file_symlink(ctx, src, sst, dst, rec) < 0 ? -1 : 0;
 	if (!S_ISREG(sst->st_mode) && o->recursive && !o->copy_contents)
@@ -605,8 +658,9 @@ file_copy(struct file_ctx *ctx, const struct file_ref *src,
 	first = links_find_or_add(ctx->links, sst->st_dev, sst->st_ino,
 	    path_str(dst->path));
 	if (first != NULL) {
-		rc = file_hardlink(ctx, src, sst, AT_FDCWD, first, 0, dst,
-		    rec);
+		struct file_link l = { AT_FDCWD, first, 0 };
+
+		rc = file_hardlink(ctx, src, sst, &l, DEST_REPLACE, dst, rec);
 		free(first);
 		return rc;
 	}

@@ -51,6 +51,8 @@ struct file_record {
 	char		*msg;		/* cp-style message if FILE_FAILED */
 	char		*warn;		/* a warning that is not a failure */
 	char		*backup;	/* path of the backup made, if any */
+	bool		 removed;	/* --remove-destination unlinked it */
+	bool		 began;		/* passed the overwrite checks */
 };
 
 /* What one thread needs to copy files: options and scratch space. */
@@ -85,7 +87,14 @@ struct file_target {
 	const char	*name;
 	const struct path *src_path;	/* source, for path-based xattrs */
 	int		 src_fd;	/* open source, or -1 */
+	bool		 created;	/* we made it (its mode may need fixing) */
 };
+
+/*
+ * The permissions a new copy of a file of mode m gets before the umask:
+ * the source's, or the defaults under --no-preserve=mode.
+ */
+mode_t	 file_base_mode(const struct options *, mode_t);
 
 /*
  * Sets the preserved attributes (times, owner, xattrs, mode and ACLs, as

@@ -293,6 +293,7 @@ options_preserve(struct options *o, const char *list, bool on,
 		switch (options_match(tok, opt, preserve_args, false)) {
 		case 0:
 			o->preserve_mode = on;
+			o->no_preserve_mode = !on;
 			break;
 		case 1:
 			o->preserve_timestamps = on;
@@ -315,6 +316,7 @@ options_preserve(struct options *o, const char *list, bool on,
 			o->preserve_mode = o->preserve_timestamps = on;
 			o->preserve_ownership = o->preserve_links = on;
 			o->preserve_xattr = on;
+			o->no_preserve_mode = !on;
 			if (!on)
 				o->require_xattr = false;
 			break;
@@ -376,11 +378,9 @@ options_check(struct options *o, bool backup, const char *backup_arg)
 {
 	const char *env;
 
-	if (o->target_dir != NULL && o->no_target_dir) {
-		warnx("cannot combine --target-directory (-t) and "
+	if (o->target_dir != NULL && o->no_target_dir)
+		errx(1, "cannot combine --target-directory (-t) and "
 		    "--no-target-directory (-T)");
-		options_usage_hint();
-	}
 	if (o->hard_link && o->sym_link) {
 		warnx("cannot make both hard and symbolic links");
 		options_usage_hint();
@@ -709,10 +709,8 @@ options_one(struct options *o, struct options_parse *st, int c)
 		o->remove_dest = true;
 		break;
 	case 't':
-		if (o->target_dir != NULL) {
-			warnx("multiple target directories specified");
-			options_usage_hint();
-		}
+		if (o->target_dir != NULL)
+			errx(1, "multiple target directories specified");
 		o->target_dir = optarg;
 		break;
 	case 'T':
@@ -730,6 +728,9 @@ options_parse(int argc, char **argv, struct options *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	/* getopt's own messages name argv[0]: make it "zcp", as ours. */
+	if (argc > 0)
+		argv[0] = (char *)getprogname();
 	o->engine = ENGINE_AUTO;
 	o->umask = umask(0);
 	(void)umask(o->umask);

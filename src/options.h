@@ -86,6 +86,7 @@ struct options {
 	bool		 require_preserve;	/* -p/--preserve: failure is an error */
 	bool		 require_xattr;	/* --preserve=xattr: every error counts */
 	bool		 quiet_xattr;	/* -a: no message when xattrs fail */
+	bool		 no_preserve_mode; /* --no-preserve=mode: default modes */
 
 	/* The data path. */
 	enum engine_id	 engine;	/* --engine: ENGINE_AUTO for the chain */

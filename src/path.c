@@ -19,38 +19,51 @@ static __thread struct {
 } path_ring[PATH_RING];
 static __thread unsigned path_next;
 
-/* True if a name joined after s needs no slash of its own. */
-static int
-path_ends_in_slash(const struct path *p)
+/* Length of name without trailing slashes ("/" stays "/"). */
+static size_t
+path_trim(const char *name, size_t n)
 {
-	size_t n = strlen(p->name);
-
-	return n > 0 && p->name[n - 1] == '/';
+	while (n > 1 && name[n - 1] == '/')
+		n--;
+	return n;
 }
 
 void
 path_init(struct path *p, const struct path *up, const char *name)
 {
+	size_t n = strlen(name);
+
 	p->up = up;
 	p->name = name;
-	p->len = strlen(name);
+	p->len = n;
 	if (up != NULL)
-		p->len += up->len + (path_ends_in_slash(up) ? 0 : 1);
+		p->len += up->tlen + (up->tlen > 0 && up->name[0] == '/' &&
+		    path_trim(up->name, strlen(up->name)) == 1 &&
+		    up->up == NULL ? 0 : 1);
+	p->tlen = p->len - (n - path_trim(name, n));
 }
 
-/* Writes p into buf, which has room for p->len + 1 bytes. */
+/* Writes p (trimmed if trim) at buf; returns the length written. */
+static size_t
+path_put(const struct path *p, char *buf, int trim)
+{
+	size_t off = 0, n = strlen(p->name);
+
+	if (p->up != NULL) {
+		off = path_put(p->up, buf, 1);
+		if (off == 0 || buf[off - 1] != '/')
+			buf[off++] = '/';
+	}
+	if (trim)
+		n = path_trim(p->name, n);
+	memcpy(buf + off, p->name, n);
+	return off + n;
+}
+
 static void
 path_write(const struct path *p, char *buf)
 {
-	size_t n;
-
-	buf[p->len] = '\0';
-	for (; p != NULL; p = p->up) {
-		n = strlen(p->name);
-		memcpy(buf + p->len - n, p->name, n);
-		if (p->up != NULL && !path_ends_in_slash(p->up))
-			buf[p->len - n - 1] = '/';
-	}
+	buf[path_put(p, buf, 0)] = '\0';
 }
 
 const char *

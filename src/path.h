@@ -1,7 +1,8 @@
 /*
  * path.h: the names of files in a walk, kept as a chain of components and
  * turned into a string only when one is shown.  Holding every level's
- * full path would cost memory quadratic in the depth of a tree.
+ * full path would cost memory quadratic in the depth of a tree.  As in
+ * cp, "a//" names its child "a/b".
  */
 #ifndef ZCP_PATH_H
 #define ZCP_PATH_H
@@ -12,6 +13,7 @@ struct path {
 	const struct path *up;		/* NULL: name is a whole operand */
 	const char	*name;
 	size_t		 len;		/* length of the whole path */
+	size_t		 tlen;		/* the same without trailing slashes */
 };
 
 /* Makes p the path of name inside up (NULL up: name is the path). */

@@ -28,9 +28,17 @@
 
 /* Files handed to another thread at once. */
 #define POOL_BATCH	32
+/*
+ * Below this depth (or less, with few descriptors) a subtree is copied by
+ * one thread with the sequential walk, which bounds its descriptors
+ * however deep it goes; directories of the pool stay open until all their
+ * tasks are done.
+ */
+#define POOL_DEPTH	32
 
 struct pool_dir {
 	struct pool_dir	*up;
+	unsigned	 depth;		/* 0 for the operand */
 	unsigned	 pending;	/* its own reading + unfinished tasks */
 	DIR		*d;		/* the source, open while pending */
 	int		 dfd;		/* the destination, open while pending */
@@ -63,6 +71,7 @@ struct pool {
 	struct pool_task *top;		/* the stack */
 	unsigned	 busy;		/* threads running a task */
 	unsigned	 idle;		/* threads waiting for one */
+	struct file_ctx	 fctx;		/* what each thread starts from */
 };
 
 static void	pool_read(struct pool *, struct file_ctx *,
@@ -145,6 +154,7 @@ pool_dir_open(struct pool *p, struct pool_dir *up, char *name,
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		err(1, NULL);
 	d->up = up;
+	d->depth = up != NULL ? up->depth + 1 : 0;
 	d->pending = 1;
 	d->sst = *sst;
 	d->name = name;
@@ -159,21 +169,21 @@ pool_dir_open(struct pool *p, struct pool_dir *up, char *name,
 	d->lvl.ino = sst->st_ino;
 	if (walk_cyclic(p->w, &d->src, sst, &d->dst, d->lvl.up))
 		goto fail;
+	/* As cp: the copy is made even if the source cannot be read. */
+	if ((d->dfd = walk_mkdir(p->w, &d->src, sst, &d->dst,
+	    &d->created)) == -1)
+		goto fail;
+	walk_dir_open_record(p->w, &d->src, &d->dst, d->created, &d->rec);
 	sfd = openat(d->src.dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
 	    (follow ? 0 : O_NOFOLLOW));
-	if (sfd == -1 || (d->d = fdopendir(sfd)) == NULL) {
-		walk_fail(p->w, &d->src, &d->dst, errno, "cannot access %s",
-		    &d->sp, NULL);
-		if (sfd != -1)
-			(void)close(sfd);
-	} else if ((d->dfd = walk_mkdir(p->w, &d->src, sst, &d->dst,
-	    &d->created)) == -1)
-		(void)closedir(d->d);
-	else {
-		walk_dir_open_record(p->w, &d->src, &d->dst, d->created,
-		    &d->rec);
+	if (sfd != -1 && (d->d = fdopendir(sfd)) != NULL)
 		return d;
-	}
+	walk_fail(p->w, &d->src, &d->dst, errno, "cannot access %s", &d->sp,
+	    NULL);
+	if (sfd != -1)
+		(void)close(sfd);
+	walk_dir_done(p->w, -1, d->dfd, sst, d->created, &d->rec);
+	walk_dir_close_record(p->w, d->dfd, &d->rec);
 fail:
 	free(d->name);
 	free(d);
@@ -191,7 +201,22 @@ pool_subdir(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 	struct pool_dir *up = t->dir, *d;
 	struct pool_entry *e = &t->e[0];
 	char *name = e->name;
+	struct path sp, dp;
+	struct file_ref src = { dirfd(up->d), name, &sp,
+	    p->w->opts->deref == DEREF_ALWAYS, false };
+	struct file_ref dst = { up->dfd, name, &dp, false, up->created };
 
+	if (walk_stopped(p->w)) {
+		pool_release(p, up);
+		return;
+	}
+	if (up->depth + 1 >= POOL_DEPTH || up->depth + 1 >= p->w->max_open) {
+		path_init(&sp, &up->sp, name);
+		path_init(&dp, &up->dp, name);
+		walk_dir(p->w, fc, &src, &e->st, &dst, &up->lvl);
+		pool_release(p, up);
+		return;
+	}
 	e->name = NULL;		/* the new pool_dir owns it */
 	d = pool_dir_open(p, up, name, name, &e->st,
 	    p->w->opts->deref == DEREF_ALWAYS);
@@ -215,7 +240,7 @@ pool_files(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 	struct file_ref dst = { d->dfd, NULL, &dp, false, d->created };
 	size_t i;
 
-	for (i = 0; i < t->n; i++) {
+	for (i = 0; i < t->n && !walk_stopped(p->w); i++) {
 		src.name = dst.name = t->e[i].name;
 		path_init(&sp, &d->sp, src.name);
 		path_init(&dp, &d->dp, dst.name);
@@ -260,7 +285,8 @@ pool_read(struct pool *p, struct file_ctx *fc, struct pool_dir *d)
 	struct dirent *de;
 	struct stat st;
 
-	while ((errno = 0, de = readdir(d->d)) != NULL) {
+	while (!walk_stopped(p->w) && (errno = 0, de = readdir(d->d)) !=
+	    NULL) {
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
@@ -279,7 +305,7 @@ pool_read(struct pool *p, struct file_ctx *fc, struct pool_dir *d)
 		else if (t->n == POOL_BATCH)
 			batch = pool_batch(p, fc, t);
 	}
-	if (errno != 0)
+	if (!walk_stopped(p->w) && errno != 0)
 		walk_fail(p->w, &d->src, &d->dst, errno,
 		    "cannot read directory %s", &d->sp, NULL);
 	if (batch != NULL) {
@@ -319,9 +345,8 @@ static void *
 pool_thread(void *arg)
 {
 	struct pool *p = arg;
-	struct file_ctx fc = p->w->fctx;
+	struct file_ctx fc = p->fctx;
 
-	memset(&fc.buf, 0, sizeof(fc.buf));
 	pool_loop(p, &fc);
 	engine_buf_free(&fc.buf);
 	path_thread_free();
@@ -341,6 +366,10 @@ pool_copy_dir(struct walk *w, const struct file_ref *src,
 
 	memset(&p, 0, sizeof(p));
 	p.w = w;
+	/* Copied now, not by the threads while this one uses its own. */
+	p.fctx.opts = w->fctx.opts;
+	p.fctx.links = w->fctx.links;
+	p.fctx.progress = w->fctx.progress;
 	(void)pthread_mutex_init(&p.lock, NULL);
 	(void)pthread_cond_init(&p.more, NULL);
 	/* An operand: its name is its path, relative to the cwd. */

@@ -123,7 +123,8 @@ report_engines(struct line *l, const struct file_record *rec)
 		line_add(l, "%s%s: %s", i == 0 ? " after " : "; ",
 		    engine_name(e->fallback[i].engine),
 		    strerror(e->fallback[i].err));
-		if (e->fallback[i].offset > 0)
+		/* Where it resumed, if an engine had copied data before. */
+		if (e->fallback[i].moved > 0)
 			line_add(l, " at %s", units_size(rate, sizeof(rate),
 			    (double)e->fallback[i].offset));
 	}
@@ -146,8 +147,16 @@ report_verbose(FILE *out, const struct file_record *rec)
 {
 	struct line l = { NULL, 0, 0 };
 
-	if (rec->status == FILE_SKIPPED)
+	if (rec->removed)
+		line_add(&l, "removed %s\n", quote(path_str(rec->dst)));
+	/* cp says nothing of a copy refused before it began. */
+	if (rec->status == FILE_SKIPPED ||
+	    (rec->status == FILE_FAILED && !rec->began)) {
+		if (l.p != NULL)
+			fputs(l.p, out);
+		free(l.p);
 		return;
+	}
 	line_add(&l, "%s -> %s", quote(path_str(rec->src)),
 	    quote(path_str(rec->dst)));
 	if (rec->backup != NULL)

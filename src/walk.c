@@ -32,7 +32,10 @@
 
 static void	walk_entry(struct walk *, struct file_ctx *,
 		    const struct file_ref *, const struct stat *,
-		    const struct file_ref *, const struct walk_level *);
+		    const struct file_ref *, struct walk_level *);
+
+/* Sequential levels this thread holds open (see struct walk_level). */
+static __thread unsigned walk_open_levels;
 
 char *
 walk_join(const char *dir, const char *name)
@@ -84,7 +87,9 @@ walk_fail(struct walk *w, const struct file_ref *src,
 	memset(&rec, 0, sizeof(rec));
 	rec.src = src->path;
 	rec.dst = dst->path;
-	rec.kind = FILE_KIND_DIR;
+	/* Failing to stat it, we do not know what it is: call it a file. */
+	rec.kind = strncmp(fmt, "cannot stat", 11) == 0 ? FILE_KIND_FILE :
+	    FILE_KIND_DIR;
 	file_fail(&rec, e, fmt, a1, a2);
 	free(a1);
 	free(a2);
@@ -101,16 +106,17 @@ walk_mkdir(struct walk *w, const struct file_ref *src,
 
 	*created = false;
 	/* u+rwx while the contents are written; the real mode comes after. */
-	if (mkdirat(dst->dirfd, dst->name, (sst->st_mode & 01777) |
-	    S_IRWXU) == 0)
+	if (mkdirat(dst->dirfd, dst->name, w->opts->preserve_ownership ?
+	    S_IRWXU : file_base_mode(w->opts, sst->st_mode) | S_IRWXU) == 0)
 		*created = true;
 	else if (errno != EEXIST) {
 		walk_fail(w, src, dst, errno, "cannot create directory %s",
 		    dst->path, NULL);
 		return -1;
 	}
+	/* Never through a symlink: cp refuses those, and it is safer. */
 	fd = openat(dst->dirfd, dst->name, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC | (dst->follow ? 0 : O_NOFOLLOW));
+	    O_CLOEXEC | O_NOFOLLOW);
 	if (fd == -1) {
 		if (!*created && (errno == ENOTDIR || errno == ELOOP))
 			walk_fail(w, src, dst, 0, "cannot overwrite "
@@ -119,6 +125,13 @@ walk_mkdir(struct walk *w, const struct file_ref *src,
 		else
 			walk_fail(w, src, dst, errno,
 			    "cannot open directory %s", dst->path, NULL);
+		return -1;
+	}
+	if (!*created && fstat(fd, &st) == 0 && st.st_dev == sst->st_dev &&
+	    st.st_ino == sst->st_ino) {
+		walk_fail(w, src, dst, 0, "%s and %s are the same file",
+		    src->path, dst->path);
+		(void)close(fd);
 		return -1;
 	}
 	/* The operand's copy: no directory under the source may be it. */
@@ -136,7 +149,7 @@ walk_dir_done(struct walk *w, int sfd, int dfd, const struct stat *sst,
     bool created, struct file_record *rec)
 {
 	const struct options *o = w->opts;
-	struct file_target t = { dfd, -1, NULL, rec->src, sfd };
+	struct file_target t = { dfd, -1, NULL, rec->src, sfd, created };
 	mode_t want;
 
 	if (o->preserve_mode || o->preserve_ownership ||
@@ -148,40 +161,110 @@ walk_dir_done(struct walk *w, int sfd, int dfd, const struct stat *sst,
 	if (!created)
 		return;
 	/* mkdir added u+rwx so that the contents could be written. */
-	want = sst->st_mode & 01777 & ~o->umask;
-	if ((want & S_IRWXU) != S_IRWXU && fchmod(dfd, want) == -1)
+	want = file_base_mode(o, sst->st_mode) & ~o->umask;
+	if (((want & S_IRWXU) != S_IRWXU || o->preserve_ownership) &&
+	    fchmod(dfd, want) == -1)
 		file_fail(rec, errno, "setting permissions for %s",
 		    quote(path_str(rec->dst)));
 }
 
-/* Copies the entries of the open source directory d into dfd. */
+/* Copies the entries of lvl's source directory into its copy. */
 static void
-walk_entries(struct walk *w, struct file_ctx *fc, DIR *d,
-    const struct file_ref *src, const struct file_ref *dst, int dfd,
-    bool created, const struct walk_level *lvl)
+walk_entries(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
+    const struct file_ref *dst, bool created, struct walk_level *lvl)
 {
-	struct file_ref cs = { dirfd(d), NULL, NULL, false, false };
-	struct file_ref cd = { dfd, NULL, NULL, false, created };
+	struct file_ref cs = { -1, NULL, NULL, false, false };
+	struct file_ref cd = { -1, NULL, NULL, false, created };
 	struct path csp, cdp;
 	struct dirent *de;
 	struct stat st;
+	char *name;
 
 	cs.follow = w->opts->deref == DEREF_ALWAYS;
-	while ((errno = 0, de = readdir(d)) != NULL) {
+	/* A child may have closed and reopened lvl->d: read it each time. */
+	while (lvl->d != NULL && !walk_stopped(w) &&
+	    (errno = 0, de = readdir(lvl->d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		cs.name = cd.name = de->d_name;
-		path_init(&csp, src->path, de->d_name);
-		path_init(&cdp, dst->path, de->d_name);
+		cs.dirfd = dirfd(lvl->d);
+		cd.dirfd = lvl->dfd;
+		/* A child may close lvl->d, and with it de: keep the name. */
+		if ((name = strdup(de->d_name)) == NULL)
+			err(1, NULL);
+		cs.name = cd.name = name;
+		path_init(&csp, src->path, name);
+		path_init(&cdp, dst->path, name);
 		cs.path = &csp;
 		cd.path = &cdp;
 		if (walk_stat_entry(w, &cs, &st, &cd, src) == 0)
 			walk_entry(w, fc, &cs, &st, &cd, lvl);
+		free(name);
 	}
-	if (errno != 0)
+	if (lvl->d != NULL && !walk_stopped(w) && errno != 0)
 		walk_fail(w, src, dst, errno, "cannot read directory %s",
 		    src->path, NULL);
+}
+
+/* Closes up's descriptors while a deep child is walked. */
+static void
+walk_detach(struct walk_level *up)
+{
+	if (up == NULL || up->d == NULL || up->detached)
+		return;
+	up->pos = telldir(up->d);
+	(void)closedir(up->d);
+	(void)close(up->dfd);
+	up->d = NULL;
+	up->dfd = -1;
+	up->detached = true;
+	walk_open_levels--;
+}
+
+/* Opens dirfd's ".." and checks it is (dev, ino).  Returns an fd or -1. */
+static int
+walk_open_parent(int dirfd, dev_t dev, ino_t ino)
+{
+	struct stat st;
+	int fd;
+
+	fd = openat(dirfd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    O_NOFOLLOW);
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || st.st_dev != dev || st.st_ino != ino) {
+		(void)close(fd);
+		errno = ESTALE;
+		return -1;
+	}
+	return fd;
+}
+
+/* Reopens a detached up from its child's descriptors (sfd, dfd). */
+static void
+walk_reattach(struct walk *w, struct walk_level *up, int sfd, int dfd,
+    const struct file_ref *src, const struct file_ref *dst)
+{
+	int s, d = -1;
+
+	if (up == NULL || !up->detached)
+		return;
+	up->detached = false;
+	if ((s = walk_open_parent(sfd, up->dev, up->ino)) == -1 ||
+	    (d = walk_open_parent(dfd, up->ddev, up->dino)) == -1 ||
+	    (up->d = fdopendir(s)) == NULL) {
+		walk_fail(w, src, dst, errno, "cannot return to the directory "
+		    "above %s", src->path, NULL);
+		if (s != -1)
+			(void)close(s);
+		if (d != -1)
+			(void)close(d);
+		up->lost = true;
+		return;
+	}
+	seekdir(up->d, up->pos);
+	up->dfd = d;
+	walk_open_levels++;
 }
 
 int
@@ -195,11 +278,21 @@ walk_stat_entry(struct walk *w, const struct file_ref *cs, struct stat *st,
 	}
 	if (S_ISDIR(st->st_mode) && w->made && st->st_dev == w->made_dev &&
 	    st->st_ino == w->made_ino) {
-		walk_fail(w, cs, cd, 0, "cannot copy a directory, %s, into "
-		    "itself, %s", parent->path, cd->path);
+		/* As cp: once, with the operand's names, and stop there. */
+		if (__atomic_exchange_n(&w->into_self, 1, __ATOMIC_RELAXED) ==
+		    0)
+			walk_fail(w, cs, cd, 0, "cannot copy a directory, %s, "
+			    "into itself, %s", w->top_src, w->top_dst);
 		return -1;
 	}
+	(void)parent;
 	return 0;
+}
+
+bool
+walk_stopped(struct walk *w)
+{
+	return __atomic_load_n(&w->into_self, __ATOMIC_RELAXED) != 0;
 }
 
 bool
@@ -242,45 +335,69 @@ walk_dir_close_record(struct walk *w, int dfd, struct file_record *rec)
 	file_record_free(rec);
 }
 
-static void
+void
 walk_dir(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
-    const struct walk_level *up)
+    struct walk_level *up)
 {
-	struct walk_level lvl = { up, sst->st_dev, sst->st_ino };
+	struct walk_level lvl = { up, sst->st_dev, sst->st_ino, NULL, -1, 0,
+	    0, 0, false, false };
 	struct file_record rec;
-	DIR *d;
+	struct stat dst_st;
 	int sfd, dfd;
 	bool created;
 
 	if (walk_cyclic(w, src, sst, dst, up))
 		return;
+	/* As cp: the copy is made even if the source cannot be read. */
+	if ((dfd = walk_mkdir(w, src, sst, dst, &created)) == -1)
+		return;
+	lvl.dfd = dfd;
+	if (fstat(dfd, &dst_st) == 0) {
+		lvl.ddev = dst_st.st_dev;
+		lvl.dino = dst_st.st_ino;
+	}
+	walk_dir_open_record(w, src, dst, created, &rec);
 	sfd = openat(src->dirfd, src->name, O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC | (src->follow ? 0 : O_NOFOLLOW));
-	if (sfd == -1 || (d = fdopendir(sfd)) == NULL) {
+	if (sfd == -1 || (lvl.d = fdopendir(sfd)) == NULL) {
 		walk_fail(w, src, dst, errno, "cannot access %s", src->path,
 		    NULL);
 		if (sfd != -1)
 			(void)close(sfd);
+		walk_dir_done(w, -1, dfd, sst, created, &rec);
+		walk_dir_close_record(w, dfd, &rec);
 		return;
 	}
-	if ((dfd = walk_mkdir(w, src, sst, dst, &created)) == -1) {
-		(void)closedir(d);
-		return;
-	}
-	walk_dir_open_record(w, src, dst, created, &rec);
+	/* Deep below the limit: let go of the parent until we are done. */
+	if (++walk_open_levels > w->max_open &&
+	    w->opts->deref != DEREF_ALWAYS)
+		walk_detach(up);
 	if (!w->opts->one_fs || up == NULL || sst->st_dev == w->top_fs)
-		walk_entries(w, fc, d, src, dst, dfd, created, &lvl);
-	walk_dir_done(w, sfd, dfd, sst, created, &rec);
-	(void)closedir(d);
-	walk_dir_close_record(w, dfd, &rec);
+		walk_entries(w, fc, src, dst, created, &lvl);
+	if (lvl.lost) {
+		/* Our descriptors could not come back, so neither can the
+		 * parent's if it let go of them: give up on it too. */
+		if (up != NULL && up->detached) {
+			up->detached = false;
+			up->lost = true;
+		}
+		file_record_free(&rec);
+		return;
+	}
+	/* A deep child may have reopened them: use lvl's, not ours. */
+	walk_dir_done(w, dirfd(lvl.d), lvl.dfd, sst, created, &rec);
+	walk_reattach(w, up, dirfd(lvl.d), lvl.dfd, src, dst);
+	(void)closedir(lvl.d);
+	walk_open_levels--;
+	walk_dir_close_record(w, lvl.dfd, &rec);
 }
 
 /* Copies one thing whose (l)stat is sst to dst. */
 static void
 walk_entry(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
-    const struct walk_level *up)
+    struct walk_level *up)
 {
 	if (S_ISDIR(sst->st_mode)) {
 		if (!w->opts->recursive)
@@ -309,20 +426,60 @@ walk_file(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
 	walk_report(w, &rec);
 }
 
-/*
- * --parents: creates the directories of path under dir (DIR/a/b for
- * a/b/c), as cp does, printing "a -> DIR/a" under -v.  Returns 0 or -1.
- */
-static int
-walk_parents(struct walk *w, const char *dir, const char *path)
+/* The directories --parents made for one operand. */
+struct walk_made {
+	char		*src, *dst;
+	struct stat	 st;
+};
+
+/* Sets the attributes of the made directories, deepest first. */
+static void
+walk_parents_done(struct walk *w, struct walk_made *m, size_t n)
 {
 	const struct options *o = w->opts;
+	struct file_record rec;
+	struct path sp, dp;
+
+	while (n-- > 0) {
+		if (o->preserve_mode || o->preserve_timestamps ||
+		    o->preserve_ownership) {
+			struct file_target t = { -1, AT_FDCWD, m[n].dst, &sp,
+			    -1, true };
+
+			path_init(&sp, NULL, m[n].src);
+			path_init(&dp, NULL, m[n].dst);
+			memset(&rec, 0, sizeof(rec));
+			rec.src = &sp;
+			rec.dst = &dp;
+			rec.kind = FILE_KIND_DIR;
+			if (file_metadata(o, &t, &m[n].st, &rec) == -1)
+				walk_report(w, &rec);
+			file_record_free(&rec);
+		}
+		free(m[n].src);
+		free(m[n].dst);
+	}
+	free(m);
+}
+
+/*
+ * --parents: creates the directories of path under dir (DIR/a/b for
+ * a/b/c), as cp does, printing "a -> DIR/a" under -v.  The ones it made
+ * go into *made (*n of them), for walk_parents_done() once the operand is
+ * copied.  Returns 0 or -1.
+ */
+static int
+walk_parents(struct walk *w, const char *dir, const char *path,
+    struct walk_made **made, size_t *n)
+{
 	struct file_record rec;
 	struct path sp, dp;
 	char *p, *sl, *d;
 	struct stat st;
 	int rc = 0;
 
+	*made = NULL;
+	*n = 0;
 	if ((p = strdup(path)) == NULL)
 		err(1, NULL);
 	for (sl = strchr(p + 1, '/'); sl != NULL && rc == 0;
@@ -339,15 +496,15 @@ walk_parents(struct walk *w, const char *dir, const char *path)
 			file_fail(&rec, errno, "cannot stat %s", quote(p));
 			rc = -1;
 		} else if (mkdir(d, st.st_mode & 07777) == 0) {
-			if (o->verbose)
+			if (w->opts->verbose)
 				printf("%s -> %s\n", p, d);
-			if (o->preserve_mode || o->preserve_timestamps ||
-			    o->preserve_ownership) {
-				struct file_target t = { -1, AT_FDCWD, d, &sp,
-				    -1 };
-
-				rc = file_metadata(o, &t, &st, &rec);
-			}
+			if ((*made = reallocarray(*made, *n + 1,
+			    sizeof(**made))) == NULL ||
+			    ((*made)[*n].src = strdup(p)) == NULL)
+				err(1, NULL);
+			(*made)[*n].dst = d;
+			(*made)[(*n)++].st = st;
+			d = NULL;
 		} else if (errno != EEXIST) {
 			file_fail(&rec, errno, "cannot make directory %s",
 			    quote(d));
@@ -378,6 +535,9 @@ walk_operand(struct walk *w, const char *path, const char *dest)
 	path_init(&dp, NULL, dest);
 	src.follow = o->deref == DEREF_ALWAYS || o->deref == DEREF_ARGS;
 	w->made = false;
+	w->into_self = 0;
+	w->top_src = &sp;
+	w->top_dst = &dp;
 	if (fstatat(AT_FDCWD, path, &st, src.follow ? 0 :
 	    AT_SYMLINK_NOFOLLOW) == -1) {
 		walk_fail(w, &src, &dst, errno, "cannot stat %s", &sp, NULL);
@@ -398,7 +558,10 @@ walk_missing_operand(int n, char **files)
 	options_usage_hint();
 }
 
-/* True if path names a directory (following links); else *e says why. */
+/*
+ * True if path names a directory (following links).  Else *e is the
+ * errno of stat(2), or 0 if it is something else than a directory.
+ */
 static bool
 walk_is_dir(const char *path, int *e)
 {
@@ -408,7 +571,7 @@ walk_is_dir(const char *path, int *e)
 		*e = errno;
 		return false;
 	}
-	*e = S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+	*e = 0;
 	return S_ISDIR(st.st_mode);
 }
 
@@ -431,7 +594,7 @@ walk_target(const struct options *o, int *n, char **files)
 		if (*n == 0)
 			walk_missing_operand(0, files);
 		if (!walk_is_dir(dir, &e))
-			walk_die(e, "target directory %s", dir);
+			walk_die(e ? e : ENOTDIR, "target directory %s", dir);
 		return dir;
 	}
 	if (o->no_target_dir) {
@@ -448,26 +611,39 @@ walk_target(const struct options *o, int *n, char **files)
 	if (walk_is_dir(files[*n - 1], &e))
 		return files[--*n];
 	if (*n > 2)
-		walk_die(e, "target %s", files[*n - 1]);
+		walk_die(e ? e : ENOTDIR, "target %s", files[*n - 1]);
 	if (o->parents) {
 		warnx("with --parents, the destination must be a directory");
 		options_usage_hint();
 	}
-	if (e != ENOENT && e != ENOTDIR)
+	/* "file/" says ENOTDIR: cp names it in a "cannot stat" message. */
+	if (e != 0 && e != ENOENT)
 		walk_die(e, "cannot stat %s", files[*n - 1]);
 	return NULL;
 }
 
-/* Lets a deep tree keep two descriptors a level open. */
-static void
-walk_raise_nofile(void)
+/*
+ * How many directory levels (two descriptors and a readdir buffer each)
+ * one thread keeps open before it closes parents to go deeper: a share
+ * of the descriptor limit, raised to the hard limit first.
+ */
+static unsigned
+walk_max_open(unsigned jobs)
 {
 	struct rlimit rl;
+	rlim_t n = 1024;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		if (rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			(void)setrlimit(RLIMIT_NOFILE, &rl);
+			(void)getrlimit(RLIMIT_NOFILE, &rl);
+		}
+		n = rl.rlim_cur;
 	}
+	/* Room for the files being copied and the parallel walk's levels. */
+	n = n > 64 + 80 * (rlim_t)jobs ? (n - 64 - 80 * jobs) / 2 / jobs : 0;
+	return n < 4 ? 4 : n > 256 ? 256 : (unsigned)n;
 }
 
 static void
@@ -483,8 +659,10 @@ int
 walk_run(const struct options *o, struct report *rep, int n, char **files)
 {
 	struct walk w;
+	struct walk_made *made;
 	const char *dir;
 	char *base, *dest;
+	size_t nmade;
 	int i;
 
 	memset(&w, 0, sizeof(w));
@@ -493,20 +671,28 @@ walk_run(const struct options *o, struct report *rep, int n, char **files)
 	w.fctx.opts = o;
 	w.fctx.progress = progress_counter(progress_current());
 	dir = walk_target(o, &n, files);
-	if (o->strip_slashes)
+	/* As cp 9.1, only names copied into a directory lose them. */
+	if (o->strip_slashes && dir != NULL)
 		for (i = 0; i < n; i++)
 			walk_strip(files[i]);
 	if (o->preserve_links)
 		w.fctx.links = links_new();
 	if (o->recursive)
-		walk_raise_nofile();
+		w.max_open = walk_max_open(o->jobs);
 	if (dir == NULL)
 		walk_operand(&w, files[0], files[1]);
 	for (i = 0; dir != NULL && i < n; i++) {
 		if (o->parents) {
-			if (walk_parents(&w, dir, files[i]) == -1)
+			if (walk_parents(&w, dir, files[i], &made, &nmade) ==
+			    -1) {
+				walk_parents_done(&w, made, nmade);
 				continue;
+			}
 			dest = walk_join(dir, files[i]);
+			walk_operand(&w, files[i], dest);
+			walk_parents_done(&w, made, nmade);
+			free(dest);
+			continue;
 		} else {
 			base = walk_base(files[i]);
 			dest = walk_join(dir, base);

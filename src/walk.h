@@ -5,6 +5,7 @@
 #ifndef ZCP_WALK_H
 #define ZCP_WALK_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <sys/stat.h>
 
@@ -25,9 +26,23 @@ int	 walk_run(const struct options *, struct report *, int, char **);
  */
 /* A source directory being copied, and its parent's: to find cycles. */
 struct walk_level {
-	const struct walk_level *up;
-	dev_t		 dev;
+	struct walk_level *up;
+	dev_t		 dev;		/* the source directory */
 	ino_t		 ino;
+	/*
+	 * The sequential walk's descriptors for this level.  A deep walk
+	 * closes them while a child is copied (detached) and reopens them
+	 * from the child's "..", checking the device and inode, so the
+	 * descriptors in use do not grow with the depth.  d is NULL on
+	 * levels that must stay open (the parallel walk's).
+	 */
+	DIR		*d;
+	int		 dfd;
+	dev_t		 ddev;		/* the destination directory */
+	ino_t		 dino;
+	long		 pos;		/* telldir(d) while detached */
+	bool		 detached;
+	bool		 lost;		/* could not be reopened */
 };
 
 struct walk {
@@ -36,11 +51,16 @@ struct walk {
 	struct file_ctx	 fctx;
 	int		 failed;		/* set (atomically) on any failure */
 	dev_t		 top_fs;	/* -x: the operand's filesystem */
+	unsigned	 max_open;	/* open levels a thread may hold */
 	/* The first directory created for the current operand, to refuse
 	 * copying a directory into itself. */
 	dev_t		 made_dev;
 	ino_t		 made_ino;
 	bool		 made;
+	/* The operand being copied, for that message; set when it is found
+	 * (cp stops copying the operand then). */
+	const struct path *top_src, *top_dst;
+	int		 into_self;
 };
 
 
@@ -58,6 +78,8 @@ int	 walk_mkdir(struct walk *, const struct file_ref *,
 /* Sets a directory's metadata once its contents are in. */
 void	 walk_dir_done(struct walk *, int, int, const struct stat *, bool,
 	    struct file_record *);
+/* True once the operand was found to be copied into itself. */
+bool	 walk_stopped(struct walk *);
 /* Stats a directory entry; -1 if it was reported (error, into itself). */
 int	 walk_stat_entry(struct walk *, const struct file_ref *,
 	    struct stat *, const struct file_ref *, const struct file_ref *);
@@ -65,6 +87,10 @@ int	 walk_stat_entry(struct walk *, const struct file_ref *,
 bool	 walk_cyclic(struct walk *, const struct file_ref *,
 	    const struct stat *, const struct file_ref *,
 	    const struct walk_level *);
+/* Copies the directory src (stat'ed as sst) one entry after another. */
+void	 walk_dir(struct walk *, struct file_ctx *, const struct file_ref *,
+	    const struct stat *, const struct file_ref *,
+	    struct walk_level *);
 /* The directory's record: -v line now if created; closes and reports. */
 void	 walk_dir_open_record(struct walk *, const struct file_ref *,
 	    const struct file_ref *, bool, struct file_record *);

@@ -43,6 +43,7 @@ link_structure() {
 	for i in $(seq 1 15); do
 		rm -rf out
 		run "$ZCP" -a -j8 src out
+		echo "run $i: $output"
 		[ "$status" -eq 0 ]
 		[ -z "$output" ]
 		diff -r ref out
@@ -104,4 +105,58 @@ link_structure() {
 	[ "$status" -eq 0 ]
 	[ "$(printf '%s\n' "$output" | grep -c "^'src/[ab]/f[0-9]*' -> 'out/[ab]/f[0-9]*' \[")" -eq 100 ]
 	[ "$(printf '%s\n' "$output" | wc -l)" -eq 103 ]
+}
+
+# strace runs zcp; LeakSanitizer cannot run under ptrace.
+strace_zcp() {
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	    strace -f -qq -o /dev/null "$@"
+}
+
+make_two_dirs() {
+	mkdir -p src/a src/b
+	for i in $(seq 1 20); do
+		printf 'a%d\n' "$i" > "src/a/f$i"
+		printf 'b%d\n' "$i" > "src/b/f$i"
+	done
+}
+
+# Checks a faulty run: each stderr line is one failure matching $1 and
+# naming a distinct file; every file not named arrived whole.
+check_failures() {
+	local re=$1 line f named=""
+	[ "$status" -eq 1 ]
+	[ "${#stderr_lines[@]}" -ge 1 ]
+	for line in "${stderr_lines[@]}"; do
+		[[ "$line" =~ $re ]]
+		# The first quoted name in the line.
+		named="$named $(printf '%s' "$line" | cut -d"'" -f2)"
+	done
+	# Each failure is reported once.
+	[ "$(printf '%s\n' $named | sort | uniq -d)" = "" ]
+	for f in $(cd src && find . -type f | sed 's|^\./||'); do
+		case " $named " in
+		*" src/$f "* | *" out/$f "* | *" src/${f%/*} "* | \
+		    *" out/${f%/*} "*) continue ;;
+		esac
+		cmp "src/$f" "out/$f"
+	done
+}
+
+# strace's when= counts per thread: each worker fails its Nth call.
+@test "-j4: openat failing in workers is reported with its path, the rest copied" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	make_two_dirs
+	run --separate-stderr strace_zcp -e inject=openat:error=EIO:when=30 \
+	    "$ZCP" -r -j4 src out
+	check_failures "^zcp: (cannot open 'src/[ab]/f[0-9]+' for reading|cannot create regular file 'out/[ab]/f[0-9]+'|cannot access 'src/[ab]'|cannot open directory 'out/[ab]'): Input/output error$"
+}
+
+@test "-j4: copy_file_range failing in workers fails those files only" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	make_two_dirs
+	run --separate-stderr strace_zcp \
+	    -e inject=copy_file_range:error=EIO:when=7 "$ZCP" -r -j4 src out
+	check_failures "^zcp: copy_file_range 'src/[ab]/f[0-9]+' -> 'out/[ab]/f[0-9]+': Input/output error$"
+	[ "$(find out -type f | wc -l)" -eq 40 ]
 }

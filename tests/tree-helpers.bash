@@ -1,0 +1,89 @@
+# tests/tree-helpers.bash: what tree.bats and safety.bats share: running
+# as an unprivileged user, and the assertions.
+# shellcheck shell=bash
+
+NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+
+# LeakSanitizer cannot run under ptrace: turn it off for traced runs of a
+# sanitizer build (tests/run-all), keep it for the others.
+strace()
+{
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	    command strace "$@"
+}
+
+need_root() {
+	[[ $EUID -eq 0 ]] || skip "needs root"
+}
+
+need_cmd() {
+	local c
+	for c; do
+		command -v "$c" >/dev/null 2>&1 || skip "needs $c"
+	done
+}
+
+# user_dir: moves to a fresh directory an unprivileged user can reach
+# (bats' own tmpdir is not searchable by nobody), removed in teardown.
+user_dir() {
+	if [[ $EUID -eq 0 ]]; then
+		need_cmd setpriv
+		"${NOBODY[@]}" true 2>/dev/null || skip "setpriv cannot switch to nobody"
+	fi
+	USERDIR=$(mktemp -d /tmp/zcp-XXXX)
+	chmod 1777 "$USERDIR"
+	cd "$USERDIR" || return 1
+}
+
+# as_user CMD...: CMD as nobody when root, as is otherwise.
+as_user() {
+	if [[ $EUID -eq 0 ]]; then
+		"${NOBODY[@]}" "$@"
+	else
+		"$@"
+	fi
+}
+
+# both SETUP ARGS...: runs the function SETUP in gnu/ and in zcp/, then
+# GNU cp with ARGS in gnu/ (gnu_status, gnu_out, gnu_err with cp: made
+# zcp:) and zcp with ARGS in zcp/ (status, output, stderr, as run).
+both() {
+	local setup=$1 rc=0
+	shift
+	mkdir gnu zcp
+	(cd gnu && "$setup") || return 1
+	(cd zcp && "$setup") || return 1
+	(cd gnu && cp "$@" > ../gnu.out 2> ../gnu.err) || rc=$?
+	gnu_status=$rc
+	gnu_out=$(< gnu.out)
+	gnu_err=$(sed 's/^cp:/zcp:/; s/^Try .cp --help/Try '\''zcp --help/' gnu.err)
+	cd zcp
+	run --separate-stderr "$ZCP" "$@"
+	cd ..
+}
+
+# assert_eq ACTUAL EXPECTED [WHAT]
+assert_eq() {
+	if [[ "$1" != "$2" ]]; then
+		printf '%s\n  expected: %q\n  actual:   %q\n' "${3:-mismatch}" \
+		    "$2" "$1"
+		return 1
+	fi
+}
+
+# assert_status N: after run.
+assert_status() {
+	if [[ $status -ne $1 ]]; then
+		printf 'exit status %s, expected %s\nstdout: %s\nstderr: %s\n' \
+		    "$status" "$1" "$output" "${stderr-}"
+		return 1
+	fi
+}
+
+# assert_match ACTUAL REGEX [WHAT]
+assert_match() {
+	if ! [[ "$1" =~ $2 ]]; then
+		printf '%s\n  regex:  %s\n  actual: %q\n' "${3:-no match}" "$2" "$1"
+		return 1
+	fi
+}
