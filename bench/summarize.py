@@ -2,6 +2,12 @@
 """bench/summarize.py: turns bench/run's raw times into bench/RESULTS.md,
 bench/results.csv and, when gnuplot is installed, bench/results.png.
 
+A run's figures (raw.csv, extra.csv, order.csv, meta.csv, machine.txt in
+the --new directory) are first folded into the accumulated ones in --out:
+the scenarios the run measured replace their old rows, the others stay,
+so that a run of some scenarios (bench/run --only, --many) does not lose
+the rest.
+
 Each scenario's figures are the median, min and max of its runs, and each
 tool's ratio to the reference tool's median (GNU cp) in the same scenario.
 The targets of the suite are checked from those figures.
@@ -42,9 +48,72 @@ def fmt_kib(k):
     return "%d KiB" % k
 
 
-def load(args):
+ACCUMULATED = ("raw.csv", "extra.csv", "order.csv")
+
+
+def owner(scen):
+    """The scenario whose run writes the rows of scen."""
+    if scen == "rss-big":
+        return "big-ext4-warm"
+    return scen[4:] if scen.startswith("rss-") else scen
+
+
+def lines(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [line for line in f.read().split("\n") if line]
+
+
+def write_lines(path, rows):
+    with open(path, "w") as f:
+        f.write("".join(r + "\n" for r in rows))
+
+
+def merge(new, out, walls):
+    """Folds the run in new into the accumulated figures in out."""
+    new_meta = lines(os.path.join(new, "meta.csv"))
+    ran = [m.split("|", 1)[0] for m in new_meta]
+    for name in ACCUMULATED:
+        keep = [r for r in lines(os.path.join(out, name))
+                if owner(r.split(",", 1)[0]) not in ran]
+        write_lines(os.path.join(out, name),
+                    keep + lines(os.path.join(new, name)))
+    meta = OrderedDict((m.split("|", 1)[0], m)
+                       for m in lines(os.path.join(out, "meta.csv")))
+    for m in new_meta:
+        meta[m.split("|", 1)[0]] = m
+    write_lines(os.path.join(out, "meta.csv"), list(meta.values()))
+    shutil.copy(os.path.join(new, "machine.txt"),
+                os.path.join(out, "machine.txt"))
+    info = dict(m.split("|", 1)
+                for m in lines(os.path.join(new, "machine.txt")))
+    date = info.get("date", "")
+    # The whole sets' times stay; an --only run's, until the next run.
+    wl = OrderedDict((w.split("\t")[0], w)
+                     for w in lines(os.path.join(out, "walls.csv"))
+                     if not w.startswith("only "))
+    for w in walls:
+        name, secs = w.rsplit("=", 1)
+        wl[name] = "%s\t%s\t%s" % (name, secs, date)
+    write_lines(os.path.join(out, "walls.csv"), list(wl.values()))
+
+
+def load(out):
+    class Paths:
+        raw = os.path.join(out, "raw.csv")
+        meta = os.path.join(out, "meta.csv")
+        extra = os.path.join(out, "extra.csv")
+        order = os.path.join(out, "order.csv")
+        machine = os.path.join(out, "machine.txt")
+    args = Paths
     times = defaultdict(list)       # (scenario, tool) -> [seconds]
-    order = defaultdict(list)       # scenario -> tools, first seen first
+    order = defaultdict(list)       # scenario -> tools, in bench/run's order
+    if os.path.exists(args.order):
+        with open(args.order) as f:
+            for scen, tool in csv.reader(f):
+                if tool not in order[scen]:
+                    order[scen].append(tool)
     with open(args.raw) as f:
         for row in csv.reader(f):
             scen, tool, _rnd, us = row
@@ -66,6 +135,9 @@ def load(args):
         for line in f:
             k, v = line.rstrip("\n").split("|", 1)
             machine[k] = v
+    for w in lines(os.path.join(out, "walls.csv")):
+        name, secs, date = w.split("\t", 2)
+        machine["wall " + name] = "%s\t%s" % (secs, date)
     return times, order, meta, extra, machine
 
 
@@ -165,10 +237,10 @@ def targets(res, extra, machine):
                         "(%s): %s vs %s, %+.1f%%" %
                         (scen, a, b, (r - 1) * 100)))
     out.extend(many_targets(res, extra, ratio))
-    if "wall" in machine:
-        w = int(machine["wall"])
-        out.append((w < 900, "the suite takes under 15 minutes: "
-                    "%d min %02d s" % (w // 60, w % 60)))
+    if "wall default" in machine:
+        w = int(machine["wall default"].split("\t")[0])
+        out.append((w < 900, "the suite (bench/run without --many) takes "
+                    "under 15 minutes: %d min %02d s" % (w // 60, w % 60)))
     return out
 
 
@@ -185,12 +257,15 @@ def write_md(path, times, order, meta, extra, machine, res):
              "faster).\n")
     w.append("| machine | |\n|---|---|")
     for k, v in machine.items():
-        if k != "wall":
+        if not k.startswith("wall "):
             w.append("| %s | %s |" % (k, v.replace("|", "/")))
-    if "wall" in machine:
-        wall = int(machine["wall"])
-        w.append("| suite wall time | %d min %02d s |" % (wall // 60,
-                                                        wall % 60))
+    for k, v in machine.items():
+        if k.startswith("wall "):
+            secs, date = v.split("\t", 1)
+            w.append("| wall time of bench/run%s | %d min %02d s (%s) |" % (
+                {"wall default": "", "wall many": " --many (its part)"}.get(
+                    k, " --" + k[5:].replace("|", "/")), int(secs) // 60,
+                int(secs) % 60, date))
     w.append("\n## Targets\n")
     for met, text in targets(res, extra, machine):
         w.append("- %s %s" % ("**met**:" if met else "**NOT met**:", text))
@@ -325,10 +400,14 @@ def plot(path, meta, res):
 
 def main():
     ap = argparse.ArgumentParser()
-    for a in ("raw", "meta", "extra", "machine", "out"):
-        ap.add_argument("--" + a, required=True)
+    ap.add_argument("--new", help="this run's files, to fold in first")
+    ap.add_argument("--wall", action="append", default=[],
+                    help="SET=SECONDS: this run's wall time")
+    ap.add_argument("--out", required=True)
     args = ap.parse_args()
-    times, order, meta, extra, machine = load(args)
+    if args.new:
+        merge(args.new, args.out, args.wall)
+    times, order, meta, extra, machine = load(args.out)
     res = OrderedDict()
     for sid in meta:
         if order.get(sid):

@@ -4,8 +4,9 @@
  *
  * The engines add the bytes they move to one counter; walk.c says when a
  * file starts and ends.  With --progress a thread first counts the
- * sources (a quick fd-relative scan, "counting..." meanwhile), then wakes
- * ten times a second: on a terminal it redraws one status line on stderr
+ * sources (a quick fd-relative scan in a thread of its own, at idle
+ * priority, "counting..." meanwhile), and another wakes ten times a
+ * second: on a terminal it redraws one status line on stderr
  * (re-reading the width on SIGWINCH), elsewhere it prints a plain line
  * every few seconds; at the end it leaves one summary line.  Without
  * --progress there is no thread: SIGUSR1's handler formats and writes its
@@ -19,6 +20,7 @@
 #include <langinfo.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -37,6 +39,10 @@
 /* SIGINFO (^T) asks for the status line where the platform has it. */
 #ifndef SIGINFO
 #define SIGINFO	SIGUSR1
+#endif
+/* Linux's idle class: the scan runs only on otherwise idle CPUs. */
+#ifndef SCHED_IDLE
+#define SCHED_IDLE	SCHED_OTHER
 #endif
 
 #define PROGRESS_TICK		0.1	/* seconds between two redraws */
@@ -90,8 +96,10 @@ struct progress {
 	int		 nsrc;
 	char		**src;
 
-	/* The thread. */
+	/* The threads: the display, and the scan. */
 	pthread_t	 thread;
+	pthread_t	 scanner;
+	bool		 scanning;	/* the scan thread was started */
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 cond;
 	bool		 stop;
@@ -638,7 +646,6 @@ progress_scan_entry(struct progress *p, struct progress_scan *sc, int dfd,
 	bool deref = p->opts->deref == DEREF_ALWAYS;
 	struct stat st;
 
-	progress_tick(p);	/* clock_gettime(), and a redraw if due */
 	if (de->d_type == DT_DIR && !deref) {
 		progress_scan_dir(p, sc, dfd, de->d_name, false);
 		return;
@@ -722,13 +729,28 @@ progress_scan(struct progress *p)
 	__atomic_store_n(&p->counting, false, __ATOMIC_RELEASE);
 }
 
+/*
+ * The scan's thread, in the idle scheduling class where there is one, so
+ * that counting a large tree takes nothing from the copy: it runs on
+ * what the copy leaves idle.
+ */
+static void *
+progress_scan_main(void *arg)
+{
+	struct sched_param sp;
+
+	memset(&sp, 0, sizeof(sp));
+	(void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
+	progress_scan(arg);
+	return NULL;
+}
+
 static void *
 progress_main(void *arg)
 {
 	struct progress *p = arg;
 	struct timespec ts;
 
-	progress_scan(p);
 	(void)pthread_mutex_lock(&p->lock);
 	while (!p->stop) {
 		(void)clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -800,8 +822,11 @@ progress_catch(int sig)
 
 /* --- The interface. --- */
 
-/* Starts the thread with every signal blocked in it: handlers run in
- * the copying thread, as without --progress.  Returns 0 or -1. */
+/*
+ * Starts the threads with every signal blocked in them: handlers run in
+ * the copying threads, as without --progress.  Without a scan thread
+ * the total stays unknown.  Returns 0, or -1 if there is no display.
+ */
 static int
 progress_thread(struct progress *p)
 {
@@ -816,6 +841,10 @@ progress_thread(struct progress *p)
 	(void)sigfillset(&all);
 	(void)pthread_sigmask(SIG_SETMASK, &all, &old);
 	rc = pthread_create(&p->thread, NULL, progress_main, p);
+	p->scanning = rc == 0 && pthread_create(&p->scanner, NULL,
+	    progress_scan_main, p) == 0;
+	if (!p->scanning)
+		p->counting = false;
 	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return rc == 0 ? 0 : -1;
 }
@@ -833,7 +862,8 @@ progress_start(const struct options *o, int n, char **files)
 	p->last_plain = p->t0;
 	(void)pthread_mutex_init(&p->lock, NULL);
 	progress_catch(SIGUSR1);
-	progress_catch(SIGINFO);
+	if (SIGINFO != SIGUSR1)
+		progress_catch(SIGINFO);
 	progress_cur = p;
 	if (!o->progress)
 		return p;
@@ -928,6 +958,8 @@ progress_finish(struct progress *p)
 	(void)pthread_cond_signal(&p->cond);
 	(void)pthread_mutex_unlock(&p->lock);
 	(void)pthread_join(p->thread, NULL);
+	if (p->scanning)
+		(void)pthread_join(p->scanner, NULL);
 	p->on = false;
 	progress_snap(p, &s, units_now());
 	l.n = 0;
