@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -415,6 +416,12 @@ engine_copy(const struct engine_job *job, struct engine_result *res)
 	r.io.job = job;
 	r.io.pipe[0] = r.io.pipe[1] = -1;
 	r.cur = engine_next(job->engines, ENGINE_AUTO);
+	/*
+	 * A read-ahead window twice as large, as cp and cat ask for: a cold
+	 * 4 GiB copy on ext4 went from about 10 s to 7 s (bench/README.md).
+	 */
+	if (!job->src_is_pipe)
+		(void)posix_fadvise(job->src, 0, 0, POSIX_FADV_SEQUENTIAL);
 	if (job->sync_every != 0 && engine_sync_wanted(job->src))
 		r.sync_every = job->sync_every;
 	rc = engine_run(&r);
