@@ -56,6 +56,7 @@ struct engine_job {
 	bool		 make_holes;	/* rw: zero blocks become holes */
 	bool		 src_is_pipe;	/* the source is a pipe or FIFO */
 	bool		 src_is_reg;	/* the source is a regular file */
+	uint64_t	 src_size;	/* its size when stat'ed (a hint only) */
 	bool		 dst_is_pipe;	/* the destination is a pipe or FIFO */
 	bool		 dst_is_reg;	/* the destination is a regular file */
 	size_t		 blksize;	/* the destination's st_blksize */

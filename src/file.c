@@ -180,6 +180,7 @@ file_transfer(struct file_ctx *ctx, int sfd, const struct stat *sst,
 	job.dst_is_reg = S_ISREG(dst_st->st_mode);
 	job.src_is_pipe = S_ISFIFO(sst->st_mode) || S_ISSOCK(sst->st_mode);
 	job.src_is_reg = S_ISREG(sst->st_mode);
+	job.src_size = (uint64_t)sst->st_size;
 	job.dst_is_pipe = S_ISFIFO(dst_st->st_mode) ||
 	    S_ISSOCK(dst_st->st_mode);
 	job.walk_holes = o->sparse != SPARSE_NEVER && S_ISREG(sst->st_mode) &&

@@ -70,7 +70,7 @@ struct pool {
 	pthread_cond_t	 more;		/* a task was pushed, or all is done */
 	struct pool_task *top;		/* the stack */
 	unsigned	 busy;		/* threads running a task */
-	unsigned	 idle;		/* threads waiting for one */
+	unsigned	 idle;		/* threads waiting (atomic: read unlocked) */
 	struct file_ctx	 fctx;		/* what each thread starts from */
 };
 
@@ -101,6 +101,12 @@ pool_task_free(struct pool_task *t)
 	free(t);
 }
 
+static bool
+pool_has_idle(struct pool *p)
+{
+	return __atomic_load_n(&p->idle, __ATOMIC_RELAXED) > 0;
+}
+
 static void
 pool_push(struct pool *p, struct pool_task *t)
 {
@@ -108,16 +114,11 @@ pool_push(struct pool *p, struct pool_task *t)
 	(void)pthread_mutex_lock(&p->lock);
 	t->next = p->top;
 	p->top = t;
-	if (p->idle > 0)
+	if (pool_has_idle(p))
 		(void)pthread_cond_signal(&p->more);
 	(void)pthread_mutex_unlock(&p->lock);
 }
 
-static bool
-pool_has_idle(struct pool *p)
-{
-	return __atomic_load_n(&p->idle, __ATOMIC_RELAXED) > 0;
-}
 
 /* The last task of d is done: finish it, and maybe its parents. */
 static void
@@ -323,9 +324,9 @@ pool_loop(struct pool *p, struct file_ctx *fc)
 	(void)pthread_mutex_lock(&p->lock);
 	for (;;) {
 		while (p->top == NULL && p->busy > 0) {
-			p->idle++;
+			__atomic_add_fetch(&p->idle, 1, __ATOMIC_RELAXED);
 			(void)pthread_cond_wait(&p->more, &p->lock);
-			p->idle--;
+			__atomic_sub_fetch(&p->idle, 1, __ATOMIC_RELAXED);
 		}
 		if ((t = p->top) == NULL)
 			break;
