@@ -41,7 +41,8 @@ NOLEAK="env ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 
 # A copy that takes about a second per 2 MiB: the rw engine with every
 # write(2) delayed by 60 ms (writes are 128 KiB to 1 MiB).
-SLOW="$NOLEAK strace -o /dev/null -e trace=write -e inject=write:delay_exit=60000"
+# -f: in a tree the writes are made by the worker threads too.
+SLOW="$NOLEAK strace -f -o /dev/null -e trace=write -e inject=write:delay_exit=60000"
 
 # term COLS CMD: runs CMD in a detached tmux terminal COLS wide.
 term() {
