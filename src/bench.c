@@ -534,6 +534,8 @@ bench_job(const struct bench *b, const struct bench_eng *e, int fd,
 	job->engines = e->id == ENGINE_AUTO ? ENGINE_ALL : ENGINE_BIT(e->id);
 	job->strict = e->id != ENGINE_AUTO;
 	job->dst_is_reg = true;
+	job->src_is_reg = true;
+	job->src_size = b->size;
 	job->walk_holes = b->sparse;
 	job->blksize = b->blksize;
 	job->buf = (struct engine_buf *)&b->buf;
