@@ -364,11 +364,15 @@ wait_stopped()
 	return 1
 }
 
-# wait_exit PID: waits (at most ~60 s) for a child; sets $status.
+# wait_exit PID [STOPPED]: waits (at most ~60 s) for a child; sets $status.
+# With STOPPED, sends it SIGCONT on every turn: a stop injected by strace
+# may come after a first SIGCONT (wait_stopped cannot tell it from a
+# tracing stop).
 wait_exit()
 {
 	local i
 	for ((i = 0; i < 1200; i++)); do
+		[[ -n ${2:-} ]] && { kill -CONT "$2" 2>/dev/null || true; }
 		if ! kill -0 "$1" 2>/dev/null; then
 			wait "$1"
 			status=$?
