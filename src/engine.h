@@ -102,9 +102,6 @@ bool		 engine_fallback_ok(int err);
  */
 bool		 engine_fs_unsupported(enum engine_id id, int err);
 
-/* The engines this build can use, as ENGINE_BIT()s. */
-unsigned	 engine_available(void);
-
 const char	*engine_name(enum engine_id);
 /* Returns the id for a name ("auto", "clone", ...) or -1. */
 int		 engine_lookup(const char *);
