@@ -133,11 +133,14 @@ file_engines(const struct options *o, const struct stat *sst,
 
 /*
  * The engines known not to work between the source's and the
- * destination's filesystems (dev 0: not a regular file, nothing known).
+ * destination's filesystems, or NULL when the destination's is unknown
+ * (dev 0): then nothing is skipped or learned.
  */
 static const struct engine_skip *
 file_skip(struct file_ctx *ctx, dev_t s, dev_t d)
 {
+	if (d == 0)
+		return NULL;	/* a new file, in a directory not looked at */
 	if (ctx->skip_src != s || ctx->skip_dst != d) {
 		ctx->skip_src = s;
 		ctx->skip_dst = d;
@@ -195,7 +198,8 @@ file_transfer(struct file_ctx *ctx, int sfd, const struct stat *sst,
 	t0 = units_now();
 	rc = engine_copy(&job, &rec->eng);
 	rec->data = true;
-	file_learn(ctx, &rec->eng);
+	if (job.skip != NULL)
+		file_learn(ctx, &rec->eng);
 	if (rc == 0 && o->fsync && (S_ISREG(dst_st->st_mode) ||
 	    S_ISBLK(dst_st->st_mode))) {
 		if (fsync(dfd) == -1) {
@@ -437,6 +441,8 @@ file_regular(struct file_ctx *ctx, const struct file_ref *src,
 	}
 	if (created) {
 		/* A new regular file: no need to ask the kernel. */
+		memset(&dst_st, 0, sizeof(dst_st));
+		dst_st.st_dev = dst->dev;
 		dst_st.st_mode = S_IFREG;
 		dst_st.st_blksize = sst->st_blksize;
 	}

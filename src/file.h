@@ -22,6 +22,7 @@ struct file_ref {
 	const struct path *path;	/* the name shown in messages */
 	bool		 follow;	/* follow a symbolic link at name */
 	bool		 fresh;		/* (destination) its directory is new */
+	dev_t		 dev;		/* (destination) dirfd's device, or 0 */
 };
 
 enum file_status {

@@ -42,6 +42,7 @@ struct pool_dir {
 	unsigned	 pending;	/* its own reading + unfinished tasks */
 	DIR		*d;		/* the source, open while pending */
 	int		 dfd;		/* the destination, open while pending */
+	dev_t		 ddev;		/* its device */
 	struct stat	 sst;
 	bool		 created;
 	char		*name;		/* its name (owned) */
@@ -162,9 +163,10 @@ pool_dir_open(struct pool *p, struct pool_dir *up, char *name,
 	path_init(&d->sp, up != NULL ? &up->sp : NULL, name);
 	path_init(&d->dp, up != NULL ? &up->dp : NULL, dname);
 	d->src = (struct file_ref){ up != NULL ? dirfd(up->d) : AT_FDCWD,
-	    name, &d->sp, follow, false };
+	    name, &d->sp, follow, false, 0 };
 	d->dst = (struct file_ref){ up != NULL ? up->dfd : AT_FDCWD, dname,
-	    &d->dp, up == NULL, up != NULL && up->created };
+	    &d->dp, up == NULL, up != NULL && up->created,
+	    up != NULL ? up->ddev : 0 };
 	d->lvl.up = up != NULL ? &up->lvl : NULL;
 	d->lvl.dev = sst->st_dev;
 	d->lvl.ino = sst->st_ino;
@@ -172,7 +174,7 @@ pool_dir_open(struct pool *p, struct pool_dir *up, char *name,
 		goto fail;
 	/* As cp: the copy is made even if the source cannot be read. */
 	if ((d->dfd = walk_mkdir(p->w, &d->src, sst, &d->dst,
-	    &d->created)) == -1)
+	    &d->created, &d->ddev)) == -1)
 		goto fail;
 	walk_dir_open_record(p->w, &d->src, &d->dst, d->created, &d->rec);
 	sfd = openat(d->src.dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
@@ -204,8 +206,9 @@ pool_subdir(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 	char *name = e->name;
 	struct path sp, dp;
 	struct file_ref src = { dirfd(up->d), name, &sp,
-	    p->w->opts->deref == DEREF_ALWAYS, false };
-	struct file_ref dst = { up->dfd, name, &dp, false, up->created };
+	    p->w->opts->deref == DEREF_ALWAYS, false, 0 };
+	struct file_ref dst = { up->dfd, name, &dp, false, up->created,
+	    up->ddev };
 
 	if (walk_stopped(p->w)) {
 		pool_release(p, up);
@@ -237,8 +240,9 @@ pool_files(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 	struct pool_dir *d = t->dir;
 	struct path sp, dp;
 	struct file_ref src = { dirfd(d->d), NULL, &sp,
-	    p->w->opts->deref == DEREF_ALWAYS, false };
-	struct file_ref dst = { d->dfd, NULL, &dp, false, d->created };
+	    p->w->opts->deref == DEREF_ALWAYS, false, 0 };
+	struct file_ref dst = { d->dfd, NULL, &dp, false, d->created,
+	    d->ddev };
 	size_t i;
 
 	for (i = 0; i < t->n && !walk_stopped(p->w); i++) {
@@ -280,8 +284,9 @@ pool_read(struct pool *p, struct file_ctx *fc, struct pool_dir *d)
 {
 	struct path sp, dp;
 	struct file_ref cs = { dirfd(d->d), NULL, &sp,
-	    p->w->opts->deref == DEREF_ALWAYS, false };
-	struct file_ref cd = { d->dfd, NULL, &dp, false, d->created };
+	    p->w->opts->deref == DEREF_ALWAYS, false, 0 };
+	struct file_ref cd = { d->dfd, NULL, &dp, false, d->created,
+	    d->ddev };
 	struct pool_task *batch = NULL, *t;
 	struct dirent *de;
 	struct stat st;

@@ -99,12 +99,14 @@ walk_fail(struct walk *w, const struct file_ref *src,
 /* Creates (or reuses) the destination directory.  Returns its fd or -1. */
 int
 walk_mkdir(struct walk *w, const struct file_ref *src,
-    const struct stat *sst, const struct file_ref *dst, bool *created)
+    const struct stat *sst, const struct file_ref *dst, bool *created,
+    dev_t *dev)
 {
 	struct stat st;
 	int fd;
 
 	*created = false;
+	*dev = 0;
 	/* u+rwx while the contents are written; the real mode comes after. */
 	if (mkdirat(dst->dirfd, dst->name, w->opts->preserve_ownership ?
 	    S_IRWXU : file_base_mode(w->opts, sst->st_mode) | S_IRWXU) == 0)
@@ -127,7 +129,14 @@ walk_mkdir(struct walk *w, const struct file_ref *src,
 			    "cannot open directory %s", dst->path, NULL);
 		return -1;
 	}
-	if (!*created && fstat(fd, &st) == 0 && st.st_dev == sst->st_dev &&
+	/* A new directory is on its parent's filesystem. */
+	if (*created && dst->dev != 0 && dst->dirfd != AT_FDCWD) {
+		*dev = dst->dev;
+		return fd;
+	}
+	if (fstat(fd, &st) == 0)
+		*dev = st.st_dev;
+	if (!*created && *dev != 0 && st.st_dev == sst->st_dev &&
 	    st.st_ino == sst->st_ino) {
 		walk_fail(w, src, dst, 0, "%s and %s are the same file",
 		    src->path, dst->path);
@@ -135,7 +144,7 @@ walk_mkdir(struct walk *w, const struct file_ref *src,
 		return -1;
 	}
 	/* The operand's copy: no directory under the source may be it. */
-	if (dst->dirfd == AT_FDCWD && fstat(fd, &st) == 0) {
+	if (dst->dirfd == AT_FDCWD && *dev != 0) {
 		w->made_dev = st.st_dev;
 		w->made_ino = st.st_ino;
 		w->made = true;
@@ -173,8 +182,8 @@ static void
 walk_entries(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
     const struct file_ref *dst, bool created, struct walk_level *lvl)
 {
-	struct file_ref cs = { -1, NULL, NULL, false, false };
-	struct file_ref cd = { -1, NULL, NULL, false, created };
+	struct file_ref cs = { -1, NULL, NULL, false, false, 0 };
+	struct file_ref cd = { -1, NULL, NULL, false, created, lvl->ddev };
 	struct path csp, cdp;
 	struct dirent *de;
 	struct stat st;
@@ -350,7 +359,7 @@ walk_dir(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
 	if (walk_cyclic(w, src, sst, dst, up))
 		return;
 	/* As cp: the copy is made even if the source cannot be read. */
-	if ((dfd = walk_mkdir(w, src, sst, dst, &created)) == -1)
+	if ((dfd = walk_mkdir(w, src, sst, dst, &created, &lvl.ddev)) == -1)
 		return;
 	lvl.dfd = dfd;
 	if (fstat(dfd, &dst_st) == 0) {
@@ -527,8 +536,8 @@ walk_operand(struct walk *w, const char *path, const char *dest)
 {
 	const struct options *o = w->opts;
 	struct path sp, dp;
-	struct file_ref src = { AT_FDCWD, path, &sp, true, false };
-	struct file_ref dst = { AT_FDCWD, dest, &dp, true, false };
+	struct file_ref src = { AT_FDCWD, path, &sp, true, false, 0 };
+	struct file_ref dst = { AT_FDCWD, dest, &dp, true, false, 0 };
 	struct stat st;
 
 	path_init(&sp, NULL, path);

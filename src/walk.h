@@ -74,7 +74,7 @@ void	 walk_fail(struct walk *, const struct file_ref *,
 	    const struct path *);
 /* Creates or reuses dst for the directory src.  Returns its fd or -1. */
 int	 walk_mkdir(struct walk *, const struct file_ref *,
-	    const struct stat *, const struct file_ref *, bool *);
+	    const struct stat *, const struct file_ref *, bool *, dev_t *);
 /* Sets a directory's metadata once its contents are in. */
 void	 walk_dir_done(struct walk *, int, int, const struct stat *, bool,
 	    struct file_record *);
