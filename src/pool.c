@@ -62,7 +62,7 @@ struct pool_task {
 	struct pool_dir	*dir;		/* the directory the entries are in */
 	bool		 subdir;	/* e[0] is a directory; else files */
 	size_t		 n;
-	struct pool_entry e[POOL_BATCH];
+	struct pool_entry e[];		/* 1 for a subdirectory, or a batch */
 };
 
 struct pool {
@@ -83,7 +83,9 @@ pool_task_new(struct pool_dir *dir, bool subdir)
 {
 	struct pool_task *t;
 
-	if ((t = malloc(sizeof(*t))) == NULL)
+	/* A wide directory has a task per subdirectory: keep those small. */
+	if ((t = malloc(sizeof(*t) +
+	    (subdir ? 1 : POOL_BATCH) * sizeof(t->e[0]))) == NULL)
 		err(1, NULL);
 	t->next = NULL;
 	t->dir = dir;
