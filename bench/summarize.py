@@ -149,8 +149,9 @@ def stats(times, scen, tools):
     return out
 
 
-MANY_FAST = ("tree", "many-4k-ext4")          # zcp -r >= 1.7x cp -r
-MANY = ("tree", "many-4k-ext4", "flat-ext4", "many-tmpfs", "many-4k-tmpfs")
+MANY_FAST = ("tree", "many-ext4", "many-4k-ext4")  # zcp -r >= 1.7x cp -r
+MANY = ("tree", "many-ext4", "many-4k-ext4", "flat-ext4", "many-tmpfs",
+        "many-4k-tmpfs")
 
 
 def many_targets(res, extra, ratio):
