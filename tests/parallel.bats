@@ -164,3 +164,24 @@ check_failures() {
 	check_failures "^zcp: copy_file_range 'src/[ab]/f[0-9]+' -> 'out/[ab]/f[0-9]+': Input/output error$"
 	[ "$(find out -type f | wc -l)" -eq 40 ]
 }
+
+# The kernel's "not on this file system" is remembered per pair of file
+# systems (and per thread), so a tree does not ask again for every file;
+# -v still names the engine refused and why.
+@test "-r asks for an engine the file system lacks once per thread, not per file" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	make_two_dirs
+	"$ZCP" -v src/a/f1 probe | grep -q 'after clone: ' ||
+	    skip "this file system can clone"
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	    strace -f -qq -e trace=ioctl -o trace1 "$ZCP" -r -j1 src out1
+	[ "$(grep -c FICLONE trace1)" -eq 1 ]
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	    strace -f -qq -e trace=ioctl -o trace2 "$ZCP" -r -j2 src out2
+	[ "$(grep -c FICLONE trace2)" -ge 1 ]
+	[ "$(grep -c FICLONE trace2)" -le 2 ]
+	run "$ZCP" -r -j1 -v src out3
+	[ "$status" -eq 0 ]
+	[ "$(grep -c "^'src/[ab]/f[0-9]*' -> 'out3/[ab]/f[0-9]*' \[copy_file_range after clone: " <<< "$output")" -eq 40 ]
+	diff -r src out1 && diff -r src out2
+}
