@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # The parallel tree copy (-j): the same result as the sequential one,
-# hard links kept across threads, failures reported once, bounded fds.
+# hard links kept across threads, failures reported once, bounded fds,
+# engines a file system lacks asked for once, and Ctrl-C ending it all.
 bats_require_minimum_version 1.5.0
 
 ZCP="${ZCP:-$BATS_TEST_DIRNAME/../src/zcp}"
@@ -171,8 +172,9 @@ check_failures() {
 @test "-r asks for an engine the file system lacks once per thread, not per file" {
 	command -v strace >/dev/null || skip "strace is not installed"
 	make_two_dirs
-	"$ZCP" -v src/a/f1 probe | grep -q 'after clone: ' ||
-	    skip "this file system can clone"
+	run "$ZCP" -v src/a/f1 probe
+	[ "$status" -eq 0 ]
+	[[ $output == *"after clone: "* ]] || skip "this file system can clone"
 	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
 	    strace -f -qq -e trace=ioctl -o trace1 "$ZCP" -r -j1 src out1
 	[ "$(grep -c FICLONE trace1)" -eq 1 ]
@@ -184,4 +186,32 @@ check_failures() {
 	[ "$status" -eq 0 ]
 	[ "$(grep -c "^'src/[ab]/f[0-9]*' -> 'out3/[ab]/f[0-9]*' \[copy_file_range after clone: " <<< "$output")" -eq 40 ]
 	diff -r src out1 && diff -r src out2
+}
+
+# A worker stays blocked reading a FIFO (--copy-contents) while the others
+# finish; Ctrl-C must still end the whole copy at once, as it ends cp.
+@test "-j4: SIGINT ends the copy at once, with a worker blocked in a read" {
+	env --default-signal=INT true 2>/dev/null ||
+	    skip "env has no --default-signal"
+	make_two_dirs
+	mkdir src/c
+	mkfifo src/c/fifo
+	# A non-interactive shell starts background jobs with SIGINT ignored.
+	env --default-signal=INT "$ZCP" -r -j4 --copy-contents src out &
+	pid=$!
+	for i in $(seq 200); do
+		[ "$(find out -type f 2>/dev/null | wc -l)" -ge 40 ] && break
+		sleep 0.05
+	done
+	[ "$(find out -type f | wc -l)" -ge 40 ]
+	kill -0 "$pid"		# still waiting for the FIFO's writer
+	kill -INT "$pid"
+	for i in $(seq 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	status=0
+	kill -0 "$pid" 2>/dev/null && { kill -KILL "$pid"; false; }
+	wait "$pid" || status=$?
+	[ "$status" -eq 130 ]
 }
