@@ -530,14 +530,17 @@ walk_parents(struct walk *w, const char *dir, const char *path,
 	return rc;
 }
 
-/* Copies the operand path to dest (a full destination name). */
+/*
+ * Copies the operand path to dest (a full destination name), whose
+ * directory is on device ddev (0: unknown).
+ */
 static void
-walk_operand(struct walk *w, const char *path, const char *dest)
+walk_operand(struct walk *w, const char *path, const char *dest, dev_t ddev)
 {
 	const struct options *o = w->opts;
 	struct path sp, dp;
 	struct file_ref src = { AT_FDCWD, path, &sp, true, false, 0 };
-	struct file_ref dst = { AT_FDCWD, dest, &dp, true, false, 0 };
+	struct file_ref dst = { AT_FDCWD, dest, &dp, true, false, ddev };
 	struct stat st;
 
 	path_init(&sp, NULL, path);
@@ -672,6 +675,8 @@ walk_run(const struct options *o, struct report *rep, int n, char **files)
 	const char *dir;
 	char *base, *dest;
 	size_t nmade;
+	struct stat dst;
+	dev_t ddev = 0;
 	int i;
 
 	memset(&w, 0, sizeof(w));
@@ -689,7 +694,10 @@ walk_run(const struct options *o, struct report *rep, int n, char **files)
 	if (o->recursive)
 		w.max_open = walk_max_open(o->jobs);
 	if (dir == NULL)
-		walk_operand(&w, files[0], files[1]);
+		walk_operand(&w, files[0], files[1], 0);
+	/* Where the files go: the engines it lacks are learned once. */
+	else if (!o->parents && stat(dir, &dst) == 0)
+		ddev = dst.st_dev;
 	for (i = 0; dir != NULL && i < n; i++) {
 		if (o->parents) {
 			if (walk_parents(&w, dir, files[i], &made, &nmade) ==
@@ -698,7 +706,7 @@ walk_run(const struct options *o, struct report *rep, int n, char **files)
 				continue;
 			}
 			dest = walk_join(dir, files[i]);
-			walk_operand(&w, files[i], dest);
+			walk_operand(&w, files[i], dest, 0);
 			walk_parents_done(&w, made, nmade);
 			free(dest);
 			continue;
@@ -707,7 +715,7 @@ walk_run(const struct options *o, struct report *rep, int n, char **files)
 			dest = walk_join(dir, base);
 			free(base);
 		}
-		walk_operand(&w, files[i], dest);
+		walk_operand(&w, files[i], dest, ddev);
 		free(dest);
 	}
 	engine_buf_free(&w.fctx.buf);

@@ -186,6 +186,12 @@ check_failures() {
 	[ "$status" -eq 0 ]
 	[ "$(grep -c "^'src/[ab]/f[0-9]*' -> 'out3/[ab]/f[0-9]*' \[copy_file_range after clone: " <<< "$output")" -eq 40 ]
 	diff -r src out1 && diff -r src out2
+	# Files given on the command line, into a directory: the same.
+	mkdir into
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	    strace -f -qq -e trace=ioctl -o trace3 "$ZCP" src/a/* into
+	[ "$(grep -c FICLONE trace3)" -eq 1 ]
+	diff -r src/a into
 }
 
 # A worker stays blocked reading a FIFO (--copy-contents) while the others
