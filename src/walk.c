@@ -134,9 +134,10 @@ walk_mkdir(struct walk *w, const struct file_ref *src,
 		*dev = dst->dev;
 		return fd;
 	}
-	if (fstat(fd, &st) == 0)
-		*dev = st.st_dev;
-	if (!*created && *dev != 0 && st.st_dev == sst->st_dev &&
+	if (fstat(fd, &st) == -1)
+		return fd;
+	*dev = st.st_dev;
+	if (!*created && st.st_dev == sst->st_dev &&
 	    st.st_ino == sst->st_ino) {
 		walk_fail(w, src, dst, 0, "%s and %s are the same file",
 		    src->path, dst->path);
@@ -144,7 +145,7 @@ walk_mkdir(struct walk *w, const struct file_ref *src,
 		return -1;
 	}
 	/* The operand's copy: no directory under the source may be it. */
-	if (dst->dirfd == AT_FDCWD && *dev != 0) {
+	if (dst->dirfd == AT_FDCWD) {
 		w->made_dev = st.st_dev;
 		w->made_ino = st.st_ino;
 		w->made = true;
@@ -362,10 +363,9 @@ walk_dir(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
 	if ((dfd = walk_mkdir(w, src, sst, dst, &created, &lvl.ddev)) == -1)
 		return;
 	lvl.dfd = dfd;
-	if (fstat(dfd, &dst_st) == 0) {
-		lvl.ddev = dst_st.st_dev;
+	/* lvl.ddev came from walk_mkdir(); the inode is checked on return. */
+	if (fstat(dfd, &dst_st) == 0)
 		lvl.dino = dst_st.st_ino;
-	}
 	walk_dir_open_record(w, src, dst, created, &rec);
 	sfd = openat(src->dirfd, src->name, O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC | (src->follow ? 0 : O_NOFOLLOW));
@@ -571,11 +571,12 @@ walk_missing_operand(int n, char **files)
 }
 
 /*
- * True if path names a directory (following links).  Else *e is the
- * errno of stat(2), or 0 if it is something else than a directory.
+ * True if path names a directory (following links), on device *dev.
+ * Else *e is the errno of stat(2), or 0 if it is something else than a
+ * directory.
  */
 static bool
-walk_is_dir(const char *path, int *e)
+walk_is_dir(const char *path, int *e, dev_t *dev)
 {
 	struct stat st;
 
@@ -584,6 +585,7 @@ walk_is_dir(const char *path, int *e)
 		return false;
 	}
 	*e = 0;
+	*dev = st.st_dev;
 	return S_ISDIR(st.st_mode);
 }
 
@@ -595,9 +597,12 @@ walk_die(int e, const char *fmt, const char *path)
 	err(1, fmt, quote(path));
 }
 
-/* Works out the target directory (NULL: one SOURCE DEST pair). */
+/*
+ * Works out the target directory (NULL: one SOURCE DEST pair), and the
+ * device it is on.
+ */
 static const char *
-walk_target(const struct options *o, int *n, char **files)
+walk_target(const struct options *o, int *n, char **files, dev_t *dev)
 {
 	const char *dir = o->target_dir;
 	int e;
@@ -605,7 +610,7 @@ walk_target(const struct options *o, int *n, char **files)
 	if (dir != NULL) {
 		if (*n == 0)
 			walk_missing_operand(0, files);
-		if (!walk_is_dir(dir, &e))
+		if (!walk_is_dir(dir, &e, dev))
 			walk_die(e ? e : ENOTDIR, "target directory %s", dir);
 		return dir;
 	}
@@ -620,7 +625,7 @@ walk_target(const struct options *o, int *n, char **files)
 	}
 	if (*n < 2)
 		walk_missing_operand(*n, files);
-	if (walk_is_dir(files[*n - 1], &e))
+	if (walk_is_dir(files[*n - 1], &e, dev))
 		return files[--*n];
 	if (*n > 2)
 		walk_die(e ? e : ENOTDIR, "target %s", files[*n - 1]);
@@ -675,7 +680,6 @@ walk_run(const struct options *o, struct report *rep, int n, char **files)
 	const char *dir;
 	char *base, *dest;
 	size_t nmade;
-	struct stat dst;
 	dev_t ddev = 0;
 	int i;
 
@@ -684,7 +688,7 @@ walk_run(const struct options *o, struct report *rep, int n, char **files)
 	w.rep = rep;
 	w.fctx.opts = o;
 	w.fctx.progress = progress_counter(progress_current());
-	dir = walk_target(o, &n, files);
+	dir = walk_target(o, &n, files, &ddev);
 	/* As cp 9.1, only names copied into a directory lose them. */
 	if (o->strip_slashes && dir != NULL)
 		for (i = 0; i < n; i++)
@@ -695,9 +699,6 @@ walk_run(const struct options *o, struct report *rep, int n, char **files)
 		w.max_open = walk_max_open(o->jobs);
 	if (dir == NULL)
 		walk_operand(&w, files[0], files[1], 0);
-	/* Where the files go: the engines it lacks are learned once. */
-	else if (!o->parents && stat(dir, &dst) == 0)
-		ddev = dst.st_dev;
 	for (i = 0; dir != NULL && i < n; i++) {
 		if (o->parents) {
 			if (walk_parents(&w, dir, files[i], &made, &nmade) ==
@@ -705,6 +706,7 @@ walk_run(const struct options *o, struct report *rep, int n, char **files)
 				walk_parents_done(&w, made, nmade);
 				continue;
 			}
+			/* Not in dir itself: its device says nothing. */
 			dest = walk_join(dir, files[i]);
 			walk_operand(&w, files[i], dest, 0);
 			walk_parents_done(&w, made, nmade);
