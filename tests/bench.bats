@@ -6,6 +6,7 @@
 # behind, also after SIGINT.  Small sizes only: --bench-size=4M --runs=1.
 
 ZCP="${ZCP:-$BATS_TEST_DIRNAME/../src/zcp}"
+load poll
 
 setup() {
 	case $ZCP in /*) ;; *) ZCP=$PWD/$ZCP ;; esac
@@ -269,10 +270,7 @@ EOF
 	    out > bench.out 2> bench.err &
 	BG=$!
 	# Wait for the source and a copy to exist.
-	for i in $(seq 200); do
-		[ "$(ls -A out | wc -l)" -ge 2 ] && break
-		sleep 0.05
-	done
+	poll 200 0.05 entries_at_least out 2 || true
 	[ "$(ls -A out | wc -l)" -ge 1 ]
 	kill -INT "$BG"
 	status=0
@@ -285,10 +283,7 @@ EOF
 @test "bench: SIGTERM removes the temporary files" {
 	"$ZCP" --bench --bench-size=64M --runs=1000 out > bench.out 2>&1 &
 	BG=$!
-	for i in $(seq 200); do
-		[ "$(ls -A out | wc -l)" -ge 2 ] && break
-		sleep 0.05
-	done
+	poll 200 0.05 entries_at_least out 2 || true
 	kill -TERM "$BG"
 	status=0
 	wait "$BG" || status=$?
@@ -302,10 +297,7 @@ EOF
 	"$ZCP" --bench=rw,auto --bench-size=16M --runs=1000 out > bench.out \
 	    2> bench.err &
 	BG=$!
-	for i in $(seq 200); do
-		[ "$(ls -A out | wc -l)" -ge 2 ] && break
-		sleep 0.05
-	done
+	poll 200 0.05 entries_at_least out 2 || true
 	sleep 0.2
 	kill -USR1 "$BG"
 	sleep 0.2

@@ -5,6 +5,7 @@
 bats_require_minimum_version 1.5.0
 
 ZCP="${ZCP:-$BATS_TEST_DIRNAME/../src/zcp}"
+load poll
 
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
@@ -28,6 +29,11 @@ make_linked_tree() {
 	for i in $(seq 1 "$n"); do
 		ln src/d1/f3 "src/d$i/many"
 	done
+}
+
+# files_at_least DIR N: N regular files or more under DIR.
+files_at_least() {
+	[ "$(find "$1" -type f 2>/dev/null | wc -l)" -ge "$2" ]
 }
 
 # Prints "path inode-group" lines so two trees' link structure compare.
@@ -205,17 +211,11 @@ check_failures() {
 	# A non-interactive shell starts background jobs with SIGINT ignored.
 	env --default-signal=INT "$ZCP" -r -j4 --copy-contents src out &
 	pid=$!
-	for i in $(seq 200); do
-		[ "$(find out -type f 2>/dev/null | wc -l)" -ge 40 ] && break
-		sleep 0.05
-	done
+	poll 200 0.05 files_at_least out 40 || true
 	[ "$(find out -type f | wc -l)" -ge 40 ]
 	kill -0 "$pid"		# still waiting for the FIFO's writer
 	kill -INT "$pid"
-	for i in $(seq 100); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
+	poll 100 0.05 gone "$pid" || true
 	status=0
 	kill -0 "$pid" 2>/dev/null && { kill -KILL "$pid"; false; }
 	wait "$pid" || status=$?

@@ -8,6 +8,7 @@
 # strace's delay injection (or fed from a FIFO) so there is time to look.
 
 ZCP="${ZCP:-$BATS_TEST_DIRNAME/../src/zcp}"
+load poll
 
 setup() {
 	case $ZCP in /*) ;; *) ZCP=$PWD/$ZCP ;; esac
@@ -54,24 +55,24 @@ screen() {
 	tmux -S "$TMUX_SOCK" capture-pane -p | sed -e 's/ *$//' -e '/^$/d'
 }
 
+on_screen() {
+	screen | grep -qE -- "$1"
+}
+
 # wait_for REGEX: polls the screen until a line matches (10 s at most).
 wait_for() {
-	local i
-	for i in $(seq 100); do
-		screen | grep -qE -- "$1" && return 0
-		sleep 0.1
-	done
+	poll 100 0.1 on_screen "$1" && return 0
 	screen >&2
 	return 1
 }
 
 wait_rc() {
-	local i
-	for i in $(seq 300); do
-		[ -s rc ] && return 0
-		sleep 0.1
-	done
-	return 1
+	poll 300 0.1 test -s rc
+}
+
+# size_at_least FILE N: FILE holds N bytes or more.
+size_at_least() {
+	[ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -ge "$2" ]
 }
 
 @test "progress: a bar that moves inside one large file, then one clean line" {
@@ -207,15 +208,9 @@ wait_rc() {
 	FEED=$!
 	"$ZCP" fifo copy 2> err &
 	BG=$!
-	for i in $(seq 100); do
-		[ "$(stat -c %s copy 2>/dev/null || echo 0)" -ge 1048576 ] && break
-		sleep 0.05
-	done
+	poll 100 0.05 size_at_least copy 1048576 || true
 	kill -USR1 "$BG"
-	for i in $(seq 100); do
-		[ -s err ] && break
-		sleep 0.05
-	done
+	poll 100 0.05 test -s err || true
 	kill "$FEED"
 	FEED=
 	wait "$BG"

@@ -1,0 +1,23 @@
+# tests/poll.bash: waiting for something a background process does.
+
+# poll TRIES PAUSE CMD...: runs CMD until it succeeds, at most TRIES
+# times, PAUSE seconds apart.  0 as soon as it does, 1 if it never did.
+poll() {
+	local n=$1 pause=$2 i
+	shift 2
+	for ((i = 0; i < n; i++)); do
+		"$@" && return 0
+		sleep "$pause"
+	done
+	return 1
+}
+
+# entries_at_least DIR N: DIR holds N entries or more.
+entries_at_least() {
+	[ "$(ls -A "$1" 2>/dev/null | wc -l)" -ge "$2" ]
+}
+
+# gone PID: the process has exited.
+gone() {
+	! kill -0 "$1" 2>/dev/null
+}
