@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """bench/summarize.py: turns bench/run's raw times into bench/RESULTS.md,
 bench/results.csv and, when gnuplot is installed, bench/results.png.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * bench-print.c: what zcp --bench measured, on stdout: a table for people
  * (a header saying what was copied where, one row per engine with a bar

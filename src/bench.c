@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * bench.c: zcp --bench, the engines timed side by side on one file.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * bench.h: zcp --bench, the engines timed side by side on one file.
  * bench.c runs the copies; bench-print.c prints what they measured as a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * dest.c: what to do with an existing destination, as GNU cp does: refuse
  * the source itself and a directory, honour -n, -u/--update, -i, make

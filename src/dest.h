@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * dest.h: an existing destination.  Whether it may be replaced (same
  * file, directory, -n, -u, -i), its backup (-b), its removal.

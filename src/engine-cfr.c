@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * engine-cfr.c: the copy_file_range(2) engine.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * engine-rw.c: the read(2)/write(2) engine.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * engine-shared.c: did a copy share its data instead of copying it?
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * file.h: copying one non-directory file: the same-file check, the
  * overwrite policy, opening both ends, running the engine chain, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * links.c: a hash table from a source file's device and inode to the
  * path of its first copy, so later names of the same file become hard

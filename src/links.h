@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * links.h: hard links inside the copied set (--preserve=links), found by
  * device and inode.  Safe to share between threads.

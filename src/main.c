@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * main.c: zcp, a cp that picks the fastest kernel path for each file and
  * says which one it took.  Parses the options, hands the operands to the

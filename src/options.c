@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * options.c: the command line.  The getopt_long table, --help, --version,
  * the checks on combinations of options, all with GNU cp's wording.

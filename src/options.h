@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * options.h: everything the command line says, in one struct that is
  * passed down (const) to the walker and the per-file code.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * path.c: paths as chains of names, rendered on demand into per-thread
  * buffers, so that -v lines and messages show whole paths of any length

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * path.h: the names of files in a walk, kept as a chain of components and
  * turned into a string only when one is shown.  Holding every level's

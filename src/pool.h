@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * pool.h: the parallel tree copy (-j N, N > 1).
  */

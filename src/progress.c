@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * progress.c: the live progress display (-g, --progress) and the status
  * line of SIGUSR1 and SIGINFO.

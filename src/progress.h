@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * progress.h: the live progress display (-g, --progress) and the status
  * line that SIGUSR1 (and SIGINFO) print at any time.

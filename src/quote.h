@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * quote.h: file names in messages, quoted as GNU cp quotes them
  * (gnulib's "shell-escape-always" style), so messages match cp's byte for

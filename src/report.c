@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * report.c: the per-file -v line, the --stats summary on stderr and the
  * --json records (JSON Lines on stdout).  Each line is written whole,

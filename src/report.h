@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * report.h: what the user sees of a run: -v lines, error messages, the
  * --stats summary and --json records, from struct file_record.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * units.c: sizes, durations and rates formatted for people (IEC units,
  * three significant digits), and parsed back from the command line.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * units.h: numbers for people: IEC sizes (KiB, MiB, GiB), durations and
  * rates, and a monotonic clock.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * walk.h: the operands (SOURCE... DEST, -t, -T) and the walk of source
  * trees.  The data path is not here: files go to file.c.

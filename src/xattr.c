@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * xattr.c: extended attributes, copied name by name.  POSIX ACLs live in
  * the system.posix_acl_access and system.posix_acl_default attributes;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * xattr.h: copying extended attributes, and POSIX ACLs through them.
  */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-3.0-or-later
 #
 # tests/bench.bats: zcp --bench.  The shape of the table, the JSON and the
 # CSV (never the timings), refused engines, bad input refused with one

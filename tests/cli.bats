@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-3.0-or-later
 #
 # cli.bats: the command line.  Operands and their errors (GNU cp 9.1's
 # messages with "zcp:"), usage errors and the "Try" line, --help and

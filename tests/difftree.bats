@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The differential test (tests/difftree.py): zcp against GNU cp on
 # generated trees, a few seeds per run; run more by hand with
 #   tests/difftree.py --seeds 1-200

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Differential test: zcp against GNU cp on generated trees.
 
 For each seed, a tree is generated twice, identically, in two sandboxes

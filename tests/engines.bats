@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-3.0-or-later
 #
 # engines.bats: the data path, once per engine (auto and each forced one):
 # small, empty, 1 MiB and 2.5 GiB (sparse) files, /proc and /sys files, a

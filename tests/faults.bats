@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-3.0-or-later
 #
 # faults.bats: every fallback and error path, with faults injected by
 # strace (-e inject=SYSCALL:error=ERRNO:when=N).  Per engine: errnos that

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # helpers.bash: what every zcp test file loads.
 #
 # Each test runs in its own $BATS_TEST_TMPDIR (setup cd's there), never in

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-3.0-or-later
 #
 # tests/man.bats: the documentation says what the program does.  The man
 # page lints clean, its SYNOPSIS is what --help's Usage lines say, and

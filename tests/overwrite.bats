@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-3.0-or-later
 #
 # overwrite.bats: an existing destination and the metadata of the copy.
 # Same-file detection; -f, -i, -n, -u, --remove-destination and which of

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The parallel tree copy (-j): the same result as the sequential one,
 # hard links kept across threads, failures reported once, bounded fds,
 # engines a file system lacks asked for once, and Ctrl-C ending it all.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/poll.bash: waiting for something a background process does.
 
 # poll TRIES PAUSE CMD...: runs CMD until it succeeds, at most TRIES

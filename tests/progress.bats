@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-3.0-or-later
 #
 # tests/progress.bats: zcp --progress as a person sees it.  In a real
 # terminal (tmux, read back with capture-pane): the bar moves inside one

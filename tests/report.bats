@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-3.0-or-later
 #
 # report.bats: what zcp says about a copy.  The -v line per engine (engine,
 # fallbacks, size, time, rate, ", sparse", ", synced", "failed after"), the

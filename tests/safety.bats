@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The safety rules for trees: no copy into itself or onto the source, no
 # directory/non-directory overwrites, no writes through dangling or
 # misplaced destination symlinks, exclusive creation with no more

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-3.0-or-later
 #
 # sparse.bats: holes.  --sparse=auto (the default) keeps a sparse source's
 # holes whatever the engine (leading, trailing, middle, nothing but a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-3.0-or-later
 #
 # special.bats: files that are not regular files, once per engine: /dev/null
 # and /dev/full as destination, a FIFO as destination, /dev/stdout into a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/tree-helpers.bash: what tree.bats and safety.bats share: running
 # as an unprivileged user, and the assertions.
 # shellcheck shell=bash

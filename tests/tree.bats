@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Options for trees: recursion, destinations and slashes, -t/-T, symbolic
 # link policy (-P/-L/-H/-d), -l/-s, metadata (-p, --preserve,
 # --no-preserve, --attributes-only), backups, -u/-n, --parents, -x,
