@@ -7,12 +7,15 @@
  */
 #include "config.h"
 
+#include <err.h>
 #include <langinfo.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bench.h"
 #include "compat.h"
+#include "json.h"
 #include "quote.h"
 #include "units.h"
 
@@ -187,36 +190,16 @@ bench_print_table(const struct bench *b)
 	bench_print_verdict(b);
 }
 
-/* s as a JSON string; bytes that are not UTF-8 become \udcXX. */
+/* s as a JSON string (json.c: bytes that are not UTF-8 become \udcXX). */
 static void
 bench_print_jstr(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n, i;
+	char *q = json_quote(s);
 
-	putchar('"');
-	while (*p != '\0') {
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p++);
-		else if (*p < 0x20)
-			printf("\\u%04x", *p++);
-		else if (*p < 0x80)
-			putchar(*p++);
-		else {
-			n = *p >= 0xf0 && *p < 0xf5 ? 4 : *p >= 0xe0 &&
-			    *p < 0xf0 ? 3 : *p >= 0xc2 && *p < 0xe0 ? 2 : 0;
-			for (i = 1; i < n; i++)
-				if ((p[i] & 0xc0) != 0x80)
-					n = 0;
-			if (n == 0)
-				printf("\\udc%02x", *p++);
-			else {
-				printf("%.*s", (int)n, (const char *)p);
-				p += n;
-			}
-		}
-	}
-	putchar('"');
+	if (q == NULL)
+		err(1, NULL);
+	fputs(q, stdout);
+	free(q);
 }
 
 static void

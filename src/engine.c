@@ -426,8 +426,11 @@ engine_copy(const struct engine_job *job, struct engine_result *res)
 		(void)posix_fadvise(job->src, 0, 0, POSIX_FADV_SEQUENTIAL);
 	if (job->sync_every != 0 && engine_sync_wanted(job->src))
 		r.sync_every = job->sync_every;
+	res->allowed = job->engines;
+	res->seek_holes = job->walk_holes && job->dst_is_reg;
 	rc = engine_run(&r);
 	res->engine = r.cur;
+	res->zeros = job->make_holes;
 	res->bytes = r.pos;
 	engine_splice_close(&r.io);
 	if (rc == -1)

@@ -86,6 +86,10 @@ struct engine_result {
 	bool		 sparse;	/* holes were kept or made */
 	bool		 write_failed;	/* err came from the destination side */
 	int		 err;		/* 0, or the errno of the failure */
+	/* For --debug: what the job allowed and which hole methods ran. */
+	unsigned	 allowed;	/* job->engines */
+	bool		 seek_holes;	/* data extents found with SEEK_DATA */
+	bool		 zeros;		/* rw looked for runs of zeros */
 };
 
 /*

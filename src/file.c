@@ -120,7 +120,12 @@ file_engines(const struct options *o, const struct stat *sst,
 		return ENGINE_BIT(ENGINE_CLONE);
 	if (o->engine != ENGINE_AUTO)
 		return ENGINE_BIT(o->engine);
-	if (o->reflink == REFLINK_NEVER)
+	/*
+	 * A clone shares, and copy_file_range may clone or keep holes: not
+	 * under --reflink=never, nor --sparse=never (GNU cp 9.2 made that
+	 * fix: every byte must be written).
+	 */
+	if (o->reflink == REFLINK_NEVER || o->sparse == SPARSE_NEVER)
 		mask &= ~(ENGINE_BIT(ENGINE_CLONE) | ENGINE_BIT(ENGINE_CFR));
 	/* Only rw can see runs of zeros and make holes of them. */
 	if (o->sparse == SPARSE_ALWAYS)

@@ -22,6 +22,8 @@ main(int argc, char **argv)
 	int first, rc;
 
 	(void)setlocale(LC_ALL, "");
+	/* Numbers in JSON and CSV must parse in every locale: '.' always. */
+	(void)setlocale(LC_NUMERIC, "C");
 	first = options_parse(argc, argv, &opts);
 	if (opts.bench)
 		return bench_run(&opts, argc - first, argv + first);

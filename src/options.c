@@ -25,6 +25,7 @@ enum {
 	OPT_ATTRIBUTES_ONLY = 256,
 	OPT_BACKUP,
 	OPT_COPY_CONTENTS,
+	OPT_DEBUG,
 	OPT_NO_PRESERVE,
 	OPT_PARENTS,
 	OPT_STRIP_TRAILING_SLASHES,
@@ -59,6 +60,7 @@ static const struct option options_long[] = {
 	{ "backup",			optional_argument, NULL, OPT_BACKUP },
 	{ "copy-contents",		no_argument,	   NULL,
 	    OPT_COPY_CONTENTS },
+	{ "debug",			no_argument,	   NULL, OPT_DEBUG },
 	{ "dereference",		no_argument,	   NULL, 'L' },
 	{ "engine",			required_argument, NULL, OPT_ENGINE },
 	{ "force",			no_argument,	   NULL, 'f' },
@@ -143,6 +145,9 @@ Mandatory arguments to long options are mandatory for short options too.\n\
   -b                           like --backup but does not accept an argument\n\
       --copy-contents          copy contents of special files when recursive\n\
   -d                           same as --no-dereference --preserve=links\n\
+      --debug                  explain how a file is copied: GNU cp's line,\n\
+                                 then the engine, fallbacks, bytes, time and\n\
+                                 rate of each file.  Implies -v\n\
   -f, --force                  if an existing destination file cannot be\n\
                                  opened, remove it and try again\n\
   -i, --interactive            prompt before overwrite\n\
@@ -175,8 +180,7 @@ Mandatory arguments to long options are mandatory for short options too.\n\
   -u, --update[=WHEN]          replace only destination files that are older\n\
                                  than the source (WHEN: older, the default;\n\
                                  all; none: never replace)\n\
-  -v, --verbose                explain what is being done, with the engine,\n\
-                                 bytes, time and rate of each file\n\
+  -v, --verbose                explain what is being done\n\
   -x, --one-file-system        stay on this file system\n\
 \n\
 Engines and reports:\n\
@@ -407,6 +411,12 @@ options_check(struct options *o, bool backup, const char *backup_arg)
 		    "forbids", engine_name(o->engine));
 		options_usage_hint();
 	}
+	if (o->sparse == SPARSE_NEVER && (o->engine == ENGINE_CLONE ||
+	    o->engine == ENGINE_CFR)) {
+		warnx("--engine=%s may keep holes, which --sparse=never "
+		    "forbids", engine_name(o->engine));
+		options_usage_hint();
+	}
 	if (backup)
 		o->backup = backup_arg != NULL ?
 		    options_backup(backup_arg, "backup type") :
@@ -517,7 +527,7 @@ options_bench_conflict(const struct options *o)
 	if (o->reflink != REFLINK_AUTO || o->sparse != SPARSE_AUTO)
 		return "--reflink or --sparse";
 	if (o->verbose || o->stats)
-		return "--verbose (-v) or --stats";
+		return "--verbose (-v), --debug or --stats";
 	if (o->progress)
 		return "--progress (-g)";
 	return NULL;
@@ -595,6 +605,9 @@ options_data(struct options *o, int c)
 		break;
 	case 'v':
 		o->verbose = true;
+		break;
+	case OPT_DEBUG:
+		o->verbose = o->debug = true;
 		break;
 	case OPT_HELP:
 		options_help();

@@ -96,7 +96,8 @@ struct options {
 	bool		 fsync;		/* --fsync: flush each file in its time */
 
 	/* Reporting. */
-	bool		 verbose;	/* -v: a line for each file */
+	bool		 verbose;	/* -v: GNU cp's line for each file */
+	bool		 debug;		/* --debug: -v, and how it was copied */
 	bool		 stats;		/* --stats: a summary on stderr */
 	bool		 json;		/* --json: JSON Lines on stdout */
 	bool		 progress;	/* -g: a status line on stderr */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "json.h"
 #include "progress.h"
 #include "quote.h"
 #include "report.h"
@@ -52,43 +53,16 @@ line_add(struct line *l, const char *fmt, ...)
 	}
 }
 
-/* Appends s as a JSON string; bytes that are not UTF-8 become \udcXX. */
+/* Appends s as a JSON string (json.c: non-UTF-8 bytes become \udcXX). */
 static void
 line_json_str(struct line *l, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n, i;
+	char *q = json_quote(s);
 
-	line_add(l, "\"");
-	while (*p != '\0') {
-		if (*p == '"' || *p == '\\') {
-			line_add(l, "\\%c", *p++);
-			continue;
-		}
-		if (*p < 0x20) {
-			line_add(l, "\\u%04x", *p++);
-			continue;
-		}
-		if (*p < 0x80) {
-			line_add(l, "%c", *p++);
-			continue;
-		}
-		/* Length of a valid UTF-8 sequence at p, or 0. */
-		n = *p >= 0xf0 && *p < 0xf5 ? 4 : *p >= 0xe0 ? 3 :
-		    *p >= 0xc2 && *p < 0xe0 ? 2 : 0;
-		if (n > 0 && *p >= 0xf5)
-			n = 0;
-		for (i = 1; i < n; i++)
-			if ((p[i] & 0xc0) != 0x80)
-				n = 0;
-		if (n == 0) {
-			line_add(l, "\\udc%02x", *p++);
-			continue;
-		}
-		line_add(l, "%.*s", (int)n, (const char *)p);
-		p += n;
-	}
-	line_add(l, "\"");
+	if (q == NULL)
+		err(1, NULL);
+	line_add(l, "%s", q);
+	free(q);
 }
 
 static const char *
@@ -109,7 +83,29 @@ report_init(struct report *r, const struct options *o)
 	(void)pthread_mutex_init(&r->lock, NULL);
 }
 
-/* The part of a -v line in brackets: what the engines did. */
+/*
+ * GNU cp's --debug word for what became of engine id (clone: "reflink",
+ * copy_file_range: "copy offload"): used, refused by the kernel, left out
+ * by the options, or never reached.
+ */
+static const char *
+report_debug_word(const struct engine_result *e, enum engine_id id)
+{
+	int i;
+
+	if (id == ENGINE_CLONE ? e->cloned : e->moved[id] > 0)
+		return "yes";
+	for (i = 0; i < e->nfallback; i++)
+		if (e->fallback[i].engine == id)
+			return "unsupported";
+	if (!(e->allowed & ENGINE_BIT(id)))
+		return "avoided";
+	if (e->cloned)
+		return "unknown";	/* a clone needs no offload */
+	return e->engine == id ? "yes" : "no";
+}
+
+/* What the engines did: "ENGINE after FALLBACKS, SIZE in TIME, RATE". */
 static void
 report_engines(struct line *l, const struct file_record *rec)
 {
@@ -119,7 +115,7 @@ report_engines(struct line *l, const struct file_record *rec)
 
 	units_size(sz, sizeof(sz), (double)e->bytes);
 	units_time(t, sizeof(t), rec->seconds);
-	line_add(l, " [%s", e->cloned ? "cloned" : engine_name(e->engine));
+	line_add(l, "%s", e->cloned ? "cloned" : engine_name(e->engine));
 	for (i = 0; i < e->nfallback; i++) {
 		line_add(l, "%s%s: %s", i == 0 ? " after " : "; ",
 		    engine_name(e->fallback[i].engine),
@@ -140,11 +136,29 @@ report_engines(struct line *l, const struct file_record *rec)
 		line_add(l, ", sparse");
 	if (rec->synced)
 		line_add(l, ", synced");
-	line_add(l, "]");
 }
 
+/*
+ * --debug's line after the -v line of a file whose data was copied: GNU
+ * cp's words, then zcp's engine, size, time and rate.
+ */
 static void
-report_verbose(FILE *out, const struct file_record *rec)
+report_debug(struct line *l, const struct file_record *rec)
+{
+	const struct engine_result *e = &rec->eng;
+
+	line_add(l, "copy offload: %s, reflink: %s, sparse detection: %s, "
+	    "engine: ", report_debug_word(e, ENGINE_CFR),
+	    report_debug_word(e, ENGINE_CLONE), e->seek_holes && e->zeros ?
+	    "SEEK_HOLE + zeros" : e->seek_holes ? "SEEK_HOLE" : e->zeros ?
+	    "zeros" : "no");
+	report_engines(l, rec);
+	line_add(l, "\n");
+}
+
+/* -v: GNU cp's line, byte for byte; --debug adds its own line. */
+static void
+report_verbose(FILE *out, const struct file_record *rec, bool debug)
 {
 	struct line l = { NULL, 0, 0 };
 
@@ -162,9 +176,9 @@ report_verbose(FILE *out, const struct file_record *rec)
 	    quote(path_str(rec->dst)));
 	if (rec->backup != NULL)
 		line_add(&l, " (backup: %s)", quote(rec->backup));
-	if (rec->data)
-		report_engines(&l, rec);
 	line_add(&l, "\n");
+	if (debug && rec->data)
+		report_debug(&l, rec);
 	fputs(l.p, out);
 	free(l.p);
 }
@@ -196,13 +210,15 @@ report_json(const struct file_record *rec)
 	else
 		line_add(&l, "null");
 	line_add(&l, ",\"fallbacks\":[");
-	for (i = 0; rec->data && i < e->nfallback; i++)
+	for (i = 0; rec->data && i < e->nfallback; i++) {
 		line_add(&l, "%s{\"engine\":\"%s\",\"errno\":\"%s\","
-		    "\"error\":\"%s\",\"offset\":%llu}", i ? "," : "",
+		    "\"error\":", i ? "," : "",
 		    engine_name(e->fallback[i].engine),
-		    report_errname(e->fallback[i].err),
-		    strerror(e->fallback[i].err),
+		    report_errname(e->fallback[i].err));
+		line_json_str(&l, strerror(e->fallback[i].err));
+		line_add(&l, ",\"offset\":%llu}",
 		    (unsigned long long)e->fallback[i].offset);
+	}
 	line_add(&l, "],\"bytes\":%llu,\"moved\":{",
 	    (unsigned long long)(rec->data ? e->bytes : 0));
 	for (i = ENGINE_CLONE; rec->data && i < ENGINE_NUM; i++)
@@ -280,7 +296,7 @@ report_record(struct report *r, const struct file_record *rec)
 		progress_hold(progress_current());
 	report_messages(r, rec);
 	if (o->verbose)
-		report_verbose(r->vout, rec);
+		report_verbose(r->vout, rec, o->debug);
 	if (o->json)
 		report_json(rec);
 	report_count(r, rec);

@@ -166,6 +166,17 @@ $TRY"
 	[[ ! -e b ]]
 }
 
+@test "--sparse=never with --engine=clone or copy_file_range is refused" {
+	printf 'a\n' > a
+	for e in clone copy_file_range; do
+		run --separate-stderr "$ZCP" --sparse=never --engine=$e a b
+		assert_status 1
+		assert_stderr "zcp: --engine=$e may keep holes, which --sparse=never forbids
+$TRY"
+		[[ ! -e b ]]
+	done
+}
+
 @test "--reflink=always with --sparse=never: cp's message" {
 	printf 'a\n' > a
 	run --separate-stderr "$ZCP" --reflink=always --sparse=never a b

@@ -20,7 +20,7 @@ check_small()
 {
 	engine_dir "$1"
 	printf 'hello, world\n' > small
-	run --separate-stderr "$ZCP" -v $(eopts "$1") small out
+	run --separate-stderr "$ZCP" --debug $(eopts "$1") small out
 	assert_status 0
 	assert_stderr ""
 	cmp small out
@@ -31,7 +31,7 @@ check_empty()
 {
 	engine_dir "$1"
 	: > empty
-	run --separate-stderr "$ZCP" -v $(eopts "$1") empty out
+	run --separate-stderr "$ZCP" --debug $(eopts "$1") empty out
 	assert_status 0
 	assert_stderr ""
 	[[ -f out ]]
@@ -44,7 +44,7 @@ check_random()
 	engine_dir "$1"
 	mkrandom src 1048576
 	chmod 640 src
-	run --separate-stderr "$ZCP" -v $(eopts "$1") src out
+	run --separate-stderr "$ZCP" --debug $(eopts "$1") src out
 	assert_status 0
 	assert_stderr ""
 	cmp src out
@@ -64,7 +64,7 @@ check_big_sparse()
 	    conv=notrunc status=none
 	printf 'tail' | dd of=big bs=1 seek=$((2560 * 1024 * 1024 - 4)) \
 	    conv=notrunc status=none
-	run --separate-stderr "$ZCP" -v $(eopts "$1") big out
+	run --separate-stderr "$ZCP" --debug $(eopts "$1") big out
 	assert_status 0
 	assert_stderr ""
 	assert_eq "$(fsize out)" "$(fsize big)" "size"
@@ -129,7 +129,7 @@ stop_point()
 
 	if [[ $e == auto ]]; then
 		mkrandom probe 1024
-		e=$("$ZCP" -v probe probe.out | sed -n 's/.*\[\([a-z_]*\).*/\1/p')
+		e=$("$ZCP" --debug probe probe.out | sed -n 's/.*engine: \([a-z_]*\).*/\1/p')
 		rm -f probe probe.out
 		[[ $e == cloned ]] && e=clone
 	fi
@@ -154,7 +154,7 @@ start_stopped()
 	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
 	    command strace -f -qq -o /dev/null \
 	    -e inject="${sp%%:*}:signal=SIGSTOP:${sp#*:}" \
-	    "$ZCP" -v $(eopts "$1") "$2" "$3" > zcp.out 2> zcp.err &
+	    "$ZCP" --debug $(eopts "$1") "$2" "$3" > zcp.out 2> zcp.err &
 	SPID=$!
 	register_pid "$SPID"
 	ZPID=$(zcp_child "$SPID")
@@ -459,7 +459,7 @@ check_overwrite()
 @test "sendfile: 2.5 GiB dense stream to /dev/null is counted whole" {
 	holes_supported || skip "this filesystem does not keep holes"
 	truncate -s 2560M big
-	run --separate-stderr "$ZCP" -v --sparse=never --engine=sendfile big /dev/null
+	run --separate-stderr "$ZCP" --debug --sparse=never --engine=sendfile big /dev/null
 	assert_status 0
 	assert_stderr ""
 	assert_match "$output" "$(vline_re big /dev/null sendfile '2.50 GiB')"

@@ -83,11 +83,11 @@ fallback_first()
 	local e=$1 err=$2
 	chain "$e"
 	mkrandom src 100000
-	zcpi "inject=$(sc "$e"):error=$err:when=1" -- -v "${OPTS[@]}" src out
+	zcpi "inject=$(sc "$e"):error=$err:when=1" -- --debug "${OPTS[@]}" src out
 	assert_status 0
 	assert_stderr ""
 	cmp src out
-	assert_match "$output" "^'src' -> 'out' \\[$NEXT after ${BEFORE}$e: $(strerr "$err"), 97\\.7 KiB in $T_RE, $R_RE\\]$"
+	assert_match "$output" "^'src' -> 'out'${DBG_RE}$NEXT after ${BEFORE}$e: $(strerr "$err"), 97\\.7 KiB in $T_RE, $R_RE$"
 }
 
 # The ERRNO on ENGINE's second call, after a chunk was copied: the next
@@ -99,11 +99,11 @@ fallback_mid()
 	[[ $e != splice ]] || { when=3; at='1\.00 MiB'; }
 	chain "$e"
 	mkrandom src $((20 * 1024 * 1024))
-	zcpi "inject=$(sc "$e"):error=$err:when=$when" -- -v "${OPTS[@]}" src out
+	zcpi "inject=$(sc "$e"):error=$err:when=$when" -- --debug "${OPTS[@]}" src out
 	assert_status 0
 	assert_stderr ""
 	cmp src out
-	assert_match "$output" "^'src' -> 'out' \\[$NEXT after ${BEFORE}$e: $(strerr "$err") at $at, 20\\.0 MiB in $T_RE, $R_RE\\]$"
+	assert_match "$output" "^'src' -> 'out'${DBG_RE}$NEXT after ${BEFORE}$e: $(strerr "$err") at $at, 20\\.0 MiB in $T_RE, $R_RE$"
 }
 
 # The message of a failure of ENGINE with ERRNO.
@@ -124,10 +124,10 @@ fatal_first()
 	local e=$1 err=$2
 	chain "$e"
 	mkrandom src 100000
-	zcpi "inject=$(sc "$e"):error=$err:when=1" -- -v "${OPTS[@]}" src out
+	zcpi "inject=$(sc "$e"):error=$err:when=1" -- --debug "${OPTS[@]}" src out
 	assert_status 1
 	assert_stderr "$(fail_msg "$e" "$err")"
-	assert_match "$output" "^'src' -> 'out' \\[$e( after ${BEFORE%; })?, failed after 0 B\\]$"
+	assert_match "$output" "^'src' -> 'out'${DBG_RE}$e( after ${BEFORE%; })?, failed after 0 B$"
 	assert_eq "$(fsize out)" 0 "size of the destination"
 }
 
@@ -140,10 +140,10 @@ fatal_mid()
 	[[ $e != splice ]] || { when=3; size=1048576; at='1\.00 MiB'; }
 	chain "$e"
 	mkrandom src $((20 * 1024 * 1024))
-	zcpi "inject=$(sc "$e"):error=$err:when=$when" -- -v "${OPTS[@]}" src out
+	zcpi "inject=$(sc "$e"):error=$err:when=$when" -- --debug "${OPTS[@]}" src out
 	assert_status 1
 	assert_stderr "$(fail_msg "$e" "$err")"
-	assert_match "$output" "^'src' -> 'out' \\[$e( after ${BEFORE%; })?, failed after $at\\]$"
+	assert_match "$output" "^'src' -> 'out'${DBG_RE}$e( after ${BEFORE%; })?, failed after $at$"
 	assert_eq "$(fsize out)" "$size" "size of the partial destination"
 	assert_prefix src out
 }
@@ -155,10 +155,10 @@ forced_refusal()
 	local e=$1 err=$2 when=${3:-1}
 	engine_dir "$e"
 	mkrandom src $((20 * 1024 * 1024))
-	run --separate-stderr zcp_strace "inject=$(sc "$e"):error=$err:when=$when" -- -v --engine="$e" src out
+	run --separate-stderr zcp_strace "inject=$(sc "$e"):error=$err:when=$when" -- --debug --engine="$e" src out
 	assert_status 1
 	assert_stderr "zcp: $e 'src' -> 'out': $(strerr "$err")"
-	assert_match "$output" "^'src' -> 'out' \\[$e, failed after [0-9.]+ (B|MiB)\\]$"
+	assert_match "$output" "^'src' -> 'out'${DBG_RE}$e, failed after [0-9.]+ (B|MiB)$"
 	assert_prefix src out
 }
 
@@ -168,7 +168,7 @@ retried()
 	local e=$1 err=$2 re
 	engine_dir "$e"
 	mkrandom src $((20 * 1024 * 1024))
-	run --separate-stderr zcp_strace "inject=$(sc "$e"):error=$err:when=1" -- -v --engine="$e" src out
+	run --separate-stderr zcp_strace "inject=$(sc "$e"):error=$err:when=1" -- --debug --engine="$e" src out
 	assert_status 0
 	assert_stderr ""
 	cmp src out
@@ -185,7 +185,7 @@ short_counts()
 	# it must come after), not the commands of bats' own run.
 	run --separate-stderr env SHORT_CALL="$fn" SHORT_LEN=12345 \
 	    LD_PRELOAD="$(sanitizer_preload)$BATS_TEST_TMPDIR/shim.so" \
-	    "$ZCP" -v --engine="$e" src out
+	    "$ZCP" --debug --engine="$e" src out
 	assert_status 0
 	assert_stderr ""
 	cmp src out
@@ -201,11 +201,11 @@ zero_first_auto()
 	local e=$1
 	chain "$e"
 	mkrandom src 100000
-	zcpi "inject=$(sc "$e"):retval=0:when=1" -- -v "${OPTS[@]}" src out
+	zcpi "inject=$(sc "$e"):retval=0:when=1" -- --debug "${OPTS[@]}" src out
 	assert_status 0
 	assert_stderr ""
 	cmp src out
-	assert_match "$output" "^'src' -> 'out' \\[rw after ${BEFORE}$e: No data available, 97\\.7 KiB in $T_RE, $R_RE\\]$"
+	assert_match "$output" "^'src' -> 'out'${DBG_RE}rw after ${BEFORE}$e: No data available, 97\\.7 KiB in $T_RE, $R_RE$"
 }
 
 zero_first_forced()
@@ -225,7 +225,7 @@ fsize_limit()
 	engine_dir "$e"
 	mkrandom src 3000000
 	run --separate-stderr bash -c 'trap "" XFSZ; ulimit -f 1024; exec "$@"' \
-	    sh "$ZCP" -v ${e:+--engine=$e} src out
+	    sh "$ZCP" --debug ${e:+--engine=$e} src out
 	assert_status 1
 	assert_stderr "zcp: error writing 'out': File too large"
 	assert_eq "$(fsize out)" 1048576 "size of the partial destination"
@@ -548,10 +548,10 @@ fsize_limit()
 	local n
 	n=$(call_index read src --engine=rw src probe)
 	[[ -n $n ]]
-	run --separate-stderr zcp_strace "inject=read:error=EIO:when=$n" -- -v --engine=rw src out
+	run --separate-stderr zcp_strace "inject=read:error=EIO:when=$n" -- --debug --engine=rw src out
 	assert_status 1
 	assert_stderr "zcp: error reading 'src': Input/output error"
-	assert_match "$output" "^'src' -> 'out' \\[rw, failed after 0 B\\]$"
+	assert_match "$output" "^'src' -> 'out'${DBG_RE}rw, failed after 0 B$"
 	assert_eq "$(fsize out)" 0 "size"
 }
 
@@ -560,10 +560,10 @@ fsize_limit()
 	local n
 	n=$(call_index read src --engine=rw src probe)
 	[[ -n $n ]]
-	run --separate-stderr zcp_strace "inject=read:error=EIO:when=$((n + 1))" -- -v --engine=rw src out
+	run --separate-stderr zcp_strace "inject=read:error=EIO:when=$((n + 1))" -- --debug --engine=rw src out
 	assert_status 1
 	assert_stderr "zcp: error reading 'src': Input/output error"
-	assert_match "$output" "^'src' -> 'out' \\[rw, failed after [0-9.]+ KiB\\]$"
+	assert_match "$output" "^'src' -> 'out'${DBG_RE}rw, failed after [0-9.]+ KiB$"
 	(( $(fsize out) > 0 && $(fsize out) < 3000000 ))
 	assert_prefix src out
 }
@@ -574,7 +574,7 @@ fsize_limit()
 	n=$(call_index read src --engine=rw src probe)
 	[[ -n $n ]]
 	run --separate-stderr zcp_strace "inject=read:error=EINTR:when=$n" \
-	    "inject=read:error=EAGAIN:when=$((n + 2))" -- -v --engine=rw src out
+	    "inject=read:error=EAGAIN:when=$((n + 2))" -- --debug --engine=rw src out
 	assert_status 0
 	assert_stderr ""
 	cmp src out
@@ -584,7 +584,7 @@ fsize_limit()
 @test "rw: EINTR and EAGAIN on write are retried" {
 	mkrandom src 3000000
 	run --separate-stderr zcp_strace "inject=write:error=EINTR:when=1" \
-	    "inject=write:error=EAGAIN:when=3" -- -v --engine=rw src out
+	    "inject=write:error=EAGAIN:when=3" -- --debug --engine=rw src out
 	assert_status 0
 	assert_stderr ""
 	cmp src out
@@ -592,15 +592,15 @@ fsize_limit()
 
 @test "rw: ENOSPC on the first write fails with 'error writing'" {
 	mkrandom src 100000
-	run --separate-stderr zcp_strace "inject=write:error=ENOSPC:when=1" -- -v --engine=rw src out
+	run --separate-stderr zcp_strace "inject=write:error=ENOSPC:when=1" -- --debug --engine=rw src out
 	assert_status 1
 	assert_stderr "zcp: error writing 'out': No space left on device"
-	assert_match "$output" "^'src' -> 'out' \\[rw, failed after 0 B\\]$"
+	assert_match "$output" "^'src' -> 'out'${DBG_RE}rw, failed after 0 B$"
 }
 
 @test "rw: EIO on a later write fails, the chunks before it are kept" {
 	mkrandom src 3000000
-	run --separate-stderr zcp_strace "inject=write:error=EIO:when=2" -- -v --engine=rw src out
+	run --separate-stderr zcp_strace "inject=write:error=EIO:when=2" -- --debug --engine=rw src out
 	assert_status 1
 	assert_stderr "zcp: error writing 'out': Input/output error"
 	(( $(fsize out) > 0 && $(fsize out) < 3000000 ))
@@ -616,27 +616,27 @@ fsize_limit()
 @test "splice: the pipe -> file half refused: the source is rewound, rw resumes" {
 	chain splice
 	mkrandom src 3000000
-	zcpi "inject=splice:error=EINVAL:when=2" -- -v "${OPTS[@]}" src out
+	zcpi "inject=splice:error=EINVAL:when=2" -- --debug "${OPTS[@]}" src out
 	assert_status 0
 	assert_stderr ""
 	cmp src out
-	assert_match "$output" "^'src' -> 'out' \\[rw after sendfile: Invalid argument; splice: Invalid argument, 2\\.86 MiB in $T_RE, $R_RE\\]$"
+	assert_match "$output" "^'src' -> 'out'${DBG_RE}rw after sendfile: Invalid argument; splice: Invalid argument, 2\\.86 MiB in $T_RE, $R_RE$"
 }
 
 @test "splice: the pipe -> file half refused later: rw resumes where splice stopped" {
 	chain splice
 	mkrandom src 3000000
-	zcpi "inject=splice:error=EINVAL:when=4" -- -v "${OPTS[@]}" src out
+	zcpi "inject=splice:error=EINVAL:when=4" -- --debug "${OPTS[@]}" src out
 	assert_status 0
 	assert_stderr ""
 	cmp src out
-	assert_match "$output" "^'src' -> 'out' \\[rw after sendfile: Invalid argument; splice: Invalid argument at 1\\.00 MiB, 2\\.86 MiB in $T_RE, $R_RE\\]$"
+	assert_match "$output" "^'src' -> 'out'${DBG_RE}rw after sendfile: Invalid argument; splice: Invalid argument at 1\\.00 MiB, 2\\.86 MiB in $T_RE, $R_RE$"
 }
 
 @test "splice: pipe -> file refused and the drain cannot write: the file fails" {
 	chain splice
 	mkrandom src 3000000
-	zcpi "inject=splice:error=EINVAL:when=2" "inject=write:error=ENOSPC:when=1" -- -v "${OPTS[@]}" src out
+	zcpi "inject=splice:error=EINVAL:when=2" "inject=write:error=ENOSPC:when=1" -- --debug "${OPTS[@]}" src out
 	# Whatever the message, the bytes stuck in the pipe are gone: the
 	# copy must not be reported a success.
 	if [[ $status -eq 0 ]]; then
@@ -664,11 +664,23 @@ trace_calls()
 	[[ $output != *ioctl* && $output != *copy_file_range* ]]
 }
 
+# GNU cp 9.2's fix: a clone or copy_file_range may keep holes (or share
+# extents), so --sparse=never, which promises every byte written, uses
+# neither.
+@test "--sparse=never calls neither FICLONE nor copy_file_range" {
+	mkrandom src 100000
+	truncate -s 1M src
+	run trace_calls ioctl,copy_file_range,sendfile,splice,read --sparse=never src out
+	cmp src out
+	[[ $output != *ioctl* && $output != *copy_file_range* ]]
+	assert_eq "$(stat -c %b out)" "$(( $(stat -c %s out) / 512 ))" "every block written"
+}
+
 @test "--reflink=never on a reflink filesystem shares no extent" {
 	need_cmd filefrag
 	engine_dir clone
 	mkrandom src 1000000
-	run --separate-stderr "$ZCP" -v --reflink=never src out
+	run --separate-stderr "$ZCP" --debug --reflink=never src out
 	assert_status 0
 	cmp src out
 	[[ $output != *cloned* && $output != *copy_file_range* ]]
@@ -681,7 +693,7 @@ trace_calls()
 	need_cmd filefrag
 	engine_dir clone
 	mkrandom src 1000000
-	run --separate-stderr "$ZCP" -v src out
+	run --separate-stderr "$ZCP" --debug src out
 	assert_status 0
 	cmp src out
 	assert_match "$output" "$(vline_re src out clone '977 KiB')"
@@ -703,7 +715,7 @@ trace_calls()
 	timeout 60 cat fifo > got &
 	register_pid $!
 	run --separate-stderr timeout 60 strace -f -qq -o "$BATS_TEST_TMPDIR/.trace" \
-	    -e trace=ioctl,copy_file_range "$ZCP" -v src fifo
+	    -e trace=ioctl,copy_file_range "$ZCP" --debug src fifo
 	assert_status 0
 	wait
 	cmp src got

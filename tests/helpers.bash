@@ -299,15 +299,18 @@ re_escape()
 	printf '%s' "$1" | sed 's/[][\.*^$+?(){}|/]/\\&/g'
 }
 
-# vline_re SRC DST ENGINE SIZE: the -v line zcp prints for a file copied
-# by ENGINE (auto: any engine, with any fallbacks), as a regex.  A
+# What --debug prints after the -v line of a file, up to the engine.
+DBG_RE=$'\n''copy offload: [a-z]+, reflink: [a-z]+, sparse detection: (no|zeros|SEEK_HOLE|SEEK_HOLE \+ zeros), engine: '
+
+# vline_re SRC DST ENGINE SIZE: the two lines --debug prints for a file
+# copied by ENGINE (auto: any engine, with any fallbacks), as a regex.  A
 # trailing ", sparse" or ", synced" is allowed.
 vline_re()
 {
 	local head size tail
-	head="^'$(re_escape "$1")' -> '$(re_escape "$2")' \\["
+	head="^'$(re_escape "$1")' -> '$(re_escape "$2")'${DBG_RE}"
 	size=$(re_escape "$4")
-	tail='(, sparse)?(, synced)?\]$'
+	tail='(, sparse)?(, synced)?$'
 	case $3 in
 	clone)
 		echo "${head}cloned, $size in $T_RE$tail" ;;

@@ -111,8 +111,14 @@ link_structure() {
 	for i in $(seq 1 50); do echo $i > src/a/f$i; echo $i > src/b/f$i; done
 	run --separate-stderr "$ZCP" -rv -j2 src out
 	[ "$status" -eq 0 ]
-	[ "$(printf '%s\n' "$output" | grep -c "^'src/[ab]/f[0-9]*' -> 'out/[ab]/f[0-9]*' \[")" -eq 100 ]
+	[ "$(printf '%s\n' "$output" | grep -c "^'src/[ab]/f[0-9]*' -> 'out/[ab]/f[0-9]*'$")" -eq 100 ]
 	[ "$(printf '%s\n' "$output" | wc -l)" -eq 103 ]
+	# --debug: each file's two lines stay together.
+	rm -rf out
+	run --separate-stderr "$ZCP" -r --debug -j2 src out
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | grep -A1 "^'src/[ab]/f[0-9]*' -> 'out/[ab]/f[0-9]*'$" | grep -c '^copy offload: ')" -eq 100 ]
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 203 ]
 }
 
 # strace runs zcp; LeakSanitizer cannot run under ptrace.

@@ -53,17 +53,17 @@ check_vline()
 {
 	engine_dir "$1"
 	mkrandom src 1048576
-	run --separate-stderr "$ZCP" -v $(eopts "$1") src out
+	run --separate-stderr "$ZCP" --debug $(eopts "$1") src out
 	assert_status 0
 	assert_stderr ""
 	case $1 in
 	clone)
-		assert_match "$output" "^'src' -> 'out' \\[cloned, 1\\.00 MiB in $T_RE\\]$" ;;
+		assert_match "$output" "^'src' -> 'out'${DBG_RE}cloned, 1\\.00 MiB in $T_RE$" ;;
 	auto)
 		assert_match "$output" "$(vline_re src out auto '1.00 MiB')"
-		[[ $output != *sparse* && $output != *synced* ]] ;;
+		[[ ${output##*engine: } != *sparse* && $output != *synced* ]] ;;
 	*)
-		assert_match "$output" "^'src' -> 'out' \\[$1, 1\\.00 MiB in $T_RE, $R_RE\\]$" ;;
+		assert_match "$output" "^'src' -> 'out'${DBG_RE}$1, 1\\.00 MiB in $T_RE, $R_RE$" ;;
 	esac
 }
 
@@ -72,11 +72,11 @@ check_synced()
 {
 	engine_dir "$1"
 	mkrandom src 100000
-	run --separate-stderr "$ZCP" -v --fsync $(eopts "$1") src out
+	run --separate-stderr "$ZCP" --debug --fsync $(eopts "$1") src out
 	assert_status 0
 	assert_stderr ""
 	cmp src out
-	assert_match "$output" "^'src' -> 'out' \\[.*, 97\\.7 KiB in $T_RE(, $R_RE)?, synced\\]$"
+	assert_match "$output" "^'src' -> 'out'${DBG_RE}.*, 97\\.7 KiB in $T_RE(, $R_RE)?, synced$"
 }
 
 # A file that fails on a full filesystem: "failed after SIZE" is what the
@@ -87,10 +87,10 @@ check_failed_after()
 	need_cmd python3
 	mkfs_tmpfs_small full 2m
 	mkrandom full/src 1300000
-	run --separate-stderr "$ZCP" -v $(eopts "$1") full/src full/out
+	run --separate-stderr "$ZCP" --debug $(eopts "$1") full/src full/out
 	assert_status 1
 	assert_stderr "zcp: error writing 'full/out': No space left on device"
-	assert_match "$output" "^'full/src' -> 'full/out' \\[[a-z_]+( after [^]]*)?, failed after $(re_escape "$(human "$(fsize full/out)")")\\]$" "failed after the bytes in the destination ($(fsize full/out))"
+	assert_match "$output" "^'full/src' -> 'full/out'${DBG_RE}[a-z_]+( after [^]]*)?, failed after $(re_escape "$(human "$(fsize full/out)")")$" "failed after the bytes in the destination ($(fsize full/out))"
 }
 
 @test "auto: -v line" {
@@ -169,9 +169,9 @@ check_failed_after()
 		n=${spec%%:*}
 		want=${spec#*:}
 		mkrandom "s$n" "$n"
-		run --separate-stderr "$ZCP" -v --engine=rw "s$n" "o$n"
+		run --separate-stderr "$ZCP" --debug --engine=rw "s$n" "o$n"
 		assert_status 0
-		assert_match "$output" "^'s$n' -> 'o$n' \\[rw, $(re_escape "$want") in $T_RE, $R_RE\\]$" "$n bytes"
+		assert_match "$output" "^'s$n' -> 'o$n'${DBG_RE}rw, $(re_escape "$want") in $T_RE, $R_RE$" "$n bytes"
 	done
 }
 
@@ -179,18 +179,18 @@ check_failed_after()
 	holes_supported || skip "this filesystem does not keep holes"
 	truncate -s 2560M src
 	printf 'end' >> src
-	run --separate-stderr "$ZCP" -v --engine=rw src out
+	run --separate-stderr "$ZCP" --debug --engine=rw src out
 	assert_status 0
-	assert_match "$output" "^'src' -> 'out' \\[rw, 2\\.50 GiB in $T_RE, $R_RE, sparse\\]$"
+	assert_match "$output" "^'src' -> 'out'${DBG_RE}rw, 2\\.50 GiB in $T_RE, $R_RE, sparse$"
 }
 
 @test "-v: a dense file under --sparse=always does not claim , sparse" {
 	mkrandom src 1048576
-	run --separate-stderr "$ZCP" -v --sparse=always src out
+	run --separate-stderr "$ZCP" --debug --sparse=always src out
 	assert_status 0
 	cmp src out
 	assert_eq "$(blocks out)" "$(blocks src)" "blocks: no hole was made"
-	[[ $output != *sparse* ]] || {
+	[[ ${output##*engine: } != *sparse* ]] || {
 		echo "no hole made, yet: $output"
 		return 1
 	}
@@ -203,7 +203,7 @@ check_failed_after()
 		head -c 1048576 /dev/zero
 		head -c 65536 /dev/urandom
 	} > src
-	run --separate-stderr "$ZCP" -v --sparse=always --engine=sendfile src out
+	run --separate-stderr "$ZCP" --debug --sparse=always --engine=sendfile src out
 	assert_status 0
 	cmp src out
 	if [[ $output == *", sparse]" ]]; then
@@ -218,16 +218,17 @@ check_failed_after()
 	need_strace
 	mkrandom src 100000
 	run --separate-stderr zcp_strace 'inject=/^sendfile(64)?$:error=EINVAL' \
-	    'inject=splice:error=EXDEV:when=1' -- -v --reflink=never src out
+	    'inject=splice:error=EXDEV:when=1' -- --debug --reflink=never src out
 	assert_status 0
-	assert_match "$output" "^'src' -> 'out' \\[rw after sendfile: Invalid argument; splice: Invalid cross-device link, 97\\.7 KiB in $T_RE, $R_RE\\]$"
+	assert_match "$output" "^'src' -> 'out'${DBG_RE}rw after sendfile: Invalid argument; splice: Invalid cross-device link, 97\\.7 KiB in $T_RE, $R_RE$"
 }
 
 @test "-v: a failed file: the line, then the error on stderr" {
 	mkrandom src 100000
-	run --separate-stderr "$ZCP" -v --engine=rw src /dev/full
+	run --separate-stderr "$ZCP" --debug --engine=rw src /dev/full
 	assert_status 1
-	assert_eq "$output" "'src' -> '/dev/full' [rw, failed after 0 B]" "stdout"
+	assert_eq "$output" "'src' -> '/dev/full'
+copy offload: avoided, reflink: avoided, sparse detection: no, engine: rw, failed after 0 B" "stdout"
 	assert_stderr "zcp: error writing '/dev/full': No space left on device"
 }
 
@@ -236,10 +237,10 @@ check_failed_after()
 	printf 'b\n' > b
 	mkdir d t
 	printf 'old\n' > t/b
-	run --separate-stderr "$ZCP" -v -n a d nosuch b t
+	run --separate-stderr "$ZCP" --debug -n a d nosuch b t
 	assert_status 1
 	assert_match "$output" "$(vline_re a t/a auto '2 B')"
-	assert_eq "${#lines[@]}" 1 "lines on stdout"
+	assert_eq "${#lines[@]}" 2 "lines on stdout"
 	assert_stderr "zcp: -r not specified; omitting directory 'd'
 zcp: cannot stat 'nosuch': No such file or directory"
 }
@@ -386,6 +387,10 @@ assert summary["skipped"] == 1 and summary["files"] == 0, summary
 	mkrandom a 1000
 	run --separate-stderr "$ZCP" --json -v a b
 	assert_status 0
+	assert_eq "$stderr" "'a' -> 'b'"
+	rm b
+	run --separate-stderr "$ZCP" --json --debug a b
+	assert_status 0
 	assert_match "$stderr" "$(vline_re a b auto '1000 B')"
 	printf '%s\n' "$output" > out.json
 	json_check out.json 'assert len(files) == 1'
@@ -449,4 +454,57 @@ assert [os.fsencode(f["destination"]) for f in files] == [b"d/" + w for w in wan
 	json_check out.json 'assert len(files) == 1'
 	assert_match "$stderr" '^zcp: stats: '
 	[[ $output != *"stats:"* ]]
+}
+
+# A name with bytes that are not valid UTF-8 of every kind: the line must
+# be valid UTF-8 JSON (read strictly), and os.fsencode gives the bytes back.
+@test "--json: names with malformed UTF-8 are escaped and round-trip" {
+	need_cmd python3
+	local n names=() bad=(
+		'\x80' '\xbf' '\xc0\xaf' '\xc1\xbf' '\xe0\x80\x80' '\xe0\x9f\xbf'
+		'\xed\xa0\x80' '\xed\xbf\xbf' '\xf0\x80\x80\x80' '\xf0\x8f\xbf\xbf'
+		'\xf4\x90\x80\x80' '\xf5\x80\x80\x80' '\xff' '\xe2\x82' '\xf0\x9f\x98'
+		'\xc3\xa9\x80' '\x7f'
+	)
+	mkdir s
+	for n in "${bad[@]}"; do
+		printf 'x' > "s/a$(printf "$n")b"
+	done
+	# Valid ones stay as they are.
+	printf 'y' > "s/$(printf 'ok\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf')"
+	"$ZCP" -r --json s d > out.json
+	python3 - <<'PY'
+import json, os
+raw = open("out.json", "rb").read()
+text = raw.decode("utf-8")          # strict: raw invalid bytes fail here
+recs = [json.loads(l) for l in text.splitlines()]
+files = [r for r in recs if r["type"] == "file" and r["kind"] == "file"]
+want = sorted(os.listdir(b"s"))
+got = sorted(os.path.basename(os.fsencode(r["source"])) for r in files)
+assert got == want, (got, want)
+for r in files:
+    assert os.path.exists(os.fsencode(r["destination"])), r
+ok = [r for r in files if r["source"].startswith("s/ok")]
+assert ok and ok[0]["source"] == "s/ok\u00e9\u20ac\U0001f600\U0010ffff", ok
+PY
+}
+
+# Numbers in JSON are the C locale's whatever LC_NUMERIC says (a French
+# locale writes 0,5).
+@test "--json: numbers parse under LC_ALL=fr_FR.UTF-8" {
+	need_cmd python3 localedef
+	mkdir loc
+	localedef -i fr_FR -f UTF-8 loc/fr_FR.UTF-8 2>/dev/null ||
+	    skip "cannot build the fr_FR.UTF-8 locale (package locales)"
+	[[ $(LOCPATH=$PWD/loc LC_ALL=fr_FR.UTF-8 /usr/bin/printf '%.1f' 0.5) == 0,5 ]] ||
+	    skip "the fr_FR.UTF-8 locale does not take effect"
+	mkrandom a 100000
+	LOCPATH=$PWD/loc LC_ALL=fr_FR.UTF-8 "$ZCP" --json a b > out.json
+	python3 -c '
+import json, sys
+for l in open("out.json", encoding="utf-8"):
+    r = json.loads(l)
+    assert isinstance(r["seconds"], float), r
+    assert isinstance(r["bytes_per_second"], (int, float)), r
+'
 }

@@ -136,10 +136,10 @@ check_enospc()
 	[[ $1 != clone ]] || skip "FICLONE allocates no data blocks: its ENOSPC is injected in faults.bats"
 	mkfs_tmpfs_small full 2m
 	mkrandom full/src 1300000
-	run --separate-stderr "$ZCP" -v $(eopts "$1") full/src full/out
+	run --separate-stderr "$ZCP" --debug $(eopts "$1") full/src full/out
 	assert_status 1
 	assert_stderr "zcp: error writing 'full/out': No space left on device"
-	assert_match "$output" "^'full/src' -> 'full/out' \\[[a-z_]+( after [^]]*)?, failed after [0-9.]+ (B|KiB|MiB)\\]$"
+	assert_match "$output" "^'full/src' -> 'full/out'${DBG_RE}[a-z_]+( after [^]]*)?, failed after [0-9.]+ (B|KiB|MiB)$"
 	[[ -f full/out ]]
 	assert_prefix full/src full/out
 	(( $(fsize full/out) < 1300000 ))

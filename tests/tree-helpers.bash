@@ -3,6 +3,9 @@
 # as an unprivileged user, and the assertions.
 # shellcheck shell=bash
 
+# What --debug prints after the -v line of a file, up to the engine.
+DBG_RE=$'\n''copy offload: [a-z]+, reflink: [a-z]+, sparse detection: (no|zeros|SEEK_HOLE|SEEK_HOLE \+ zeros), engine: '
+
 NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
 
 # LeakSanitizer cannot run under ptrace: turn it off for traced runs of a
