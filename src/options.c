@@ -24,8 +24,10 @@
 enum {
 	OPT_ATTRIBUTES_ONLY = 256,
 	OPT_BACKUP,
+	OPT_CONTEXT,
 	OPT_COPY_CONTENTS,
 	OPT_DEBUG,
+	OPT_KEEP_DIR_SYMLINK,
 	OPT_NO_PRESERVE,
 	OPT_PARENTS,
 	OPT_STRIP_TRAILING_SLASHES,
@@ -51,13 +53,14 @@ enum {
 	OPT_RUNS
 };
 
-static const char options_short[] = "abdfgHij:lLnPprRsS:t:Tuvx";
+static const char options_short[] = "abdfgHij:lLnPprRsS:t:TuvxZ";
 
 static const struct option options_long[] = {
 	{ "archive",			no_argument,	   NULL, 'a' },
 	{ "attributes-only",		no_argument,	   NULL,
 	    OPT_ATTRIBUTES_ONLY },
 	{ "backup",			optional_argument, NULL, OPT_BACKUP },
+	{ "context",			optional_argument, NULL, OPT_CONTEXT },
 	{ "copy-contents",		no_argument,	   NULL,
 	    OPT_COPY_CONTENTS },
 	{ "debug",			no_argument,	   NULL, OPT_DEBUG },
@@ -69,6 +72,8 @@ static const struct option options_long[] = {
 	{ "interactive",		no_argument,	   NULL, 'i' },
 	{ "jobs",			required_argument, NULL, 'j' },
 	{ "json",			no_argument,	   NULL, OPT_JSON },
+	{ "keep-directory-symlink",	no_argument,	   NULL,
+	    OPT_KEEP_DIR_SYMLINK },
 	{ "link",			no_argument,	   NULL, 'l' },
 	{ "no-clobber",			no_argument,	   NULL, 'n' },
 	{ "no-dereference",		no_argument,	   NULL, 'P' },
@@ -111,7 +116,10 @@ static const char *const preserve_args[] = {
 	"mode", "timestamps", "ownership", "links", "context", "xattr", "all",
 	NULL
 };
-static const char *const update_args[] = { "all", "none", "older", NULL };
+/* In enum update_mode's order. */
+static const char *const update_args[] = {
+	"all", "none", "none-fail", "older", NULL
+};
 /* Pairs of synonyms, as cp lists them. */
 static const char *const backup_args[] = {
 	"none", "off", "simple", "never", "existing", "nil", "numbered", "t",
@@ -155,6 +163,8 @@ Mandatory arguments to long options are mandatory for short options too.\n\
                                  the number of CPUs, at most 8; -j1: one by\n\
                                  one, in directory order)\n\
   -H                           follow command-line symbolic links in SOURCE\n\
+      --keep-directory-symlink  copy a directory into an existing symbolic\n\
+                                 link to a directory in the destination\n\
   -l, --link                   hard link files instead of copying\n\
   -L, --dereference            always follow symbolic links in SOURCE\n\
   -n, --no-clobber             do not overwrite an existing file\n\
@@ -179,9 +189,13 @@ Mandatory arguments to long options are mandatory for short options too.\n\
   -T, --no-target-directory    treat DEST as a normal file\n\
   -u, --update[=WHEN]          replace only destination files that are older\n\
                                  than the source (WHEN: older, the default;\n\
-                                 all; none: never replace)\n\
+                                 all; none: never replace; none-fail: never\n\
+                                 replace, and fail if one exists)\n\
   -v, --verbose                explain what is being done\n\
   -x, --one-file-system        stay on this file system\n\
+  -Z, --context[=CTX]          SELinux contexts: without SELinux, as GNU cp,\n\
+                                 ignored (--context=CTX warns); zcp cannot set\n\
+                                 them, so on an SELinux system it refuses\n\
 \n\
 Engines and reports:\n\
       --engine=NAME            copy with NAME alone: auto (default: the\n\
@@ -282,6 +296,30 @@ options_match(const char *arg, const char *opt, const char *const *valid,
 		options_bad_arg(ambiguous ? "ambiguous" : "invalid", arg, opt,
 		    valid, pairs);
 	return found;
+}
+
+/* True if the running kernel has SELinux enabled (selinuxfs mounted). */
+static bool
+options_selinux(void)
+{
+	return access("/sys/fs/selinux/enforce", F_OK) == 0;
+}
+
+/*
+ * -Z, --context[=CTX]: SELinux contexts.  Without SELinux, as GNU cp
+ * there: -Z is ignored and --context=CTX warns.  With it, zcp cannot set
+ * contexts (it is built without libselinux), so it refuses rather than
+ * copy without them.
+ */
+static void
+options_context(const char *ctx)
+{
+	if (options_selinux())
+		errx(1, "cannot set security contexts: zcp is built without "
+		    "SELinux support");
+	if (ctx != NULL)
+		warnx("warning: ignoring --context; it requires an "
+		    "SELinux-enabled kernel");
 }
 
 /* --preserve=LIST (on) and --no-preserve=LIST (off). */
@@ -432,6 +470,9 @@ options_check(struct options *o, bool backup, const char *backup_arg)
 		    DEREF_ALWAYS;
 	if (o->jobs == 0)
 		o->jobs = options_default_jobs();
+	/* -i: the questions come in directory order, as cp asks them. */
+	if (o->interactive == INTERACTIVE_ASK)
+		o->jobs = 1;
 }
 
 /* --bench=LIST: the engines, comma-separated (auto counts as one). */
@@ -671,6 +712,13 @@ options_tree(struct options *o, int c)
 	case OPT_COPY_CONTENTS:
 		o->copy_contents = true;
 		break;
+	case OPT_KEEP_DIR_SYMLINK:
+		o->keep_dir_symlink = true;
+		break;
+	case 'Z':
+	case OPT_CONTEXT:
+		options_context(c == OPT_CONTEXT ? optarg : NULL);
+		break;
 	case OPT_ATTRIBUTES_ONLY:
 		o->attributes_only = true;
 		break;
@@ -706,7 +754,7 @@ options_one(struct options *o, struct options_parse *st, int c)
 		o->suffix = optarg;
 		break;
 	case 'f':
-		o->interactive = INTERACTIVE_ALWAYS_YES;
+		/* As GNU cp: -f cancels neither -i nor -n. */
 		o->unlink_failed = true;
 		break;
 	case 'i':
@@ -735,6 +783,118 @@ options_one(struct options *o, struct options_parse *st, int c)
 	}
 }
 
+/*
+ * GNU cp's long options (coreutils 9.5).  A prefix that names one of them
+ * alone means it, whatever zcp adds: zcp's own options must not make a
+ * GNU abbreviation ambiguous (--b is --backup, --f --force, --st
+ * --strip-trailing-slashes), or a script written for cp would break.
+ */
+static const char *const options_gnu[] = {
+	"archive", "attributes-only", "backup", "context", "copy-contents",
+	"debug", "dereference", "force", "help", "interactive",
+	"keep-directory-symlink", "link", "no-clobber", "no-dereference",
+	"no-preserve", "no-target-directory", "one-file-system", "parents",
+	"preserve", "recursive", "reflink", "remove-destination", "sparse",
+	"strip-trailing-slashes", "suffix", "symbolic-link",
+	"target-directory", "update", "verbose", "version", NULL
+};
+
+/* The index in options_long[] of the option named name (len bytes). */
+static int
+options_index(const char *name, size_t len)
+{
+	int i;
+
+	for (i = 0; options_long[i].name != NULL; i++)
+		if (strlen(options_long[i].name) == len &&
+		    strncmp(options_long[i].name, name, len) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * The index in options_long[] that "--name" means: an exact name, else
+ * the one GNU option it abbreviates, else the one zcp option it does;
+ * -1 if none or several (getopt_long then says so).
+ */
+static int
+options_resolve(const char *name, size_t len)
+{
+	const char *const *g;
+	int i, found = -1;
+
+	if ((i = options_index(name, len)) != -1)
+		return i;
+	for (g = options_gnu; *g != NULL; g++)
+		if (strncmp(*g, name, len) == 0) {
+			if (found != -1)
+				return -1;
+			found = options_index(*g, strlen(*g));
+		}
+	if (found != -1)
+		return found;
+	for (i = 0; options_long[i].name != NULL; i++)
+		if (strncmp(options_long[i].name, name, len) == 0) {
+			if (found != -1 && options_long[found].val !=
+			    options_long[i].val)
+				return -1;
+			found = i;
+		}
+	return found;
+}
+
+/* True if short option c takes an argument. */
+static bool
+options_short_arg(int c)
+{
+	const char *p = strchr(options_short, c);
+
+	return c != ':' && p != NULL && p[1] == ':';
+}
+
+/*
+ * Spells out abbreviated long options before getopt_long() sees them, so
+ * that GNU's abbreviations keep their meaning (options_resolve()).
+ * Option arguments and operands after "--" are left alone.
+ */
+static void
+options_gnu_abbrev(int argc, char **argv)
+{
+	const char *eq, *name;
+	size_t len;
+	char *full;
+	int i, k, j;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return;
+		if (argv[i][0] == '-' && argv[i][1] != '-' && argv[i][1]) {
+			/* -abS x: the rest of the cluster, or the next. */
+			for (j = 1; argv[i][j] != '\0'; j++)
+				if (options_short_arg(argv[i][j])) {
+					i += argv[i][j + 1] == '\0';
+					break;
+				}
+			continue;
+		}
+		if (strncmp(argv[i], "--", 2) != 0)
+			continue;
+		name = argv[i] + 2;
+		eq = strchr(name, '=');
+		len = eq != NULL ? (size_t)(eq - name) : strlen(name);
+		if ((k = options_resolve(name, len)) == -1)
+			continue;
+		if (strlen(options_long[k].name) != len) {
+			if (asprintf(&full, "--%s%s", options_long[k].name,
+			    eq != NULL ? eq : "") == -1)
+				err(1, NULL);
+			argv[i] = full;	/* lives as long as argv */
+		}
+		if (eq == NULL && options_long[k].has_arg == required_argument)
+			i++;
+	}
+}
+
 int
 options_parse(int argc, char **argv, struct options *o)
 {
@@ -748,6 +908,7 @@ options_parse(int argc, char **argv, struct options *o)
 	o->engine = ENGINE_AUTO;
 	o->umask = umask(0);
 	(void)umask(o->umask);
+	options_gnu_abbrev(argc, argv);
 	while ((c = getopt_long(argc, argv, options_short, options_long,
 	    NULL)) != -1)
 		options_one(o, &st, c);

@@ -252,7 +252,7 @@ pool_files(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 		src.name = dst.name = t->e[i].name;
 		path_init(&sp, &d->sp, src.name);
 		path_init(&dp, &d->dp, dst.name);
-		walk_file(p->w, fc, &src, &t->e[i].st, &dst);
+		(void)walk_file(p->w, fc, &src, &t->e[i].st, &dst);
 	}
 }
 

@@ -165,21 +165,21 @@ report_verbose(FILE *out, const struct file_record *rec, bool debug)
 	if (rec->removed)
 		line_add(&l, "removed %s\n", quote(path_str(rec->dst)));
 	/* cp says nothing of a copy refused before it began. */
-	if (rec->status == FILE_SKIPPED ||
-	    (rec->status == FILE_FAILED && !rec->began)) {
-		if (l.p != NULL)
-			fputs(l.p, out);
-		free(l.p);
-		return;
+	if (rec->status != FILE_SKIPPED &&
+	    (rec->status != FILE_FAILED || rec->began)) {
+		line_add(&l, "%s -> %s", quote(path_str(rec->src)),
+		    quote(path_str(rec->dst)));
+		if (rec->backup != NULL)
+			line_add(&l, " (backup: %s)", quote(rec->backup));
+		line_add(&l, "\n");
+		if (debug && rec->data)
+			report_debug(&l, rec);
 	}
-	line_add(&l, "%s -> %s", quote(path_str(rec->src)),
-	    quote(path_str(rec->dst)));
-	if (rec->backup != NULL)
-		line_add(&l, " (backup: %s)", quote(rec->backup));
-	line_add(&l, "\n");
-	if (debug && rec->data)
-		report_debug(&l, rec);
-	fputs(l.p, out);
+	/* Replaced while it was made (cp -f, or a link to an earlier copy). */
+	if (rec->removed_after)
+		line_add(&l, "removed %s\n", quote(path_str(rec->dst)));
+	if (l.p != NULL)
+		fputs(l.p, out);
 	free(l.p);
 }
 

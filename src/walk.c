@@ -24,8 +24,10 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "dest.h"
 #include "file.h"
 #include "links.h"
+#include "meta.h"
 #include "progress.h"
 #include "quote.h"
 #include "pool.h"
@@ -97,6 +99,21 @@ walk_fail(struct walk *w, const struct file_ref *src,
 	walk_report(w, &rec);
 }
 
+/*
+ * The mode a new directory gets while its contents are copied: the one it
+ * will have, less what others must not have until its owner and mode are
+ * final (group and other write, or every group and other bit while the
+ * owner is not yet set), plus u+rwx to write the contents.
+ */
+static mode_t
+walk_filling_mode(const struct options *o, mode_t m)
+{
+	mode_t omit = o->preserve_ownership ? S_IRWXG | S_IRWXO :
+	    S_IWGRP | S_IWOTH;
+
+	return (meta_base_mode(o, m) & ~omit) | S_IRWXU;
+}
+
 /* Creates (or reuses) the destination directory.  Returns its fd or -1. */
 int
 walk_mkdir(struct walk *w, const struct file_ref *src,
@@ -108,18 +125,21 @@ walk_mkdir(struct walk *w, const struct file_ref *src,
 
 	*created = false;
 	*dev = 0;
-	/* u+rwx while the contents are written; the real mode comes after. */
-	if (mkdirat(dst->dirfd, dst->name, w->opts->preserve_ownership ?
-	    S_IRWXU : file_base_mode(w->opts, sst->st_mode) | S_IRWXU) == 0)
+	if (mkdirat(dst->dirfd, dst->name, walk_filling_mode(w->opts,
+	    sst->st_mode)) == 0)
 		*created = true;
 	else if (errno != EEXIST) {
 		walk_fail(w, src, dst, errno, "cannot create directory %s",
 		    dst->path, NULL);
 		return -1;
 	}
-	/* Never through a symlink: cp refuses those, and it is safer. */
+	/*
+	 * Never through a symlink: cp refuses those, and it is safer; but
+	 * --keep-directory-symlink asks to copy into an existing one.
+	 */
 	fd = openat(dst->dirfd, dst->name, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC | O_NOFOLLOW);
+	    O_CLOEXEC | (!*created && w->opts->keep_dir_symlink ? 0 :
+	    O_NOFOLLOW));
 	if (fd == -1) {
 		if (!*created && (errno == ENOTDIR || errno == ELOOP))
 			walk_fail(w, src, dst, 0, "cannot overwrite "
@@ -154,30 +174,45 @@ walk_mkdir(struct walk *w, const struct file_ref *src,
 	return fd;
 }
 
+/*
+ * A new directory's final mode, want, in place of its filling mode; a
+ * set-group-ID bit it inherited from its parent stays, as with cp.
+ */
+static void
+walk_final_mode(int dfd, mode_t want, struct file_record *rec)
+{
+	struct stat st;
+
+	if (fstat(dfd, &st) == 0) {
+		want |= st.st_mode & S_ISGID;
+		if ((st.st_mode & 07777) == want)
+			return;
+	}
+	if (fchmod(dfd, want) == -1)
+		record_fail(rec, errno, "setting permissions for %s",
+		    quote(path_str(rec->dst)));
+}
+
 /* Sets the directory's final mode and times once its contents are in. */
 void
 walk_dir_done(struct walk *w, int sfd, int dfd, const struct stat *sst,
     bool created, struct file_record *rec)
 {
 	const struct options *o = w->opts;
-	struct file_target t = { dfd, -1, NULL, rec->src, sfd, created };
-	mode_t want;
+	struct meta_target t = { dfd, -1, NULL, rec->src, sfd, created };
 
 	if (o->preserve_mode || o->preserve_ownership ||
 	    o->preserve_timestamps || o->preserve_xattr) {
-		(void)file_metadata(o, &t, sst, rec);
+		(void)meta_set(o, &t, sst, rec);
 		if (o->preserve_mode)
 			return;
 	}
 	if (!created)
 		return;
-	/* mkdir added u+rwx so that the contents could be written. */
-	want = file_base_mode(o, sst->st_mode) & ~o->umask;
-	if (((want & S_IRWXU) != S_IRWXU || o->preserve_ownership) &&
-	    fchmod(dfd, want) == -1)
-		record_fail(rec, errno, "setting permissions for %s",
-		    quote(path_str(rec->dst)));
+	walk_final_mode(dfd, meta_base_mode(o, sst->st_mode) & ~o->umask,
+	    rec);
 }
+
 
 /* Copies the entries of lvl's source directory into its copy. */
 static void
@@ -423,49 +458,72 @@ walk_entry(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
 	walk_file(w, fc, src, sst, dst);
 }
 
-void
+enum file_status
 walk_file(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst)
 {
 	struct file_record rec;
 	struct progress *prog = progress_current();
+	enum file_status st;
 
 	progress_file_start(prog, src->path, sst);
 	(void)file_copy(fc, src, sst, dst, &rec);
 	progress_file_done(prog, sst, &rec);
+	st = rec.status;
 	walk_report(w, &rec);
+	return st;
 }
 
-/* The directories --parents made for one operand. */
+/* The directories above one --parents operand, made or found. */
 struct walk_made {
 	char		*src, *dst;
-	struct stat	 st;
+	struct stat	 st;		/* the source directory's */
+	bool		 made;		/* created by this run */
 };
 
-/* Sets the attributes of the made directories, deepest first. */
+/* Sets the attributes of one directory of --parents.  0 or -1. */
+static void
+walk_parent_done(struct walk *w, const struct walk_made *m, bool any)
+{
+	const struct options *o = w->opts;
+	struct meta_target t = { -1, AT_FDCWD, m->dst, NULL, -1, m->made };
+	struct file_record rec;
+	struct path sp, dp;
+	int fd;
+
+	path_init(&sp, NULL, m->src);
+	path_init(&dp, NULL, m->dst);
+	t.src_path = &sp;
+	memset(&rec, 0, sizeof(rec));
+	rec.src = &sp;
+	rec.dst = &dp;
+	rec.kind = FILE_KIND_DIR;
+	/* As cp: once one was made, every one on the path gets them. */
+	if (any && (o->preserve_mode || o->preserve_timestamps ||
+	    o->preserve_ownership))
+		(void)meta_set(o, &t, &m->st, &rec);
+	if (m->made && !o->preserve_mode && rec.status != FILE_FAILED &&
+	    (fd = open(m->dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		walk_final_mode(fd, meta_base_mode(o, m->st.st_mode) &
+		    ~o->umask, &rec);
+		(void)close(fd);
+	}
+	if (rec.status == FILE_FAILED)
+		walk_report(w, &rec);
+	record_free(&rec);
+}
+
+/* Sets the attributes of the directories of --parents, deepest first. */
 static void
 walk_parents_done(struct walk *w, struct walk_made *m, size_t n)
 {
-	const struct options *o = w->opts;
-	struct file_record rec;
-	struct path sp, dp;
+	bool any = false;
+	size_t i;
 
+	for (i = 0; i < n; i++)
+		any |= m[i].made;
 	while (n-- > 0) {
-		if (o->preserve_mode || o->preserve_timestamps ||
-		    o->preserve_ownership) {
-			struct file_target t = { -1, AT_FDCWD, m[n].dst, &sp,
-			    -1, true };
-
-			path_init(&sp, NULL, m[n].src);
-			path_init(&dp, NULL, m[n].dst);
-			memset(&rec, 0, sizeof(rec));
-			rec.src = &sp;
-			rec.dst = &dp;
-			rec.kind = FILE_KIND_DIR;
-			if (file_metadata(o, &t, &m[n].st, &rec) == -1)
-				walk_report(w, &rec);
-			record_free(&rec);
-		}
+		walk_parent_done(w, &m[n], any);
 		free(m[n].src);
 		free(m[n].dst);
 	}
@@ -473,10 +531,47 @@ walk_parents_done(struct walk *w, struct walk_made *m, size_t n)
 }
 
 /*
+ * One directory of --parents: the source directory p, its copy d.
+ * Returns 1 if made, 0 if it was there, -1 (rec filled).
+ */
+static int
+walk_parent(struct walk *w, const char *p, const char *d, struct stat *st,
+    struct file_record *rec)
+{
+	struct stat dst;
+	int e = 0;
+
+	if (stat(p, st) == -1)
+		e = errno;
+	else if (!S_ISDIR(st->st_mode))
+		e = ENOTDIR;
+	if (e != 0) {
+		record_fail(rec, e, "failed to get attributes of %s",
+		    quote(p));
+		return -1;
+	}
+	if (mkdir(d, walk_filling_mode(w->opts, st->st_mode)) == 0) {
+		if (w->opts->verbose)
+			printf("%s -> %s\n", p, d);
+		return 1;
+	}
+	if (errno != EEXIST) {
+		record_fail(rec, errno, "cannot make directory %s", quote(d));
+		return -1;
+	}
+	if (stat(d, &dst) == 0 && !S_ISDIR(dst.st_mode)) {
+		record_fail(rec, 0, "%s exists but is not a directory",
+		    quote(d));
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * --parents: creates the directories of path under dir (DIR/a/b for
- * a/b/c), as cp does, printing "a -> DIR/a" under -v.  The ones it made
- * go into *made (*n of them), for walk_parents_done() once the operand is
- * copied.  Returns 0 or -1.
+ * a/b/c), as cp does, printing "a -> DIR/a" under -v.  Each one, made or
+ * found, goes into *made (*n of them), for walk_parents_done() once the
+ * operand is copied.  Returns 0 or -1.
  */
 static int
 walk_parents(struct walk *w, const char *dir, const char *path,
@@ -486,7 +581,7 @@ walk_parents(struct walk *w, const char *dir, const char *path,
 	struct path sp, dp;
 	char *p, *sl, *d;
 	struct stat st;
-	int rc = 0;
+	int rc = 0, r;
 
 	*made = NULL;
 	*n = 0;
@@ -502,33 +597,67 @@ walk_parents(struct walk *w, const char *dir, const char *path,
 		rec.src = &sp;
 		rec.dst = &dp;
 		rec.kind = FILE_KIND_DIR;
-		if (stat(p, &st) == -1) {
-			record_fail(&rec, errno, "cannot stat %s", quote(p));
+		if ((r = walk_parent(w, p, d, &st, &rec)) == -1) {
+			walk_report(w, &rec);
 			rc = -1;
-		} else if (mkdir(d, st.st_mode & 07777) == 0) {
-			if (w->opts->verbose)
-				printf("%s -> %s\n", p, d);
+			free(d);
+		} else {
 			if ((*made = reallocarray(*made, *n + 1,
 			    sizeof(**made))) == NULL ||
 			    ((*made)[*n].src = strdup(p)) == NULL)
 				err(1, NULL);
 			(*made)[*n].dst = d;
-			(*made)[(*n)++].st = st;
-			d = NULL;
-		} else if (errno != EEXIST) {
-			record_fail(&rec, errno, "cannot make directory %s",
-			    quote(d));
-			rc = -1;
+			(*made)[*n].st = st;
+			(*made)[(*n)++].made = r == 1;
 		}
-		if (rec.status == FILE_FAILED)
-			walk_report(w, &rec);
-		free(d);
 		*sl = '/';
 		while (sl[1] == '/')
 			sl++;
 	}
 	free(p);
 	return rc;
+}
+
+/*
+ * GNU cp's rules for an operand met before, when two or more go into a
+ * directory: a file named twice is copied once, with a warning (unless
+ * backups are made: then the second copy is refused as overwriting what
+ * this run made); a directory named twice into one place, likewise.
+ * Returns true if the operand is not to be copied.
+ */
+static bool
+walk_seen(struct walk *w, const struct file_ref *src, const struct stat *st,
+    const struct file_ref *dst)
+{
+	bool dir = S_ISDIR(st->st_mode) && w->opts->recursive;
+	struct file_record rec;
+	const char *fmt = NULL;
+
+	if (w->sources == NULL)
+		return false;
+	if (!S_ISDIR(st->st_mode) && w->opts->backup == BACKUP_NONE &&
+	    created_find(w->sources, st->st_dev, st->st_ino, src->dirfd,
+	    src->name, NULL) == 1)
+		fmt = "warning: source file %s specified more than once";
+	else if (dir && created_find(w->dirs, st->st_dev, st->st_ino,
+	    dst->dirfd, dst->name, NULL) == 1)
+		fmt = "warning: source directory %s specified more than once";
+	if (fmt != NULL) {
+		memset(&rec, 0, sizeof(rec));
+		rec.src = src->path;
+		rec.dst = dst->path;
+		rec.kind = dir ? FILE_KIND_DIR : FILE_KIND_FILE;
+		rec.status = FILE_SKIPPED;
+		record_warn(&rec, 0, fmt, quote(path_str(src->path)));
+		walk_report(w, &rec);
+		return true;
+	}
+	(void)created_add(w->sources, st->st_dev, st->st_ino, src->dirfd,
+	    src->name);
+	if (dir)
+		(void)created_add(w->dirs, st->st_dev, st->st_ino, dst->dirfd,
+		    dst->name);
+	return false;
 }
 
 /*
@@ -556,8 +685,46 @@ walk_operand(struct walk *w, const char *path, const char *dest, dev_t ddev)
 		walk_fail(w, &src, &dst, errno, "cannot stat %s", &sp, NULL);
 		return;
 	}
+	if (walk_seen(w, &src, &st, &dst))
+		return;
 	w->top_fs = st.st_dev;
-	walk_entry(w, &w->fctx, &src, &st, &dst, NULL);
+	if (S_ISDIR(st.st_mode)) {
+		walk_entry(w, &w->fctx, &src, &st, &dst, NULL);
+		return;
+	}
+	if (walk_file(w, &w->fctx, &src, &st, &dst) == FILE_COPIED &&
+	    w->fctx.made != NULL &&
+	    fstatat(AT_FDCWD, dest, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		(void)created_add(w->fctx.made, st.st_dev, st.st_ino,
+		    AT_FDCWD, dest);
+}
+
+/*
+ * cp SRC DEST.  cp --force --backup foo foo makes the copy under foo's
+ * backup name, as cp.c does, instead of refusing one file copied onto
+ * itself.
+ */
+static void
+walk_pair(struct walk *w, const char *src, const char *dst)
+{
+	const struct options *o = w->opts;
+	struct options tmp;
+	struct stat st;
+	char *alt;
+
+	if (o->unlink_failed && o->backup != BACKUP_NONE &&
+	    strcmp(src, dst) == 0 && lstat(dst, &st) == 0 &&
+	    S_ISREG(st.st_mode) &&
+	    (alt = dest_backup_name(o, AT_FDCWD, dst)) != NULL) {
+		tmp = *o;
+		tmp.backup = BACKUP_NONE;
+		w->opts = w->fctx.opts = &tmp;
+		walk_operand(w, src, alt, 0);
+		w->opts = w->fctx.opts = o;
+		free(alt);
+		return;
+	}
+	walk_operand(w, src, dst, 0);
 }
 
 static void __attribute__((noreturn))
@@ -634,8 +801,12 @@ walk_target(const struct options *o, int *n, char **files, dev_t *dev)
 		warnx("with --parents, the destination must be a directory");
 		options_usage_hint();
 	}
-	/* "file/" says ENOTDIR: cp names it in a "cannot stat" message. */
-	if (e != 0 && e != ENOENT)
+	/*
+	 * "file/" says ENOTDIR: cp names it in a "cannot stat" message.  A
+	 * symbolic link loop holds nothing: the copy replaces it (-f), or
+	 * says why it cannot.
+	 */
+	if (e != 0 && e != ENOENT && e != ELOOP)
 		walk_die(e, "cannot stat %s", files[*n - 1]);
 	return NULL;
 }
@@ -694,12 +865,18 @@ walk_run(const struct options *o, struct report *rep, int n, char **files)
 	if (o->strip_slashes && dir != NULL)
 		for (i = 0; i < n; i++)
 			walk_strip(files[i]);
-	if (o->preserve_links)
+	/* -u keeps a table too: cp links later names of a skipped file. */
+	if (o->preserve_links || o->update == UPDATE_OLDER)
 		w.fctx.links = links_new();
+	/* cp keeps what each operand made only with two or more. */
+	if (dir != NULL && n >= 2 && ((w.sources = created_new()) == NULL ||
+	    (w.dirs = created_new()) == NULL ||
+	    (w.fctx.made = created_new()) == NULL))
+		err(1, NULL);
 	if (o->recursive)
 		w.max_open = walk_max_open(o->jobs);
 	if (dir == NULL)
-		walk_operand(&w, files[0], files[1], 0);
+		walk_pair(&w, files[0], files[1]);
 	for (i = 0; dir != NULL && i < n; i++) {
 		if (o->parents) {
 			if (walk_parents(&w, dir, files[i], &made, &nmade) ==
@@ -723,5 +900,8 @@ walk_run(const struct options *o, struct report *rep, int n, char **files)
 	}
 	engine_buf_free(&w.fctx.buf);
 	links_free(w.fctx.links);
+	created_free(w.sources);
+	created_free(w.dirs);
+	created_free(w.fctx.made);
 	return w.failed;
 }

@@ -62,6 +62,9 @@ struct walk {
 	 * (cp stops copying the operand then). */
 	const struct path *top_src, *top_dst;
 	int		 into_self;
+	/* With two or more operands into a directory, as cp: the sources
+	 * named, the directories copied (fctx.made: what was made). */
+	struct created	*sources, *dirs;
 };
 
 
@@ -96,8 +99,8 @@ void	 walk_dir(struct walk *, struct file_ctx *, const struct file_ref *,
 void	 walk_dir_open_record(struct walk *, const struct file_ref *,
 	    const struct file_ref *, bool, struct file_record *);
 void	 walk_dir_close_record(struct walk *, int, struct file_record *);
-/* Copies one non-directory and reports it. */
-void	 walk_file(struct walk *, struct file_ctx *, const struct file_ref *,
+/* Copies one non-directory and reports it.  Returns what became of it. */
+enum file_status walk_file(struct walk *, struct file_ctx *, const struct file_ref *,
 	    const struct stat *, const struct file_ref *);
 
 #endif
