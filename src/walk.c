@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * walk.c: operands and directory trees.
+ * walk.c: the operands.
  *
  * Works out the destination of each operand as cp does (SOURCE DEST,
- * SOURCE... DIR, -t, -T, --parents), then walks source directories
- * fd-relative (openat, fstatat, O_NOFOLLOW, O_DIRECTORY), so a symbolic
- * link swapped into either tree cannot redirect a write.  Each
- * non-directory goes to file.c, each result to report.c.  A directory
- * gets its mode and times after its contents, so read-only directories
- * copy and their mtime survives.
+ * SOURCE... DIR, -t, -T, --parents), applies cp's rules for operands met
+ * before, and hands each one on: a file to dir.c's dir_file(), a
+ * directory to the sequential walk (tree.c) or the parallel one
+ * (pool.c), with as many threads and open levels as the descriptor
+ * limit allows.
  */
 #include "config.h"
 
@@ -25,22 +24,17 @@
 
 #include "compat.h"
 #include "dest.h"
+#include "dir.h"
 #include "file.h"
 #include "links.h"
 #include "meta.h"
 #include "progress.h"
 #include "quote.h"
 #include "pool.h"
+#include "tree.h"
 #include "walk.h"
 
-static void	walk_entry(struct walk *, struct file_ctx *,
-		    const struct file_ref *, const struct stat *,
-		    const struct file_ref *, struct walk_level *);
-
-/* Sequential levels this thread holds open (see struct walk_level). */
-static __thread unsigned walk_open_levels;
-
-char *
+static char *
 walk_join(const char *dir, const char *name)
 {
 	size_t n = strlen(dir);
@@ -67,411 +61,6 @@ walk_base(const char *path)
 	if ((p = strndup(b, (size_t)(path + n - b))) == NULL)
 		err(1, NULL);
 	return p;
-}
-
-void
-walk_report(struct walk *w, struct file_record *rec)
-{
-	if (rec->status == FILE_FAILED)
-		__atomic_store_n(&w->failed, 1, __ATOMIC_RELAXED);
-	report_record(w->rep, rec);
-	record_free(rec);
-}
-
-void
-walk_fail(struct walk *w, const struct file_ref *src,
-    const struct file_ref *dst, int e, const char *fmt,
-    const struct path *arg1, const struct path *arg2)
-{
-	struct file_record rec;
-	char *a1 = arg1 ? quote_r(path_str(arg1)) : NULL;
-	char *a2 = arg2 ? quote_r(path_str(arg2)) : NULL;
-
-	memset(&rec, 0, sizeof(rec));
-	rec.src = src->path;
-	rec.dst = dst->path;
-	/* Failing to stat it, we do not know what it is: call it a file. */
-	rec.kind = strncmp(fmt, "cannot stat", 11) == 0 ? FILE_KIND_FILE :
-	    FILE_KIND_DIR;
-	record_fail(&rec, e, fmt, a1, a2);
-	free(a1);
-	free(a2);
-	walk_report(w, &rec);
-}
-
-/*
- * The mode a new directory gets while its contents are copied: the one it
- * will have, less what others must not have until its owner and mode are
- * final (group and other write, or every group and other bit while the
- * owner is not yet set), plus u+rwx to write the contents.
- */
-static mode_t
-walk_filling_mode(const struct options *o, mode_t m)
-{
-	mode_t omit = o->preserve_ownership ? S_IRWXG | S_IRWXO :
-	    S_IWGRP | S_IWOTH;
-
-	return (meta_base_mode(o, m) & ~omit) | S_IRWXU;
-}
-
-/* Creates (or reuses) the destination directory.  Returns its fd or -1. */
-int
-walk_mkdir(struct walk *w, const struct file_ref *src,
-    const struct stat *sst, const struct file_ref *dst, bool *created,
-    dev_t *dev)
-{
-	struct stat st;
-	int fd;
-
-	*created = false;
-	*dev = 0;
-	if (mkdirat(dst->dirfd, dst->name, walk_filling_mode(w->opts,
-	    sst->st_mode)) == 0)
-		*created = true;
-	else if (errno != EEXIST) {
-		walk_fail(w, src, dst, errno, "cannot create directory %s",
-		    dst->path, NULL);
-		return -1;
-	}
-	/*
-	 * Never through a symlink: cp refuses those, and it is safer; but
-	 * --keep-directory-symlink asks to copy into an existing one.
-	 */
-	fd = openat(dst->dirfd, dst->name, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC | (!*created && w->opts->keep_dir_symlink ? 0 :
-	    O_NOFOLLOW));
-	if (fd == -1) {
-		if (!*created && (errno == ENOTDIR || errno == ELOOP))
-			walk_fail(w, src, dst, 0, "cannot overwrite "
-			    "non-directory %s with directory %s", dst->path,
-			    src->path);
-		else
-			walk_fail(w, src, dst, errno,
-			    "cannot open directory %s", dst->path, NULL);
-		return -1;
-	}
-	/* A new directory is on its parent's filesystem. */
-	if (*created && dst->dev != 0 && dst->dirfd != AT_FDCWD) {
-		*dev = dst->dev;
-		return fd;
-	}
-	if (fstat(fd, &st) == -1)
-		return fd;
-	*dev = st.st_dev;
-	if (!*created && st.st_dev == sst->st_dev &&
-	    st.st_ino == sst->st_ino) {
-		walk_fail(w, src, dst, 0, "%s and %s are the same file",
-		    src->path, dst->path);
-		(void)close(fd);
-		return -1;
-	}
-	/* The operand's copy: no directory under the source may be it. */
-	if (dst->dirfd == AT_FDCWD) {
-		w->made_dev = st.st_dev;
-		w->made_ino = st.st_ino;
-		w->made = true;
-	}
-	return fd;
-}
-
-/*
- * A new directory's final mode, want, in place of its filling mode; a
- * set-group-ID bit it inherited from its parent stays, as with cp.
- */
-static void
-walk_final_mode(int dfd, mode_t want, struct file_record *rec)
-{
-	struct stat st;
-
-	if (fstat(dfd, &st) == 0) {
-		want |= st.st_mode & S_ISGID;
-		if ((st.st_mode & 07777) == want)
-			return;
-	}
-	if (fchmod(dfd, want) == -1)
-		record_fail(rec, errno, "setting permissions for %s",
-		    quote(path_str(rec->dst)));
-}
-
-/* Sets the directory's final mode and times once its contents are in. */
-void
-walk_dir_done(struct walk *w, int sfd, int dfd, const struct stat *sst,
-    bool created, struct file_record *rec)
-{
-	const struct options *o = w->opts;
-	struct meta_target t = { dfd, -1, NULL, rec->src, sfd, created };
-
-	if (o->preserve_mode || o->preserve_ownership ||
-	    o->preserve_timestamps || o->preserve_xattr) {
-		(void)meta_set(o, &t, sst, rec);
-		if (o->preserve_mode)
-			return;
-	}
-	if (!created)
-		return;
-	walk_final_mode(dfd, meta_base_mode(o, sst->st_mode) & ~o->umask,
-	    rec);
-}
-
-
-/* Copies the entries of lvl's source directory into its copy. */
-static void
-walk_entries(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
-    const struct file_ref *dst, bool created, struct walk_level *lvl)
-{
-	struct file_ref cs = { -1, NULL, NULL, false, false, 0, false };
-	struct file_ref cd = { -1, NULL, NULL, false, created, lvl->ddev, false };
-	struct path csp, cdp;
-	struct dirent *de;
-	struct stat st;
-	char *name;
-
-	cs.follow = w->opts->deref == DEREF_ALWAYS;
-	/* A child may have closed and reopened lvl->d: read it each time. */
-	while (lvl->d != NULL && !walk_stopped(w) &&
-	    (errno = 0, de = readdir(lvl->d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		cs.dirfd = dirfd(lvl->d);
-		cd.dirfd = lvl->dfd;
-		/* A child may close lvl->d, and with it de: keep the name. */
-		if ((name = strdup(de->d_name)) == NULL)
-			err(1, NULL);
-		cs.name = cd.name = name;
-		path_init(&csp, src->path, name);
-		path_init(&cdp, dst->path, name);
-		cs.path = &csp;
-		cd.path = &cdp;
-		if (walk_stat_entry(w, &cs, &st, &cd, src) == 0)
-			walk_entry(w, fc, &cs, &st, &cd, lvl);
-		free(name);
-	}
-	if (lvl->d != NULL && !walk_stopped(w) && errno != 0)
-		walk_fail(w, src, dst, errno, "cannot read directory %s",
-		    src->path, NULL);
-}
-
-/* Closes up's descriptors while a deep child is walked. */
-static void
-walk_detach(struct walk_level *up)
-{
-	if (up == NULL || up->d == NULL || up->detached)
-		return;
-	up->pos = telldir(up->d);
-	(void)closedir(up->d);
-	(void)close(up->dfd);
-	up->d = NULL;
-	up->dfd = -1;
-	up->detached = true;
-	walk_open_levels--;
-}
-
-/* Opens dirfd's ".." and checks it is (dev, ino).  Returns an fd or -1. */
-static int
-walk_open_parent(int dirfd, dev_t dev, ino_t ino)
-{
-	struct stat st;
-	int fd;
-
-	fd = openat(dirfd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC |
-	    O_NOFOLLOW);
-	if (fd == -1)
-		return -1;
-	if (fstat(fd, &st) == -1 || st.st_dev != dev || st.st_ino != ino) {
-		(void)close(fd);
-		errno = ESTALE;
-		return -1;
-	}
-	return fd;
-}
-
-/* Reopens a detached up from its child's descriptors (sfd, dfd). */
-static void
-walk_reattach(struct walk *w, struct walk_level *up, int sfd, int dfd,
-    const struct file_ref *src, const struct file_ref *dst)
-{
-	int s, d = -1;
-
-	if (up == NULL || !up->detached)
-		return;
-	up->detached = false;
-	if ((s = walk_open_parent(sfd, up->dev, up->ino)) == -1 ||
-	    (d = walk_open_parent(dfd, up->ddev, up->dino)) == -1 ||
-	    (up->d = fdopendir(s)) == NULL) {
-		walk_fail(w, src, dst, errno, "cannot return to the directory "
-		    "above %s", src->path, NULL);
-		if (s != -1)
-			(void)close(s);
-		if (d != -1)
-			(void)close(d);
-		up->lost = true;
-		return;
-	}
-	seekdir(up->d, up->pos);
-	up->dfd = d;
-	walk_open_levels++;
-}
-
-int
-walk_stat_entry(struct walk *w, const struct file_ref *cs, struct stat *st,
-    const struct file_ref *cd, const struct file_ref *parent)
-{
-	if (fstatat(cs->dirfd, cs->name, st, cs->follow ? 0 :
-	    AT_SYMLINK_NOFOLLOW) == -1) {
-		walk_fail(w, cs, cd, errno, "cannot stat %s", cs->path, NULL);
-		return -1;
-	}
-	if (S_ISDIR(st->st_mode) && w->made && st->st_dev == w->made_dev &&
-	    st->st_ino == w->made_ino) {
-		/* As cp: once, with the operand's names, and stop there. */
-		if (__atomic_exchange_n(&w->into_self, 1, __ATOMIC_RELAXED) ==
-		    0)
-			walk_fail(w, cs, cd, 0, "cannot copy a directory, %s, "
-			    "into itself, %s", w->top_src, w->top_dst);
-		return -1;
-	}
-	(void)parent;
-	return 0;
-}
-
-bool
-walk_stopped(struct walk *w)
-{
-	return __atomic_load_n(&w->into_self, __ATOMIC_RELAXED) != 0;
-}
-
-bool
-walk_cyclic(struct walk *w, const struct file_ref *src,
-    const struct stat *sst, const struct file_ref *dst,
-    const struct walk_level *up)
-{
-	const struct walk_level *a;
-
-	for (a = up; a != NULL; a = a->up)
-		if (a->dev == sst->st_dev && a->ino == sst->st_ino) {
-			walk_fail(w, src, dst, 0, "cannot copy cyclic symbolic "
-			    "link %s", src->path, NULL);
-			return true;
-		}
-	return false;
-}
-
-void
-walk_dir_open_record(struct walk *w, const struct file_ref *src,
-    const struct file_ref *dst, bool created, struct file_record *rec)
-{
-	memset(rec, 0, sizeof(*rec));
-	rec->src = src->path;
-	rec->dst = dst->path;
-	rec->kind = FILE_KIND_DIR;
-	if (created)
-		report_record(w->rep, rec);
-}
-
-void
-walk_dir_close_record(struct walk *w, int dfd, struct file_record *rec)
-{
-	if (close(dfd) == -1 && rec->status != FILE_FAILED)
-		record_fail(rec, errno, "failed to close %s", quote(path_str(rec->dst)));
-	if (rec->status == FILE_FAILED)
-		walk_report(w, rec);
-	else
-		report_warning(w->rep, rec);
-	record_free(rec);
-}
-
-void
-walk_dir(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
-    const struct stat *sst, const struct file_ref *dst,
-    struct walk_level *up)
-{
-	struct walk_level lvl = { up, sst->st_dev, sst->st_ino, NULL, -1, 0,
-	    0, 0, false, false };
-	struct file_record rec;
-	struct stat dst_st;
-	int sfd, dfd;
-	bool created;
-
-	if (walk_cyclic(w, src, sst, dst, up))
-		return;
-	/* As cp: the copy is made even if the source cannot be read. */
-	if ((dfd = walk_mkdir(w, src, sst, dst, &created, &lvl.ddev)) == -1)
-		return;
-	lvl.dfd = dfd;
-	/* lvl.ddev came from walk_mkdir(); the inode is checked on return. */
-	if (fstat(dfd, &dst_st) == 0)
-		lvl.dino = dst_st.st_ino;
-	walk_dir_open_record(w, src, dst, created, &rec);
-	sfd = openat(src->dirfd, src->name, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC | (src->follow ? 0 : O_NOFOLLOW));
-	if (sfd == -1 || (lvl.d = fdopendir(sfd)) == NULL) {
-		walk_fail(w, src, dst, errno, "cannot access %s", src->path,
-		    NULL);
-		if (sfd != -1)
-			(void)close(sfd);
-		walk_dir_done(w, -1, dfd, sst, created, &rec);
-		walk_dir_close_record(w, dfd, &rec);
-		return;
-	}
-	/* Deep below the limit: let go of the parent until we are done. */
-	if (++walk_open_levels > w->max_open &&
-	    w->opts->deref != DEREF_ALWAYS)
-		walk_detach(up);
-	if (!w->opts->one_fs || up == NULL || sst->st_dev == w->top_fs)
-		walk_entries(w, fc, src, dst, created, &lvl);
-	if (lvl.lost) {
-		/* Our descriptors could not come back, so neither can the
-		 * parent's if it let go of them: give up on it too. */
-		if (up != NULL && up->detached) {
-			up->detached = false;
-			up->lost = true;
-		}
-		record_free(&rec);
-		return;
-	}
-	/* A deep child may have reopened them: use lvl's, not ours. */
-	walk_dir_done(w, dirfd(lvl.d), lvl.dfd, sst, created, &rec);
-	walk_reattach(w, up, dirfd(lvl.d), lvl.dfd, src, dst);
-	(void)closedir(lvl.d);
-	walk_open_levels--;
-	walk_dir_close_record(w, lvl.dfd, &rec);
-}
-
-/* Copies one thing whose (l)stat is sst to dst. */
-static void
-walk_entry(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
-    const struct stat *sst, const struct file_ref *dst,
-    struct walk_level *up)
-{
-	if (S_ISDIR(sst->st_mode)) {
-		if (!w->opts->recursive)
-			walk_fail(w, src, dst, 0,
-			    "-r not specified; omitting directory %s",
-			    src->path, NULL);
-		else if (w->opts->jobs > 1 && up == NULL)
-			pool_copy_dir(w, src, sst, dst);
-		else
-			walk_dir(w, fc, src, sst, dst, up);
-		return;
-	}
-	walk_file(w, fc, src, sst, dst);
-}
-
-enum file_status
-walk_file(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
-    const struct stat *sst, const struct file_ref *dst)
-{
-	struct file_record rec;
-	struct progress *prog = progress_current();
-	enum file_status st;
-
-	progress_file_start(prog, src->path, sst);
-	(void)file_copy(fc, src, sst, dst, &rec);
-	progress_file_done(prog, sst, &rec);
-	st = rec.status;
-	walk_report(w, &rec);
-	return st;
 }
 
 /* The directories above one --parents operand, made or found. */
@@ -504,12 +93,12 @@ walk_parent_done(struct walk *w, const struct walk_made *m, bool any)
 		(void)meta_set(o, &t, &m->st, &rec);
 	if (m->made && !o->preserve_mode && rec.status != FILE_FAILED &&
 	    (fd = open(m->dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		walk_final_mode(fd, meta_base_mode(o, m->st.st_mode) &
+		dir_final_mode(fd, meta_base_mode(o, m->st.st_mode) &
 		    ~o->umask, &rec);
 		(void)close(fd);
 	}
 	if (rec.status == FILE_FAILED)
-		walk_report(w, &rec);
+		dir_report(w, &rec);
 	record_free(&rec);
 }
 
@@ -550,7 +139,7 @@ walk_parent(struct walk *w, const char *p, const char *d, struct stat *st,
 		    quote(p));
 		return -1;
 	}
-	if (mkdir(d, walk_filling_mode(w->opts, st->st_mode)) == 0) {
+	if (mkdir(d, dir_filling_mode(w->opts, st->st_mode)) == 0) {
 		if (w->opts->verbose)
 			printf("%s -> %s\n", p, d);
 		return 1;
@@ -598,7 +187,7 @@ walk_parents(struct walk *w, const char *dir, const char *path,
 		rec.dst = &dp;
 		rec.kind = FILE_KIND_DIR;
 		if ((r = walk_parent(w, p, d, &st, &rec)) == -1) {
-			walk_report(w, &rec);
+			dir_report(w, &rec);
 			rc = -1;
 			free(d);
 		} else {
@@ -649,7 +238,7 @@ walk_seen(struct walk *w, const struct file_ref *src, const struct stat *st,
 		rec.kind = dir ? FILE_KIND_DIR : FILE_KIND_FILE;
 		rec.status = FILE_SKIPPED;
 		record_warn(&rec, 0, fmt, quote(path_str(src->path)));
-		walk_report(w, &rec);
+		dir_report(w, &rec);
 		return true;
 	}
 	(void)created_add(w->sources, st->st_dev, st->st_ino, src->dirfd,
@@ -658,6 +247,20 @@ walk_seen(struct walk *w, const struct file_ref *src, const struct stat *st,
 		(void)created_add(w->dirs, st->st_dev, st->st_ino, dst->dirfd,
 		    dst->name);
 	return false;
+}
+
+/* Copies the directory operand src (stat'ed as st) to dst. */
+static void
+walk_dir(struct walk *w, const struct file_ref *src, const struct stat *st,
+    const struct file_ref *dst)
+{
+	if (!w->opts->recursive)
+		dir_fail(w, src, dst, FILE_KIND_DIR, 0,
+		    "-r not specified; omitting directory %s", src->path, NULL);
+	else if (w->jobs > 1)
+		pool_copy_dir(w, src, st, dst);
+	else
+		tree_copy(w, &w->fctx, src, st, dst, NULL);
 }
 
 /*
@@ -682,17 +285,18 @@ walk_operand(struct walk *w, const char *path, const char *dest, dev_t ddev)
 	w->top_dst = &dp;
 	if (fstatat(AT_FDCWD, path, &st, src.follow ? 0 :
 	    AT_SYMLINK_NOFOLLOW) == -1) {
-		walk_fail(w, &src, &dst, errno, "cannot stat %s", &sp, NULL);
+		dir_fail(w, &src, &dst, FILE_KIND_FILE, errno, "cannot stat %s", &sp,
+		    NULL);
 		return;
 	}
 	if (walk_seen(w, &src, &st, &dst))
 		return;
 	w->top_fs = st.st_dev;
 	if (S_ISDIR(st.st_mode)) {
-		walk_entry(w, &w->fctx, &src, &st, &dst, NULL);
+		walk_dir(w, &src, &st, &dst);
 		return;
 	}
-	if (walk_file(w, &w->fctx, &src, &st, &dst) == FILE_COPIED &&
+	if (dir_file(w, &w->fctx, &src, &st, &dst) == FILE_COPIED &&
 	    w->fctx.made != NULL &&
 	    fstatat(AT_FDCWD, dest, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		(void)created_add(w->fctx.made, st.st_dev, st.st_ino,
@@ -812,15 +416,37 @@ walk_target(const struct options *o, int *n, char **files, dev_t *dev)
 }
 
 /*
- * How many directory levels (two descriptors and a readdir buffer each)
- * one thread keeps open before it closes parents to go deeper: a share
- * of the descriptor limit, raised to the hard limit first.
+ * How many threads copy a tree, and how many directory levels each keeps
+ * open, within the descriptor limit (raised to the hard limit first).  A
+ * thread copying a file holds up to 6 descriptors (both ends, splice's
+ * pipe, an ACL or xattr read), an open level 2 (source and copy), and the
+ * parallel walk keeps some levels of its own; the main thread needs a few
+ * more.  Rather than fail files, zcp takes fewer threads, and fewer open
+ * levels (the sequential walk reopens the others): GNU cp copies a tree
+ * at ulimit -n 20, and so does zcp.
  */
-static unsigned
-walk_max_open(unsigned jobs)
+/* How many descriptors this process holds now (what it inherited). */
+static rlim_t
+walk_fds_held(void)
+{
+	struct dirent *de;
+	rlim_t n = 0;
+	DIR *d;
+
+	if ((d = opendir("/proc/self/fd")) == NULL)
+		return 3;
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			n++;
+	(void)closedir(d);
+	return n > 0 ? n - 1 : 3;	/* not the one reading it */
+}
+
+static void
+walk_budget(struct walk *w, unsigned jobs)
 {
 	struct rlimit rl;
-	rlim_t n = 1024;
+	rlim_t lim = 1024, per = 0, levels, held = walk_fds_held();
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
 		if (rl.rlim_cur < rl.rlim_max) {
@@ -828,11 +454,31 @@ walk_max_open(unsigned jobs)
 			(void)setrlimit(RLIMIT_NOFILE, &rl);
 			(void)getrlimit(RLIMIT_NOFILE, &rl);
 		}
-		n = rl.rlim_cur;
+		lim = rl.rlim_cur;
 	}
-	/* Room for the files being copied and the parallel walk's levels. */
-	n = n > 64 + 80 * (rlim_t)jobs ? (n - 64 - 80 * jobs) / 2 / jobs : 0;
-	return n < 4 ? 4 : n > 256 ? 256 : (unsigned)n;
+	/* What is held already, and a few for reports and the operand. */
+	lim = lim > held + 5 ? lim - held - 5 : 0;
+	for (; jobs > 1; jobs--)
+		if ((per = lim / jobs) >= 6 + 2 * 2 + 2 * 2)
+			break;
+	if (jobs <= 1) {
+		jobs = 1;
+		per = lim;
+	}
+	/* A level's descriptors, with one more level (and a dup to read
+	 * it) open while a deeper one is entered. */
+	levels = per > 9 ? (per - 9) / 2 : 0;
+	w->jobs = jobs;
+	w->max_open = (unsigned)(jobs > 1 ? levels / 2 : levels);
+	if (w->max_open < 1)
+		w->max_open = 1;
+	if (w->max_open > 256)
+		w->max_open = 256;
+	w->pool_depth = jobs > 1 ? (unsigned)(levels - w->max_open) : 0;
+	if (jobs > 1 && w->pool_depth < 2)
+		w->pool_depth = 2;
+	if (w->pool_depth > 32)
+		w->pool_depth = 32;
 }
 
 static void
@@ -874,7 +520,7 @@ walk_run(const struct options *o, struct report *rep, int n, char **files)
 	    (w.fctx.made = created_new()) == NULL))
 		err(1, NULL);
 	if (o->recursive)
-		w.max_open = walk_max_open(o->jobs);
+		walk_budget(&w, o->jobs);
 	if (dir == NULL)
 		walk_pair(&w, files[0], files[1]);
 	for (i = 0; dir != NULL && i < n; i++) {

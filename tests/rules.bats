@@ -231,6 +231,11 @@ same_as_gnu()
 	INPUT=$PWD/no.txt same_as_gnu 'echo a > f; mkdir d' -iT f d
 }
 
+@test "-i: answers from stdin, yes and no, several files" {
+	printf 'y\nn\nyes\n' > answers
+	INPUT=$PWD/answers same_as_gnu 'mkdir s d; for f in a b c; do echo $f > s/$f; echo old > d/$f; done' -ri s/. d
+}
+
 @test "-i: an unwritable destination is asked about with its mode" {
 	user_dir
 	printf 'n\n' > no.txt
