@@ -400,15 +400,31 @@ progress_catch(int sig)
 /* --- The interface. --- */
 
 /*
- * Starts the threads with every signal blocked in them: handlers run in
- * the copying threads, as without --progress.  Without a scan thread
- * the total stays unknown.  Returns 0, or -1 if there is no display.
+ * The signals that only ask the display thread for something: with
+ * --progress they are blocked in the copying threads (those started
+ * later inherit it) and taken by the display thread, which answers even
+ * while a copying thread waits in close() or fsync() for a slow disk.
+ */
+static void
+progress_asks(sigset_t *set)
+{
+	(void)sigemptyset(set);
+	(void)sigaddset(set, SIGUSR1);
+	(void)sigaddset(set, SIGINFO);
+	(void)sigaddset(set, SIGWINCH);
+}
+
+/*
+ * Starts the threads: the scan with every signal blocked, the display
+ * with all but progress_asks(); the calling thread blocks those.
+ * Without a scan thread the total stays unknown.  Returns 0, or -1 if
+ * there is no display.
  */
 static int
 progress_thread(struct progress *p)
 {
 	pthread_condattr_t ca;
-	sigset_t all, old;
+	sigset_t all, asks, old;
 	int rc;
 
 	(void)pthread_condattr_init(&ca);
@@ -416,14 +432,29 @@ progress_thread(struct progress *p)
 	(void)pthread_cond_init(&p->cond, &ca);
 	(void)pthread_condattr_destroy(&ca);
 	(void)sigfillset(&all);
+	progress_asks(&asks);
 	(void)pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&p->thread, NULL, progress_main, p);
-	p->scanning = rc == 0 && pthread_create(&p->scanner, NULL,
-	    scan_main, &p->scan) == 0;
+	p->scanning = pthread_create(&p->scanner, NULL, scan_main,
+	    &p->scan) == 0;
 	if (!p->scanning)
 		p->scan.counting = false;
+	(void)pthread_sigmask(SIG_UNBLOCK, &asks, NULL);
+	rc = pthread_create(&p->thread, NULL, progress_main, p);
 	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc == 0)
+		(void)pthread_sigmask(SIG_BLOCK, &asks, NULL);
 	return rc == 0 ? 0 : -1;
+}
+
+/* Stops the scan, if it runs, and waits for its thread. */
+static void
+progress_stop_scan(struct progress *p)
+{
+	if (!p->scanning)
+		return;
+	__atomic_store_n(&p->stop, true, __ATOMIC_RELEASE);
+	(void)pthread_join(p->scanner, NULL);
+	p->scanning = false;
 }
 
 struct progress *
@@ -455,6 +486,7 @@ progress_start(const struct options *o, int n, char **files)
 	p->scan.counting = true;
 	p->on = true;
 	if (progress_thread(p) == -1) {
+		progress_stop_scan(p);
 		p->on = p->scan.counting = false;
 		return p;
 	}
@@ -531,6 +563,7 @@ progress_finish(struct progress *p)
 {
 	struct progress_snap *s;
 	struct pline *l;
+	sigset_t asks;
 
 	if (p == NULL || !p->on)
 		return;
@@ -541,8 +574,7 @@ progress_finish(struct progress *p)
 	(void)pthread_cond_signal(&p->cond);
 	(void)pthread_mutex_unlock(&p->lock);
 	(void)pthread_join(p->thread, NULL);
-	if (p->scanning)
-		(void)pthread_join(p->scanner, NULL);
+	progress_stop_scan(p);
 	progress_flush_end(p, units_now());
 	p->on = false;
 	progress_snap(p, s, units_now());
@@ -551,6 +583,9 @@ progress_finish(struct progress *p)
 	p->drawn = false;
 	pl_final(l, s);
 	pl_write(l);
+	/* Without the thread, SIGUSR1's handler writes its line itself. */
+	progress_asks(&asks);
+	(void)pthread_sigmask(SIG_UNBLOCK, &asks, NULL);
 }
 
 void
