@@ -6,18 +6,20 @@
  * 1. The figures, in the order a person reads them: percent, bytes done
  *    of total ("1.68/4.00 GiB"), rate, ETA, files ("3/10 files": the one
  *    being copied counts), then the name of the file being copied.
- * 2. Each figure takes its widest width (LAYOUT_*), padded, so that none
- *    moves as the numbers change.  One that does not fit is left out, and
- *    so is every one after it.
+ * 2. Each is padded to its usual width (LAYOUT_*; bytes and files as wide
+ *    as their totals) so that they stay in place as the numbers change.
+ *    One that does not fit is left out, and so is every one after it.
  * 3. The name gets the columns that are left, if there are at least
  *    LAYOUT_NAME_MIN; when too long, its start gives way to an ellipsis:
  *    its end, the base name, stays.
- * 4. The bar stands after the percent.  Its width depends on the
- *    terminal's width alone: once the figures and LAYOUT_NAME columns of
- *    name are counted at their widest, it gets half of what is left, at
- *    least LAYOUT_BAR_MIN cells and at most LAYOUT_BAR_MAX; with less
- *    room there is no bar.  It is the first thing to go when the
- *    terminal is narrow (40 columns keep percent, bytes, rate and ETA).
+ * 4. The bar stands after the percent, which is then right-aligned in
+ *    LAYOUT_PCT columns.  The bar's width depends on the terminal's width
+ *    alone: once the figures and LAYOUT_NAME columns of name are counted
+ *    at their usual widths, it gets half of what is left, from
+ *    LAYOUT_BAR_MIN to LAYOUT_BAR_MAX cells; with less room there is no
+ *    bar.  So it is the first to go when the terminal is narrow: 80
+ *    columns keep all the figures and a short bar, 50 all the figures, 40
+ *    percent, bytes, rate and ETA.
  * 5. While the tree is counted the bar reads "counting..." (without a
  *    bar, the ETA's place does).  While close() or fsync() waits for the
  *    disk after the last byte, rate and ETA give way to "flushing N...".
@@ -77,9 +79,12 @@ layout_add(struct layout *y, const struct pline *f, int cols)
 	y->used += sep + cols;
 }
 
-/* The percent, right-aligned; blank while the tree is counted. */
+/*
+ * The percent; with a bar, right-aligned in LAYOUT_PCT columns (blank
+ * while the tree is counted) so that the bar never moves.
+ */
 static void
-layout_percent(struct layout *y, const struct progress_snap *s)
+layout_percent(struct layout *y, const struct progress_snap *s, bool bar)
 {
 	struct pline f, p;
 
@@ -89,9 +94,10 @@ layout_percent(struct layout *y, const struct progress_snap *s)
 		pl_str(&p, "%");
 	}
 	pl_clear(&f);
-	pl_pad(&f, 0, LAYOUT_PCT - p.n);
+	if (bar)
+		pl_pad(&f, 0, LAYOUT_PCT - p.n);
 	pl_str(&f, p.b);
-	layout_add(y, &f, LAYOUT_PCT);
+	layout_add(y, &f, (int)f.n);
 }
 
 /* "[=====>    ]" or Unicode blocks; "[counting...]" while counting. */
@@ -136,6 +142,7 @@ layout_bytes(struct pline *f, const struct progress_snap *s)
 
 	if (!pl_known(s)) {
 		pl_size(f, (double)s->done);
+		pl_pad(f, 0, 8);	/* "1023 MiB" */
 		return;
 	}
 	pl_scale((double)s->total, &unit, &dec);
@@ -186,17 +193,22 @@ layout_rate(struct layout *y, const struct progress_snap *s, bool bar)
 static void
 layout_files(struct layout *y, const struct progress_snap *s)
 {
-	uint64_t nf = s->counting ? 0 : s->nfiles;
-	struct pline f;
+	uint64_t nf = s->counting ? 0 : s->nfiles, k = s->files + s->active;
+	struct pline f, t;
 
+	pl_clear(&t);
 	pl_clear(&f);
-	pl_uint(&f, s->files + s->active, 1);
 	if (nf > 0) {
+		/* As wide as the total: " 9/10", "10/10". */
+		pl_uint(&t, nf, 1);
+		pl_uint(&f, k, (int)t.n);
+		for (t.n = 0; f.b[t.n] == '0' && t.n + 1 < f.n; t.n++)
+			f.b[t.n] = ' ';
 		pl_str(&f, "/");
 		pl_uint(&f, nf, 1);
-	}
-	pl_str(&f, (nf > 0 ? nf : s->files + s->active) == 1 ? " file" :
-	    " files");
+	} else
+		pl_uint(&f, k, 1);
+	pl_str(&f, (nf > 0 ? nf : k) == 1 ? " file" : " files");
 	layout_add(y, &f, (int)f.n);
 }
 
@@ -264,7 +276,7 @@ layout_line(struct pline *l, const struct progress_snap *s, int cols,
 	struct pline f;
 
 	if (pl_known(s) || bar)
-		layout_percent(&y, s);
+		layout_percent(&y, s, bar);
 	if (bar) {
 		pl_str(l, " ");
 		layout_bar(l, s, cells, utf8);
@@ -272,7 +284,6 @@ layout_line(struct pline *l, const struct progress_snap *s, int cols,
 	}
 	pl_clear(&f);
 	layout_bytes(&f, s);
-	pl_pad(&f, 0, LAYOUT_BYTES);
 	layout_add(&y, &f, (int)f.n);
 	layout_rate(&y, s, bar);
 	layout_files(&y, s);

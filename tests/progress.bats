@@ -147,8 +147,8 @@ size_at_least() {
 	fig='[0-9.]+/6\.00 MiB +[0-9.]+ [KM]iB/s +ETA [0-9]+:[0-9]{2}'
 	wait_for_at w132 "^ +[0-9]+% \[[^]]+\] $fig +1/1 file $src\$"
 	wait_for_at w80 "^ +[0-9]+% \[[=> ]+\] $fig +1/1 file \.\.\.[a-z-]*-name\.bin\$"
-	wait_for_at w50 "^ +[0-9]+% $fig +1/1 file\$"
-	wait_for_at w40 "^ +[0-9]+% $fig\$"
+	wait_for_at w50 "^[0-9]+% $fig +1/1 file\$"
+	wait_for_at w40 "^[0-9]+% $fig\$"
 	# Through the copy: one row, within the width, one bar width.
 	for i in 1 2 3 4 5 6 7 8; do
 		for c in 132 80 50 40; do
@@ -186,7 +186,7 @@ size_at_least() {
 	tmux -S "$TMUX_SOCK" resize-window -t z -x 50 -y 12 2>/dev/null ||
 	    skip "this tmux cannot resize a window"
 	# The old line, rewrapped on two rows, is replaced by one.
-	wait_for '^ +[0-9]+% [0-9.]+/6\.00 MiB .* 1/1 file$'
+	wait_for '^[0-9]+% [0-9.]+/6\.00 MiB .* 1/1 file$'
 	sleep 0.3
 	screen
 	[ "$(screen | grep -vc '^m[123]$')" -eq 1 ]
