@@ -294,13 +294,13 @@ progress_tick(struct progress *p)
 	struct pline *l = &p->line;
 	double now = units_now();
 
+	if (!p->usr1 && !p->winch && now - p->last_draw < PROGRESS_TICK * 0.9)
+		return;
+	(void)pthread_mutex_lock(&p->lock);
 	if (p->winch) {
 		p->winch = 0;
 		progress_cols(p);
 	}
-	if (!p->usr1 && now - p->last_draw < PROGRESS_TICK * 0.9)
-		return;
-	(void)pthread_mutex_lock(&p->lock);
 	progress_snap(p, s, now);
 	s->rate = p->rate = progress_sample(p, s->done, now);
 	progress_flush_watch(p, s, now);
