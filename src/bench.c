@@ -641,7 +641,7 @@ bench_cp_wait(pid_t pid)
 	/* Not reaped yet: the pid stays cp's while a signal may come. */
 	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) == -1)
 		if (errno != EINTR)
-			err(1, "cannot wait for %s", quote(bench_name(BENCH_CP)));
+			err(1, "cannot wait for cp");
 	(void)sigfillset(&all);
 	(void)sigprocmask(SIG_BLOCK, &all, &old);
 	(void)waitpid(pid, &st, 0);

@@ -48,7 +48,7 @@ struct bench_sock {
 	char		*buf, *want;	/* the reader's buffers */
 	bool		 check;		/* compare the bytes with the source */
 	uint64_t	 received;	/* bytes the reader received */
-	uint64_t	 differs;	/* 1 + offset of the first wrong one, 0 */
+	uint64_t	 differs;	/* 1 + offset of a wrong byte, or 0 */
 	int		 err;		/* errno of the reader's recv(), or 0 */
 };
 
@@ -68,10 +68,10 @@ struct bench {
 	char		 kernel[160];	/* "Linux 6.1.0" */
 	char		 cp[PATH_MAX];	/* the cp found in PATH, or "" */
 	struct bench_eng eng[BENCH_MAX];
-	int		 neng;		/* contenders in eng[], in table order */
+	int		 neng;		/* contenders in eng[], in order */
 	int		 resident;	/* --cold: most % of SOURCE cached */
 	bool		 failed;	/* a contender asked for did not run */
-	bool		 clear;		/* the fastest one is ahead of the noise */
+	bool		 clear;		/* the fastest is ahead of the noise */
 	struct engine_buf buf;		/* the rw engine's buffer */
 	struct bench_sock sock;		/* --to-socket */
 };

@@ -98,7 +98,8 @@ static const struct option options_long[] = {
 	{ "csv",			no_argument,	   NULL, OPT_CSV },
 	{ "progress",			no_argument,	   NULL, 'g' },
 	{ "runs",			required_argument, NULL, OPT_RUNS },
-	{ "to-socket",			no_argument,	   NULL, OPT_TO_SOCKET },
+	{ "to-socket",			no_argument,	   NULL,
+	    OPT_TO_SOCKET },
 	{ NULL,				0,		   NULL, 0 }
 };
 
