@@ -22,6 +22,7 @@
 
 #include "compat.h"
 #include "dest.h"
+#include "fdpath.h"
 #include "meta.h"
 #include "file.h"
 #include "quote.h"
@@ -109,8 +110,8 @@ file_transfer(struct file_ctx *ctx, int sfd, const struct stat *sst,
 	job.src_is_pipe = S_ISFIFO(sst->st_mode) || S_ISSOCK(sst->st_mode);
 	job.src_is_reg = S_ISREG(sst->st_mode);
 	job.src_size = (uint64_t)sst->st_size;
-	job.dst_is_pipe = S_ISFIFO(dst_st->st_mode) ||
-	    S_ISSOCK(dst_st->st_mode);
+	/* splice(2) needs a pipe at one end: a socket is not one. */
+	job.dst_is_pipe = S_ISFIFO(dst_st->st_mode);
 	job.walk_holes = o->sparse != SPARSE_NEVER && S_ISREG(sst->st_mode) &&
 	    (uint64_t)sst->st_blocks * 512 < (uint64_t)sst->st_size;
 	job.make_holes = o->sparse == SPARSE_ALWAYS;
@@ -203,6 +204,54 @@ file_create_mode(const struct options *o, const struct stat *sst)
 	if (o->preserve_ownership)
 		m &= S_IRWXU;
 	return m;
+}
+
+/*
+ * The destination names a socket zcp holds as dfd, a duplicate of its
+ * descriptor (fdpath.c): the data is sent through it.  A socket is not a
+ * file: no overwrite policy, no truncation, no removal, no metadata, and
+ * closing the duplicate leaves the socket open.
+ */
+static int
+file_socket(struct file_ctx *ctx, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst, int dfd,
+    const struct stat *dst_st, struct file_record *rec)
+{
+	int sfd, rc = 0;
+
+	rec->began = true;
+	if ((sfd = file_open_src(src, sst, rec)) == -1) {
+		(void)close(dfd);
+		return -1;
+	}
+	if (!ctx->opts->attributes_only &&
+	    (rc = file_transfer(ctx, sfd, sst, dfd, dst_st, rec)) == -1)
+		file_engine_fail(ctx->opts, src, dst, rec);
+	(void)close(sfd);
+	(void)close(dfd);
+	return rc;
+}
+
+/*
+ * If dst names a socket zcp holds (fdpath.c), copies src into it.
+ * Returns 1 if it does not, else 0 or -1 (rec filled).
+ */
+static int
+file_to_socket(struct file_ctx *ctx, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst,
+    struct file_record *rec)
+{
+	struct stat dst_st;
+	int dfd;
+
+	if ((dfd = fdpath_socket(dst->dirfd, dst->name, &dst_st)) != -1)
+		return file_socket(ctx, src, sst, dst, dfd, &dst_st, rec);
+	if (errno != 0) {
+		record_fail(rec, errno, "cannot create regular file %s",
+		    quote(path_str(dst->path)));
+		return -1;
+	}
+	return 1;
 }
 
 /* Copies the data of a regular (or special, read as data) file. */
@@ -559,6 +608,10 @@ file_copy(struct file_ctx *ctx, const struct file_ref *src,
 	rec->src = src->path;
 	rec->dst = dst->path;
 	rec->kind = file_kind_of(make, sst);
+	/* A socket zcp holds, named as /dev/stdout: no policy applies. */
+	if (make == DEST_DATA && (rc = file_to_socket(ctx, src, sst, dst,
+	    rec)) != 1)
+		return rc;
 	switch (dest_check(ctx->opts, ctx->made, src, sst, dst, make, &ds,
 	    rec)) {
 	case DEST_FAIL:

@@ -50,7 +50,8 @@ enum {
 	OPT_BENCH_SIZE,
 	OPT_COLD,
 	OPT_CSV,
-	OPT_RUNS
+	OPT_RUNS,
+	OPT_TO_SOCKET
 };
 
 static const char options_short[] = "abdfgHij:lLnPprRsS:t:TuvxZ";
@@ -104,6 +105,8 @@ static const struct option options_long[] = {
 	{ "csv",			no_argument,	   NULL, OPT_CSV },
 	{ "progress",			no_argument,	   NULL, 'g' },
 	{ "runs",			required_argument, NULL, OPT_RUNS },
+	{ "to-socket",			no_argument,	   NULL,
+	    OPT_TO_SOCKET },
 	{ NULL,				0,		   NULL, 0 }
 };
 
@@ -111,6 +114,11 @@ static const char *const reflink_args[] = { "auto", "always", "never", NULL };
 static const char *const sparse_args[] = { "never", "auto", "always", NULL };
 static const char *const engine_args[] = {
 	"auto", "clone", "copy_file_range", "sendfile", "splice", "rw", NULL
+};
+/* --bench=LIST: the engines, then the system's cp. */
+static const char *const bench_args[] = {
+	"auto", "clone", "copy_file_range", "sendfile", "splice", "rw", "cp",
+	NULL
 };
 static const char *const preserve_args[] = {
 	"mode", "timestamps", "ownership", "links", "context", "xattr", "all",
@@ -211,13 +219,18 @@ Engines and reports:\n\
 \n\
 Timing the engines (--bench copies SOURCE to temporary files only):\n\
       --bench[=ENGINES]        time each engine (a comma-separated list;\n\
-                                 default: all the kernel accepts, and auto)\n\
+                                 default: all the kernel accepts, auto, and\n\
+                                 cp, the system's, if found in PATH)\n\
                                  copying SOURCE into DIRECTORY (default: .)\n\
       --runs=N                 timed runs of each engine (default 5)\n\
       --bench-size=SIZE        time a random source of SIZE made in DIRECTORY\n\
       --cold                   drop the page cache before each run\n\
       --fsync                  include the flush to disk in each time\n\
       --csv                    print the results as CSV (--json: as JSON)\n\
+      --to-socket              time sending SOURCE through a loopback TCP\n\
+                                 connection to a reader that zcp starts and\n\
+                                 checks (no DIRECTORY then, but with\n\
+                                 --bench-size, where to make the source)\n\
 \n\
       --help                   display this help and exit\n\
       --version                output version information and exit\n\
@@ -475,22 +488,29 @@ options_check(struct options *o, bool backup, const char *backup_arg)
 		o->jobs = 1;
 }
 
-/* --bench=LIST: the engines, comma-separated (auto counts as one). */
+/*
+ * --bench=LIST: the engines and cp, comma-separated (auto counts as
+ * one).
+ */
 static unsigned
 options_bench_list(const char *list)
 {
 	char *copy, *tok, *save;
 	unsigned mask = 0;
+	const char *name;
 
 	if ((copy = strdup(list)) == NULL)
 		err(1, NULL);
 	for (tok = strtok_r(copy, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save))
-		mask |= ENGINE_BIT(engine_lookup(engine_args[options_match(tok,
-		    "--bench", engine_args, false)]));
+	    tok = strtok_r(NULL, ",", &save)) {
+		name = bench_args[options_match(tok, "--bench", bench_args,
+		    false)];
+		mask |= strcmp(name, "cp") == 0 ? OPTIONS_BENCH_CP :
+		    ENGINE_BIT(engine_lookup(name));
+	}
 	free(copy);
 	if (mask == 0)
-		options_bad_arg("invalid", list, "--bench", engine_args, false);
+		options_bad_arg("invalid", list, "--bench", bench_args, false);
 	return mask;
 }
 
@@ -530,6 +550,9 @@ options_bench_one(struct options *o, int c)
 		return true;
 	case OPT_CSV:
 		o->csv = true;
+		return true;
+	case OPT_TO_SOCKET:
+		o->bench_socket = true;
 		return true;
 	case OPT_RUNS:
 		errno = 0;
@@ -587,7 +610,7 @@ options_check_bench(struct options *o)
 	if (!o->bench) {
 		bad = o->bench_runs ? "--runs" : o->bench_size ?
 		    "--bench-size" : o->bench_cold ? "--cold" : o->csv ?
-		    "--csv" : NULL;
+		    "--csv" : o->bench_socket ? "--to-socket" : NULL;
 		if (bad != NULL) {
 			warnx("%s can be used only with --bench", bad);
 			options_usage_hint();
@@ -596,6 +619,13 @@ options_check_bench(struct options *o)
 	}
 	if ((bad = options_bench_conflict(o)) != NULL) {
 		warnx("--bench cannot be used with %s", bad);
+		options_usage_hint();
+	}
+	if (o->bench_socket && (o->fsync ||
+	    (o->bench_engines & OPTIONS_BENCH_CP))) {
+		warnx("--to-socket cannot be used with %s", o->fsync ?
+		    "--fsync (a socket has nothing to flush)" :
+		    "--bench=cp (cp cannot write into a socket)");
 		options_usage_hint();
 	}
 	if (o->bench_runs == 0)

@@ -51,6 +51,9 @@ enum backup_mode {
 	BACKUP_NUMBERED		/* NAME.~N~ */
 };
 
+/* In --bench=LIST, beside the ENGINE_BIT()s: the system's cp. */
+#define OPTIONS_BENCH_CP	ENGINE_BIT(ENGINE_NUM)
+
 struct options {
 	/* Operands. */
 	const char	*target_dir;	/* -t DIR: copy every operand into it */
@@ -107,11 +110,13 @@ struct options {
 
 	/* Timing the engines (--bench). */
 	bool		 bench;		/* --bench: time engines, copy nothing */
-	unsigned	 bench_engines;	/* --bench=LIST: ENGINE_BIT()s, 0: all */
+	unsigned	 bench_engines;	/* --bench=LIST: ENGINE_BIT()s and
+					   OPTIONS_BENCH_CP, 0: the default */
 	unsigned	 bench_runs;	/* --runs=N: timed runs per engine */
 	uint64_t	 bench_size;	/* --bench-size: make a source */
 	bool		 bench_cold;	/* --cold: drop caches before each run */
 	bool		 csv;		/* --csv: the --bench table as CSV */
+	bool		 bench_socket;	/* --to-socket: into loopback TCP */
 
 	/* Derived. */
 	mode_t		 umask;		/* the process umask, read once */
