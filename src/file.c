@@ -443,8 +443,15 @@ file_symlink_to(struct file_ctx *ctx, const struct file_ref *src,
 	const char *dpath = path_str(dst->path), *slash = strrchr(dpath, '/');
 	char *target = path_dup(src->path), *dir;
 	struct stat dot, parent;
-	bool here = slash == NULL || target[0] == '/';
+	bool here;
 	int rc;
+
+	if (target == NULL) {
+		record_fail(rec, ENOMEM, "cannot create symbolic link %s",
+		    quote(path_str(dst->path)));
+		return -1;
+	}
+	here = slash == NULL || target[0] == '/';
 
 	if (!here) {
 		dir = strndup(dpath, (size_t)(slash - dpath) + 1);

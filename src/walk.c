@@ -42,7 +42,7 @@ walk_join(const char *dir, const char *name)
 
 	if (asprintf(&p, "%s%s%s", dir, n > 0 && dir[n - 1] == '/' ? "" :
 	    "/", name) == -1)
-		err(1, NULL);
+		return NULL;
 	return p;
 }
 
@@ -52,15 +52,26 @@ walk_base(const char *path)
 {
 	size_t n = strlen(path);
 	const char *b;
-	char *p;
 
 	while (n > 1 && path[n - 1] == '/')
 		n--;
 	for (b = path + n; b > path && b[-1] != '/'; b--)
 		;
-	if ((p = strndup(b, (size_t)(path + n - b))) == NULL)
-		err(1, NULL);
-	return p;
+	return strndup(b, (size_t)(path + n - b));
+}
+
+/* An operand that could not be copied for want of memory. */
+static void
+walk_nomem(struct walk *w, const char *file)
+{
+	struct file_record rec;
+	struct path sp;
+
+	path_init(&sp, NULL, file);
+	memset(&rec, 0, sizeof(rec));
+	rec.src = rec.dst = &sp;
+	record_fail(&rec, ENOMEM, "cannot copy %s", quote(file));
+	dir_report(w, &rec);
 }
 
 /* The directories above one --parents operand, made or found. */
@@ -167,6 +178,7 @@ walk_parents(struct walk *w, const char *dir, const char *path,
     struct walk_made **made, size_t *n)
 {
 	struct file_record rec;
+	struct walk_made *m;
 	struct path sp, dp;
 	char *p, *sl, *d;
 	struct stat st;
@@ -174,12 +186,22 @@ walk_parents(struct walk *w, const char *dir, const char *path,
 
 	*made = NULL;
 	*n = 0;
-	if ((p = strdup(path)) == NULL)
-		err(1, NULL);
+	if ((p = strdup(path)) == NULL) {
+		walk_nomem(w, path);
+		return -1;
+	}
 	for (sl = strchr(p + 1, '/'); sl != NULL && rc == 0;
 	    sl = strchr(sl + 1, '/')) {
 		*sl = '\0';
-		d = walk_join(dir, p);
+		if ((d = walk_join(dir, p)) == NULL ||
+		    (m = reallocarray(*made, *n + 1, sizeof(**made))) == NULL) {
+			free(d);
+			*sl = '/';
+			walk_nomem(w, path);
+			rc = -1;
+			break;
+		}
+		*made = m;
 		path_init(&sp, NULL, p);
 		path_init(&dp, NULL, d);
 		memset(&rec, 0, sizeof(rec));
@@ -190,11 +212,11 @@ walk_parents(struct walk *w, const char *dir, const char *path,
 			dir_report(w, &rec);
 			rc = -1;
 			free(d);
+		} else if (((*made)[*n].src = strdup(p)) == NULL) {
+			free(d);
+			walk_nomem(w, path);
+			rc = -1;
 		} else {
-			if ((*made = reallocarray(*made, *n + 1,
-			    sizeof(**made))) == NULL ||
-			    ((*made)[*n].src = strdup(p)) == NULL)
-				err(1, NULL);
 			(*made)[*n].dst = d;
 			(*made)[*n].st = st;
 			(*made)[(*n)++].made = r == 1;
@@ -301,6 +323,32 @@ walk_operand(struct walk *w, const char *path, const char *dest, dev_t ddev)
 	    fstatat(AT_FDCWD, dest, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		(void)created_add(w->fctx.made, st.st_dev, st.st_ino,
 		    AT_FDCWD, dest);
+}
+
+/* Copies the operand file into the directory dir (on device ddev). */
+static void
+walk_into(struct walk *w, const char *dir, const char *file, dev_t ddev)
+{
+	struct walk_made *made;
+	char *base = NULL, *dest = NULL;
+	size_t nmade;
+
+	if (w->opts->parents) {
+		/* Not in dir itself: its device says nothing. */
+		if (walk_parents(w, dir, file, &made, &nmade) == 0) {
+			if ((dest = walk_join(dir, file)) != NULL)
+				walk_operand(w, file, dest, 0);
+			else
+				walk_nomem(w, file);
+		}
+		walk_parents_done(w, made, nmade);
+	} else if ((base = walk_base(file)) != NULL &&
+	    (dest = walk_join(dir, base)) != NULL)
+		walk_operand(w, file, dest, ddev);
+	else
+		walk_nomem(w, file);
+	free(base);
+	free(dest);
 }
 
 /*
@@ -494,10 +542,7 @@ int
 walk_run(const struct options *o, struct report *rep, int n, char **files)
 {
 	struct walk w;
-	struct walk_made *made;
 	const char *dir;
-	char *base, *dest;
-	size_t nmade;
 	dev_t ddev = 0;
 	int i;
 
@@ -523,27 +568,8 @@ walk_run(const struct options *o, struct report *rep, int n, char **files)
 		walk_budget(&w, o->jobs);
 	if (dir == NULL)
 		walk_pair(&w, files[0], files[1]);
-	for (i = 0; dir != NULL && i < n; i++) {
-		if (o->parents) {
-			if (walk_parents(&w, dir, files[i], &made, &nmade) ==
-			    -1) {
-				walk_parents_done(&w, made, nmade);
-				continue;
-			}
-			/* Not in dir itself: its device says nothing. */
-			dest = walk_join(dir, files[i]);
-			walk_operand(&w, files[i], dest, 0);
-			walk_parents_done(&w, made, nmade);
-			free(dest);
-			continue;
-		} else {
-			base = walk_base(files[i]);
-			dest = walk_join(dir, base);
-			free(base);
-		}
-		walk_operand(&w, files[i], dest, ddev);
-		free(dest);
-	}
+	for (i = 0; dir != NULL && i < n; i++)
+		walk_into(&w, dir, files[i], ddev);
 	engine_buf_free(&w.fctx.buf);
 	links_free(w.fctx.links);
 	created_free(w.sources);
