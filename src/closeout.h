@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * closeout.h: stdout (and stderr) are flushed, closed and checked when zcp
+ * exits, however it exits.
+ */
+#ifndef ZCP_CLOSEOUT_H
+#define ZCP_CLOSEOUT_H
+
+/*
+ * Makes exit() check stdout and stderr (atexit(3)): a write error on
+ * stdout prints "zcp: write error[: REASON]" and the exit status becomes
+ * 1; one on stderr makes it 1 silently.  Call it first in main(), before
+ * anything is written.  Exits with status 1 if atexit(3) fails.
+ */
+void	closeout_init(void);
+
+#endif
