@@ -50,6 +50,9 @@ enum {
 	OPT_RUNS
 };
 
+/* The year of the copyright line of --version. */
+#define OPTIONS_YEAR	"2026"
+
 static const char options_short[] = "abdfgHij:lLnPprRsS:t:Tuvx";
 
 static const struct option options_long[] = {
@@ -342,11 +345,24 @@ options_backup(const char *arg, const char *what)
 	return modes[options_match(arg, what, backup_args, true) / 2];
 }
 
+/*
+ * GNU's form (coreutils' version_etc()), then the engines this build can
+ * use (configure's --disable-NAME switches leave some out).  Write errors
+ * are caught at exit (closeout.c).
+ */
 static void
 options_version(void)
 {
-	printf("zcp %s\n", PACKAGE_VERSION);
-	printf("engines: clone copy_file_range sendfile splice rw\n");
+	printf("%s %s\n"
+	    "Copyright (C) %s the zcp authors.\n"
+	    "License GPLv3+: GNU GPL version 3 or later "
+	    "<https://gnu.org/licenses/gpl.html>.\n"
+	    "This is free software: you are free to change and redistribute "
+	    "it.\n"
+	    "There is NO WARRANTY, to the extent permitted by law.\n"
+	    "\n"
+	    "engines: %s\n", PACKAGE_NAME, PACKAGE_VERSION, OPTIONS_YEAR,
+	    ZCP_ENGINES);
 }
 
 /* -j N: a whole number from 1 to 256. */
