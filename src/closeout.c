@@ -26,11 +26,12 @@
 #include "closeout.h"
 
 /*
- * stdout's buffer when it is not a terminal.  stdio drops the rest of one
- * call that overflows a buffer whose write fails (--help's text is one
- * printf), and with it the failure's reason: at exit nothing is left to
- * fail again, and the message could not say "No space left on device".
- * A buffer larger than any one call keeps the failure for the exit.
+ * stdout's buffer for a text printed just before exiting.  stdio drops
+ * the rest of one call that overflows a buffer whose write fails
+ * (--help's text is one printf, longer than the 4 KiB stdio gives
+ * /dev/full), and with it the failure's reason: at exit nothing is left
+ * to fail again, and the message could not say "No space left on
+ * device".  A buffer larger than the text keeps the failure for the exit.
  */
 static char closeout_buf[64 * 1024];
 
@@ -73,9 +74,12 @@ closeout_at_exit(void)
 void
 closeout_init(void)
 {
-	if (!isatty(STDOUT_FILENO))
-		(void)setvbuf(stdout, closeout_buf, _IOFBF,
-		    sizeof(closeout_buf));
 	if (atexit(closeout_at_exit) != 0)
 		err(1, "atexit");
+}
+
+void
+closeout_buffer(void)
+{
+	(void)setvbuf(stdout, closeout_buf, _IOFBF, sizeof(closeout_buf));
 }

@@ -14,4 +14,15 @@
  */
 void	closeout_init(void);
 
+/*
+ * Gives stdout a buffer (64 KiB, fully buffered) that holds any one text
+ * zcp prints and then exits (--help, --version), so that a write error
+ * is found at exit with its reason.  Call it before the first write to
+ * stdout.  Nothing else changes stdout's buffering: -v lines on a
+ * terminal still come out line by line.  (Not decided in closeout_init()
+ * with isatty(3): its ioctl would come before the FICLONE that the fault
+ * injection tests count as zcp's first.)
+ */
+void	closeout_buffer(void);
+
 #endif

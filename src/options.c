@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "closeout.h"
 #include "compat.h"
 #include "options.h"
 #include "quote.h"
@@ -130,6 +131,7 @@ options_usage_hint(void)
 static void
 options_help(void)
 {
+	closeout_buffer();
 	printf("\
 Usage: %1$s [OPTION]... [-T] SOURCE DEST\n\
   or:  %1$s [OPTION]... SOURCE... DIRECTORY\n\
@@ -353,6 +355,7 @@ options_backup(const char *arg, const char *what)
 static void
 options_version(void)
 {
+	closeout_buffer();
 	printf("%s %s\n"
 	    "Copyright (C) %s the zcp authors.\n"
 	    "License GPLv3+: GNU GPL version 3 or later "
