@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "closeout.h"
 #include "compat.h"
 #include "options.h"
 #include "quote.h"
@@ -53,6 +54,9 @@ enum {
 	OPT_RUNS,
 	OPT_TO_SOCKET
 };
+
+/* The year of the copyright line of --version. */
+#define OPTIONS_YEAR	"2026"
 
 static const char options_short[] = "abdfgHij:lLnPprRsS:t:TuvxZ";
 
@@ -145,6 +149,7 @@ options_usage_hint(void)
 static void
 options_help(void)
 {
+	closeout_buffer();
 	printf("\
 Usage: %1$s [OPTION]... [-T] SOURCE DEST\n\
   or:  %1$s [OPTION]... SOURCE... DIRECTORY\n\
@@ -397,11 +402,25 @@ options_backup(const char *arg, const char *what)
 	return modes[options_match(arg, what, backup_args, true) / 2];
 }
 
+/*
+ * GNU's form (coreutils' version_etc()), then the engines this build can
+ * use (configure's --disable-NAME switches leave some out).  Write errors
+ * are caught at exit (closeout.c).
+ */
 static void
 options_version(void)
 {
-	printf("zcp %s\n", PACKAGE_VERSION);
-	printf("engines: clone copy_file_range sendfile splice rw\n");
+	closeout_buffer();
+	printf("%s %s\n"
+	    "Copyright (C) %s the zcp authors.\n"
+	    "License GPLv3+: GNU GPL version 3 or later "
+	    "<https://gnu.org/licenses/gpl.html>.\n"
+	    "This is free software: you are free to change and redistribute "
+	    "it.\n"
+	    "There is NO WARRANTY, to the extent permitted by law.\n"
+	    "\n"
+	    "engines: %s\n", PACKAGE_NAME, PACKAGE_VERSION, OPTIONS_YEAR,
+	    ZCP_ENGINES);
 }
 
 /* -j N: a whole number from 1 to 256. */

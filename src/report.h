@@ -37,9 +37,9 @@ void	 report_warning(struct report *, const struct file_record *);
 void	 report_error(struct report *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 /*
- * Prints the --stats and --json summaries.  Returns 0, or -1 if writing
- * stdout failed (the message is printed).
+ * Prints the --stats and --json summaries.  A write error on stdout is
+ * reported at exit (closeout.c).
  */
-int	 report_finish(struct report *);
+void	 report_finish(struct report *);
 
 #endif
