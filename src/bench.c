@@ -270,8 +270,11 @@ bench_check(struct bench *b, struct stat *sst)
 		err(1, "cannot write in %s", quote(b->dir));
 	if (statvfs(b->dir, &vfs) == -1)
 		err(1, "cannot get the free space of %s", quote(b->dir));
-	need = b->size * (b->src_path == NULL ? 2 : 1);
-	avail = (uint64_t)vfs.f_bavail * (uint64_t)vfs.f_frsize;
+	/* The source it makes and a copy; sizes never wrap to small ones. */
+	need = b->src_path != NULL ? b->size : b->size > UINT64_MAX / 2 ?
+	    UINT64_MAX : b->size * 2;
+	avail = vfs.f_frsize != 0 && vfs.f_bavail > UINT64_MAX /
+	    vfs.f_frsize ? UINT64_MAX : (uint64_t)vfs.f_bavail * vfs.f_frsize;
 	if (avail < need)
 		errx(1, "not enough free space in %s: --bench needs %s, %s "
 		    "available", quote(b->dir), units_size(n1, sizeof(n1),
