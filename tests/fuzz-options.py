@@ -103,7 +103,14 @@ TARGETS = ["dst", "out", "e", "d", "ln", "dln", "dang", "f", "missing",
 
 # Known bugs in code outside the hostile-inputs work, reported to the lead:
 # (name, predicate on the argument list, why).  Empty when none is known.
-EXCLUDED = []
+EXCLUDED = [
+    ("parents-empty",
+     lambda argv: "" in argv and any(len(a) >= 4 and
+                                     "--parents".startswith(a)
+                                     for a in argv),
+     "zcp --parents '' DIR: walk_parents() (walk.c) runs strchr(p + 1) "
+     "on an empty name, a heap-buffer-overflow read under ASan"),
+]
 
 # The cwd of a case, below the case's directory: generated names have at
 # most two "..", and --parents or a target can add up two of them; none
@@ -400,7 +407,9 @@ def json_ok(out):
         text = out.decode("utf-8")
     except UnicodeDecodeError as e:
         return "stdout is not UTF-8: %s" % e
-    for i, line in enumerate(text.splitlines()):
+    if not text.endswith("\n"):
+        return "the last line of stdout has no newline"
+    for i, line in enumerate(text.split("\n")[:-1]):
         try:
             json.loads(line)
         except ValueError as e:
@@ -426,15 +435,25 @@ def run_case(args, opts, n, keep=False):
         env.setdefault("ASAN_OPTIONS", "")
         env["ASAN_OPTIONS"] += ":abort_on_error=0:exitcode=86"
         env["UBSAN_OPTIONS"] = "halt_on_error=1:exitcode=86:print_stacktrace=1"
-        try:
-            p = subprocess.run([args.zcp] + argv, cwd=cwd, env=env,
-                               input=stdin, capture_output=True,
-                               timeout=args.timeout,
-                               restore_signals=False,
-                               start_new_session=True)
-        except subprocess.TimeoutExpired as e:
-            return (n, "hang (no exit in %ss)" % args.timeout, argv, envd,
-                    e.stderr or b"")
+        p = None
+        # A loaded machine can stall a case: a second try, in a fresh
+        # tree, with five times the time, before it is called a hang.
+        for tries in (1, 5):
+            try:
+                p = subprocess.run([args.zcp] + argv, cwd=cwd, env=env,
+                                   input=stdin, capture_output=True,
+                                   timeout=args.timeout * tries,
+                                   restore_signals=False,
+                                   start_new_session=True)
+                break
+            except subprocess.TimeoutExpired as e:
+                err = e.stderr or b""
+                shutil.rmtree(case, ignore_errors=True)
+                os.makedirs(case)
+                cwd = prepare(case)
+        if p is None:
+            return (n, "hang (no exit in %ss, twice)" % (args.timeout * 5),
+                    argv, envd, err)
         reason = None
         if p.returncode < 0:
             reason = "killed by signal %d" % -p.returncode
@@ -522,9 +541,10 @@ def main():
         show(f, args.zcp)
     print("fuzz-options: seed %d, %d cases (%d exited 0, %d exited 1), "
           "%d failed%s" % (
-        args.seed, len(cases), status[0], status[1], len(fails),
-        "" if args.no_exclude or not EXCLUDED else
-        ", %d known bugs excluded from the draw" % len(EXCLUDED)))
+              args.seed, len(cases), status[0], status[1], len(fails),
+              "" if args.no_exclude or not EXCLUDED else
+              "; known bugs not drawn: " +
+              ", ".join(e[0] for e in EXCLUDED)))
     return 1 if fails else 0
 
 
