@@ -121,8 +121,10 @@ rw_write_sparse(struct engine_io *io, const char *p, size_t len,
 	for (i = 0; i < len; i += n) {
 		n = len - i < blk ? len - i : blk;
 		if (rw_is_zero(p + i, n)) {
-			if (lseek(job->dst, (off_t)n, SEEK_CUR) == -1)
+			if (lseek(job->dst, (off_t)n, SEEK_CUR) == -1) {
+				io->op = ENGINE_OP_SEEK;
 				return -1;
+			}
 			io->holes = true;
 			*done += n;
 			continue;

@@ -334,6 +334,15 @@ engine_extents(struct engine_run *r)
 			if (fstat(job->src, &st) == -1)
 				return engine_fail_op(r, ENGINE_OP_STAT,
 				    errno);
+			/*
+			 * No data at all, yet blocks in use: believe the
+			 * blocks and copy it all.  A filesystem that says
+			 * "hole" wrongly must not get a copy of zeros; the
+			 * price is that a file of unwritten (fallocated)
+			 * extents only is copied as zeros, not as a hole.
+			 */
+			if (r->pos == 0 && st.st_blocks > 0)
+				break;
 			if ((uint64_t)st.st_size > r->pos) {
 				r->res->sparse = true;
 				if (engine_seek(r, st.st_size) == -1)

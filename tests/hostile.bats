@@ -182,6 +182,30 @@ sparse_src()
 	assert_stderr "zcp: cannot lseek 'src': Input/output error"
 }
 
+@test "SEEK_DATA that finds no data in a file with blocks is not believed" {
+	need_strace
+	sparse_src
+	# ENXIO from the first SEEK_DATA: "nothing but a hole", which the
+	# blocks of the source contradict.  The copy must not be zeros.
+	run --separate-stderr zcp_strace inject=lseek:error=ENXIO:when=1 -- src out
+	assert_status 0
+	assert_stderr ""
+	cmp src out
+}
+
+@test "--sparse=always: a failed lseek over zeros says 'cannot lseek'" {
+	need_strace
+	mkrandom src 10000
+	head -c 100000 /dev/zero >> src
+	mkrandom tail 10000
+	cat tail >> src
+	run --separate-stderr zcp_strace inject=lseek:error=EIO:when=1 -- \
+	    --sparse=always src out
+	assert_status 1
+	assert_stderr "zcp: cannot lseek 'out': Input/output error"
+	assert_prefix src out
+}
+
 @test "--fsync: a failed fsync says 'error syncing', not the engine" {
 	need_strace
 	local e
