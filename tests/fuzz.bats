@@ -6,16 +6,16 @@
 #
 #   tests/fuzz-options.py  random argument lists (zcp's and GNU cp's
 #                          options, odd values and operands): no signal,
-#                          no sanitizer report, no hang, exit 0 or 1.  A
-#                          sanitizer build (tests/run-all's asan phase)
-#                          runs the fixed-seed batch of 2,000 cases; any
-#                          other build 150 (ZCP_FUZZ_CASES overrides).
+#                          no sanitizer report, no hang, exit 0 or 1.
 #   tests/fault-matrix.py  strace faults in every system call of the data
-#                          and metadata path, each errno, each -j.  The
-#                          quick subset here; the whole matrix when
-#                          ZCP_FAULT_MATRIX=full (tests/run-all's check
-#                          phase sets it).
+#                          and metadata path, each errno, each -j.
 #   tests/fuzz-names.py    names that are not UTF-8 through --json.
+#
+# A sanitizer build (tests/run-all's asan phase) runs the long batches:
+# the fuzzer's fixed-seed 2,000 cases and the whole fault matrix (about a
+# minute each on two cores), where a memory error on an error path shows.
+# Any other build runs 150 cases and the matrix's quick subset, seconds.
+# ZCP_FUZZ_CASES=N and ZCP_FAULT_MATRIX=full|quick override.
 #
 # Each prints the command line of any failing case; run the scripts by
 # hand for more seeds (--seed, --cases) or to replay one case (--replay).
@@ -48,7 +48,11 @@ show()
 @test "fault matrix: every injected fault gives exit 0 or 1, a message, JSON and a prefix" {
 	need_strace
 	local mode=--quick
-	[[ ${ZCP_FAULT_MATRIX:-} == full ]] && mode=
+	[[ -n $(sanitizer_preload) ]] && mode=
+	case ${ZCP_FAULT_MATRIX:-} in
+	full)	mode= ;;
+	quick)	mode=--quick ;;
+	esac
 	run python3 "$BATS_TEST_DIRNAME/fault-matrix.py" --zcp "$ZCP" $mode \
 	    --tmp "$BATS_TEST_TMPDIR" --workers 2
 	show
