@@ -10,8 +10,7 @@
 # GNU does; short of memory, the rw engine copies with a smaller buffer.
 #
 # The option fuzzer, the fault matrix and the malformed-name generator
-# (tests/fuzz-options.py, tests/fault-matrix.py) run a small batch here
-# (hostile-suite.bats) and their long batches from tests/run-all.
+# that found these are run by fuzz.bats.
 
 load helpers
 
