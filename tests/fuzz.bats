@@ -28,10 +28,12 @@ setup()
 	need_cmd python3
 }
 
-# The scripts' output is shown on failure.
+# The scripts' output is shown on failure; their last line (how many
+# cases or runs) goes into the TAP log either way.
 show()
 {
 	printf '%s\n' "$output"
+	printf '# %s\n' "${lines[${#lines[@]} - 1]}" >&3
 }
 
 @test "option fuzzer: a fixed-seed batch, no crash, hang or sanitizer report" {
