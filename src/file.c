@@ -131,12 +131,57 @@ file_transfer(struct file_ctx *ctx, int sfd, const struct stat *sst,
 		if (fsync(dfd) == -1) {
 			rec->eng.err = errno;
 			rec->eng.write_failed = true;
+			rec->eng.op = ENGINE_OP_SYNC;
 			rc = -1;
 		} else
 			rec->synced = true;
 	}
 	rec->seconds = units_now() - t0;
 	return rc;
+}
+
+/*
+ * The words for a failure of an operation around the engine's calls
+ * (engine.h's enum engine_op), GNU cp's where it has them: "failed to
+ * extend" (ftruncate), "cannot lseek", "cannot fstat", "error reading".
+ * --fsync is not GNU's; sync(1)'s "error syncing" names what failed.
+ * Returns false for the engine's own calls (ENGINE_OP_COPY).
+ */
+static bool
+file_op_fail(const struct file_ref *src, const struct file_ref *dst,
+    struct file_record *rec)
+{
+	const struct engine_result *e = &rec->eng;
+	const char *s = quote(path_str(src->path));
+	const char *d = quote(path_str(dst->path));
+
+	switch (e->op) {
+	case ENGINE_OP_READ:
+		record_fail(rec, e->err, "error reading %s", s);
+		return true;
+	case ENGINE_OP_BUFFER:
+		record_fail(rec, e->err, "cannot allocate a buffer to copy %s",
+		    s);
+		return true;
+	case ENGINE_OP_PIPE:
+		record_fail(rec, e->err, "cannot create a pipe to copy %s", s);
+		return true;
+	case ENGINE_OP_STAT:
+		record_fail(rec, e->err, "cannot fstat %s", s);
+		return true;
+	case ENGINE_OP_SEEK:
+		record_fail(rec, e->err, "cannot lseek %s",
+		    e->write_failed ? d : s);
+		return true;
+	case ENGINE_OP_EXTEND:
+		record_fail(rec, e->err, "failed to extend %s", d);
+		return true;
+	case ENGINE_OP_SYNC:
+		record_fail(rec, e->err, "error syncing %s", d);
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* Turns an engine failure into cp's words. */
@@ -147,6 +192,8 @@ file_engine_fail(const struct options *o, const struct file_ref *src,
 	const struct engine_result *e = &rec->eng;
 	int err = e->err;
 
+	if (file_op_fail(src, dst, rec))
+		return;
 	if (e->engine == ENGINE_CLONE && o->reflink == REFLINK_ALWAYS)
 		record_fail(rec, err, "failed to clone %s from %s",
 		    quote(path_str(dst->path)), quote(path_str(src->path)));

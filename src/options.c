@@ -340,17 +340,23 @@ options_context(const char *ctx)
 		    "SELinux-enabled kernel");
 }
 
-/* --preserve=LIST (on) and --no-preserve=LIST (off). */
+/*
+ * --preserve=LIST (on) and --no-preserve=LIST (off).  An empty item (in
+ * "mode,", ",", "") is refused as cp does: it is a prefix of every
+ * attribute, so cp's argmatch calls it ambiguous.
+ */
 static void
 options_preserve(struct options *o, const char *list, bool on,
     const char *opt)
 {
-	char *copy, *tok, *save;
+	char *copy, *tok, *rest;
 
 	if ((copy = strdup(list)) == NULL)
 		err(1, NULL);
-	for (tok = strtok_r(copy, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save)) {
+	for (rest = copy; (tok = strsep(&rest, ",")) != NULL;) {
+		if (*tok == '\0')
+			options_bad_arg("ambiguous", tok, opt, preserve_args,
+			    false);
 		switch (options_match(tok, opt, preserve_args, false)) {
 		case 0:
 			o->preserve_mode = on;
