@@ -302,7 +302,8 @@ options_match(const char *arg, const char *opt, const char *const *valid,
 	for (i = 0; valid[i] != NULL; i++) {
 		if (strcmp(arg, valid[i]) == 0)
 			return i;
-		if (len > 0 && strncmp(arg, valid[i], len) == 0) {
+		/* "" is a prefix of all: ambiguous, as cp's argmatch. */
+		if (strncmp(arg, valid[i], len) == 0) {
 			/* Synonyms of one value are not ambiguous. */
 			if (found != -1 && !(pairs && found / 2 == i / 2))
 				ambiguous = true;
@@ -314,6 +315,22 @@ options_match(const char *arg, const char *opt, const char *const *valid,
 		options_bad_arg(ambiguous ? "ambiguous" : "invalid", arg, opt,
 		    valid, pairs);
 	return found;
+}
+
+/* True if s is a single file name part: not empty, no '/' inside. */
+static bool
+options_one_part(const char *s)
+{
+	const char *p = s;
+
+	while (*p == '/')
+		p++;
+	if (*s == '\0' || p != s)
+		return false;
+	for (; *p != '\0'; p++)
+		if (*p == '/' && p[1] != '/' && p[1] != '\0')
+			return false;
+	return true;
 }
 
 /* True if the running kernel has SELinux enabled (selinuxfs mounted). */
@@ -457,7 +474,6 @@ options_default_jobs(void)
 static void
 options_check(struct options *o, bool backup, const char *backup_arg)
 {
-	const char *env;
 
 	if (o->target_dir != NULL && o->no_target_dir)
 		errx(1, "cannot combine --target-directory (-t) and "
@@ -497,10 +513,11 @@ options_check(struct options *o, bool backup, const char *backup_arg)
 		o->backup = backup_arg != NULL ?
 		    options_backup(backup_arg, "backup type") :
 		    options_backup(NULL, "$VERSION_CONTROL");
-	if (o->suffix == NULL && (env = getenv("SIMPLE_BACKUP_SUFFIX")) !=
-	    NULL && *env != '\0' && strchr(env, '/') == NULL)
-		o->suffix = env;
 	if (o->suffix == NULL)
+		o->suffix = getenv("SIMPLE_BACKUP_SUFFIX");
+	/* As gnulib's backupfile: a suffix that is not one file name part
+	 * (empty, or with a '/' before its end) is '~'. */
+	if (o->suffix == NULL || !options_one_part(o->suffix))
 		o->suffix = "~";
 	/* As cp: -r copies links as links, except with -l. */
 	if (o->deref == DEREF_UNSET)

@@ -190,7 +190,8 @@ walk_parents(struct walk *w, const char *dir, const char *path,
 		walk_nomem(w, path);
 		return -1;
 	}
-	for (sl = strchr(p + 1, '/'); sl != NULL && rc == 0;
+	/* The first slash after the first character (none in ""). */
+	for (sl = strchr(*p != '\0' ? p + 1 : p, '/'); sl != NULL && rc == 0;
 	    sl = strchr(sl + 1, '/')) {
 		*sl = '\0';
 		if ((d = walk_join(dir, p)) == NULL ||

@@ -103,14 +103,7 @@ TARGETS = ["dst", "out", "e", "d", "ln", "dln", "dang", "f", "missing",
 
 # Known bugs in code outside the hostile-inputs work, reported to the lead:
 # (name, predicate on the argument list, why).  Empty when none is known.
-EXCLUDED = [
-    ("parents-empty",
-     lambda argv: "" in argv and any(len(a) >= 4 and
-                                     "--parents".startswith(a)
-                                     for a in argv),
-     "zcp --parents '' DIR: walk_parents() (walk.c) runs strchr(p + 1) "
-     "on an empty name, a heap-buffer-overflow read under ASan"),
-]
+EXCLUDED = []
 
 # The cwd of a case, below the case's directory: generated names have at
 # most two "..", and --parents or a target can add up two of them; none
