@@ -33,6 +33,7 @@ main(int argc, char **argv)
 	(void)progress_start(&opts, argc - first, argv + first);
 	rc = walk_run(&opts, &rep, argc - first, argv + first);
 	progress_finish(progress_current());
-	report_finish(&rep);
+	if (report_finish(&rep) == -1)
+		rc = 1;
 	return rc;
 }
