@@ -30,6 +30,22 @@ dir_report(struct walk *w, struct file_record *rec)
 }
 
 void
+dir_skip(struct walk *w, const struct file_ref *src,
+    const struct file_ref *dst, enum file_kind kind, const char *fmt,
+    const struct path *arg)
+{
+	struct file_record rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.src = src->path;
+	rec.dst = dst->path;
+	rec.kind = kind;
+	rec.status = FILE_SKIPPED;
+	record_warn(&rec, 0, fmt, quote(path_str(arg)));
+	dir_report(w, &rec);
+}
+
+void
 dir_fail(struct walk *w, const struct file_ref *src,
     const struct file_ref *dst, enum file_kind kind, int e, const char *fmt,
     const struct path *arg1, const struct path *arg2)
@@ -77,7 +93,6 @@ dir_named_before(struct walk *w, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst)
 {
 	enum deref_mode d = dest_deref(w->opts, src);
-	struct file_record rec;
 	const char *earlier;
 	struct path ep;
 
@@ -85,14 +100,8 @@ dir_named_before(struct walk *w, const struct file_ref *src,
 		return false;
 	if (created_find(w->dirs, sst->st_dev, sst->st_ino, dst->dirfd,
 	    dst->name, NULL) == 1) {
-		memset(&rec, 0, sizeof(rec));
-		rec.src = src->path;
-		rec.dst = dst->path;
-		rec.kind = FILE_KIND_DIR;
-		rec.status = FILE_SKIPPED;
-		record_warn(&rec, 0, "warning: source directory %s specified "
-		    "more than once", quote(path_str(w->top_src)));
-		dir_report(w, &rec);
+		dir_skip(w, src, dst, FILE_KIND_DIR, "warning: source directory "
+		    "%s specified more than once", w->top_src);
 		return true;
 	}
 	if (d != DEREF_ALWAYS && d != DEREF_ARGS && (earlier =

@@ -49,6 +49,10 @@ struct dir_anc {
 
 /* Reports rec (and remembers a failure), then frees what it holds. */
 void	 dir_report(struct walk *, struct file_record *);
+/* Reports a skip with a warning: fmt takes the quoted arg. */
+void	 dir_skip(struct walk *, const struct file_ref *,
+	    const struct file_ref *, enum file_kind, const char *,
+	    const struct path *);
 /* Reports a failure of a kind: fmt takes the quoted arg1 and arg2. */
 void	 dir_fail(struct walk *, const struct file_ref *,
 	    const struct file_ref *, enum file_kind, int, const char *,

@@ -275,21 +275,13 @@ static bool
 walk_seen(struct walk *w, const struct file_ref *src, const struct stat *st,
     const struct file_ref *dst)
 {
-	struct file_record rec;
-
 	if (w->sources == NULL)
 		return false;
 	if (!S_ISDIR(st->st_mode) && w->opts->backup == BACKUP_NONE &&
 	    created_find(w->sources, st->st_dev, st->st_ino, src->dirfd,
 	    src->name, NULL) == 1) {
-		memset(&rec, 0, sizeof(rec));
-		rec.src = src->path;
-		rec.dst = dst->path;
-		rec.kind = FILE_KIND_FILE;
-		rec.status = FILE_SKIPPED;
-		record_warn(&rec, 0, "warning: source file %s specified more "
-		    "than once", quote(path_str(src->path)));
-		dir_report(w, &rec);
+		dir_skip(w, src, dst, FILE_KIND_FILE, "warning: source file %s "
+		    "specified more than once", src->path);
 		return true;
 	}
 	/* (A directory named twice: dir.c, after the checks of its copy.) */
