@@ -446,14 +446,29 @@ progress_thread(struct progress *p)
 	return rc == 0 ? 0 : -1;
 }
 
-/* Stops the scan, if it runs, and waits for its thread. */
+/*
+ * Stops the scan, if it runs, and waits a little for its thread.  The
+ * scan runs at SCHED_IDLE: on a busy machine it may not run again for
+ * seconds, and the copy must not wait for it to notice the stop (a copy
+ * that had ended took over 20 s to exit under load).  Past 200 ms the
+ * thread is left to end by itself; it only reads, and p is static.
+ */
 static void
 progress_stop_scan(struct progress *p)
 {
+	struct timespec until;
+
 	if (!p->scanning)
 		return;
 	__atomic_store_n(&p->stop, true, __ATOMIC_RELEASE);
-	(void)pthread_join(p->scanner, NULL);
+	(void)clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += 200000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	if (pthread_timedjoin_np(p->scanner, NULL, &until) != 0)
+		(void)pthread_detach(p->scanner);
 	p->scanning = false;
 }
 

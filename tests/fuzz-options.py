@@ -441,8 +441,10 @@ def run_case(args, opts, n, keep=False):
                 break
             except subprocess.TimeoutExpired as e:
                 err = e.stderr or b""
-                shutil.rmtree(case, ignore_errors=True)
-                os.makedirs(case)
+                # A fresh tree: the old one may hold what the copy made
+                # read-only (-a), which rmtree cannot always remove.
+                remove(case)
+                case = tempfile.mkdtemp(prefix="c%d-" % n, dir=args.tmp)
                 cwd = prepare(case)
         if p is None:
             return (n, "hang (no exit in %ss, twice)" % (args.timeout * 5),
@@ -469,7 +471,20 @@ def run_case(args, opts, n, keep=False):
         if keep:
             print("fuzz-options: case %d kept in %s" % (n, case))
         else:
-            shutil.rmtree(case, ignore_errors=True)
+            remove(case)
+
+
+def remove(top):
+    """Removes the tree top, making its directories writable first."""
+    for d, dirs, files in os.walk(top):
+        for x in dirs:
+            path = os.path.join(d, x)
+            try:
+                if not os.path.islink(path):
+                    os.chmod(path, 0o700)
+            except OSError:
+                pass
+    shutil.rmtree(top, ignore_errors=True)
 
 
 def show(fail, zcp):
