@@ -158,7 +158,7 @@ ODD_NAMES = [
     b"back\\slash", b"#hash", b"~tilde", b"semi;colon", b".hidden",
 ]
 
-TIMEOUT = 20
+TIMEOUT = 10
 
 
 class OptSet:
@@ -1436,19 +1436,19 @@ def compare_case(args, seed, oset, scenario, tmp, xattrs):
                              args.ordered)
     case = cases["cp"]
     dests = dest_paths(case)
-    problems = []
+    problems, sigs = [], set()
     ca, za = res["cp"], res["zcp"]
     for i, inv in enumerate(case.invs):
         cmd = show_cmd("cp", oset.opts, inv, case.t.box)
         (rc1, out1, err1), (rc2, out2, err2) = ca[0][i], za[0][i]
         if rc1 != rc2:
             problems.append("%s: exit status cp=%s zcp=%s" % (cmd, rc1, rc2))
-        if out1 != out2:
-            problems += ["%s: %s" % (cmd, d) for d in
-                         diff_lines(out1, out2, "stdout")]
-        if err1 != err2:
-            problems += ["%s: %s" % (cmd, d) for d in
-                         diff_lines(err1, err2, "stderr")]
+            sigs.add("exit status cp=%s zcp=%s" % (rc1, rc2))
+        for what, x, y in (("stdout", out1, out2), ("stderr", err1, err2)):
+            if x != y:
+                problems += ["%s: %s" % (cmd, d) for d in
+                             diff_lines(x, y, what)]
+                sigs |= line_sigs(x, y, what)
     a, b = ca[2], za[2]
     keys = [k for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
     keys = [k for k in keys if not consequential(k, a, b, keys)]
@@ -1456,6 +1456,10 @@ def compare_case(args, seed, oset, scenario, tmp, xattrs):
         where = "" if inside(k, dests) else " [outside the destination]"
         problems.append("%s%s: cp=%s zcp=%s" % (
             show(k), where, show_entry(a.get(k)), show_entry(b.get(k))))
+    for k in keys:
+        sigs.add("file%s: %s" % ("" if inside(k, dests) else
+                                 " outside the destination",
+                                 entry_sig(a.get(k), b.get(k))))
     if len(keys) > args.max_items:
         problems.append("... and %d more differing files" %
                         (len(keys) - args.max_items))
@@ -1465,8 +1469,55 @@ def compare_case(args, seed, oset, scenario, tmp, xattrs):
         problems.append("hard links: cp only %s; zcp only %s" % (
             [" = ".join(show(x) for x in g) for g in sorted(ga - gb)],
             [" = ".join(show(x) for x in g) for g in sorted(gb - ga)]))
+        sigs.add("hard links differ")
     outside = changed_outside(res["cp"], dests)
-    return problems, cases, outside
+    return problems, sigs, cases, outside
+
+
+QUOTED = re.compile(rb"(?:'[^']*'|\$'[^']*'|"
+                    rb"\xe2\x80\x98.*?\xe2\x80\x99)+")
+
+
+def template(line):
+    """A message with its quoted names as 'X': what a rule says, not
+    which file it says it of."""
+    return show(QUOTED.sub(b"'X'", line))
+
+
+def line_sigs(a, b, what):
+    ca, cb = collections.Counter(a), collections.Counter(b)
+    out = set()
+    for who, lines in (("cp", ca - cb), ("zcp", cb - ca)):
+        for line in lines:
+            out.add("%s %s only: %s" % (what, who, template(line)))
+    if not out:
+        out.add("%s in another order" % what)
+    return out
+
+
+FIELDS = ["type", "mode", "uid", "gid"]
+
+
+def entry_sig(x, y):
+    """Which fields of two snapshot entries differ."""
+    if x is None or y is None:
+        e = x or y
+        return "only %s has a %s" % ("cp" if y is None else "zcp", e[0])
+    if x[0] != y[0]:
+        return "a %s for cp, a %s for zcp" % (x[0], y[0])
+    names = FIELDS + {"file": ["content", "size"],
+                      "symlink": ["target"]}.get(x[0], []) + \
+        ["mtime", "xattrs", "listing"]
+    diff = [names[i] if i < len(names) else "field %d" % i
+            for i in range(max(len(x), len(y)))
+            if (x[i] if i < len(x) else None) !=
+            (y[i] if i < len(y) else None)]
+    if "mtime" in diff:
+        i = names.index("mtime")
+        diff[diff.index("mtime")] = "mtime (cp %s, zcp %s)" % (
+            "now" if x[i] == "NOW" else "kept/set",
+            "now" if y[i] == "NOW" else "kept/set")
+    return "%s %s differ" % (x[0], ", ".join(diff))
 
 
 def changed_outside(r, dests):
@@ -1572,6 +1623,20 @@ def pick_scenarios(seed, name, args):
     return rng.sample(names, min(args.per_set, len(names)))
 
 
+def print_summary(summary, args):
+    """The distinct differences, most frequent first, with the option
+    sets they show in and a case to reproduce one."""
+    print("SUMMARY: %d distinct differences" % len(summary))
+    for sig, where in sorted(summary.items(), key=lambda kv: -len(kv[1])):
+        sets = sorted(set(w[1] for w in where))
+        scens = sorted(set(w[2] for w in where))
+        seed, name, scen = where[0]
+        print("%5d  %s" % (len(where), sig))
+        print("       sets: %s; scenarios: %s; e.g. --seed %d --sets %s "
+              "--scenario %s" % (",".join(sets), ",".join(scens), seed,
+                                 name, scen))
+
+
 def parse_args():
     ap = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0],
@@ -1596,6 +1661,8 @@ def parse_args():
                     help="differing files shown per case")
     ap.add_argument("--tmp", default=None)
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--summary", action="store_true",
+                    help="end with the distinct differences, counted")
     ap.add_argument("--list", action="store_true",
                     help="list the option sets and scenarios")
     args = ap.parse_args()
@@ -1632,14 +1699,17 @@ def main():
     xattrs = xattrs_supported(tmp)
     failures = runs = outside_runs = 0
     remover = Remover()
+    summary = {}
     for seed in seeds:
         for name in sets:
             oset = OptSet(name)
             for scen in pick_scenarios(seed, name, args):
                 runs += 1
                 t0 = time.time()
-                problems, cases, outside = compare_case(
+                problems, sigs, cases, outside = compare_case(
                     args, seed, oset, scen, tmp, xattrs)
+                for sig in sigs:
+                    summary.setdefault(sig, []).append((seed, name, scen))
                 if time.time() - t0 > 5:
                     print("SLOW seed=%d set=%s scenario=%s: %.1f s" %
                           (seed, name, scen, time.time() - t0))
@@ -1666,6 +1736,8 @@ def main():
         print("boxes kept in %s" % os.fsdecode(tmp))
     else:
         remove_box(tmp)
+    if args.summary:
+        print_summary(summary, args)
     print("cp changed files outside the destination in %d runs "
           "(writing through links)" % outside_runs)
     print("%d of %d runs differ" % (failures, runs))
