@@ -24,7 +24,7 @@ dest_remove(const struct file_ref *dst, struct file_record *rec)
 {
 	if (unlinkat(dst->dirfd, dst->name, 0) == 0 || errno == ENOENT)
 		return 0;
-	file_fail(rec, errno, "cannot remove %s", quote(path_str(dst->path)));
+	record_fail(rec, errno, "cannot remove %s", quote(path_str(dst->path)));
 	return -1;
 }
 
@@ -128,11 +128,11 @@ dest_backup(const struct options *o, const struct file_ref *dst,
 	size_t dl = strlen(dpath), nl = strlen(dst->name);
 
 	if (name == NULL) {
-		file_fail(rec, ENOMEM, "cannot backup %s", quote(path_str(dst->path)));
+		record_fail(rec, ENOMEM, "cannot backup %s", quote(path_str(dst->path)));
 		return -1;
 	}
 	if (renameat(dst->dirfd, dst->name, dst->dirfd, name) == -1) {
-		file_fail(rec, errno, "cannot backup %s", quote(path_str(dst->path)));
+		record_fail(rec, errno, "cannot backup %s", quote(path_str(dst->path)));
 		free(name);
 		return -1;
 	}
@@ -157,7 +157,7 @@ dest_stat(const struct options *o, const struct file_ref *dst,
 	if (fstatat(dst->dirfd, dst->name, st, AT_SYMLINK_NOFOLLOW) == -1) {
 		if (errno == ENOENT)
 			return 0;
-		file_fail(rec, errno, "cannot stat %s", quote(path_str(dst->path)));
+		record_fail(rec, errno, "cannot stat %s", quote(path_str(dst->path)));
 		return -1;
 	}
 	if (!S_ISLNK(st->st_mode) || how != DEST_WRITE || o->remove_dest)
@@ -168,7 +168,7 @@ dest_stat(const struct options *o, const struct file_ref *dst,
 		return 1;
 	}
 	if (errno == ENOENT && o->backup == BACKUP_NONE) {
-		file_fail(rec, 0, "not writing through dangling symlink %s",
+		record_fail(rec, 0, "not writing through dangling symlink %s",
 		    quote(path_str(dst->path)));
 		return -1;
 	}
@@ -250,12 +250,12 @@ dest_policy(struct file_ctx *ctx, const struct file_ref *src,
 	const struct options *o = ctx->opts;
 
 	if (dest_is_source(o, src, sst, dst, dst_st, how)) {
-		file_fail(rec, 0, "%s and %s are the same file",
+		record_fail(rec, 0, "%s and %s are the same file",
 		    quote(path_str(src->path)), quote(path_str(dst->path)));
 		return -1;
 	}
 	if (S_ISDIR(dst_st->st_mode)) {
-		file_fail(rec, 0,
+		record_fail(rec, 0,
 		    "cannot overwrite directory %s with non-directory",
 		    quote(path_str(dst->path)));
 		return -1;

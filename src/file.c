@@ -27,53 +27,6 @@
 #include "units.h"
 #include "xattr.h"
 
-static char *
-file_format(int err, const char *fmt, va_list ap)
-{
-	char *m = NULL, *full = NULL;
-
-	if (vasprintf(&m, fmt, ap) == -1)
-		return NULL;
-	if (err != 0 && asprintf(&full, "%s: %s", m, strerror(err)) != -1) {
-		free(m);
-		m = full;
-	}
-	return m;
-}
-
-void
-file_fail(struct file_record *rec, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	free(rec->msg);
-	rec->msg = file_format(err, fmt, ap);
-	va_end(ap);
-	rec->err = err;
-	rec->status = FILE_FAILED;
-}
-
-void
-file_warn(struct file_record *rec, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	free(rec->warn);
-	rec->warn = file_format(err, fmt, ap);
-	va_end(ap);
-}
-
-void
-file_record_free(struct file_record *rec)
-{
-	free(rec->msg);
-	free(rec->warn);
-	free(rec->backup);
-	rec->msg = rec->warn = rec->backup = NULL;
-}
-
 /* Opens the destination.  Returns the fd, or -1 (rec filled). */
 static int
 file_open_dst(const struct options *o, const struct file_ref *dst,
@@ -104,7 +57,7 @@ fail:
 	if (errno == EISDIR && dst->name[0] != '\0' &&
 	    dst->name[strlen(dst->name) - 1] == '/')
 		errno = ENOTDIR;
-	file_fail(rec, errno, "cannot create regular file %s",
+	record_fail(rec, errno, "cannot create regular file %s",
 	    quote(path_str(dst->path)));
 	return -1;
 }
@@ -228,21 +181,21 @@ file_engine_fail(const struct options *o, const struct file_ref *src,
 	int err = e->err;
 
 	if (e->engine == ENGINE_CLONE && o->reflink == REFLINK_ALWAYS)
-		file_fail(rec, err, "failed to clone %s from %s",
+		record_fail(rec, err, "failed to clone %s from %s",
 		    quote(path_str(dst->path)), quote(path_str(src->path)));
 	else if (err == ENOSPC || err == EDQUOT || err == EFBIG)
-		file_fail(rec, err, "error writing %s", quote(path_str(dst->path)));
+		record_fail(rec, err, "error writing %s", quote(path_str(dst->path)));
 	else if (e->engine != ENGINE_RW && engine_fallback_ok(err))
 		/* A forced engine the kernel refused, on either side. */
-		file_fail(rec, err, "%s %s -> %s", engine_name(e->engine),
+		record_fail(rec, err, "%s %s -> %s", engine_name(e->engine),
 		    quote(path_str(src->path)), quote(path_str(dst->path)));
 	else if (e->write_failed && (e->engine == ENGINE_RW ||
 	    e->moved[e->engine] == 0))
-		file_fail(rec, err, "error writing %s", quote(path_str(dst->path)));
+		record_fail(rec, err, "error writing %s", quote(path_str(dst->path)));
 	else if (e->engine == ENGINE_RW)
-		file_fail(rec, err, "error reading %s", quote(path_str(src->path)));
+		record_fail(rec, err, "error reading %s", quote(path_str(src->path)));
 	else
-		file_fail(rec, err, "%s %s -> %s", engine_name(e->engine),
+		record_fail(rec, err, "%s %s -> %s", engine_name(e->engine),
 		    quote(path_str(src->path)), quote(path_str(dst->path)));
 }
 
@@ -282,7 +235,7 @@ file_owner(const struct options *o, const struct file_target *t,
 		(void)file_chown(t, (uid_t)-1, sst->st_gid);
 		return 1;
 	}
-	file_fail(rec, e, "failed to preserve ownership for %s",
+	record_fail(rec, e, "failed to preserve ownership for %s",
 	    quote(path_str(rec->dst)));
 	return o->require_preserve ? -1 : 1;
 }
@@ -305,18 +258,18 @@ file_xattrs(const struct options *o, const struct file_target *t,
 		return 0;
 	e = errno;
 	if (set == XATTR_ACL) {
-		file_fail(rec, e, "preserving permissions for %s",
+		record_fail(rec, e, "preserving permissions for %s",
 		    quote(path_str(rec->dst)));
 		return o->require_preserve ? -1 : 0;
 	}
 	if (o->require_xattr) {
-		file_fail(rec, e, "%s attributes for %s", what,
+		record_fail(rec, e, "%s attributes for %s", what,
 		    quote(path_str(strcmp(what, "setting") == 0 ? rec->dst :
 		    rec->src)));
 		return -1;
 	}
 	if (!o->quiet_xattr && e != ENOTSUP && e != ENODATA)
-		file_warn(rec, e, "%s attributes for %s", what,
+		record_warn(rec, e, "%s attributes for %s", what,
 		    quote(path_str(strcmp(what, "setting") == 0 ? rec->dst :
 		    rec->src)));
 	return 0;
@@ -332,7 +285,7 @@ file_metadata(const struct options *o, const struct file_target *t,
 
 	if (o->preserve_timestamps && file_times(t, sst) == -1 &&
 	    !(link && errno == EOPNOTSUPP)) {
-		file_fail(rec, errno, "preserving times for %s",
+		record_fail(rec, errno, "preserving times for %s",
 		    quote(path_str(rec->dst)));
 		if (o->require_preserve)
 			return -1;
@@ -348,7 +301,7 @@ file_metadata(const struct options *o, const struct file_target *t,
 	    !link && (t->fd >= 0 ? fchmod(t->fd, file_base_mode(o,
 	    sst->st_mode) & ~o->umask) : fchmodat(t->dirfd, t->name,
 	    file_base_mode(o, sst->st_mode) & ~o->umask, 0)) == -1) {
-		file_fail(rec, errno, "setting permissions for %s",
+		record_fail(rec, errno, "setting permissions for %s",
 		    quote(path_str(rec->dst)));
 		return -1;
 	}
@@ -368,7 +321,7 @@ file_metadata(const struct options *o, const struct file_target *t,
 		return 0;
 	if ((t->fd >= 0 ? fchmod(t->fd, mode) :
 	    fchmodat(t->dirfd, t->name, mode, 0)) == -1) {
-		file_fail(rec, errno, "preserving permissions for %s",
+		record_fail(rec, errno, "preserving permissions for %s",
 		    quote(path_str(rec->dst)));
 		return o->require_preserve ? -1 : 0;
 	}
@@ -386,13 +339,13 @@ file_open_src(const struct file_ref *src, const struct stat *sst,
 	fd = openat(src->dirfd, src->name, O_RDONLY | O_CLOEXEC | O_NOCTTY |
 	    (src->follow ? 0 : O_NOFOLLOW));
 	if (fd == -1) {
-		file_fail(rec, errno, "cannot open %s for reading",
+		record_fail(rec, errno, "cannot open %s for reading",
 		    quote(path_str(src->path)));
 		return -1;
 	}
 	if (fstat(fd, &st) == -1 || st.st_ino != sst->st_ino ||
 	    st.st_dev != sst->st_dev) {
-		file_fail(rec, 0,
+		record_fail(rec, 0,
 		    "skipping file %s, as it was replaced while being copied",
 		    quote(path_str(src->path)));
 		(void)close(fd);
@@ -463,7 +416,7 @@ file_regular(struct file_ctx *ctx, const struct file_ref *src,
 	}
 	(void)close(sfd);
 	if (close(dfd) == -1 && rc == 0) {
-		file_fail(rec, errno, "failed to close %s", quote(path_str(dst->path)));
+		record_fail(rec, errno, "failed to close %s", quote(path_str(dst->path)));
 		rc = -1;
 	}
 	return rc;
@@ -496,13 +449,13 @@ file_symlink(struct file_ctx *ctx, const struct file_ref *src,
 
 	rec->kind = FILE_KIND_SYMLINK;
 	if ((target = malloc(size)) == NULL) {
-		file_fail(rec, ENOMEM, "cannot read symbolic link %s",
+		record_fail(rec, ENOMEM, "cannot read symbolic link %s",
 		    quote(path_str(src->path)));
 		return -1;
 	}
 	n = readlinkat(src->dirfd, src->name, target, size);
 	if (n < 0 || (size_t)n >= size) {
-		file_fail(rec, n < 0 ? errno : ENAMETOOLONG,
+		record_fail(rec, n < 0 ? errno : ENAMETOOLONG,
 		    "cannot read symbolic link %s", quote(path_str(src->path)));
 		free(target);
 		return -1;
@@ -511,7 +464,7 @@ file_symlink(struct file_ctx *ctx, const struct file_ref *src,
 	rc = dest_prepare(ctx, src, sst, dst, DEST_REPLACE, &exists, &dst_st,
 	    rec);
 	if (rc == 1 && symlinkat(target, dst->dirfd, dst->name) == -1) {
-		file_fail(rec, errno, "cannot create symbolic link %s",
+		record_fail(rec, errno, "cannot create symbolic link %s",
 		    quote(path_str(dst->path)));
 		rc = -1;
 	}
@@ -536,7 +489,7 @@ file_special(struct file_ctx *ctx, const struct file_ref *src,
 	    rec);
 	if (rc == 1 && mknodat(dst->dirfd, dst->name, (sst->st_mode &
 	    (S_IFMT | 07777)), sst->st_rdev) == -1) {
-		file_fail(rec, errno, S_ISFIFO(sst->st_mode) ?
+		record_fail(rec, errno, S_ISFIFO(sst->st_mode) ?
 		    "cannot create fifo %s" : "cannot create special file %s",
 		    quote(path_str(dst->path)));
 		rc = -1;
@@ -586,7 +539,7 @@ file_hardlink(struct file_ctx *ctx, const struct file_ref *src,
 	rc = dest_prepare(ctx, src, sst, dst, how, &exists, &dst_st, rec);
 	if (rc == 1 && (rc = dest_link(ctx->opts, dst, rec, file_do_link,
 	    l)) == -1)
-		file_fail(rec, errno, "cannot create hard link %s to %s",
+		record_fail(rec, errno, "cannot create hard link %s to %s",
 		    quote(path_str(dst->path)), quote(path_str(src->path)));
 	return rc < 0 ? -1 : 0;
 }
@@ -613,7 +566,7 @@ file_symlink_to(struct file_ctx *ctx, const struct file_ref *src,
 		free(dir);
 	}
 	if (!here) {
-		file_fail(rec, 0, "%s: can make relative symbolic links only "
+		record_fail(rec, 0, "%s: can make relative symbolic links only "
 		    "in current directory",
 		    quote_if_needed(path_str(dst->path)));
 		free(target);
@@ -623,7 +576,7 @@ file_symlink_to(struct file_ctx *ctx, const struct file_ref *src,
 	    rec);
 	if (rc == 1 && (rc = dest_link(ctx->opts, dst, rec, file_do_symlink,
 	    target)) == -1)
-		file_fail(rec, errno, "cannot create symbolic link %s to %s",
+		record_fail(rec, errno, "cannot create symbolic link %s to %s",
 		    quote(path_str(dst->path)), quote(target));
 	free(target);
 	return rc < 0 ? -1 : 0;

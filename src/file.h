@@ -15,47 +15,7 @@
 #include "links.h"
 #include "options.h"
 #include "path.h"
-
-/* A name relative to a directory fd, and how to show it. */
-struct file_ref {
-	int		 dirfd;		/* AT_FDCWD or an open directory */
-	const char	*name;		/* relative to dirfd */
-	const struct path *path;	/* the name shown in messages */
-	bool		 follow;	/* follow a symbolic link at name */
-	bool		 fresh;		/* (destination) its directory is new */
-	dev_t		 dev;		/* (destination) dirfd's device, or 0 */
-};
-
-enum file_status {
-	FILE_COPIED,
-	FILE_SKIPPED,		/* -n, -u, -i said no */
-	FILE_FAILED
-};
-
-/* What kind of thing the record is about. */
-enum file_kind {
-	FILE_KIND_FILE,
-	FILE_KIND_DIR,
-	FILE_KIND_SYMLINK,
-	FILE_KIND_SPECIAL
-};
-
-struct file_record {
-	const struct path *src;		/* source path, as shown */
-	const struct path *dst;		/* destination path, as shown */
-	enum file_status status;
-	enum file_kind	 kind;
-	bool		 data;		/* the engine chain ran: eng is valid */
-	struct engine_result eng;
-	double		 seconds;	/* transfer (and fsync) wall time */
-	bool		 synced;	/* fsync'd inside the clock */
-	int		 err;		/* errno of the failure, or 0 */
-	char		*msg;		/* cp-style message if FILE_FAILED */
-	char		*warn;		/* a warning that is not a failure */
-	char		*backup;	/* path of the backup made, if any */
-	bool		 removed;	/* --remove-destination unlinked it */
-	bool		 began;		/* passed the overwrite checks */
-};
+#include "record.h"
 
 /* What one thread needs to copy files: options and scratch space. */
 struct file_ctx {
@@ -74,13 +34,6 @@ struct file_ctx {
  */
 int	 file_copy(struct file_ctx *, const struct file_ref *,
 	    const struct stat *, const struct file_ref *, struct file_record *);
-
-/* Records a failure: msg is fmt, then ": strerror(err)" if err != 0. */
-void	 file_fail(struct file_record *, int, const char *, ...)
-	    __attribute__((format(printf, 3, 4)));
-
-/* Frees what file_copy() allocated in rec. */
-void	 file_record_free(struct file_record *);
 
 /* Where file_metadata() sets attributes: fd, or dirfd/name (no follow). */
 struct file_target {
@@ -104,9 +57,5 @@ mode_t	 file_base_mode(const struct options *, mode_t);
  */
 int	 file_metadata(const struct options *, const struct file_target *,
 	    const struct stat *, struct file_record *);
-
-/* Records a warning that does not fail the file. */
-void	 file_warn(struct file_record *, int, const char *, ...)
-	    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -166,10 +166,10 @@ pool_dir_open(struct pool *p, struct pool_dir *up, char *name,
 	path_init(&d->sp, up != NULL ? &up->sp : NULL, name);
 	path_init(&d->dp, up != NULL ? &up->dp : NULL, dname);
 	d->src = (struct file_ref){ up != NULL ? dirfd(up->d) : AT_FDCWD,
-	    name, &d->sp, follow, false, 0 };
+	    name, &d->sp, follow, false, 0, up == NULL };
 	d->dst = (struct file_ref){ up != NULL ? up->dfd : AT_FDCWD, dname,
 	    &d->dp, up == NULL, up != NULL && up->created,
-	    up != NULL ? up->ddev : 0 };
+	    up != NULL ? up->ddev : 0, false };
 	d->lvl.up = up != NULL ? &up->lvl : NULL;
 	d->lvl.dev = sst->st_dev;
 	d->lvl.ino = sst->st_ino;
@@ -209,9 +209,9 @@ pool_subdir(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 	char *name = e->name;
 	struct path sp, dp;
 	struct file_ref src = { dirfd(up->d), name, &sp,
-	    p->w->opts->deref == DEREF_ALWAYS, false, 0 };
+	    p->w->opts->deref == DEREF_ALWAYS, false, 0, false };
 	struct file_ref dst = { up->dfd, name, &dp, false, up->created,
-	    up->ddev };
+	    up->ddev, false };
 
 	if (walk_stopped(p->w)) {
 		pool_release(p, up);
@@ -243,9 +243,9 @@ pool_files(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 	struct pool_dir *d = t->dir;
 	struct path sp, dp;
 	struct file_ref src = { dirfd(d->d), NULL, &sp,
-	    p->w->opts->deref == DEREF_ALWAYS, false, 0 };
+	    p->w->opts->deref == DEREF_ALWAYS, false, 0, false };
 	struct file_ref dst = { d->dfd, NULL, &dp, false, d->created,
-	    d->ddev };
+	    d->ddev, false };
 	size_t i;
 
 	for (i = 0; i < t->n && !walk_stopped(p->w); i++) {
@@ -287,9 +287,9 @@ pool_read(struct pool *p, struct file_ctx *fc, struct pool_dir *d)
 {
 	struct path sp, dp;
 	struct file_ref cs = { dirfd(d->d), NULL, &sp,
-	    p->w->opts->deref == DEREF_ALWAYS, false, 0 };
+	    p->w->opts->deref == DEREF_ALWAYS, false, 0, false };
 	struct file_ref cd = { d->dfd, NULL, &dp, false, d->created,
-	    d->ddev };
+	    d->ddev, false };
 	struct pool_task *batch = NULL, *t;
 	struct dirent *de;
 	struct stat st;

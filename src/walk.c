@@ -73,7 +73,7 @@ walk_report(struct walk *w, struct file_record *rec)
 	if (rec->status == FILE_FAILED)
 		__atomic_store_n(&w->failed, 1, __ATOMIC_RELAXED);
 	report_record(w->rep, rec);
-	file_record_free(rec);
+	record_free(rec);
 }
 
 void
@@ -91,7 +91,7 @@ walk_fail(struct walk *w, const struct file_ref *src,
 	/* Failing to stat it, we do not know what it is: call it a file. */
 	rec.kind = strncmp(fmt, "cannot stat", 11) == 0 ? FILE_KIND_FILE :
 	    FILE_KIND_DIR;
-	file_fail(&rec, e, fmt, a1, a2);
+	record_fail(&rec, e, fmt, a1, a2);
 	free(a1);
 	free(a2);
 	walk_report(w, &rec);
@@ -175,7 +175,7 @@ walk_dir_done(struct walk *w, int sfd, int dfd, const struct stat *sst,
 	want = file_base_mode(o, sst->st_mode) & ~o->umask;
 	if (((want & S_IRWXU) != S_IRWXU || o->preserve_ownership) &&
 	    fchmod(dfd, want) == -1)
-		file_fail(rec, errno, "setting permissions for %s",
+		record_fail(rec, errno, "setting permissions for %s",
 		    quote(path_str(rec->dst)));
 }
 
@@ -184,8 +184,8 @@ static void
 walk_entries(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
     const struct file_ref *dst, bool created, struct walk_level *lvl)
 {
-	struct file_ref cs = { -1, NULL, NULL, false, false, 0 };
-	struct file_ref cd = { -1, NULL, NULL, false, created, lvl->ddev };
+	struct file_ref cs = { -1, NULL, NULL, false, false, 0, false };
+	struct file_ref cd = { -1, NULL, NULL, false, created, lvl->ddev, false };
 	struct path csp, cdp;
 	struct dirent *de;
 	struct stat st;
@@ -338,12 +338,12 @@ void
 walk_dir_close_record(struct walk *w, int dfd, struct file_record *rec)
 {
 	if (close(dfd) == -1 && rec->status != FILE_FAILED)
-		file_fail(rec, errno, "failed to close %s", quote(path_str(rec->dst)));
+		record_fail(rec, errno, "failed to close %s", quote(path_str(rec->dst)));
 	if (rec->status == FILE_FAILED)
 		walk_report(w, rec);
 	else
 		report_warning(w->rep, rec);
-	file_record_free(rec);
+	record_free(rec);
 }
 
 void
@@ -392,7 +392,7 @@ walk_dir(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
 			up->detached = false;
 			up->lost = true;
 		}
-		file_record_free(&rec);
+		record_free(&rec);
 		return;
 	}
 	/* A deep child may have reopened them: use lvl's, not ours. */
@@ -464,7 +464,7 @@ walk_parents_done(struct walk *w, struct walk_made *m, size_t n)
 			rec.kind = FILE_KIND_DIR;
 			if (file_metadata(o, &t, &m[n].st, &rec) == -1)
 				walk_report(w, &rec);
-			file_record_free(&rec);
+			record_free(&rec);
 		}
 		free(m[n].src);
 		free(m[n].dst);
@@ -503,7 +503,7 @@ walk_parents(struct walk *w, const char *dir, const char *path,
 		rec.dst = &dp;
 		rec.kind = FILE_KIND_DIR;
 		if (stat(p, &st) == -1) {
-			file_fail(&rec, errno, "cannot stat %s", quote(p));
+			record_fail(&rec, errno, "cannot stat %s", quote(p));
 			rc = -1;
 		} else if (mkdir(d, st.st_mode & 07777) == 0) {
 			if (w->opts->verbose)
@@ -516,7 +516,7 @@ walk_parents(struct walk *w, const char *dir, const char *path,
 			(*made)[(*n)++].st = st;
 			d = NULL;
 		} else if (errno != EEXIST) {
-			file_fail(&rec, errno, "cannot make directory %s",
+			record_fail(&rec, errno, "cannot make directory %s",
 			    quote(d));
 			rc = -1;
 		}
@@ -540,8 +540,8 @@ walk_operand(struct walk *w, const char *path, const char *dest, dev_t ddev)
 {
 	const struct options *o = w->opts;
 	struct path sp, dp;
-	struct file_ref src = { AT_FDCWD, path, &sp, true, false, 0 };
-	struct file_ref dst = { AT_FDCWD, dest, &dp, true, false, ddev };
+	struct file_ref src = { AT_FDCWD, path, &sp, true, false, 0, true };
+	struct file_ref dst = { AT_FDCWD, dest, &dp, true, false, ddev, false };
 	struct stat st;
 
 	path_init(&sp, NULL, path);

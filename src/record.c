@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * record.c: filling a struct file_record's messages, in cp's form
+ * ("MESSAGE: strerror(errno)").
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record.h"
+
+static char *
+record_format(int err, const char *fmt, va_list ap)
+{
+	char *m = NULL, *full = NULL;
+
+	if (vasprintf(&m, fmt, ap) == -1)
+		return NULL;
+	if (err != 0 && asprintf(&full, "%s: %s", m, strerror(err)) != -1) {
+		free(m);
+		m = full;
+	}
+	return m;
+}
+
+void
+record_fail(struct file_record *rec, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	free(rec->msg);
+	rec->msg = record_format(err, fmt, ap);
+	va_end(ap);
+	rec->err = err;
+	rec->status = FILE_FAILED;
+}
+
+void
+record_warn(struct file_record *rec, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	free(rec->warn);
+	rec->warn = record_format(err, fmt, ap);
+	va_end(ap);
+}
+
+void
+record_free(struct file_record *rec)
+{
+	free(rec->msg);
+	free(rec->warn);
+	free(rec->backup);
+	rec->msg = rec->warn = rec->backup = NULL;
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * record.h: what the copy of one thing (file, link, directory) is about
+ * and what became of it.  Every layer fills a struct file_record, from
+ * walk.c down to dest.c, and report.c prints it; this header depends on
+ * nothing above the engines, so that the data flows one way.
+ */
+#ifndef ZCP_RECORD_H
+#define ZCP_RECORD_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "engine.h"
+#include "path.h"
+
+/* A name relative to a directory fd, and how to show it. */
+struct file_ref {
+	int		 dirfd;		/* AT_FDCWD or an open directory */
+	const char	*name;		/* relative to dirfd */
+	const struct path *path;	/* the name shown in messages */
+	bool		 follow;	/* follow a symbolic link at name */
+	bool		 fresh;		/* (destination) its directory is new */
+	dev_t		 dev;		/* (destination) dirfd's device, or 0 */
+	bool		 operand;	/* (source) named on the command line */
+};
+
+enum file_status {
+	FILE_COPIED,
+	FILE_SKIPPED,		/* -n, -u, -i said no, or nothing to do */
+	FILE_FAILED
+};
+
+/* What kind of thing the record is about. */
+enum file_kind {
+	FILE_KIND_FILE,
+	FILE_KIND_DIR,
+	FILE_KIND_SYMLINK,
+	FILE_KIND_SPECIAL
+};
+
+struct file_record {
+	const struct path *src;		/* source path, as shown */
+	const struct path *dst;		/* destination path, as shown */
+	enum file_status status;
+	enum file_kind	 kind;
+	bool		 data;		/* the engine chain ran: eng is valid */
+	struct engine_result eng;
+	double		 seconds;	/* transfer (and fsync) wall time */
+	bool		 synced;	/* fsync'd inside the clock */
+	int		 err;		/* errno of the failure, or 0 */
+	char		*msg;		/* cp-style message if FILE_FAILED */
+	char		*warn;		/* a warning that is not a failure */
+	char		*backup;	/* path of the backup made, if any */
+	bool		 removed;	/* the old destination was unlinked
+					   before the copy ("removed" line) */
+	bool		 removed_after;	/* ... or while making it, after the
+					   "'a' -> 'b'" line (as cp -v) */
+	bool		 began;		/* passed the overwrite checks */
+};
+
+/* Records a failure: msg is fmt, then ": strerror(err)" if err != 0. */
+void	 record_fail(struct file_record *, int, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* Records a warning that does not fail the file. */
+void	 record_warn(struct file_record *, int, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* Frees the strings rec holds (msg, warn, backup). */
+void	 record_free(struct file_record *);
+
+#endif
