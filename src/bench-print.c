@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * bench-print.c: what zcp --bench measured, on stdout: a table for people
- * (a header saying what was copied where, one row per engine with a bar
- * drawn in Unicode blocks, or '#' when the locale is not UTF-8, and a
- * line naming the fastest), or the same as one JSON document, or as CSV.
+ * bench-print.c: what zcp --bench measured, on stdout, for people: a
+ * header saying what was copied where, one row per contender with its
+ * spread and a bar drawn in Unicode blocks (or '#' when the locale is not
+ * UTF-8), then the verdict: the fastest, or "no clear winner" when its
+ * lead is within the noise, and how zcp compares with cp.  The JSON and
+ * CSV forms are in bench-data.c.
  */
 #include "config.h"
 
@@ -22,40 +24,31 @@
 /* Cells of the bar of the fastest engine. */
 #define BENCH_BAR	20
 
-/* "auto (copy_file_range)", or the engine's name, into buf. */
-static const char *
+const char *
 bench_print_label(const struct bench_eng *e, char *buf, size_t len)
 {
-	if (e->id == ENGINE_AUTO && !e->refused)
-		(void)snprintf(buf, len, "auto (%s)", engine_name(e->used));
+	if (e->id == ENGINE_AUTO && bench_ran(e))
+		(void)snprintf(buf, len, "auto (%s)", engine_name(e->cloned ?
+		    ENGINE_CLONE : e->used));
 	else
-		(void)snprintf(buf, len, "%s", engine_name(e->id));
+		(void)snprintf(buf, len, "%s", bench_name(e->id));
 	return buf;
 }
 
-static const char *
-bench_print_errname(int e)
-{
-	const char *n = strerrorname_np(e);
-
-	return n != NULL ? n : "EUNKNOWN";
-}
-
-/* The fastest engine that ran, or NULL. */
-static const struct bench_eng *
+const struct bench_eng *
 bench_print_fastest(const struct bench *b)
 {
-	return b->neng > 0 && !b->eng[0].refused ? &b->eng[0] : NULL;
+	return b->neng > 0 && bench_ran(&b->eng[0]) ? &b->eng[0] :
+	    NULL;
 }
 
-/* The engine id if it ran, or NULL. */
-static const struct bench_eng *
-bench_print_find(const struct bench *b, enum engine_id id)
+const struct bench_eng *
+bench_print_find(const struct bench *b, int id)
 {
 	int i;
 
 	for (i = 0; i < b->neng; i++)
-		if (b->eng[i].id == id && !b->eng[i].refused)
+		if (b->eng[i].id == id && bench_ran(&b->eng[i]))
 			return &b->eng[i];
 	return NULL;
 }
@@ -80,32 +73,64 @@ bench_print_bar(double frac, bool utf8)
 		fputc('#', stdout);
 }
 
+/* The first line: what is copied where, on which kernel. */
+static void
+bench_print_what(const struct bench *b)
+{
+	char sz[32], dst[PATH_MAX + 64];
+
+	units_size(sz, sizeof(sz), (double)b->size);
+	if (b->to_socket)
+		(void)snprintf(dst, sizeof(dst), "a loopback TCP connection");
+	else
+		(void)snprintf(dst, sizeof(dst), "%s (%s)", quote(b->dir),
+		    b->dst_fs);
+	if (b->made && b->to_socket)
+		printf("%s --bench: a random %s file in %s (%s) -> %s, %s\n",
+		    getprogname(), sz, quote(b->dir), b->src_fs, dst,
+		    b->kernel);
+	else if (b->made)
+		printf("%s --bench: a random %s file in %s, %s\n",
+		    getprogname(), sz, dst, b->kernel);
+	else
+		printf("%s --bench: %s (%s, %s) -> %s, %s\n", getprogname(),
+		    quote(b->src_path), sz, b->src_fs, dst, b->kernel);
+}
+
 static void
 bench_print_header(const struct bench *b)
 {
 	const struct options *o = b->opts;
-	char sz[32];
 
-	units_size(sz, sizeof(sz), (double)b->size);
-	if (b->made)
-		printf("%s --bench: a random %s file in %s (%s), %s\n",
-		    getprogname(), sz, quote(b->dir), b->dst_fs, b->kernel);
-	else
-		printf("%s --bench: %s (%s, %s) -> %s (%s), %s\n",
-		    getprogname(), quote(b->src_path), sz, b->src_fs,
-		    quote(b->dir), b->dst_fs, b->kernel);
-	printf("%u %s of each engine after a warm-up, interleaved; %s; %s\n",
+	bench_print_what(b);
+	printf("%u %s of each after a warm-up, interleaved; %s; %s\n",
 	    o->bench_runs, o->bench_runs == 1 ? "run" : "runs",
 	    o->bench_cold ? "cold cache (the source dropped before each "
-	    "run)" : "warm cache", o->fsync ? "fsync included" :
-	    "not flushed to disk");
+	    "run)" : "warm cache", b->to_socket ? "each run ends when the "
+	    "reader has received the last byte" : o->fsync ?
+	    "fsync included" : "not flushed to disk");
 	if (b->resident > 0)
 		printf("note: the kernel kept up to %d%% of the source in "
 		    "memory after dropping it (tmpfs keeps its files there), "
 		    "so runs read from memory\n", b->resident);
 	if (b->sparse)
-		printf("note: the source has holes: the engines copy its "
-		    "data only\n");
+		printf(b->to_socket ? "note: the source has holes: they are "
+		    "sent as zeros\n" : "note: the source has holes: the "
+		    "engines copy its data only\n");
+	if (bench_print_find(b, BENCH_CP) != NULL)
+		printf("note: cp is %s, run as a command: its times include "
+		    "starting and ending a process\n", b->cp);
+}
+
+/* The row of a contender that did not run: why. */
+static void
+bench_print_absent(const struct bench_eng *e, int width, const char *label)
+{
+	if (e->missing)
+		printf("%-*s  skipped: not found in PATH\n", width, label);
+	else
+		printf("%-*s  refused: %s (%s)\n", width, label,
+		    strerror(e->refused), bench_data_errname(e->refused));
 }
 
 static void
@@ -114,12 +139,12 @@ bench_print_row(const struct bench *b, const struct bench_eng *e,
 {
 	const struct bench_eng *f = bench_print_fastest(b);
 	char label[64], t1[16], t2[16], t3[16], rate[32], ratio[16];
+	char spread[16];
 	double r;
 
 	bench_print_label(e, label, sizeof(label));
-	if (e->refused) {
-		printf("%-*s  refused: %s (%s)\n", width, label,
-		    strerror(e->refused), bench_print_errname(e->refused));
+	if (!bench_ran(e)) {
+		bench_print_absent(e, width, label);
 		return;
 	}
 	if (e->cloned)
@@ -128,10 +153,16 @@ bench_print_row(const struct bench *b, const struct bench_eng *e,
 		units_rate(rate, sizeof(rate), (double)b->size, e->median);
 	r = e->median / f->median;
 	(void)snprintf(ratio, sizeof(ratio), r < 99.5 ? "%.2fx" : "%.0fx", r);
-	printf("%-*s %4u %8s %8s %8s %11s %6s  ", width, label, e->nruns,
+	if (e->nruns < 2)
+		(void)snprintf(spread, sizeof(spread), "-");
+	else if (e->spread >= 999.5)
+		(void)snprintf(spread, sizeof(spread), ">999%%");
+	else
+		(void)snprintf(spread, sizeof(spread), "%.0f%%", e->spread);
+	printf("%-*s %4u %8s %8s %8s %6s %11s %6s  ", width, label, e->nruns,
 	    units_time(t1, sizeof(t1), e->min),
 	    units_time(t2, sizeof(t2), e->median),
-	    units_time(t3, sizeof(t3), e->max), rate, ratio);
+	    units_time(t3, sizeof(t3), e->max), spread, rate, ratio);
 	if (e->cloned)
 		fputs("(no data copied)", stdout);
 	else if (ref > 0)
@@ -139,7 +170,28 @@ bench_print_row(const struct bench *b, const struct bench_eng *e,
 	fputc('\n', stdout);
 }
 
-/* One line: the fastest engine, and how much faster than read/write. */
+/* "a, b and c": the contenders within the fastest one's noise. */
+static void
+bench_print_ties(const struct bench *b)
+{
+	char label[64];
+	int i, n = 0, k = 0;
+
+	for (i = 0; i < b->neng; i++)
+		n += b->eng[i].tie;
+	for (i = 0; i < b->neng; i++) {
+		if (!b->eng[i].tie)
+			continue;
+		printf("%s%s", k == 0 ? "" : k == n - 1 ? " and " : ", ",
+		    bench_print_label(&b->eng[i], label, sizeof(label)));
+		k++;
+	}
+}
+
+/*
+ * One line: the fastest, and how much faster than read/write; or, when
+ * its lead is within the noise, the contenders that tie.
+ */
 static void
 bench_print_verdict(const struct bench *b)
 {
@@ -151,10 +203,18 @@ bench_print_verdict(const struct bench *b)
 		printf("no engine could copy the source here\n");
 		return;
 	}
+	if (!b->clear) {
+		printf("no clear winner: ");
+		bench_print_ties(b);
+		printf(" are within each other's noise (a median inside "
+		    "another's min-max range)\n");
+		return;
+	}
 	bench_print_label(f, label, sizeof(label));
 	printf("fastest: %s%s", label, f->cloned ? " (a clone: the copy "
 	    "shares the source's blocks)" : "");
-	if (f == rw)
+	if (f == rw || (f->id == ENGINE_AUTO && f->used == ENGINE_RW &&
+	    rw == NULL))
 		printf(", the plain read/write loop\n");
 	else if (rw == NULL)
 		printf(" (rw, read/write, was not timed)\n");
@@ -165,6 +225,28 @@ bench_print_verdict(const struct bench *b)
 		    rw->median / f->median);
 }
 
+/* zcp (auto, what a plain zcp does) against the system's cp. */
+static void
+bench_print_versus_cp(const struct bench *b)
+{
+	const struct bench_eng *a = bench_print_find(b, ENGINE_AUTO);
+	const struct bench_eng *cp = bench_print_find(b, BENCH_CP);
+	char label[64];
+
+	if (a == NULL || cp == NULL)
+		return;
+	bench_print_label(a, label, sizeof(label));
+	if (bench_overlap(a, cp))
+		printf("zcp vs cp: no clear difference: %s and cp are within "
+		    "each other's noise\n", label);
+	else if (a->median < cp->median)
+		printf("zcp vs cp: zcp, %s, is %.2fx as fast as cp\n", label,
+		    cp->median / a->median);
+	else
+		printf("zcp vs cp: cp is %.2fx as fast as zcp, %s\n",
+		    a->median / cp->median, label);
+}
+
 static void
 bench_print_table(const struct bench *b)
 {
@@ -172,161 +254,37 @@ bench_print_table(const struct bench *b)
 	bool utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
 	char label[64];
 	double ref = 0;
-	int i, width = 6, n;
+	int i, width = 6, n, ran = 0;
 
 	for (i = 0; i < b->neng; i++) {
 		n = (int)strlen(bench_print_label(&b->eng[i], label,
 		    sizeof(label)));
 		width = n > width ? n : width;
-		if (!b->eng[i].refused && !b->eng[i].cloned && ref == 0)
+		if (bench_ran(&b->eng[i]) && !b->eng[i].cloned &&
+		    ref == 0)
 			ref = b->eng[i].median;
+		ran += bench_ran(&b->eng[i]);
 	}
 	bench_print_header(b);
-	printf("\n%-*s %4s %8s %8s %8s %11s %6s\n", width, "engine", "runs",
-	    "min", "median", "max", "rate", "ratio");
+	printf("\n%-*s %4s %8s %8s %8s %6s %11s %6s\n", width, "engine",
+	    "runs", "min", "median", "max", "spread", "rate", "ratio");
 	for (i = 0; i < b->neng; i++)
 		bench_print_row(b, &b->eng[i], width, ref, utf8);
 	printf("\n");
+	if (ran > 1 && b->opts->bench_runs == 1)
+		printf("note: one run each measures no spread, so a lead may "
+		    "be noise (--runs=5 or more tells)\n");
 	bench_print_verdict(b);
-}
-
-/* s as a JSON string (json.c: bytes that are not UTF-8 become \udcXX). */
-static void
-bench_print_jstr(const char *s)
-{
-	char *q = json_quote(s);
-
-	if (q == NULL)
-		err(1, NULL);
-	fputs(q, stdout);
-	free(q);
-}
-
-static void
-bench_print_json_eng(const struct bench *b, const struct bench_eng *e)
-{
-	const struct bench_eng *f = bench_print_fastest(b);
-	unsigned i;
-
-	printf("{\"engine\":\"%s\"", engine_name(e->id));
-	if (e->refused) {
-		printf(",\"status\":\"refused\",\"errno\":\"%s\",\"error\":",
-		    bench_print_errname(e->refused));
-		bench_print_jstr(strerror(e->refused));
-		printf("}");
-		return;
-	}
-	printf(",\"status\":\"ok\",\"used\":\"%s\",\"cloned\":%s,"
-	    "\"runs\":%u,\"seconds\":[", engine_name(e->used),
-	    e->cloned ? "true" : "false", e->nruns);
-	for (i = 0; i < e->nruns; i++)
-		printf("%s%.9f", i ? "," : "", e->secs[i]);
-	printf("],\"min\":%.9f,\"median\":%.9f,\"max\":%.9f,"
-	    "\"bytes_per_second\":%.0f,\"ratio_to_fastest\":%.4f}",
-	    e->min, e->median, e->max, (double)b->size / e->median,
-	    e->median / f->median);
-}
-
-static void
-bench_print_json(const struct bench *b)
-{
-	const struct options *o = b->opts;
-	const struct bench_eng *f = bench_print_fastest(b);
-	const struct bench_eng *rw = bench_print_find(b, ENGINE_RW);
-	int i;
-
-	printf("{\"type\":\"bench\",\"source\":");
-	if (b->made)
-		printf("null");
-	else
-		bench_print_jstr(b->src_path);
-	printf(",\"random_source\":%s,\"directory\":",
-	    b->made ? "true" : "false");
-	bench_print_jstr(b->dir);
-	printf(",\"bytes\":%llu,\"source_fs\":", (unsigned long long)b->size);
-	bench_print_jstr(b->src_fs);
-	printf(",\"destination_fs\":");
-	bench_print_jstr(b->dst_fs);
-	printf(",\"kernel\":");
-	bench_print_jstr(b->kernel);
-	printf(",\"runs\":%u,\"cold\":%s,\"fsync\":%s,\"sparse\":%s,"
-	    "\"resident_percent\":", o->bench_runs, o->bench_cold ? "true" :
-	    "false", o->fsync ? "true" : "false", b->sparse ? "true" :
-	    "false");
-	printf(b->resident >= 0 ? "%d" : "null", b->resident);
-	printf(",\"engines\":[");
-	for (i = 0; i < b->neng; i++) {
-		printf("%s", i ? "," : "");
-		bench_print_json_eng(b, &b->eng[i]);
-	}
-	printf("],\"fastest\":");
-	if (f != NULL)
-		printf("\"%s\"", engine_name(f->id));
-	else
-		printf("null");
-	printf(",\"speedup_over_rw\":");
-	printf(f != NULL && rw != NULL ? "%.4f}\n" : "null}\n",
-	    f != NULL && rw != NULL ? rw->median / f->median : 0.0);
-}
-
-/* s as one CSV field (RFC 4180: quoted if it holds , " or a newline). */
-static void
-bench_print_cstr(const char *s)
-{
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, stdout);
-		return;
-	}
-	putchar('"');
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			putchar('"');
-		putchar(*s);
-	}
-	putchar('"');
-}
-
-static void
-bench_print_csv(const struct bench *b)
-{
-	const struct bench_eng *f = bench_print_fastest(b), *e;
-	int i;
-
-	printf("engine,used,status,runs,min_s,median_s,max_s,bytes,"
-	    "bytes_per_second,ratio_to_fastest,cloned,error,source_fs,"
-	    "destination_fs,kernel,cold,fsync\n");
-	for (i = 0; i < b->neng; i++) {
-		e = &b->eng[i];
-		if (e->refused)
-			printf("%s,,refused,0,,,,%llu,,,,", engine_name(e->id),
-			    (unsigned long long)b->size);
-		else
-			printf("%s,%s,ok,%u,%.9f,%.9f,%.9f,%llu,%.0f,%.4f,%s,",
-			    engine_name(e->id), engine_name(e->used),
-			    e->nruns, e->min, e->median, e->max,
-			    (unsigned long long)b->size,
-			    (double)b->size / e->median,
-			    e->median / f->median,
-			    e->cloned ? "true" : "false");
-		bench_print_cstr(e->refused ? strerror(e->refused) : "");
-		putchar(',');
-		bench_print_cstr(b->src_fs);
-		putchar(',');
-		bench_print_cstr(b->dst_fs);
-		putchar(',');
-		bench_print_cstr(b->kernel);
-		printf(",%s,%s\n", b->opts->bench_cold ? "true" : "false",
-		    b->opts->fsync ? "true" : "false");
-	}
+	bench_print_versus_cp(b);
 }
 
 void
 bench_print(const struct bench *b)
 {
 	if (b->opts->json)
-		bench_print_json(b);
+		bench_data_json(b);
 	else if (b->opts->csv)
-		bench_print_csv(b);
+		bench_data_csv(b);
 	else
 		bench_print_table(b);
 }

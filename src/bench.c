@@ -2,14 +2,16 @@
 /*
  * bench.c: zcp --bench, the engines timed side by side on one file.
  *
- * Copies SOURCE into a temporary file in DIRECTORY with each engine: one
- * warm-up round, which also finds the engines the kernel refuses and
- * checks the bytes of each engine's copy, then --runs timed rounds,
- * interleaved (A B C A B C) so that drift hits every engine alike.  Only
- * the copy (and with --fsync the flush) is timed; creating and removing
- * the temporary file is not.  Every temporary file is removed on the way
- * out, also when a signal ends the process.  bench-print.c prints the
- * results.
+ * Copies SOURCE into a temporary file in DIRECTORY with each engine, and
+ * with the system's cp (bench-cp.c), or with --to-socket sends it into a
+ * loopback TCP connection (bench-socket.c): one warm-up round, which also
+ * finds the engines the kernel refuses and checks the bytes of each
+ * copy, then --runs timed rounds, interleaved (A B C A B C) so that drift
+ * hits every contender alike.  Only the copy (and with --fsync the flush)
+ * is timed; creating and removing the temporary file is not.  Every
+ * temporary file is removed on the way out, also when a signal ends the
+ * process (and a cp still running is killed first).  bench-print.c
+ * prints the results.
  */
 #include "config.h"
 
@@ -28,6 +30,7 @@
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -41,6 +44,8 @@
 #define BENCH_DST	1
 static char			bench_tmp[2][PATH_MAX];
 static volatile sig_atomic_t	bench_live[2];
+/* The cp that is running (its pid), or 0: killed before the cleanup. */
+static volatile sig_atomic_t	bench_child;
 
 /* The line SIGUSR1 prints (two buffers, so the handler never sees one
  * half written), and whether stderr shows a status line to clear. */
@@ -52,12 +57,21 @@ static const int bench_signals[] = {
 	SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGALRM, SIGTERM, SIGXFSZ, SIGUSR2
 };
 
-/* Removes the temporary files that exist.  Async-signal-safe. */
+/*
+ * Removes the temporary files that exist, after ending the cp that may
+ * be writing one.  Async-signal-safe.
+ */
 static void
 bench_cleanup(void)
 {
+	pid_t pid = (pid_t)bench_child;
 	int i;
 
+	if (pid > 0) {
+		bench_child = 0;
+		(void)kill(pid, SIGKILL);
+		(void)waitpid(pid, NULL, 0);
+	}
 	for (i = 0; i < 2; i++)
 		if (bench_live[i]) {
 			bench_live[i] = 0;
@@ -203,18 +217,23 @@ bench_tmp_remove(int fd, int slot)
 		err(1, "cannot remove %s", quote(bench_tmp[slot]));
 }
 
-/* The operands: SOURCE [DIRECTORY], or [DIRECTORY] with --bench-size. */
+/*
+ * The operands: SOURCE [DIRECTORY], or [DIRECTORY] with --bench-size;
+ * --to-socket copies nothing into a DIRECTORY, which is only where
+ * --bench-size makes its source.
+ */
 static void
 bench_operands(struct bench *b, int n, char **files)
 {
 	int nsrc = b->opts->bench_size ? 0 : 1;
+	int most = nsrc + (b->to_socket && nsrc ? 0 : 1);
 
 	if (n < nsrc) {
 		warnx("missing file operand");
 		options_usage_hint();
 	}
-	if (n > nsrc + 1) {
-		warnx("extra operand %s", quote(files[nsrc + 1]));
+	if (n > most) {
+		warnx("extra operand %s", quote(files[most]));
 		options_usage_hint();
 	}
 	b->src_path = nsrc ? files[0] : NULL;
@@ -247,7 +266,7 @@ bench_check(struct bench *b, struct stat *sst)
 {
 	struct statvfs vfs;
 	struct stat st;
-	uint64_t need, avail;
+	uint64_t need, avail, k;
 	char n1[32], n2[32];
 
 	if (b->src_path != NULL) {
@@ -262,6 +281,8 @@ bench_check(struct bench *b, struct stat *sst)
 		b->size = (uint64_t)sst->st_size;
 	} else
 		b->size = b->opts->bench_size;
+	if (b->to_socket && !b->opts->bench_size)
+		return;		/* nothing is written */
 	if (stat(b->dir, &st) == -1)
 		err(1, "cannot stat %s", quote(b->dir));
 	if (!S_ISDIR(st.st_mode))
@@ -270,8 +291,11 @@ bench_check(struct bench *b, struct stat *sst)
 		err(1, "cannot write in %s", quote(b->dir));
 	if (statvfs(b->dir, &vfs) == -1)
 		err(1, "cannot get the free space of %s", quote(b->dir));
-	need = b->size * (b->src_path == NULL ? 2 : 1);
-	avail = (uint64_t)vfs.f_bavail * (uint64_t)vfs.f_frsize;
+	/* The copy, and the made-up source; sizes never wrap to small ones. */
+	k = (b->to_socket ? 0 : 1) + (b->src_path == NULL ? 1 : 0);
+	need = b->size > UINT64_MAX / 2 ? UINT64_MAX : b->size * k;
+	avail = vfs.f_frsize != 0 && vfs.f_bavail > UINT64_MAX /
+	    vfs.f_frsize ? UINT64_MAX : (uint64_t)vfs.f_bavail * vfs.f_frsize;
 	if (avail < need)
 		errx(1, "not enough free space in %s: --bench needs %s, %s "
 		    "available", quote(b->dir), units_size(n1, sizeof(n1),
@@ -385,29 +409,51 @@ bench_fs_name(const char *path, char *buf, size_t len)
 	    "ext2/3/4" : "0x%lx", (unsigned long)sf.f_type);
 }
 
-/* The engines to time, in chain order, auto last. */
+/* The engines that can send into a socket: the chain of auto there. */
+#define BENCH_SOCKET_ENGINES	(ENGINE_BIT(ENGINE_SENDFILE) | \
+	ENGINE_BIT(ENGINE_SPLICE) | ENGINE_BIT(ENGINE_RW))
+
+const char *
+bench_name(int id)
+{
+	return id == BENCH_CP ? "cp" : engine_name((enum engine_id)id);
+}
+
+/*
+ * The contenders to time, in chain order, then auto, then cp.  By
+ * default every engine, auto, and cp if PATH has one; with --to-socket,
+ * the engines that can send into a socket, and auto.
+ */
 static void
 bench_engines(struct bench *b)
 {
 	unsigned mask = b->opts->bench_engines;
-	int i;
+	struct bench_eng *e;
+	int i, id;
 
 	if (mask == 0)
-		mask = ENGINE_ALL | ENGINE_BIT(ENGINE_AUTO);
-	for (i = ENGINE_CLONE; i <= ENGINE_NUM; i++)
-		if (mask & ENGINE_BIT(i % ENGINE_NUM)) {
-			b->eng[b->neng].id = (enum engine_id)(i % ENGINE_NUM);
-			if ((b->eng[b->neng].secs = calloc(
-			    b->opts->bench_runs, sizeof(double))) == NULL)
-				err(1, NULL);
-			b->neng++;
-		}
+		mask = b->to_socket ? BENCH_SOCKET_ENGINES |
+		    ENGINE_BIT(ENGINE_AUTO) : ENGINE_ALL |
+		    ENGINE_BIT(ENGINE_AUTO) | OPTIONS_BENCH_CP;
+	for (i = ENGINE_CLONE; i <= ENGINE_NUM + 1; i++) {
+		id = i == ENGINE_NUM ? ENGINE_AUTO : i == ENGINE_NUM + 1 ?
+		    BENCH_CP : i;
+		if (!(mask & ENGINE_BIT(id)))
+			continue;
+		e = &b->eng[b->neng++];
+		e->id = id;
+		e->missing = id == BENCH_CP &&
+		    bench_cp_find(b->cp, sizeof(b->cp)) == -1;
+		if ((e->secs = calloc(b->opts->bench_runs,
+		    sizeof(double))) == NULL)
+			err(1, NULL);
+	}
 }
 
 static const char *
 bench_label(const struct bench_eng *e)
 {
-	return engine_name(e->id);
+	return bench_name(e->id);
 }
 
 /* The percentage of fd's first len bytes in the page cache (mincore). */
@@ -470,7 +516,7 @@ bench_pread(int fd, char *buf, size_t len, uint64_t off)
 
 /* The bytes of the copy in fd against the source's, as cmp does. */
 static void
-bench_verify(struct bench *b, const struct bench_eng *e, int fd)
+bench_verify(const struct bench *b, const struct bench_eng *e, int fd)
 {
 	size_t bufsize = (size_t)1 << 20;
 	char *s, *d;
@@ -519,6 +565,9 @@ bench_failed(struct bench *b, struct bench_eng *e,
 	}
 	bench_status_clear();
 	errno = e_err;
+	if (res->write_failed && b->to_socket)
+		err(1, "%s: error sending %s", bench_label(e),
+		    quote(b->src_path));
 	if (res->write_failed)
 		err(1, "%s: error writing %s", bench_label(e),
 		    quote(bench_tmp[BENCH_DST]));
@@ -532,12 +581,13 @@ bench_job(const struct bench *b, const struct bench_eng *e, int fd,
 	memset(job, 0, sizeof(*job));
 	job->src = b->src;
 	job->dst = fd;
-	job->engines = e->id == ENGINE_AUTO ? ENGINE_ALL : ENGINE_BIT(e->id);
+	job->engines = e->id != ENGINE_AUTO ? ENGINE_BIT(e->id) :
+	    b->to_socket ? BENCH_SOCKET_ENGINES : ENGINE_ALL;
 	job->strict = e->id != ENGINE_AUTO;
-	job->dst_is_reg = true;
+	job->dst_is_reg = !b->to_socket;
 	job->src_is_reg = true;
 	job->src_size = b->size;
-	job->walk_holes = b->sparse;
+	job->walk_holes = b->sparse && !b->to_socket;
 	job->blksize = b->blksize;
 	job->buf = (struct engine_buf *)&b->buf;
 	job->sync_every = b->opts->fsync ? ENGINE_SYNC_EVERY : 0;
@@ -549,7 +599,7 @@ bench_job(const struct bench *b, const struct bench_eng *e, int fd,
  * if the kernel refused the engine.  Exits on any other failure.
  */
 static double
-bench_copy(struct bench *b, struct bench_eng *e, bool first)
+bench_copy_file(struct bench *b, struct bench_eng *e, bool first)
 {
 	struct engine_result res;
 	struct engine_job job;
@@ -581,6 +631,164 @@ bench_copy(struct bench *b, struct bench_eng *e, bool first)
 	return rc == 0 ? t : -1;
 }
 
+/* Waits for the cp whose pid is bench_child.  Returns its wait status. */
+static int
+bench_cp_wait(pid_t pid)
+{
+	sigset_t all, old;
+	siginfo_t si;
+	int st = 0;
+
+	/* Not reaped yet: the pid stays cp's while a signal may come. */
+	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) == -1)
+		if (errno != EINTR)
+			err(1, "cannot wait for cp");
+	(void)sigfillset(&all);
+	(void)sigprocmask(SIG_BLOCK, &all, &old);
+	(void)waitpid(pid, &st, 0);
+	bench_child = 0;
+	(void)sigprocmask(SIG_SETMASK, &old, NULL);
+	return st;
+}
+
+/* Says how cp ended if it failed, and exits. */
+static void
+bench_cp_failed(const struct bench *b, int st)
+{
+	bench_status_clear();
+	if (WIFEXITED(st))
+		errx(1, "cp: %s exited with status %d copying %s", b->cp,
+		    WEXITSTATUS(st), quote(b->src_path));
+	errx(1, "cp: %s was killed by signal %d (%s) copying %s", b->cp,
+	    WTERMSIG(st), strsignal(WTERMSIG(st)), quote(b->src_path));
+}
+
+/*
+ * Runs "cp SOURCE COPY" once, the copy a new temporary file, and removes
+ * the copy.  Its time is the command's, from starting it until it has
+ * exited (and with --fsync until the copy is flushed).  The first run
+ * also checks the bytes.  Returns the seconds.  Exits on failure.
+ */
+static double
+bench_copy_cp(struct bench *b, struct bench_eng *e, bool first)
+{
+	const char *path = bench_tmp[BENCH_DST];
+	sigset_t all, old;
+	double t0, t;
+	pid_t pid;
+	int fd, rfd = -1, st;
+
+	fd = bench_tmp_open(b->dir, BENCH_DST);
+	if (b->opts->bench_cold)
+		bench_drop(b);
+	(void)sigfillset(&all);
+	t0 = units_now();
+	(void)sigprocmask(SIG_BLOCK, &all, &old);
+	if ((pid = bench_cp_spawn(b->cp, b->src_path, path, &old)) > 0)
+		bench_child = pid;
+	(void)sigprocmask(SIG_SETMASK, &old, NULL);
+	if (pid == -1) {
+		bench_status_clear();
+		err(1, "cannot run %s", quote(b->cp));
+	}
+	if ((st = bench_cp_wait(pid)) == 0 && b->opts->fsync &&
+	    ((rfd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fsync(rfd) == -1))
+		err(1, "cp: cannot flush %s", quote(path));
+	t = units_now() - t0;
+	if (st != 0)
+		bench_cp_failed(b, st);
+	/* cp may have made a new file at the name: read what is there. */
+	if (rfd == -1 && (rfd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		err(1, "cp: cannot open %s", quote(path));
+	if (first) {
+		e->used = ENGINE_AUTO;
+		e->cloned = engine_shared(rfd) == 1;
+		bench_verify(b, e, rfd);
+	}
+	(void)close(rfd);
+	bench_tmp_remove(fd, BENCH_DST);
+	return t;
+}
+
+/* What the reader at the other end of the socket found, if wrong. */
+static void
+bench_socket_verdict(const struct bench *b, const struct bench_eng *e)
+{
+	const struct bench_sock *s = &b->sock;
+
+	if (s->err != 0) {
+		bench_status_clear();
+		errno = s->err;
+		err(1, "%s: the reader of the socket failed", bench_label(e));
+	}
+	if (s->differs == 0 && s->received == b->size)
+		return;
+	bench_status_clear();
+	if (s->differs != 0 && s->differs <= b->size)
+		errx(1, "%s: the bytes the reader received differ from %s "
+		    "at byte %llu", bench_label(e), quote(b->src_path),
+		    (unsigned long long)s->differs);
+	errx(1, "%s: the reader received %llu bytes of %s, not %llu",
+	    bench_label(e), (unsigned long long)s->received,
+	    quote(b->src_path), (unsigned long long)b->size);
+}
+
+/*
+ * Sends the source once with e into a new loopback TCP connection.  The
+ * time ends when the reader has received the last byte.  Returns the
+ * seconds, or -1 if the kernel refused the engine.  Exits on any other
+ * failure, and if the reader did not receive the source's bytes (all of
+ * them compared in the first run, counted in the others).
+ */
+static double
+bench_copy_socket(struct bench *b, struct bench_eng *e, bool first)
+{
+	struct engine_result res;
+	struct engine_job job;
+	double t0, t;
+	int fd, rc, end;
+
+	if ((fd = bench_socket_connect(&b->sock, first)) == -1)
+		err(1, "cannot connect to the reader on the loopback");
+	if (b->opts->bench_cold)
+		bench_drop(b);
+	if (lseek(b->src, 0, SEEK_SET) == -1)
+		err(1, "cannot seek in %s", quote(b->src_path));
+	bench_job(b, e, fd, &job);
+	t0 = units_now();
+	rc = engine_copy(&job, &res);
+	end = bench_socket_end(&b->sock);
+	t = units_now() - t0;
+	if (end == -1 && rc == 0) {
+		res.err = errno;
+		res.write_failed = true;
+		rc = -1;
+	}
+	bench_socket_join(&b->sock);
+	if (rc == -1) {
+		bench_failed(b, e, &res, first);
+		return -1;
+	}
+	if (first) {
+		e->used = res.engine;
+		e->cloned = false;
+	}
+	bench_socket_verdict(b, e);
+	return t;
+}
+
+/* One run of e: see the three functions above. */
+static double
+bench_copy(struct bench *b, struct bench_eng *e, bool first)
+{
+	if (e->id == BENCH_CP)
+		return bench_copy_cp(b, e, first);
+	if (b->to_socket)
+		return bench_copy_socket(b, e, first);
+	return bench_copy_file(b, e, first);
+}
+
 /* The warm-up round, then the timed rounds, interleaved. */
 static void
 bench_rounds(struct bench *b)
@@ -591,6 +799,10 @@ bench_rounds(struct bench *b)
 
 	for (i = 0; i < b->neng; i++) {
 		e = &b->eng[i];
+		if (e->missing) {
+			b->failed |= b->opts->bench_engines != 0;
+			continue;
+		}
 		bench_status(b, "warm-up, %s", bench_label(e));
 		if (bench_copy(b, e, true) < 0 && b->opts->bench_engines != 0)
 			b->failed = true;
@@ -598,7 +810,7 @@ bench_rounds(struct bench *b)
 	for (r = 0; r < runs; r++)
 		for (i = 0; i < b->neng; i++) {
 			e = &b->eng[i];
-			if (e->refused)
+			if (e->refused || e->missing)
 				continue;
 			bench_status(b, "run %u of %u, %s", r + 1, runs,
 			    bench_label(e));
@@ -615,19 +827,61 @@ bench_cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Orders engines fastest first (by median), refused ones last. */
+bool
+bench_ran(const struct bench_eng *e)
+{
+	return !e->refused && !e->missing && e->nruns > 0;
+}
+
+/* Orders contenders fastest first (by median), those that did not run
+ * last. */
 static int
 bench_cmp_eng(const void *a, const void *b)
 {
 	const struct bench_eng *x = a, *y = b;
 
-	if ((x->refused != 0) != (y->refused != 0))
-		return x->refused != 0 ? 1 : -1;
-	if (x->refused)
+	if (bench_ran(x) != bench_ran(y))
+		return bench_ran(x) ? -1 : 1;
+	if (!bench_ran(x))
 		return (int)x->id - (int)y->id;
 	if (x->median != y->median)
 		return x->median < y->median ? -1 : 1;
 	return (int)x->id - (int)y->id;
+}
+
+bool
+bench_overlap(const struct bench_eng *a, const struct bench_eng *b)
+{
+	return (a->median >= b->min && a->median <= b->max) ||
+	    (b->median >= a->min && b->median <= a->max);
+}
+
+/* The way of copying e stands for: auto is the engine it ended with. */
+static int
+bench_method(const struct bench_eng *e)
+{
+	return e->id == ENGINE_AUTO ? (int)(e->cloned ? ENGINE_CLONE :
+	    e->used) : e->id;
+}
+
+/*
+ * Marks the contenders whose runs overlap the fastest one's (their order
+ * may be noise), and says whether the fastest is clear of every other
+ * way of copying (auto is the same way as the engine it ended with).
+ */
+static void
+bench_ties(struct bench *b)
+{
+	struct bench_eng *f = &b->eng[0], *e;
+	int i;
+
+	b->clear = bench_ran(f);
+	for (i = 0; i < b->neng && bench_ran(&b->eng[i]); i++) {
+		e = &b->eng[i];
+		e->tie = e == f || bench_overlap(f, e);
+		if (e->tie && bench_method(e) != bench_method(f))
+			b->clear = false;
+	}
 }
 
 static void
@@ -640,8 +894,9 @@ bench_summarize(struct bench *b)
 
 	for (i = 0; i < b->neng; i++) {
 		e = &b->eng[i];
-		if (e->refused || (n = e->nruns) == 0)
+		if (!bench_ran(e))
 			continue;
+		n = e->nruns;
 		if ((s = malloc(n * sizeof(*s))) == NULL)
 			err(1, NULL);
 		memcpy(s, e->secs, n * sizeof(*s));
@@ -649,9 +904,12 @@ bench_summarize(struct bench *b)
 		e->min = s[0];
 		e->max = s[n - 1];
 		e->median = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+		e->spread = e->median > 0 ? (e->max - e->min) / e->median *
+		    100 : 0;
 		free(s);
 	}
 	qsort(b->eng, (size_t)b->neng, sizeof(b->eng[0]), bench_cmp_eng);
+	bench_ties(b);
 }
 
 /* Opens SOURCE, or makes one, and notes what the header shows. */
@@ -671,7 +929,10 @@ bench_setup(struct bench *b, struct stat *sst)
 	b->sparse = (uint64_t)sst->st_blocks * 512 < (uint64_t)sst->st_size;
 	b->blksize = (size_t)sst->st_blksize;
 	bench_fs_name(b->src_path, b->src_fs, sizeof(b->src_fs));
-	bench_fs_name(b->dir, b->dst_fs, sizeof(b->dst_fs));
+	if (!b->to_socket)
+		bench_fs_name(b->dir, b->dst_fs, sizeof(b->dst_fs));
+	else if (bench_socket_listen(&b->sock, b->src) == -1)
+		err(1, "cannot listen on the loopback");
 	if (uname(&u) == 0)
 		(void)snprintf(b->kernel, sizeof(b->kernel), "%s %s",
 		    u.sysname, u.release);
@@ -688,6 +949,8 @@ bench_run(const struct options *o, int n, char **files)
 
 	memset(&b, 0, sizeof(b));
 	b.opts = o;
+	b.to_socket = o->bench_socket;
+	b.sock.listen = -1;
 	b.resident = o->bench_cold ? 0 : -1;
 	b.src = -1;
 	bench_operands(&b, n, files);
@@ -697,6 +960,7 @@ bench_run(const struct options *o, int n, char **files)
 	bench_engines(&b);
 	bench_rounds(&b);
 	bench_summarize(&b);
+	bench_socket_close(&b.sock);
 	(void)close(b.src);
 	if (b.made && bench_live[BENCH_SRC]) {
 		bench_live[BENCH_SRC] = 0;
@@ -709,14 +973,15 @@ bench_run(const struct options *o, int n, char **files)
 			(void)fflush(stdout);
 			errno = b.eng[i].refused;
 			warn("%s: refused by the kernel here",
-			    engine_name(b.eng[i].id));
+			    bench_name(b.eng[i].id));
+		}
+		if (b.eng[i].missing && o->bench_engines != 0) {
+			(void)fflush(stdout);
+			warnx("cp: not found in PATH");
 		}
 		free(b.eng[i].secs);
 	}
 	engine_buf_free(&b.buf);
-	if (fflush(stdout) == EOF || ferror(stdout) || fclose(stdout) == EOF) {
-		warn("write error");
-		return 1;
-	}
+	/* A write error on stdout is reported at exit (closeout.c). */
 	return b.failed;
 }

@@ -6,7 +6,10 @@
 #define ZCP_COMPAT_H
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* glibc has no getprogname(3); it has the same under another name. */
 #if !HAVE_GETPROGNAME
@@ -46,5 +49,29 @@ strerrorname_np(int e)
 	}
 }
 #endif
+
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE	(1 << 0)
+#endif
+
+/*
+ * Renames od/o to nd/n, never replacing a file at n (EEXIST).  renameat2
+ * came with Linux 3.15 and glibc 2.28, and some file systems refuse its
+ * flag (EINVAL): then a hard link and an unlink do the same, not in one
+ * step, but without ever losing either file.
+ */
+static inline int
+compat_rename_noreplace(int od, const char *o, int nd, const char *n)
+{
+#if HAVE_RENAMEAT2
+	if (renameat2(od, o, nd, n, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+#endif
+	if (linkat(od, o, nd, n, 0) == -1)
+		return -1;
+	return unlinkat(od, o, 0);
+}
 
 #endif

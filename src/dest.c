@@ -1,178 +1,48 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * dest.c: what to do with an existing destination, as GNU cp does: refuse
- * the source itself and a directory, honour -n, -u/--update, -i, make
- * the backup (-b, --backup, -S), remove it for --remove-destination or
- * when a link or special file must replace it.
+ * dest.c: an existing destination, as GNU cp 9.1 treats it (copy.c's
+ * copy_internal, same_file_ok and copy_reg, read and tested against
+ * /bin/cp): the same-file rules, -u, -n and -i, the destinations this
+ * run created, directories, the backup (-b, --backup, -S) or removal of
+ * the old file; then opening the destination for data, or putting a
+ * link in its place.  Each rule exists because it once lost someone's
+ * data; the order of the checks is cp's, since it decides the message.
  */
 #include "config.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "compat.h"
 #include "dest.h"
 #include "quote.h"
 
-int
-dest_remove(const struct file_ref *dst, struct file_record *rec)
+#define SAME_INODE(a, b) ((a).st_dev == (b).st_dev && (a).st_ino == (b).st_ino)
+
+enum deref_mode
+dest_deref(const struct options *o, const struct file_ref *src)
 {
-	if (unlinkat(dst->dirfd, dst->name, 0) == 0 || errno == ENOENT)
-		return 0;
-	record_fail(rec, errno, "cannot remove %s", quote(path_str(dst->path)));
-	return -1;
+	/* -H: cp follows operands, and copies the links found below. */
+	if (o->deref == DEREF_ARGS)
+		return src->operand ? DEREF_ARGS : DEREF_NEVER;
+	return o->deref;
 }
 
-/* -i: asks on stderr, reads one line of stdin.  True for yes. */
+/*
+ * --remove-destination: unlink before making.  (cp 9.1 does not do so
+ * for -f with -l or -s: the link replaces the old file in one step.)
+ */
 static bool
-dest_ask(const char *path)
+dest_unlink_first(const struct options *o)
 {
-	char line[128];
-	bool yes;
-
-	fprintf(stderr, "%s: overwrite %s? ", getprogname(), quote(path));
-	fflush(stderr);
-	if (fgets(line, sizeof(line), stdin) == NULL)
-		return false;
-	yes = line[0] == 'y' || line[0] == 'Y';
-	/* Swallow the rest of a long answer. */
-	while (strchr(line, '\n') == NULL &&
-	    fgets(line, sizeof(line), stdin) != NULL)
-		;
-	return yes;
-}
-
-static bool
-dest_newer(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec > b->tv_sec ||
-	    (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
-}
-
-/* The highest N of NAME.~N~ in dirfd, or 0 if there is none. */
-static unsigned long
-dest_highest(int dirfd, const char *name)
-{
-	size_t len = strlen(name);
-	unsigned long n, best = 0;
-	struct dirent *de;
-	char *end;
-	DIR *d;
-	int fd;
-
-	if ((fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
-	    -1)
-		return 0;
-	if ((d = fdopendir(fd)) == NULL) {
-		(void)close(fd);
-		return 0;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (strncmp(de->d_name, name, len) != 0 ||
-		    strncmp(de->d_name + len, ".~", 2) != 0)
-			continue;
-		n = strtoul(de->d_name + len + 2, &end, 10);
-		if (end != de->d_name + len + 2 && strcmp(end, "~") == 0 &&
-		    n > best)
-			best = n;
-	}
-	(void)closedir(d);
-	return best;
-}
-
-/* The backup's name for dst, relative to dst->dirfd (malloc'd). */
-static char *
-dest_backup_name(const struct options *o, const struct file_ref *dst)
-{
-	const char *slash = strrchr(dst->name, '/');
-	unsigned long n = 0;
-	char *dir = NULL, *p;
-	int dfd = dst->dirfd;
-	enum backup_mode m = o->backup;
-
-	if (m != BACKUP_SIMPLE) {
-		if (slash != NULL) {
-			dir = strndup(dst->name, (size_t)(slash - dst->name) +
-			    1);
-			dfd = dir == NULL ? -1 : openat(dst->dirfd, dir,
-			    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		}
-		n = dfd == -1 ? 0 : dest_highest(dfd, slash ? slash + 1 :
-		    dst->name);
-		if (slash != NULL && dfd != -1)
-			(void)close(dfd);
-		free(dir);
-		if (m == BACKUP_EXISTING && n == 0)
-			m = BACKUP_SIMPLE;
-	}
-	if (m == BACKUP_SIMPLE) {
-		if (asprintf(&p, "%s%s", dst->name, o->suffix) == -1)
-			return NULL;
-	} else if (asprintf(&p, "%s.~%lu~", dst->name, n + 1) == -1)
-		return NULL;
-	return p;
-}
-
-/* Renames dst to its backup name.  Returns 0 or -1 (rec filled). */
-static int
-dest_backup(const struct options *o, const struct file_ref *dst,
-    struct file_record *rec)
-{
-	const char *dpath = path_str(dst->path);
-	char *name = dest_backup_name(o, dst), *shown;
-	size_t dl = strlen(dpath), nl = strlen(dst->name);
-
-	if (name == NULL) {
-		record_fail(rec, ENOMEM, "cannot backup %s", quote(path_str(dst->path)));
-		return -1;
-	}
-	if (renameat(dst->dirfd, dst->name, dst->dirfd, name) == -1) {
-		record_fail(rec, errno, "cannot backup %s", quote(path_str(dst->path)));
-		free(name);
-		return -1;
-	}
-	/* Shown as the destination's path with the new last part. */
-	if (asprintf(&shown, "%.*s%s", (int)(dl - nl), dpath, name) == -1)
-		shown = NULL;
-	free(name);
-	free(rec->backup);
-	rec->backup = shown;
-	return 0;
-}
-
-/* Looks at dst.  Returns 1 if it exists, 0 if not, -1 on failure. */
-static int
-dest_stat(const struct options *o, const struct file_ref *dst,
-    enum dest_how how, struct stat *st, struct file_record *rec)
-{
-	struct stat target;
-
-	if (dst->fresh)
-		return 0;
-	if (fstatat(dst->dirfd, dst->name, st, AT_SYMLINK_NOFOLLOW) == -1) {
-		if (errno == ENOENT)
-			return 0;
-		record_fail(rec, errno, "cannot stat %s", quote(path_str(dst->path)));
-		return -1;
-	}
-	if (!S_ISLNK(st->st_mode) || how != DEST_WRITE || o->remove_dest)
-		return 1;
-	/* Writing to a symlink writes to its target, if there is one. */
-	if (fstatat(dst->dirfd, dst->name, &target, 0) == 0) {
-		*st = target;
-		return 1;
-	}
-	if (errno == ENOENT && o->backup == BACKUP_NONE) {
-		record_fail(rec, 0, "not writing through dangling symlink %s",
-		    quote(path_str(dst->path)));
-		return -1;
-	}
-	return 1;
+	return o->remove_dest;
 }
 
 /* The last component of a name, without trailing slashes. */
@@ -208,115 +78,651 @@ dest_parent(const struct file_ref *r, struct stat *st)
 	return rc;
 }
 
-/* True if src and dst are the same name in the same directory. */
+/* True if a and b are the same directory entry (gnulib's same_name). */
 static bool
-dest_same_name(const struct file_ref *src, const struct file_ref *dst)
+dest_same_name(const struct file_ref *a, const struct file_ref *b)
 {
-	const char *a, *b;
-	size_t la = dest_base(src->name, &a), lb = dest_base(dst->name, &b);
+	const char *x, *y;
+	size_t lx = dest_base(a->name, &x), ly = dest_base(b->name, &y);
 	struct stat sa, sb;
 
-	return la == lb && memcmp(a, b, la) == 0 && dest_parent(src, &sa) ==
-	    0 && dest_parent(dst, &sb) == 0 && sa.st_dev == sb.st_dev &&
-	    sa.st_ino == sb.st_ino;
+	return lx == ly && memcmp(x, y, lx) == 0 && dest_parent(a, &sa) ==
+	    0 && dest_parent(b, &sb) == 0 && SAME_INODE(sa, sb);
 }
 
 /*
- * True if copying src onto dst would destroy src, as cp decides: the same
- * inode (unless it is another name of it, which --remove-destination or a
- * backup keeps), or a symbolic link that would replace its own target.
+ * The last part of cp's same-file rule: when neither end was followed
+ * (-P), they are one file if both lead to the same inode.
  */
 static bool
-dest_is_source(const struct options *o, const struct file_ref *src,
-    const struct stat *sst, const struct file_ref *dst,
-    const struct stat *dst_st, enum dest_how how)
+dest_same_target(const struct options *o, const struct file_ref *src,
+    const struct stat *s, const struct file_ref *dst, const struct stat *d,
+    bool *now)
 {
-	struct stat target;
+	struct stat ts = *s, td = *d;
 
-	if (sst->st_dev == dst_st->st_dev && sst->st_ino == dst_st->st_ino)
-		return !((o->remove_dest || o->backup != BACKUP_NONE) &&
-		    S_ISREG(sst->st_mode) && !dest_same_name(src, dst));
-	return how != DEST_WRITE && S_ISLNK(sst->st_mode) &&
-	    !o->sym_link && !o->hard_link &&
-	    fstatat(src->dirfd, src->name, &target, 0) == 0 &&
-	    target.st_dev == dst_st->st_dev && target.st_ino == dst_st->st_ino;
+	if (S_ISLNK(s->st_mode) && fstatat(src->dirfd, src->name, &ts, 0))
+		return true;
+	if (S_ISLNK(d->st_mode) && fstatat(dst->dirfd, dst->name, &td, 0))
+		return true;
+	if (!SAME_INODE(ts, td))
+		return true;
+	if (o->hard_link) {
+		/* Linking a file to itself: done, unless a link goes. */
+		*now = !S_ISLNK(d->st_mode);
+		return true;
+	}
+	return false;
 }
 
-static int
-dest_policy(struct file_ctx *ctx, const struct file_ref *src,
+/*
+ * Whether copying src onto dst is safe although they may be one file,
+ * GNU cp's same_file_ok(): the goal is that a copy never removes both.
+ * sst and dst_st are the stats as dest_check() made them (followed or
+ * not).  Sets *now when there is nothing left to do.
+ */
+static bool
+dest_same_ok(const struct options *o, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
-    const struct stat *dst_st, enum dest_how how, struct file_record *rec)
+    const struct stat *dst_st, bool *now)
 {
-	const struct options *o = ctx->opts;
+	const struct stat *s = sst, *d = dst_st;
+	struct stat sl, dl;
+	bool same = SAME_INODE(*sst, *dst_st), same_link, sn;
+	bool never = dest_deref(o, src) == DEREF_NEVER;
 
-	if (dest_is_source(o, src, sst, dst, dst_st, how)) {
-		record_fail(rec, 0, "%s and %s are the same file",
-		    quote(path_str(src->path)), quote(path_str(dst->path)));
+	*now = false;
+	if (same && o->hard_link) {
+		*now = true;
+		return true;
+	}
+	if (never) {
+		same_link = same;
+		/* Two symbolic links: fine unless they are one entry. */
+		if (S_ISLNK(s->st_mode) && S_ISLNK(d->st_mode)) {
+			if ((sn = dest_same_name(src, dst)))
+				return false;
+			if (o->backup == BACKUP_NONE && same_link)
+				*now = true;	/* two names of one link */
+			return true;
+		}
+	} else {
+		if (!same)
+			return true;
+		if (fstatat(dst->dirfd, dst->name, &dl, AT_SYMLINK_NOFOLLOW) ||
+		    fstatat(src->dirfd, src->name, &sl, AT_SYMLINK_NOFOLLOW))
+			return true;
+		s = &sl;
+		d = &dl;
+		same_link = SAME_INODE(sl, dl);
+		if (S_ISLNK(s->st_mode) && S_ISLNK(d->st_mode) &&
+		    dest_unlink_first(o))
+			return true;
+	}
+	/* A backup keeps a copy, unless it would rename the source. */
+	if (o->backup != BACKUP_NONE) {
+		if (!same_link)
+			return never || !S_ISLNK(s->st_mode) ||
+			    S_ISLNK(d->st_mode);
+		return !dest_same_name(src, dst);
+	}
+	if (dest_unlink_first(o)) {
+		if (S_ISLNK(d->st_mode))
+			return true;
+		if (same_link && d->st_nlink > 1 && !dest_same_name(src, dst))
+			return true;
+	}
+	if (!S_ISLNK(s->st_mode) && !S_ISLNK(d->st_mode)) {
+		if (!SAME_INODE(*s, *d))
+			return true;
+		if (o->hard_link) {
+			*now = true;
+			return true;
+		}
+	}
+	if (o->sym_link && S_ISLNK(d->st_mode))
+		return true;	/* a link made again */
+	return never && dest_same_target(o, src, s, dst, d, now);
+}
+
+/* "rwxr-x---" for mode, as ls and cp's prompt show it (10 bytes). */
+static void
+dest_strmode(mode_t m, char *p)
+{
+	static const char rwx[] = "rwxrwxrwx";
+	int i;
+
+	for (i = 0; i < 9; i++)
+		p[i] = m & (0400 >> i) ? rwx[i] : '-';
+	if (m & S_ISUID)
+		p[2] = m & S_IXUSR ? 's' : 'S';
+	if (m & S_ISGID)
+		p[5] = m & S_IXGRP ? 's' : 'S';
+	if (m & S_ISVTX)
+		p[8] = m & S_IXOTH ? 't' : 'T';
+	p[9] = '\0';
+}
+
+/* One prompt at a time, whatever the number of threads. */
+static pthread_mutex_t dest_ask_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* -i: asks on stderr, reads a line of stdin.  True for yes. */
+static bool
+dest_ask(const struct options *o, const struct file_ref *dst,
+    const struct stat *st)
+{
+	char perms[10], *line = NULL;
+	size_t cap = 0;
+	bool yes;
+
+	(void)pthread_mutex_lock(&dest_ask_lock);
+	fflush(stdout);
+	if (!S_ISLNK(st->st_mode) && geteuid() != 0 &&
+	    faccessat(dst->dirfd, dst->name, W_OK, AT_EACCESS) != 0) {
+		dest_strmode(st->st_mode, perms);
+		fprintf(stderr, dest_unlink_first(o) || o->unlink_failed ?
+		    "%s: replace %s, overriding mode %04lo (%s)? " :
+		    "%s: unwritable %s (mode %04lo, %s); try anyway? ",
+		    getprogname(), quote(path_str(dst->path)),
+		    (unsigned long)(st->st_mode & 07777), perms);
+	} else
+		fprintf(stderr, "%s: overwrite %s? ", getprogname(),
+		    quote(path_str(dst->path)));
+	fflush(stderr);
+	/* As cp's yesno(): the locale's answer for yes (rpmatch). */
+	yes = getline(&line, &cap, stdin) > 0 && rpmatch(line) == 1;
+	free(line);
+	(void)pthread_mutex_unlock(&dest_ask_lock);
+	return yes;
+}
+
+static bool
+dest_newer(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec > b->tv_sec ||
+	    (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
+}
+
+/*
+ * If the digits at p (up to '~') are a version (no leading zero), returns
+ * their number, else 0.
+ */
+static size_t
+dest_version(const char *p)
+{
+	size_t n;
+
+	for (n = 0; p[n] >= '0' && p[n] <= '9'; n++)
+		;
+	if (n == 0 || p[0] == '0' || strcmp(p + n, "~") != 0)
+		return 0;
+	return n;
+}
+
+/*
+ * The highest N of NAME.~N~ in dirfd, as a string of digits (malloc'd),
+ * or "" if there is none.  Compared as strings, as GNU's backupfile does,
+ * so numbers of any length work and nothing wraps around.
+ */
+static char *
+dest_highest(int dirfd, const char *name)
+{
+	size_t len = strlen(name), n, bn = 0;
+	struct dirent *de;
+	char *best = NULL;
+	DIR *d;
+	int fd;
+
+	if ((fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) !=
+	    -1 && (d = fdopendir(fd)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strncmp(de->d_name, name, len) != 0 ||
+			    strncmp(de->d_name + len, ".~", 2) != 0 ||
+			    (n = dest_version(de->d_name + len + 2)) == 0)
+				continue;
+			if (n > bn || (n == bn && memcmp(de->d_name + len + 2,
+			    best, n) > 0)) {
+				free(best);
+				if ((best = strndup(de->d_name + len + 2, n)) ==
+				    NULL)
+					break;
+				bn = n;
+			}
+		}
+		(void)closedir(d);
+	} else if (fd != -1)
+		(void)close(fd);
+	return best != NULL ? best : strdup("");
+}
+
+/* v + 1, as a decimal string (malloc'd); "" + 1 is "1". */
+static char *
+dest_increment(const char *v)
+{
+	size_t n = strlen(v), i;
+	char *r;
+
+	if ((r = malloc(n + 2)) == NULL)
+		return NULL;
+	r[0] = '0';
+	memcpy(r + 1, v, n + 1);
+	for (i = n + 1; i-- > 0;) {
+		if (r[i] != '9') {
+			r[i]++;
+			break;
+		}
+		r[i] = '0';
+	}
+	if (r[0] == '0')
+		memmove(r, r + 1, n + 1);
+	return r;
+}
+
+char *
+dest_backup_name(const struct options *o, int dirfd, const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	enum backup_mode m = o->backup;
+	char *dir = NULL, *top = NULL, *next, *p = NULL;
+	int dfd = dirfd;
+
+	if (m != BACKUP_SIMPLE) {
+		if (slash != NULL) {
+			dir = strndup(name, (size_t)(slash - name) + 1);
+			dfd = dir == NULL ? -1 : openat(dirfd, dir, O_RDONLY |
+			    O_DIRECTORY | O_CLOEXEC);
+		}
+		top = dfd == -1 ? strdup("") : dest_highest(dfd,
+		    slash ? slash + 1 : name);
+		if (slash != NULL && dfd != -1)
+			(void)close(dfd);
+		free(dir);
+		if (top == NULL)
+			return NULL;
+		if (m == BACKUP_EXISTING && *top == '\0')
+			m = BACKUP_SIMPLE;
+	}
+	if (m == BACKUP_SIMPLE) {
+		if (asprintf(&p, "%s%s", name, o->suffix) == -1)
+			p = NULL;
+	} else if ((next = dest_increment(top)) != NULL) {
+		if (asprintf(&p, "%s.~%s~", name, next) == -1)
+			p = NULL;
+		free(next);
+	}
+	free(top);
+	return p;
+}
+
+/*
+ * Renames dst to its backup name.  A numbered backup never replaces an
+ * existing file (if one appears meanwhile, the next number is taken).
+ * Returns 0 or -1 (rec filled).
+ */
+static int
+dest_backup(const struct options *o, const struct file_ref *dst,
+    struct file_record *rec)
+{
+	const char *dpath = path_str(dst->path);
+	size_t dl = strlen(dpath), nl = strlen(dst->name);
+	char *name, *shown;
+	int tries = 0, rc;
+
+	do {
+		if ((name = dest_backup_name(o, dst->dirfd, dst->name)) ==
+		    NULL) {
+			record_fail(rec, errno, "cannot backup %s",
+			    quote(path_str(dst->path)));
+			return -1;
+		}
+		rc = o->backup == BACKUP_SIMPLE || (o->backup ==
+		    BACKUP_EXISTING && strstr(name + nl, ".~") == NULL) ?
+		    renameat(dst->dirfd, dst->name, dst->dirfd, name) :
+		    compat_rename_noreplace(dst->dirfd, dst->name,
+		    dst->dirfd, name);
+		if (rc == -1 && errno == EEXIST && ++tries < 100)
+			free(name);
+		else
+			break;
+	} while (1);
+	if (rc == -1) {
+		/* Gone meanwhile: nothing to back up (as cp). */
+		if (errno == ENOENT) {
+			free(name);
+			return 0;
+		}
+		record_fail(rec, errno, "cannot backup %s",
+		    quote(path_str(dst->path)));
+		free(name);
 		return -1;
 	}
-	if (S_ISDIR(dst_st->st_mode)) {
-		record_fail(rec, 0,
-		    "cannot overwrite directory %s with non-directory",
+	/* Shown as the destination's path with the new last part. */
+	if (asprintf(&shown, "%.*s%s", (int)(dl - nl), dpath, name) == -1)
+		shown = NULL;
+	free(name);
+	free(rec->backup);
+	rec->backup = shown;
+	return 0;
+}
+
+/*
+ * True if src is the simple backup of dst, so that making dst's backup
+ * would destroy it (cp --backup=simple a~ a).
+ */
+static bool
+dest_source_is_backup(const struct options *o, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst)
+{
+	const char *sb, *db;
+	size_t sl = dest_base(src->name, &sb), dbl = dest_base(dst->name, &db);
+	size_t xl = strlen(o->suffix);
+	struct stat st;
+	char *back;
+	int rc;
+
+	if (sl != dbl + xl || memcmp(sb, db, dbl) != 0 ||
+	    memcmp(sb + dbl, o->suffix, xl) != 0)
+		return false;
+	if (asprintf(&back, "%s%s", dst->name, o->suffix) == -1)
+		return false;
+	rc = fstatat(dst->dirfd, back, &st, 0);
+	free(back);
+	return rc == 0 && SAME_INODE(*sst, st);
+}
+
+/*
+ * Looks at dst.  Returns 1 if something is there (ds->st), 0 if not, 2 if
+ * it is a symbolic link loop and -f will remove it, -1 on failure.
+ */
+static int
+dest_stat(const struct options *o, const struct file_ref *dst,
+    enum dest_make make, struct dest_state *ds, struct file_record *rec)
+{
+	/* Data is written through a symbolic link; the rest replace it. */
+	bool lst = make != DEST_DATA || o->backup != BACKUP_NONE ||
+	    dest_unlink_first(o);
+
+	if (dst->fresh)
+		return 0;
+	if (fstatat(dst->dirfd, dst->name, &ds->st, lst ?
+	    AT_SYMLINK_NOFOLLOW : 0) == 0) {
+		ds->exists = true;
+		return 1;
+	}
+	/* A loop holds nothing usable: -f removes it (as ENOENT would). */
+	if (errno == ELOOP && o->unlink_failed) {
+		ds->unknown = true;
+		return 2;
+	}
+	if (errno == ENOENT)
+		return 0;
+	record_fail(rec, errno, "cannot stat %s", quote(path_str(dst->path)));
+	return -1;
+}
+
+/* -n, --update=none[-fail], -u and -i on an existing destination. */
+static enum dest_verdict
+dest_overwrite(const struct options *o, const struct stat *sst,
+    const struct file_ref *dst, const struct stat *dst_st,
+    struct file_record *rec)
+{
+	if (o->update == UPDATE_OLDER &&
+	    !dest_newer(&sst->st_mtim, &dst_st->st_mtim))
+		return DEST_UPTODATE;
+	if (o->update == UPDATE_NONE_FAIL) {
+		record_fail(rec, 0, "not replacing %s",
 		    quote(path_str(dst->path)));
-		return -1;
+		return DEST_FAIL;
 	}
 	if (o->interactive == INTERACTIVE_ALWAYS_NO ||
 	    o->update == UPDATE_NONE)
-		return 0;
-	if (o->update == UPDATE_OLDER &&
-	    !dest_newer(&sst->st_mtim, &dst_st->st_mtim))
-		return 0;
-	if (o->interactive == INTERACTIVE_ASK && !dest_ask(path_str(dst->path)))
-		return 0;
-	return 1;
+		return DEST_SKIP;
+	if (o->interactive == INTERACTIVE_ASK && !dest_ask(o, dst, dst_st))
+		return DEST_SKIP;
+	return DEST_GO;
 }
 
-int
-dest_prepare(struct file_ctx *ctx, const struct file_ref *src,
-    const struct stat *sst, const struct file_ref *dst, enum dest_how how,
-    bool *exists, struct stat *dst_st, struct file_record *rec)
+/* Moves the old file out of the way: its backup, or its removal. */
+static enum dest_verdict
+dest_clear(const struct options *o, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst,
+    struct dest_state *ds, struct file_record *rec)
 {
-	const struct options *o = ctx->opts;
+	const char *base;
+	size_t bl = dest_base(src->name, &base);
+	bool dots = (bl == 1 && base[0] == '.') ||
+	    (bl == 2 && base[0] == '.' && base[1] == '.');
+
+	if (o->backup != BACKUP_NONE && !dots) {
+		if (o->backup != BACKUP_NUMBERED &&
+		    dest_source_is_backup(o, src, sst, dst)) {
+			record_fail(rec, 0, "backing up %s might destroy "
+			    "source;  %s not copied",
+			    quote(path_str(dst->path)),
+			    quote(path_str(src->path)));
+			return DEST_FAIL;
+		}
+		if (dest_backup(o, dst, rec) == -1)
+			return DEST_FAIL;
+		ds->exists = false;
+		return DEST_GO;
+	}
+	/*
+	 * Removed first: on request, and when writing into it would be
+	 * wrong: it has other names (with links kept, a copy must not
+	 * change them, nor a file outside the tree they may lead to), or a
+	 * link or special file must take its place.
+	 */
+	if (dest_unlink_first(o) || (!o->attributes_only &&
+	    ((o->preserve_links && ds->st.st_nlink > 1) ||
+	    (dest_deref(o, src) == DEREF_NEVER && !S_ISREG(sst->st_mode))))) {
+		if (unlinkat(dst->dirfd, dst->name, 0) == -1 &&
+		    errno != ENOENT) {
+			record_fail(rec, errno, "cannot remove %s",
+			    quote(path_str(dst->path)));
+			return DEST_FAIL;
+		}
+		rec->removed = true;
+		ds->exists = false;
+	}
+	return DEST_GO;
+}
+
+/* The rules for a destination that exists, in cp's order. */
+static enum dest_verdict
+dest_existing(const struct options *o, const struct created *made,
+    const struct file_ref *src, const struct stat *sst,
+    const struct file_ref *dst, struct dest_state *ds,
+    struct file_record *rec)
+{
+	enum dest_verdict v;
+	bool now = false;
+
+	if (o->interactive != INTERACTIVE_ALWAYS_NO &&
+	    !dest_same_ok(o, src, sst, dst, &ds->st, &now)) {
+		record_fail(rec, 0, "%s and %s are the same file",
+		    quote(path_str(src->path)),
+		    quote(path_str(dst->path)));
+		return DEST_FAIL;
+	}
+	if ((v = dest_overwrite(o, sst, dst, &ds->st, rec)) != DEST_GO)
+		return v;
+	if (now)
+		return DEST_NOOP;
+	/* Never the file an earlier operand made (cp a/f b/f dir). */
+	if (!S_ISDIR(ds->st.st_mode) && src->operand &&
+	    o->backup != BACKUP_NUMBERED && created_find(made,
+	    ds->st.st_dev, ds->st.st_ino, dst->dirfd, dst->name, NULL) == 1) {
+		record_fail(rec, 0, "will not overwrite just-created %s with %s",
+		    quote(path_str(dst->path)),
+		    quote(path_str(src->path)));
+		return DEST_FAIL;
+	}
+	if (S_ISDIR(ds->st.st_mode)) {
+		record_fail(rec, 0,
+		    "cannot overwrite directory %s with non-directory",
+		    quote(path_str(dst->path)));
+		return DEST_FAIL;
+	}
+	return dest_clear(o, src, sst, dst, ds, rec);
+}
+
+/* Never write through a symbolic link an earlier operand made. */
+static bool
+dest_through_made(const struct options *o, const struct created *made,
+    const struct file_ref *src, const struct file_ref *dst,
+    struct file_record *rec)
+{
+	struct stat st;
+
+	if (!src->operand || made == NULL || o->backup != BACKUP_NONE ||
+	    fstatat(dst->dirfd, dst->name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    !S_ISLNK(st.st_mode) ||
+	    created_find(made, st.st_dev, st.st_ino, dst->dirfd, dst->name,
+	    NULL) != 1)
+		return false;
+	record_fail(rec, 0, "will not copy %s through just-created symlink %s",
+	    quote(path_str(src->path)), quote(path_str(dst->path)));
+	return true;
+}
+
+enum dest_verdict
+dest_check(const struct options *o, const struct created *made,
+    const struct file_ref *src, const struct stat *sst,
+    const struct file_ref *dst, enum dest_make make, struct dest_state *ds,
+    struct file_record *rec)
+{
+	enum dest_verdict v;
 	int r;
 
-	*exists = false;
-	if ((r = dest_stat(o, dst, how, dst_st, rec)) <= 0) {
-		rec->began = r == 0;
-		return r == 0 ? 1 : -1;
-	}
-	if ((r = dest_policy(ctx, src, sst, dst, dst_st, how, rec)) <= 0) {
-		if (r == 0)
-			rec->status = FILE_SKIPPED;
-		return r;
-	}
-	rec->began = true;
-	if (o->backup != BACKUP_NONE) {
-		if (dest_backup(o, dst, rec) == -1)
+	memset(ds, 0, sizeof(*ds));
+	if ((r = dest_stat(o, dst, make, ds, rec)) == -1)
+		return DEST_FAIL;
+	if (r == 1 &&
+	    (v = dest_existing(o, made, src, sst, dst, ds, rec)) != DEST_GO)
+		return v;
+	if (dest_through_made(o, made, src, dst, rec))
+		return DEST_FAIL;
+	return DEST_GO;
+}
+
+/* Creates dst anew: never through a dangling symbolic link. */
+static int
+dest_create(const struct file_ref *dst, mode_t mode,
+    struct file_record *rec)
+{
+	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, fd;
+	char c;
+
+	fd = openat(dst->dirfd, dst->name, flags | O_EXCL, mode);
+	if (fd == -1 && errno == EEXIST &&
+	    readlinkat(dst->dirfd, dst->name, &c, 1) >= 0) {
+		/* POSIX wants it followed; cp does so only if told to. */
+		if (getenv("POSIXLY_CORRECT") == NULL) {
+			record_fail(rec, 0, "not writing through dangling "
+			    "symlink %s", quote(path_str(dst->path)));
 			return -1;
-		return 1;
+		}
+		fd = openat(dst->dirfd, dst->name, flags, mode);
 	}
-	if (how == DEST_REPLACE || o->remove_dest) {
-		if (how == DEST_LINK)
-			*exists = false;
-		if (dest_remove(dst, rec) == -1)
-			return -1;
-		rec->removed = o->remove_dest;
-		return 1;
-	}
-	*exists = true;
-	return 1;
+	if (fd != -1)
+		return fd;
+	/* "new/" is refused with EISDIR; cp says what is wrong with it. */
+	if (errno == EISDIR && dst->name[0] != '\0' &&
+	    dst->name[strlen(dst->name) - 1] == '/')
+		errno = ENOTDIR;
+	record_fail(rec, errno, "cannot create regular file %s",
+	    quote(path_str(dst->path)));
+	return -1;
 }
 
 int
-dest_link(const struct options *o, const struct file_ref *dst,
-    struct file_record *rec, int (*make)(const void *, const struct
-    file_ref *), const void *arg)
+dest_open(const struct options *o, const struct file_ref *dst,
+    const struct dest_state *ds, mode_t mode, bool *created,
+    struct file_record *rec)
 {
-	if (make(arg, dst) == 0)
+	int fd, e = ENOENT;
+
+	*created = false;
+	if (ds->exists || ds->unknown) {
+		fd = openat(dst->dirfd, dst->name, O_WRONLY | O_CLOEXEC |
+		    O_NOCTTY | (o->attributes_only ? 0 : O_TRUNC));
+		if (fd != -1)
+			return fd;
+		e = errno;
+		/* -f: what cannot be opened is removed, then made anew. */
+		if (e != ENOENT && o->unlink_failed) {
+			if (unlinkat(dst->dirfd, dst->name, 0) == 0)
+				rec->removed_after = true;
+			else if (errno != ENOENT) {
+				record_fail(rec, errno, "cannot remove %s",
+				    quote(path_str(dst->path)));
+				return -1;
+			}
+			e = ENOENT;
+		}
+		if (e != ENOENT) {
+			record_fail(rec, e, "cannot create regular file %s",
+			    quote(path_str(dst->path)));
+			return -1;
+		}
+	}
+	if ((fd = dest_create(dst, mode, rec)) != -1)
+		*created = true;
+	return fd;
+}
+
+/* A name for a temporary link next to dst's name (malloc'd). */
+static char *
+dest_temp_name(const char *name)
+{
+	const char *b;
+	unsigned char r[6];
+	char *p;
+	size_t i;
+
+	(void)dest_base(name, &b);
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		for (i = 0; i < sizeof(r); i++)
+			r[i] = (unsigned char)(rand() ^ (int)getpid());
+	if (asprintf(&p, "%.*s.zcp-%02x%02x%02x%02x%02x%02x", (int)(b - name),
+	    name, r[0], r[1], r[2], r[3], r[4], r[5]) == -1)
+		return NULL;
+	return p;
+}
+
+int
+dest_link(const struct file_ref *dst, bool replace,
+    int (*make)(const void *, int, const char *), const void *arg)
+{
+	char *tmp;
+	int tries, rc, e;
+
+	if (make(arg, dst->dirfd, dst->name) == 0)
 		return 0;
-	if (errno != EEXIST || !o->unlink_failed)
+	if (errno != EEXIST || !replace)
 		return -1;
-	if (dest_remove(dst, rec) == -1)
-		return -2;
-	return make(arg, dst);
+	for (tries = 0; tries < 100; tries++) {
+		if ((tmp = dest_temp_name(dst->name)) == NULL)
+			return -1;
+		if (make(arg, dst->dirfd, tmp) == 0)
+			break;
+		e = errno;
+		free(tmp);
+		if (e != EEXIST) {
+			errno = e;
+			return -1;
+		}
+	}
+	if (tries == 100) {
+		errno = EEXIST;
+		return -1;
+	}
+	rc = renameat(dst->dirfd, tmp, dst->dirfd, dst->name);
+	e = errno;
+	/* If both were names of one file, rename did nothing: tidy up. */
+	(void)unlinkat(dst->dirfd, tmp, 0);
+	free(tmp);
+	errno = e;
+	return rc == 0 ? 1 : -1;
 }

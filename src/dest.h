@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * dest.h: an existing destination.  Whether it may be replaced (same
- * file, directory, -n, -u, -i), its backup (-b), its removal.
+ * dest.h: the destination of one non-directory, with GNU cp 9.1's rules:
+ * whether an existing one may be replaced (same file, -u, -n, -i, files
+ * this run created, directories), its backup (-b) or removal, then
+ * opening it for data or putting a link in its place.
  */
 #ifndef ZCP_DEST_H
 #define ZCP_DEST_H
@@ -9,36 +11,72 @@
 #include <stdbool.h>
 #include <sys/stat.h>
 
-#include "file.h"
+#include "created.h"
+#include "options.h"
+#include "record.h"
 
-/* How the caller will create the destination. */
-enum dest_how {
-	DEST_WRITE,		/* open and write: follows a symlink at dst */
-	DEST_REPLACE,		/* unlink, then create (links, specials) */
-	DEST_LINK		/* -l, -s: create; an existing one is an
-				   error unless -f (then: unlink, retry) */
+/* What the caller will make at the destination. */
+enum dest_make {
+	DEST_DATA,		/* a file written through open(2): follows a
+				   symbolic link at the destination */
+	DEST_SYMLINK,		/* a copy of a symbolic link */
+	DEST_SPECIAL,		/* mknod(2): a FIFO, device or socket */
+	DEST_HARDLINK,		/* -l */
+	DEST_SOFTLINK		/* -s */
+};
+
+enum dest_verdict {
+	DEST_FAIL = -1,		/* refused or failed: rec says why */
+	DEST_SKIP,		/* -n, -i said no, --update=none */
+	DEST_UPTODATE,		/* -u: not older than the source */
+	DEST_NOOP,		/* source and destination are one file, and
+				   that is all that was asked (cp -l f f) */
+	DEST_GO			/* make it: dest_state says what is there */
+};
+
+/* What dest_check() found at the destination and left there. */
+struct dest_state {
+	bool		 exists;	/* a file is there: st is its stat */
+	bool		 unknown;	/* a symbolic link loop, under -f */
+	struct stat	 st;
 };
 
 /*
- * Looks at dst before src (stat'ed as sst) is copied to it.  Returns 1 to
- * go on, with *exists telling whether a destination is still there (and
- * *dst_st its stat), 0 to skip it (rec->status is FILE_SKIPPED), -1 on
- * failure (rec filled).
+ * Looks at dst before src (stat'ed as sst) is copied to it as make says,
+ * and makes the backup or removes the old file if the options say so.
+ * made holds the destinations of earlier operands (NULL: not kept).
  */
-int	 dest_prepare(struct file_ctx *, const struct file_ref *,
-	    const struct stat *, const struct file_ref *, enum dest_how,
-	    bool *, struct stat *, struct file_record *);
+enum dest_verdict dest_check(const struct options *, const struct created *,
+	    const struct file_ref *, const struct stat *,
+	    const struct file_ref *, enum dest_make, struct dest_state *,
+	    struct file_record *);
 
 /*
- * Makes the link at dst with make(arg, dst), and under -f, if a file is in
- * the way, unlinks it and tries once more.  Returns 0, -1 with errno from
- * make, or -2 if the unlink failed (rec filled).
+ * Opens dst for its data, as cp: an existing file truncated (not under
+ * --attributes-only), one that cannot be opened removed first under -f,
+ * a new one created with mode (never through a dangling symbolic link,
+ * unless POSIXLY_CORRECT is set).  Returns the fd, *created telling
+ * whether it is new, or -1 (rec filled).
  */
-int	 dest_link(const struct options *, const struct file_ref *,
-	    struct file_record *, int (*)(const void *,
-	    const struct file_ref *), const void *);
+int	 dest_open(const struct options *, const struct file_ref *,
+	    const struct dest_state *, mode_t, bool *, struct file_record *);
 
-/* Unlinks dst.  Returns 0, or -1 with rec filled. */
-int	 dest_remove(const struct file_ref *, struct file_record *);
+/*
+ * Makes a link at dst with make(arg, dirfd, name).  If a file is in the
+ * way and replace is set, it is replaced at once: the link is made under
+ * a temporary name in the same directory and renamed over it.  Returns
+ * 0, 1 if a file was replaced, or -1 with errno.
+ */
+int	 dest_link(const struct file_ref *, bool,
+	    int (*)(const void *, int, const char *), const void *);
+
+/*
+ * The name a backup of name (relative to dirfd) gets under the options'
+ * backup mode, malloc'd, or NULL with errno.
+ */
+char	*dest_backup_name(const struct options *, int, const char *);
+
+/* The -H/-L/-P rule in force for src: -H follows operands only. */
+enum deref_mode dest_deref(const struct options *, const struct file_ref *);
 
 #endif

@@ -22,45 +22,12 @@
 
 #include "compat.h"
 #include "dest.h"
+#include "fdpath.h"
+#include "meta.h"
 #include "file.h"
 #include "quote.h"
 #include "units.h"
 #include "xattr.h"
-
-/* Opens the destination.  Returns the fd, or -1 (rec filled). */
-static int
-file_open_dst(const struct options *o, const struct file_ref *dst,
-    bool exists, mode_t mode, bool *created, struct file_record *rec)
-{
-	int fd, trunc = o->attributes_only ? 0 : O_TRUNC;
-
-	*created = false;
-	if (exists) {
-		fd = openat(dst->dirfd, dst->name,
-		    O_WRONLY | trunc | O_CLOEXEC | O_NOCTTY);
-		if (fd != -1)
-			return fd;
-		if (!o->unlink_failed || errno == ENOENT) {
-			if (errno != ENOENT)
-				goto fail;
-		} else if (dest_remove(dst, rec) == -1)
-			return -1;
-	}
-	fd = openat(dst->dirfd, dst->name,
-	    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, mode);
-	if (fd != -1) {
-		*created = true;
-		return fd;
-	}
-fail:
-	/* "new/" is refused with EISDIR; cp says what is wrong with it. */
-	if (errno == EISDIR && dst->name[0] != '\0' &&
-	    dst->name[strlen(dst->name) - 1] == '/')
-		errno = ENOTDIR;
-	record_fail(rec, errno, "cannot create regular file %s",
-	    quote(path_str(dst->path)));
-	return -1;
-}
 
 /* The engines allowed for this pair, in chain order. */
 static unsigned
@@ -143,8 +110,8 @@ file_transfer(struct file_ctx *ctx, int sfd, const struct stat *sst,
 	job.src_is_pipe = S_ISFIFO(sst->st_mode) || S_ISSOCK(sst->st_mode);
 	job.src_is_reg = S_ISREG(sst->st_mode);
 	job.src_size = (uint64_t)sst->st_size;
-	job.dst_is_pipe = S_ISFIFO(dst_st->st_mode) ||
-	    S_ISSOCK(dst_st->st_mode);
+	/* splice(2) needs a pipe at one end: a socket is not one. */
+	job.dst_is_pipe = S_ISFIFO(dst_st->st_mode);
 	job.walk_holes = o->sparse != SPARSE_NEVER && S_ISREG(sst->st_mode) &&
 	    (uint64_t)sst->st_blocks * 512 < (uint64_t)sst->st_size;
 	job.make_holes = o->sparse == SPARSE_ALWAYS;
@@ -164,12 +131,57 @@ file_transfer(struct file_ctx *ctx, int sfd, const struct stat *sst,
 		if (fsync(dfd) == -1) {
 			rec->eng.err = errno;
 			rec->eng.write_failed = true;
+			rec->eng.op = ENGINE_OP_SYNC;
 			rc = -1;
 		} else
 			rec->synced = true;
 	}
 	rec->seconds = units_now() - t0;
 	return rc;
+}
+
+/*
+ * The words for a failure of an operation around the engine's calls
+ * (engine.h's enum engine_op), GNU cp's where it has them: "failed to
+ * extend" (ftruncate), "cannot lseek", "cannot fstat", "error reading".
+ * --fsync is not GNU's; sync(1)'s "error syncing" names what failed.
+ * Returns false for the engine's own calls (ENGINE_OP_COPY).
+ */
+static bool
+file_op_fail(const struct file_ref *src, const struct file_ref *dst,
+    struct file_record *rec)
+{
+	const struct engine_result *e = &rec->eng;
+	const char *s = quote(path_str(src->path));
+	const char *d = quote(path_str(dst->path));
+
+	switch (e->op) {
+	case ENGINE_OP_READ:
+		record_fail(rec, e->err, "error reading %s", s);
+		return true;
+	case ENGINE_OP_BUFFER:
+		record_fail(rec, e->err, "cannot allocate a buffer to copy %s",
+		    s);
+		return true;
+	case ENGINE_OP_PIPE:
+		record_fail(rec, e->err, "cannot create a pipe to copy %s", s);
+		return true;
+	case ENGINE_OP_STAT:
+		record_fail(rec, e->err, "cannot fstat %s", s);
+		return true;
+	case ENGINE_OP_SEEK:
+		record_fail(rec, e->err, "cannot lseek %s",
+		    e->write_failed ? d : s);
+		return true;
+	case ENGINE_OP_EXTEND:
+		record_fail(rec, e->err, "failed to extend %s", d);
+		return true;
+	case ENGINE_OP_SYNC:
+		record_fail(rec, e->err, "error syncing %s", d);
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* Turns an engine failure into cp's words. */
@@ -180,6 +192,8 @@ file_engine_fail(const struct options *o, const struct file_ref *src,
 	const struct engine_result *e = &rec->eng;
 	int err = e->err;
 
+	if (file_op_fail(src, dst, rec))
+		return;
 	if (e->engine == ENGINE_CLONE && o->reflink == REFLINK_ALWAYS)
 		record_fail(rec, err, "failed to clone %s from %s",
 		    quote(path_str(dst->path)), quote(path_str(src->path)));
@@ -197,135 +211,6 @@ file_engine_fail(const struct options *o, const struct file_ref *src,
 	else
 		record_fail(rec, err, "%s %s -> %s", engine_name(e->engine),
 		    quote(path_str(src->path)), quote(path_str(dst->path)));
-}
-
-static int
-file_times(const struct file_target *t, const struct stat *sst)
-{
-	struct timespec ts[2] = { sst->st_atim, sst->st_mtim };
-
-	if (t->fd >= 0)
-		return futimens(t->fd, ts);
-	return utimensat(t->dirfd, t->name, ts, AT_SYMLINK_NOFOLLOW);
-}
-
-static int
-file_chown(const struct file_target *t, uid_t uid, gid_t gid)
-{
-	if (t->fd >= 0)
-		return fchown(t->fd, uid, gid);
-	return fchownat(t->dirfd, t->name, uid, gid, AT_SYMLINK_NOFOLLOW);
-}
-
-/*
- * -p ownership, as cp: an unprivileged user keeps at least the group, and
- * the file then loses its set-ID and sticky bits.  Returns 0, 1 if the
- * owner could not be kept (silently), -1 on failure (rec filled).
- */
-static int
-file_owner(const struct options *o, const struct file_target *t,
-    const struct stat *sst, struct file_record *rec)
-{
-	int e;
-
-	if (file_chown(t, sst->st_uid, sst->st_gid) == 0)
-		return 0;
-	e = errno;
-	if ((e == EPERM || e == EINVAL) && geteuid() != 0) {
-		(void)file_chown(t, (uid_t)-1, sst->st_gid);
-		return 1;
-	}
-	record_fail(rec, e, "failed to preserve ownership for %s",
-	    quote(path_str(rec->dst)));
-	return o->require_preserve ? -1 : 1;
-}
-
-/* Copies xattrs of the given set; reports as cp does.  0 or -1. */
-static int
-file_xattrs(const struct options *o, const struct file_target *t,
-    enum xattr_set set, struct file_record *rec)
-{
-	struct xattr_end s = { t->src_fd, NULL };
-	struct xattr_end d = { t->fd, NULL };
-	const char *what;
-	int e;
-
-	if (s.fd < 0)
-		s.path = path_str(t->src_path);
-	if (d.fd < 0)
-		d.path = path_str(rec->dst);
-	if (xattr_copy(&s, &d, set, &what) == 0)
-		return 0;
-	e = errno;
-	if (set == XATTR_ACL) {
-		record_fail(rec, e, "preserving permissions for %s",
-		    quote(path_str(rec->dst)));
-		return o->require_preserve ? -1 : 0;
-	}
-	if (o->require_xattr) {
-		record_fail(rec, e, "%s attributes for %s", what,
-		    quote(path_str(strcmp(what, "setting") == 0 ? rec->dst :
-		    rec->src)));
-		return -1;
-	}
-	if (!o->quiet_xattr && e != ENOTSUP && e != ENODATA)
-		record_warn(rec, e, "%s attributes for %s", what,
-		    quote(path_str(strcmp(what, "setting") == 0 ? rec->dst :
-		    rec->src)));
-	return 0;
-}
-
-int
-file_metadata(const struct options *o, const struct file_target *t,
-    const struct stat *sst, struct file_record *rec)
-{
-	mode_t mode = sst->st_mode & 07777;
-	bool link = S_ISLNK(sst->st_mode);
-	int r;
-
-	if (o->preserve_timestamps && file_times(t, sst) == -1 &&
-	    !(link && errno == EOPNOTSUPP)) {
-		record_fail(rec, errno, "preserving times for %s",
-		    quote(path_str(rec->dst)));
-		if (o->require_preserve)
-			return -1;
-	}
-	if (o->preserve_ownership) {
-		if ((r = file_owner(o, t, sst, rec)) == -1)
-			return -1;
-		if (r == 1)
-			mode &= ~(mode_t)(S_ISUID | S_ISGID | S_ISVTX);
-	}
-	/* Created owner-only for the chown: now the mode it should have. */
-	if (!o->preserve_mode && o->preserve_ownership && t->created &&
-	    !link && (t->fd >= 0 ? fchmod(t->fd, file_base_mode(o,
-	    sst->st_mode) & ~o->umask) : fchmodat(t->dirfd, t->name,
-	    file_base_mode(o, sst->st_mode) & ~o->umask, 0)) == -1) {
-		record_fail(rec, errno, "setting permissions for %s",
-		    quote(path_str(rec->dst)));
-		return -1;
-	}
-	if (o->preserve_xattr) {
-		/* An unprivileged owner needs write permission to set them. */
-		bool lend = t->fd >= 0 && !(sst->st_mode & S_IWUSR) &&
-		    geteuid() != 0 && fchmod(t->fd, S_IRUSR | S_IWUSR) == 0;
-
-		r = file_xattrs(o, t, XATTR_PLAIN, rec);
-		if (lend)	/* back to the mode it has without -p */
-			(void)fchmod(t->fd, file_base_mode(o, sst->st_mode) &
-			    ~o->umask);
-		if (r == -1)
-			return -1;
-	}
-	if (!o->preserve_mode || link)
-		return 0;
-	if ((t->fd >= 0 ? fchmod(t->fd, mode) :
-	    fchmodat(t->dirfd, t->name, mode, 0)) == -1) {
-		record_fail(rec, errno, "preserving permissions for %s",
-		    quote(path_str(rec->dst)));
-		return o->require_preserve ? -1 : 0;
-	}
-	return file_xattrs(o, t, XATTR_ACL, rec);
 }
 
 /* Opens the source and checks it is still the file that was stat'ed. */
@@ -354,14 +239,6 @@ file_open_src(const struct file_ref *src, const struct stat *sst,
 	return fd;
 }
 
-mode_t
-file_base_mode(const struct options *o, mode_t m)
-{
-	if (o->no_preserve_mode)
-		return S_ISDIR(m) ? 0777 : 0666;
-	return m & (S_ISDIR(m) ? 01777 : 0777);
-}
-
 /*
  * New files get their base mode less the umask (the kernel applies it);
  * while the owner is not yet set under -p, no more than the owner's.
@@ -369,32 +246,77 @@ file_base_mode(const struct options *o, mode_t m)
 static mode_t
 file_create_mode(const struct options *o, const struct stat *sst)
 {
-	mode_t m = file_base_mode(o, sst->st_mode);
+	mode_t m = meta_base_mode(o, sst->st_mode);
 
 	if (o->preserve_ownership)
 		m &= S_IRWXU;
 	return m;
 }
 
+/*
+ * The destination names a socket zcp holds as dfd, a duplicate of its
+ * descriptor (fdpath.c): the data is sent through it.  A socket is not a
+ * file: no overwrite policy, no truncation, no removal, no metadata, and
+ * closing the duplicate leaves the socket open.
+ */
+static int
+file_socket(struct file_ctx *ctx, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst, int dfd,
+    const struct stat *dst_st, struct file_record *rec)
+{
+	int sfd, rc = 0;
+
+	rec->began = true;
+	if ((sfd = file_open_src(src, sst, rec)) == -1) {
+		(void)close(dfd);
+		return -1;
+	}
+	if (!ctx->opts->attributes_only &&
+	    (rc = file_transfer(ctx, sfd, sst, dfd, dst_st, rec)) == -1)
+		file_engine_fail(ctx->opts, src, dst, rec);
+	(void)close(sfd);
+	(void)close(dfd);
+	return rc;
+}
+
+/*
+ * If dst names a socket zcp holds (fdpath.c), copies src into it.
+ * Returns 1 if it does not, else 0 or -1 (rec filled).
+ */
+static int
+file_to_socket(struct file_ctx *ctx, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst,
+    struct file_record *rec)
+{
+	struct stat dst_st;
+	int dfd;
+
+	if ((dfd = fdpath_socket(dst->dirfd, dst->name, &dst_st)) != -1)
+		return file_socket(ctx, src, sst, dst, dfd, &dst_st, rec);
+	if (errno != 0) {
+		record_fail(rec, errno, "cannot create regular file %s",
+		    quote(path_str(dst->path)));
+		return -1;
+	}
+	return 1;
+}
+
 /* Copies the data of a regular (or special, read as data) file. */
 static int
 file_regular(struct file_ctx *ctx, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
-    struct file_record *rec)
+    const struct dest_state *ds, struct file_record *rec)
 {
 	const struct options *o = ctx->opts;
-	struct file_target t;
+	struct meta_target t;
 	struct stat dst_st;
 	int sfd, dfd, rc;
-	bool exists, created;
+	bool created;
 
-	if ((rc = dest_prepare(ctx, src, sst, dst, DEST_WRITE, &exists,
-	    &dst_st, rec)) <= 0)
-		return rc;
 	if ((sfd = file_open_src(src, sst, rec)) == -1)
 		return -1;
-	if ((dfd = file_open_dst(o, dst, exists, file_create_mode(o, sst),
-	    &created, rec)) == -1) {
+	if ((dfd = dest_open(o, dst, ds, file_create_mode(o, sst), &created,
+	    rec)) == -1) {
 		(void)close(sfd);
 		return -1;
 	}
@@ -404,19 +326,21 @@ file_regular(struct file_ctx *ctx, const struct file_ref *src,
 		dst_st.st_dev = dst->dev;
 		dst_st.st_mode = S_IFREG;
 		dst_st.st_blksize = sst->st_blksize;
-	}
+	} else
+		dst_st = ds->st;
 	rc = 0;
 	if (!o->attributes_only &&
 	    (rc = file_transfer(ctx, sfd, sst, dfd, &dst_st, rec)) == -1)
 		file_engine_fail(o, src, dst, rec);
 	if (rc == 0) {
-		t = (struct file_target){ dfd, dst->dirfd, dst->name,
+		t = (struct meta_target){ dfd, dst->dirfd, dst->name,
 		    src->path, sfd, created };
-		rc = file_metadata(o, &t, sst, rec);
+		rc = meta_set(o, &t, sst, rec);
 	}
 	(void)close(sfd);
 	if (close(dfd) == -1 && rc == 0) {
-		record_fail(rec, errno, "failed to close %s", quote(path_str(dst->path)));
+		record_fail(rec, errno, "failed to close %s",
+		    quote(path_str(dst->path)));
 		rc = -1;
 	}
 	return rc;
@@ -428,50 +352,85 @@ file_made(struct file_ctx *ctx, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
     struct file_record *rec)
 {
-	struct file_target t = { -1, dst->dirfd, dst->name, src->path, -1,
+	struct meta_target t = { -1, dst->dirfd, dst->name, src->path, -1,
 	    true };
 
-	return file_metadata(ctx->opts, &t, sst, rec);
+	return meta_set(ctx->opts, &t, sst, rec);
 }
 
-/* Copies a symbolic link as a link. */
 static int
-file_symlink(struct file_ctx *ctx, const struct file_ref *src,
-    const struct stat *sst, const struct file_ref *dst,
+file_do_symlink(const void *arg, int dirfd, const char *name)
+{
+	return symlinkat(arg, dirfd, name);
+}
+
+/* The target of the symbolic link src (malloc'd), or NULL (rec filled). */
+static char *
+file_readlink(const struct file_ref *src, const struct stat *sst,
     struct file_record *rec)
 {
-	struct stat dst_st;
 	size_t size = sst->st_size > 0 ? (size_t)sst->st_size + 1 : 4096;
 	char *target;
 	ssize_t n;
-	bool exists;
-	int rc;
 
-	rec->kind = FILE_KIND_SYMLINK;
 	if ((target = malloc(size)) == NULL) {
 		record_fail(rec, ENOMEM, "cannot read symbolic link %s",
 		    quote(path_str(src->path)));
-		return -1;
+		return NULL;
 	}
 	n = readlinkat(src->dirfd, src->name, target, size);
 	if (n < 0 || (size_t)n >= size) {
 		record_fail(rec, n < 0 ? errno : ENAMETOOLONG,
 		    "cannot read symbolic link %s", quote(path_str(src->path)));
 		free(target);
-		return -1;
+		return NULL;
 	}
 	target[n] = '\0';
-	rc = dest_prepare(ctx, src, sst, dst, DEST_REPLACE, &exists, &dst_st,
-	    rec);
-	if (rc == 1 && symlinkat(target, dst->dirfd, dst->name) == -1) {
+	return target;
+}
+
+/* True if dst (whose stat is st) is already a link to target (-u). */
+static bool
+file_same_link(const struct file_ref *dst, const struct stat *st,
+    const char *target)
+{
+	size_t n = strlen(target);
+	char *buf;
+	bool same;
+
+	if (!S_ISLNK(st->st_mode) || (size_t)st->st_size != n ||
+	    (buf = malloc(n + 1)) == NULL)
+		return false;
+	same = readlinkat(dst->dirfd, dst->name, buf, n + 1) == (ssize_t)n &&
+	    memcmp(buf, target, n) == 0;
+	free(buf);
+	return same;
+}
+
+/* Copies a symbolic link as a link (-f replaces what is in the way). */
+static int
+file_symlink(struct file_ctx *ctx, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst,
+    const struct dest_state *ds, struct file_record *rec)
+{
+	const struct options *o = ctx->opts;
+	char *target;
+	int rc;
+
+	if ((target = file_readlink(src, sst, rec)) == NULL)
+		return -1;
+	rc = dest_link(dst, o->unlink_failed, file_do_symlink, target);
+	/* -u: a link that is already the same is left (as cp does). */
+	if (rc == -1 && errno == EEXIST && o->update == UPDATE_OLDER &&
+	    ds->exists && file_same_link(dst, &ds->st, target))
+		rc = 0;
+	free(target);
+	if (rc == -1) {
 		record_fail(rec, errno, "cannot create symbolic link %s",
 		    quote(path_str(dst->path)));
-		rc = -1;
+		return -1;
 	}
-	free(target);
-	if (rc == 1)
-		rc = file_made(ctx, src, sst, dst, rec);
-	return rc;
+	return file_made(ctx, src, sst, dst, rec);
 }
 
 /* Recreates a FIFO, device or socket (-R without --copy-contents). */
@@ -480,23 +439,14 @@ file_special(struct file_ctx *ctx, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
     struct file_record *rec)
 {
-	struct stat dst_st;
-	bool exists;
-	int rc;
-
-	rec->kind = FILE_KIND_SPECIAL;
-	rc = dest_prepare(ctx, src, sst, dst, DEST_REPLACE, &exists, &dst_st,
-	    rec);
-	if (rc == 1 && mknodat(dst->dirfd, dst->name, (sst->st_mode &
-	    (S_IFMT | 07777)), sst->st_rdev) == -1) {
+	if (mknodat(dst->dirfd, dst->name, (sst->st_mode & (S_IFMT | 07777)),
+	    sst->st_rdev) == -1) {
 		record_fail(rec, errno, S_ISFIFO(sst->st_mode) ?
 		    "cannot create fifo %s" : "cannot create special file %s",
 		    quote(path_str(dst->path)));
-		rc = -1;
+		return -1;
 	}
-	if (rc == 1)
-		rc = file_made(ctx, src, sst, dst, rec);
-	return rc;
+	return file_made(ctx, src, sst, dst, rec);
 }
 
 /* What linkat(2) needs, for dest_link(). */
@@ -507,62 +457,54 @@ struct file_link {
 };
 
 static int
-file_do_link(const void *arg, const struct file_ref *dst)
+file_do_link(const void *arg, int dirfd, const char *name)
 {
 	const struct file_link *l = arg;
 
-	return linkat(l->dirfd, l->name, dst->dirfd, dst->name, l->flags);
-}
-
-static int
-file_do_symlink(const void *arg, const struct file_ref *dst)
-{
-	return symlinkat(arg, dst->dirfd, dst->name);
+	return linkat(l->dirfd, l->name, dirfd, name, l->flags);
 }
 
 /*
- * Makes dst a hard link to the file at (dirfd, name).  how is DEST_LINK
- * for -l (an existing file is an error unless -f), DEST_REPLACE for
- * --preserve=links.
+ * Makes dst a hard link to the file at l; a file in the way is replaced
+ * with replace.  Returns 0 or -1 (rec filled).
  */
 static int
-file_hardlink(struct file_ctx *ctx, const struct file_ref *src,
-    const struct stat *sst, const struct file_link *l, enum dest_how how,
-    const struct file_ref *dst, struct file_record *rec)
+file_hardlink(const struct file_ref *src, const struct file_link *l,
+    bool replace, const struct file_ref *dst, struct file_record *rec)
 {
-	struct stat dst_st;
-	bool exists;
-	int rc;
+	int rc = dest_link(dst, replace, file_do_link, l);
 
-	rec->kind = S_ISLNK(sst->st_mode) ? FILE_KIND_SYMLINK :
-	    FILE_KIND_FILE;
-	rc = dest_prepare(ctx, src, sst, dst, how, &exists, &dst_st, rec);
-	if (rc == 1 && (rc = dest_link(ctx->opts, dst, rec, file_do_link,
-	    l)) == -1)
+	if (rc == -1) {
 		record_fail(rec, errno, "cannot create hard link %s to %s",
 		    quote(path_str(dst->path)), quote(path_str(src->path)));
-	return rc < 0 ? -1 : 0;
+		return -1;
+	}
+	return 0;
 }
 
 /* -s: makes dst a symbolic link to the source's name. */
 static int
 file_symlink_to(struct file_ctx *ctx, const struct file_ref *src,
-    const struct stat *sst, const struct file_ref *dst,
-    struct file_record *rec)
+    const struct file_ref *dst, struct file_record *rec)
 {
 	const char *dpath = path_str(dst->path), *slash = strrchr(dpath, '/');
 	char *target = path_dup(src->path), *dir;
-	struct stat dot, parent, dst_st;
-	bool here = slash == NULL || target[0] == '/', exists;
+	struct stat dot, parent;
+	bool here;
 	int rc;
 
-	rec->kind = FILE_KIND_SYMLINK;
-	rec->began = true;	/* cp announces it before this check */
+	if (target == NULL) {
+		record_fail(rec, ENOMEM, "cannot create symbolic link %s",
+		    quote(path_str(dst->path)));
+		return -1;
+	}
+	here = slash == NULL || target[0] == '/';
+
 	if (!here) {
 		dir = strndup(dpath, (size_t)(slash - dpath) + 1);
-		here = dir != NULL && stat(".", &dot) == 0 &&
-		    stat(dir, &parent) == 0 && dot.st_dev == parent.st_dev &&
-		    dot.st_ino == parent.st_ino;
+		here = dir == NULL || stat(".", &dot) != 0 ||
+		    stat(dir, &parent) != 0 || (dot.st_dev == parent.st_dev &&
+		    dot.st_ino == parent.st_ino);
 		free(dir);
 	}
 	if (!here) {
@@ -572,36 +514,139 @@ file_symlink_to(struct file_ctx *ctx, const struct file_ref *src,
 		free(target);
 		return -1;
 	}
-	rc = dest_prepare(ctx, src, sst, dst, DEST_LINK, &exists, &dst_st,
-	    rec);
-	if (rc == 1 && (rc = dest_link(ctx->opts, dst, rec, file_do_symlink,
-	    target)) == -1)
+	rc = dest_link(dst, ctx->opts->unlink_failed, file_do_symlink, target);
+	if (rc == -1)
 		record_fail(rec, errno, "cannot create symbolic link %s to %s",
 		    quote(path_str(dst->path)), quote(target));
 	free(target);
 	return rc < 0 ? -1 : 0;
 }
 
+/* What src becomes at the destination. */
+static enum dest_make
+file_make_kind(const struct options *o, const struct stat *sst)
+{
+	if (o->sym_link)
+		return DEST_SOFTLINK;
+	if (o->hard_link)
+		return DEST_HARDLINK;
+	/* As cp: without -r (or with --copy-contents) specials are read. */
+	if (S_ISREG(sst->st_mode) || (!S_ISLNK(sst->st_mode) &&
+	    (!o->recursive || o->copy_contents)))
+		return DEST_DATA;
+	return S_ISLNK(sst->st_mode) ? DEST_SYMLINK : DEST_SPECIAL;
+}
+
+static enum file_kind
+file_kind_of(enum dest_make make, const struct stat *sst)
+{
+	switch (make) {
+	case DEST_SOFTLINK:
+	case DEST_SYMLINK:
+		return FILE_KIND_SYMLINK;
+	case DEST_HARDLINK:
+		return S_ISLNK(sst->st_mode) ? FILE_KIND_SYMLINK :
+		    S_ISREG(sst->st_mode) ? FILE_KIND_FILE : FILE_KIND_SPECIAL;
+	case DEST_DATA:
+		return S_ISREG(sst->st_mode) ? FILE_KIND_FILE :
+		    FILE_KIND_SPECIAL;
+	default:
+		return FILE_KIND_SPECIAL;
+	}
+}
+
+/* Makes dst as make says, once dest_check() let it. */
 static int
-file_by_kind(struct file_ctx *ctx, const struct file_ref *src,
+file_make(struct file_ctx *ctx, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst, enum dest_make make,
+    const struct dest_state *ds, struct file_record *rec)
+{
+	const struct options *o = ctx->opts;
+	struct file_link l = { src->dirfd, src->name,
+	    src->follow ? AT_SYMLINK_FOLLOW : 0 };
+
+	switch (make) {
+	case DEST_SOFTLINK:
+		return file_symlink_to(ctx, src, dst, rec);
+	case DEST_HARDLINK:
+		return file_hardlink(src, &l, o->unlink_failed ||
+		    o->interactive == INTERACTIVE_ASK, dst, rec);
+	case DEST_SYMLINK:
+		return file_symlink(ctx, src, sst, dst, ds, rec);
+	case DEST_SPECIAL:
+		return file_special(ctx, src, sst, dst, rec);
+	default:
+		return file_regular(ctx, src, sst, dst, ds, rec);
+	}
+}
+
+/*
+ * Whether src joins --preserve=links' table, as cp decides: files with
+ * other names, and with -L (or -H, for operands) any file, since two
+ * names followed may lead to one.
+ */
+static bool
+file_linked(const struct file_ctx *ctx, const struct file_ref *src,
+    const struct stat *sst)
+{
+	const struct options *o = ctx->opts;
+	enum deref_mode d = dest_deref(o, src);
+
+	return o->preserve_links && !o->hard_link && ctx->links != NULL &&
+	    (sst->st_nlink > 1 || d == DEREF_ALWAYS || d == DEREF_ARGS);
+}
+
+/*
+ * The earlier copy of src's inode, if any, becomes dst: a hard link that
+ * replaces what is there.  Returns 1 if linked (or failed: rec says),
+ * 0 if src is the first of its inode (the caller makes it and calls
+ * links_done()).
+ */
+static int
+file_link_earlier(struct file_ctx *ctx, const struct stat *sst,
+    const struct file_ref *dst, struct file_record *rec)
+{
+	struct file_link l = { AT_FDCWD, NULL, 0 };
+	char *first;
+	int rc;
+
+	first = links_find_or_add(ctx->links, sst->st_dev, sst->st_ino,
+	    path_str(dst->path));
+	if (first == NULL)
+		return 0;
+	l.name = first;
+	rc = dest_link(dst, true, file_do_link, &l);
+	if (rc == -1)
+		record_fail(rec, errno, "cannot create hard link %s to %s",
+		    quote(path_str(dst->path)), quote(first));
+	else if (rc == 1)
+		rec->removed_after = true;
+	free(first);
+	return 1;
+}
+
+/*
+ * -u left dst as it is; as cp, it still stands for its inode, and a
+ * later name of that inode that is left too becomes a link to it.
+ */
+static int
+file_uptodate(struct file_ctx *ctx, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
     struct file_record *rec)
 {
-	const struct options *o = ctx->opts;
+	enum deref_mode d = dest_deref(ctx->opts, src);
 
-	if (o->sym_link)
-		return file_symlink_to(ctx, src, sst, dst, rec);
-	if (o->hard_link) {
-		struct file_link l = { src->dirfd, src->name,
-		    src->follow ? AT_SYMLINK_FOLLOW : 0 };
-
-		return file_hardlink(ctx, src, sst, &l, DEST_LINK, dst, rec);
+	rec->status = FILE_SKIPPED;
+	/* Only another name can find it again: one of a link group, or
+	 * one reached by following a link. */
+	if (ctx->links == NULL || (sst->st_nlink < 2 && d != DEREF_ALWAYS &&
+	    d != DEREF_ARGS))
+		return 0;
+	if (file_link_earlier(ctx, sst, dst, rec) == 0) {
+		links_done(ctx->links, sst->st_dev, sst->st_ino, true);
+		return 0;
 	}
-	if (S_ISLNK(sst->st_mode))
-		return file_symlink(ctx, src, sst, dst, rec) < 0 ? -1 : 0;
-	if (!S_ISREG(sst->st_mode) && o->recursive && !o->copy_contents)
-		return file_special(ctx, src, sst, dst, rec) < 0 ? -1 : 0;
-	return file_regular(ctx, src, sst, dst, rec) < 0 ? -1 : 0;
+	return rec->status == FILE_FAILED ? -1 : 0;
 }
 
 int
@@ -609,29 +654,37 @@ file_copy(struct file_ctx *ctx, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
     struct file_record *rec)
 {
-	char *first;
+	enum dest_make make = file_make_kind(ctx->opts, sst);
+	struct dest_state ds;
 	int rc;
 
 	memset(rec, 0, sizeof(*rec));
 	rec->src = src->path;
 	rec->dst = dst->path;
-	rec->kind = S_ISREG(sst->st_mode) ? FILE_KIND_FILE :
-	    FILE_KIND_SPECIAL;
-	if (!ctx->opts->preserve_links || sst->st_nlink < 2 ||
-	    ctx->links == NULL || ctx->opts->hard_link ||
-	    ctx->opts->sym_link)
-		return file_by_kind(ctx, src, sst, dst, rec);
-	first = links_find_or_add(ctx->links, sst->st_dev, sst->st_ino,
-	    path_str(dst->path));
-	if (first != NULL) {
-		struct file_link l = { AT_FDCWD, first, 0 };
-
-		rc = file_hardlink(ctx, src, sst, &l, DEST_REPLACE, dst, rec);
-		free(first);
+	rec->kind = file_kind_of(make, sst);
+	/* A socket zcp holds, named as /dev/stdout: no policy applies. */
+	if (make == DEST_DATA && (rc = file_to_socket(ctx, src, sst, dst,
+	    rec)) != 1)
 		return rc;
+	switch (dest_check(ctx->opts, ctx->made, src, sst, dst, make, &ds,
+	    rec)) {
+	case DEST_FAIL:
+		return -1;
+	case DEST_SKIP:
+	case DEST_NOOP:
+		rec->status = FILE_SKIPPED;
+		return 0;
+	case DEST_UPTODATE:
+		return file_uptodate(ctx, src, sst, dst, rec);
+	case DEST_GO:
+		break;
 	}
-	rc = file_by_kind(ctx, src, sst, dst, rec);
-	links_done(ctx->links, sst->st_dev, sst->st_ino, rc == 0 &&
-	    rec->status != FILE_SKIPPED);
+	rec->began = true;
+	if (!file_linked(ctx, src, sst))
+		return file_make(ctx, src, sst, dst, make, &ds, rec);
+	if (file_link_earlier(ctx, sst, dst, rec) == 1)
+		return rec->status == FILE_FAILED ? -1 : 0;
+	rc = file_make(ctx, src, sst, dst, make, &ds, rec);
+	links_done(ctx->links, sst->st_dev, sst->st_ino, rc == 0);
 	return rc;
 }

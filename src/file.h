@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+#include "created.h"
 #include "engine.h"
 #include "links.h"
 #include "options.h"
@@ -20,7 +21,8 @@
 /* What one thread needs to copy files: options and scratch space. */
 struct file_ctx {
 	const struct options *opts;
-	struct links	*links;		/* --preserve=links table, shared */
+	struct links	*links;		/* --preserve=links (and -u) table, shared */
+	struct created	*made;		/* what earlier operands made, or NULL */
 	struct engine_buf buf;		/* rw engine buffer, reused */
 	uint64_t	*progress;	/* bytes done, for progress.c */
 	/* Engines that failed as unsupported between these filesystems. */
@@ -34,28 +36,5 @@ struct file_ctx {
  */
 int	 file_copy(struct file_ctx *, const struct file_ref *,
 	    const struct stat *, const struct file_ref *, struct file_record *);
-
-/* Where file_metadata() sets attributes: fd, or dirfd/name (no follow). */
-struct file_target {
-	int		 fd;		/* open destination, or -1 */
-	int		 dirfd;
-	const char	*name;
-	const struct path *src_path;	/* source, for path-based xattrs */
-	int		 src_fd;	/* open source, or -1 */
-	bool		 created;	/* we made it (its mode may need fixing) */
-};
-
-/*
- * The permissions a new copy of a file of mode m gets before the umask:
- * the source's, or the defaults under --no-preserve=mode.
- */
-mode_t	 file_base_mode(const struct options *, mode_t);
-
-/*
- * Sets the preserved attributes (times, owner, xattrs, mode and ACLs, as
- * the options say) of t from sst.  Returns 0, or -1 with rec filled.
- */
-int	 file_metadata(const struct options *, const struct file_target *,
-	    const struct stat *, struct file_record *);
 
 #endif

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "closeout.h"
 #include "compat.h"
 #include "options.h"
 #include "quote.h"
@@ -24,8 +25,10 @@
 enum {
 	OPT_ATTRIBUTES_ONLY = 256,
 	OPT_BACKUP,
+	OPT_CONTEXT,
 	OPT_COPY_CONTENTS,
 	OPT_DEBUG,
+	OPT_KEEP_DIR_SYMLINK,
 	OPT_NO_PRESERVE,
 	OPT_PARENTS,
 	OPT_STRIP_TRAILING_SLASHES,
@@ -48,16 +51,21 @@ enum {
 	OPT_BENCH_SIZE,
 	OPT_COLD,
 	OPT_CSV,
-	OPT_RUNS
+	OPT_RUNS,
+	OPT_TO_SOCKET
 };
 
-static const char options_short[] = "abdfgHij:lLnPprRsS:t:Tuvx";
+/* The year of the copyright line of --version. */
+#define OPTIONS_YEAR	"2026"
+
+static const char options_short[] = "abdfgHij:lLnPprRsS:t:TuvxZ";
 
 static const struct option options_long[] = {
 	{ "archive",			no_argument,	   NULL, 'a' },
 	{ "attributes-only",		no_argument,	   NULL,
 	    OPT_ATTRIBUTES_ONLY },
 	{ "backup",			optional_argument, NULL, OPT_BACKUP },
+	{ "context",			optional_argument, NULL, OPT_CONTEXT },
 	{ "copy-contents",		no_argument,	   NULL,
 	    OPT_COPY_CONTENTS },
 	{ "debug",			no_argument,	   NULL, OPT_DEBUG },
@@ -69,6 +77,8 @@ static const struct option options_long[] = {
 	{ "interactive",		no_argument,	   NULL, 'i' },
 	{ "jobs",			required_argument, NULL, 'j' },
 	{ "json",			no_argument,	   NULL, OPT_JSON },
+	{ "keep-directory-symlink",	no_argument,	   NULL,
+	    OPT_KEEP_DIR_SYMLINK },
 	{ "link",			no_argument,	   NULL, 'l' },
 	{ "no-clobber",			no_argument,	   NULL, 'n' },
 	{ "no-dereference",		no_argument,	   NULL, 'P' },
@@ -99,6 +109,8 @@ static const struct option options_long[] = {
 	{ "csv",			no_argument,	   NULL, OPT_CSV },
 	{ "progress",			no_argument,	   NULL, 'g' },
 	{ "runs",			required_argument, NULL, OPT_RUNS },
+	{ "to-socket",			no_argument,	   NULL,
+	    OPT_TO_SOCKET },
 	{ NULL,				0,		   NULL, 0 }
 };
 
@@ -107,11 +119,19 @@ static const char *const sparse_args[] = { "never", "auto", "always", NULL };
 static const char *const engine_args[] = {
 	"auto", "clone", "copy_file_range", "sendfile", "splice", "rw", NULL
 };
+/* --bench=LIST: the engines, then the system's cp. */
+static const char *const bench_args[] = {
+	"auto", "clone", "copy_file_range", "sendfile", "splice", "rw", "cp",
+	NULL
+};
 static const char *const preserve_args[] = {
 	"mode", "timestamps", "ownership", "links", "context", "xattr", "all",
 	NULL
 };
-static const char *const update_args[] = { "all", "none", "older", NULL };
+/* In enum update_mode's order. */
+static const char *const update_args[] = {
+	"all", "none", "none-fail", "older", NULL
+};
 /* Pairs of synonyms, as cp lists them. */
 static const char *const backup_args[] = {
 	"none", "off", "simple", "never", "existing", "nil", "numbered", "t",
@@ -129,6 +149,7 @@ options_usage_hint(void)
 static void
 options_help(void)
 {
+	closeout_buffer();
 	printf("\
 Usage: %1$s [OPTION]... [-T] SOURCE DEST\n\
   or:  %1$s [OPTION]... SOURCE... DIRECTORY\n\
@@ -155,6 +176,8 @@ Mandatory arguments to long options are mandatory for short options too.\n\
                                  the number of CPUs, at most 8; -j1: one by\n\
                                  one, in directory order)\n\
   -H                           follow command-line symbolic links in SOURCE\n\
+      --keep-directory-symlink  copy a directory into an existing symbolic\n\
+                                 link to a directory in the destination\n\
   -l, --link                   hard link files instead of copying\n\
   -L, --dereference            always follow symbolic links in SOURCE\n\
   -n, --no-clobber             do not overwrite an existing file\n\
@@ -179,9 +202,13 @@ Mandatory arguments to long options are mandatory for short options too.\n\
   -T, --no-target-directory    treat DEST as a normal file\n\
   -u, --update[=WHEN]          replace only destination files that are older\n\
                                  than the source (WHEN: older, the default;\n\
-                                 all; none: never replace)\n\
+                                 all; none: never replace; none-fail: never\n\
+                                 replace, and fail if one exists)\n\
   -v, --verbose                explain what is being done\n\
   -x, --one-file-system        stay on this file system\n\
+  -Z, --context[=CTX]          SELinux contexts: without SELinux, as GNU cp,\n\
+                                 ignored (--context=CTX warns); zcp cannot set\n\
+                                 them, so on an SELinux system it refuses\n\
 \n\
 Engines and reports:\n\
       --engine=NAME            copy with NAME alone: auto (default: the\n\
@@ -197,13 +224,18 @@ Engines and reports:\n\
 \n\
 Timing the engines (--bench copies SOURCE to temporary files only):\n\
       --bench[=ENGINES]        time each engine (a comma-separated list;\n\
-                                 default: all the kernel accepts, and auto)\n\
+                                 default: all the kernel accepts, auto, and\n\
+                                 cp, the system's, if found in PATH)\n\
                                  copying SOURCE into DIRECTORY (default: .)\n\
       --runs=N                 timed runs of each engine (default 5)\n\
       --bench-size=SIZE        time a random source of SIZE made in DIRECTORY\n\
       --cold                   drop the page cache before each run\n\
       --fsync                  include the flush to disk in each time\n\
       --csv                    print the results as CSV (--json: as JSON)\n\
+      --to-socket              time sending SOURCE through a loopback TCP\n\
+                                 connection to a reader that zcp starts and\n\
+                                 checks (no DIRECTORY then, but with\n\
+                                 --bench-size, where to make the source)\n\
 \n\
       --help                   display this help and exit\n\
       --version                output version information and exit\n\
@@ -270,7 +302,8 @@ options_match(const char *arg, const char *opt, const char *const *valid,
 	for (i = 0; valid[i] != NULL; i++) {
 		if (strcmp(arg, valid[i]) == 0)
 			return i;
-		if (len > 0 && strncmp(arg, valid[i], len) == 0) {
+		/* "" is a prefix of all: ambiguous, as cp's argmatch. */
+		if (strncmp(arg, valid[i], len) == 0) {
 			/* Synonyms of one value are not ambiguous. */
 			if (found != -1 && !(pairs && found / 2 == i / 2))
 				ambiguous = true;
@@ -284,17 +317,63 @@ options_match(const char *arg, const char *opt, const char *const *valid,
 	return found;
 }
 
-/* --preserve=LIST (on) and --no-preserve=LIST (off). */
+/* True if s is a single file name part: not empty, no '/' inside. */
+static bool
+options_one_part(const char *s)
+{
+	const char *p = s;
+
+	while (*p == '/')
+		p++;
+	if (*s == '\0' || p != s)
+		return false;
+	for (; *p != '\0'; p++)
+		if (*p == '/' && p[1] != '/' && p[1] != '\0')
+			return false;
+	return true;
+}
+
+/* True if the running kernel has SELinux enabled (selinuxfs mounted). */
+static bool
+options_selinux(void)
+{
+	return access("/sys/fs/selinux/enforce", F_OK) == 0;
+}
+
+/*
+ * -Z, --context[=CTX]: SELinux contexts.  Without SELinux, as GNU cp
+ * there: -Z is ignored and --context=CTX warns.  With it, zcp cannot set
+ * contexts (it is built without libselinux), so it refuses rather than
+ * copy without them.
+ */
+static void
+options_context(const char *ctx)
+{
+	if (options_selinux())
+		errx(1, "cannot set security contexts: zcp is built without "
+		    "SELinux support");
+	if (ctx != NULL)
+		warnx("warning: ignoring --context; it requires an "
+		    "SELinux-enabled kernel");
+}
+
+/*
+ * --preserve=LIST (on) and --no-preserve=LIST (off).  An empty item (in
+ * "mode,", ",", "") is refused as cp does: it is a prefix of every
+ * attribute, so cp's argmatch calls it ambiguous.
+ */
 static void
 options_preserve(struct options *o, const char *list, bool on,
     const char *opt)
 {
-	char *copy, *tok, *save;
+	char *copy, *tok, *rest;
 
 	if ((copy = strdup(list)) == NULL)
 		err(1, NULL);
-	for (tok = strtok_r(copy, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save)) {
+	for (rest = copy; (tok = strsep(&rest, ",")) != NULL;) {
+		if (*tok == '\0')
+			options_bad_arg("ambiguous", tok, opt, preserve_args,
+			    false);
 		switch (options_match(tok, opt, preserve_args, false)) {
 		case 0:
 			o->preserve_mode = on;
@@ -346,11 +425,25 @@ options_backup(const char *arg, const char *what)
 	return modes[options_match(arg, what, backup_args, true) / 2];
 }
 
+/*
+ * GNU's form (coreutils' version_etc()), then the engines this build can
+ * use (configure's --disable-NAME switches leave some out).  Write errors
+ * are caught at exit (closeout.c).
+ */
 static void
 options_version(void)
 {
-	printf("zcp %s\n", PACKAGE_VERSION);
-	printf("engines: clone copy_file_range sendfile splice rw\n");
+	closeout_buffer();
+	printf("%s %s\n"
+	    "Copyright (C) %s the zcp authors.\n"
+	    "License GPLv3+: GNU GPL version 3 or later "
+	    "<https://gnu.org/licenses/gpl.html>.\n"
+	    "This is free software: you are free to change and redistribute "
+	    "it.\n"
+	    "There is NO WARRANTY, to the extent permitted by law.\n"
+	    "\n"
+	    "engines: %s\n", PACKAGE_NAME, PACKAGE_VERSION, OPTIONS_YEAR,
+	    ZCP_ENGINES);
 }
 
 /* -j N: a whole number from 1 to 256. */
@@ -381,7 +474,6 @@ options_default_jobs(void)
 static void
 options_check(struct options *o, bool backup, const char *backup_arg)
 {
-	const char *env;
 
 	if (o->target_dir != NULL && o->no_target_dir)
 		errx(1, "cannot combine --target-directory (-t) and "
@@ -421,10 +513,11 @@ options_check(struct options *o, bool backup, const char *backup_arg)
 		o->backup = backup_arg != NULL ?
 		    options_backup(backup_arg, "backup type") :
 		    options_backup(NULL, "$VERSION_CONTROL");
-	if (o->suffix == NULL && (env = getenv("SIMPLE_BACKUP_SUFFIX")) !=
-	    NULL && *env != '\0' && strchr(env, '/') == NULL)
-		o->suffix = env;
 	if (o->suffix == NULL)
+		o->suffix = getenv("SIMPLE_BACKUP_SUFFIX");
+	/* As gnulib's backupfile: a suffix that is not one file name part
+	 * (empty, or with a '/' before its end) is '~'. */
+	if (o->suffix == NULL || !options_one_part(o->suffix))
 		o->suffix = "~";
 	/* As cp: -r copies links as links, except with -l. */
 	if (o->deref == DEREF_UNSET)
@@ -432,24 +525,34 @@ options_check(struct options *o, bool backup, const char *backup_arg)
 		    DEREF_ALWAYS;
 	if (o->jobs == 0)
 		o->jobs = options_default_jobs();
+	/* -i: the questions come in directory order, as cp asks them. */
+	if (o->interactive == INTERACTIVE_ASK)
+		o->jobs = 1;
 }
 
-/* --bench=LIST: the engines, comma-separated (auto counts as one). */
+/*
+ * --bench=LIST: the engines and cp, comma-separated (auto counts as
+ * one).
+ */
 static unsigned
 options_bench_list(const char *list)
 {
 	char *copy, *tok, *save;
 	unsigned mask = 0;
+	const char *name;
 
 	if ((copy = strdup(list)) == NULL)
 		err(1, NULL);
 	for (tok = strtok_r(copy, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save))
-		mask |= ENGINE_BIT(engine_lookup(engine_args[options_match(tok,
-		    "--bench", engine_args, false)]));
+	    tok = strtok_r(NULL, ",", &save)) {
+		name = bench_args[options_match(tok, "--bench", bench_args,
+		    false)];
+		mask |= strcmp(name, "cp") == 0 ? OPTIONS_BENCH_CP :
+		    ENGINE_BIT(engine_lookup(name));
+	}
 	free(copy);
 	if (mask == 0)
-		options_bad_arg("invalid", list, "--bench", engine_args, false);
+		options_bad_arg("invalid", list, "--bench", bench_args, false);
 	return mask;
 }
 
@@ -489,6 +592,9 @@ options_bench_one(struct options *o, int c)
 		return true;
 	case OPT_CSV:
 		o->csv = true;
+		return true;
+	case OPT_TO_SOCKET:
+		o->bench_socket = true;
 		return true;
 	case OPT_RUNS:
 		errno = 0;
@@ -546,7 +652,7 @@ options_check_bench(struct options *o)
 	if (!o->bench) {
 		bad = o->bench_runs ? "--runs" : o->bench_size ?
 		    "--bench-size" : o->bench_cold ? "--cold" : o->csv ?
-		    "--csv" : NULL;
+		    "--csv" : o->bench_socket ? "--to-socket" : NULL;
 		if (bad != NULL) {
 			warnx("%s can be used only with --bench", bad);
 			options_usage_hint();
@@ -555,6 +661,13 @@ options_check_bench(struct options *o)
 	}
 	if ((bad = options_bench_conflict(o)) != NULL) {
 		warnx("--bench cannot be used with %s", bad);
+		options_usage_hint();
+	}
+	if (o->bench_socket && (o->fsync ||
+	    (o->bench_engines & OPTIONS_BENCH_CP))) {
+		warnx("--to-socket cannot be used with %s", o->fsync ?
+		    "--fsync (a socket has nothing to flush)" :
+		    "--bench=cp (cp cannot write into a socket)");
 		options_usage_hint();
 	}
 	if (o->bench_runs == 0)
@@ -671,6 +784,13 @@ options_tree(struct options *o, int c)
 	case OPT_COPY_CONTENTS:
 		o->copy_contents = true;
 		break;
+	case OPT_KEEP_DIR_SYMLINK:
+		o->keep_dir_symlink = true;
+		break;
+	case 'Z':
+	case OPT_CONTEXT:
+		options_context(c == OPT_CONTEXT ? optarg : NULL);
+		break;
 	case OPT_ATTRIBUTES_ONLY:
 		o->attributes_only = true;
 		break;
@@ -706,7 +826,7 @@ options_one(struct options *o, struct options_parse *st, int c)
 		o->suffix = optarg;
 		break;
 	case 'f':
-		o->interactive = INTERACTIVE_ALWAYS_YES;
+		/* As GNU cp: -f cancels neither -i nor -n. */
 		o->unlink_failed = true;
 		break;
 	case 'i':
@@ -735,6 +855,118 @@ options_one(struct options *o, struct options_parse *st, int c)
 	}
 }
 
+/*
+ * GNU cp's long options (coreutils 9.5).  A prefix that names one of them
+ * alone means it, whatever zcp adds: zcp's own options must not make a
+ * GNU abbreviation ambiguous (--b is --backup, --f --force, --st
+ * --strip-trailing-slashes), or a script written for cp would break.
+ */
+static const char *const options_gnu[] = {
+	"archive", "attributes-only", "backup", "context", "copy-contents",
+	"debug", "dereference", "force", "help", "interactive",
+	"keep-directory-symlink", "link", "no-clobber", "no-dereference",
+	"no-preserve", "no-target-directory", "one-file-system", "parents",
+	"preserve", "recursive", "reflink", "remove-destination", "sparse",
+	"strip-trailing-slashes", "suffix", "symbolic-link",
+	"target-directory", "update", "verbose", "version", NULL
+};
+
+/* The index in options_long[] of the option named name (len bytes). */
+static int
+options_index(const char *name, size_t len)
+{
+	int i;
+
+	for (i = 0; options_long[i].name != NULL; i++)
+		if (strlen(options_long[i].name) == len &&
+		    strncmp(options_long[i].name, name, len) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * The index in options_long[] that "--name" means: an exact name, else
+ * the one GNU option it abbreviates, else the one zcp option it does;
+ * -1 if none or several (getopt_long then says so).
+ */
+static int
+options_resolve(const char *name, size_t len)
+{
+	const char *const *g;
+	int i, found = -1;
+
+	if ((i = options_index(name, len)) != -1)
+		return i;
+	for (g = options_gnu; *g != NULL; g++)
+		if (strncmp(*g, name, len) == 0) {
+			if (found != -1)
+				return -1;
+			found = options_index(*g, strlen(*g));
+		}
+	if (found != -1)
+		return found;
+	for (i = 0; options_long[i].name != NULL; i++)
+		if (strncmp(options_long[i].name, name, len) == 0) {
+			if (found != -1 && options_long[found].val !=
+			    options_long[i].val)
+				return -1;
+			found = i;
+		}
+	return found;
+}
+
+/* True if short option c takes an argument. */
+static bool
+options_short_arg(int c)
+{
+	const char *p = strchr(options_short, c);
+
+	return c != ':' && p != NULL && p[1] == ':';
+}
+
+/*
+ * Spells out abbreviated long options before getopt_long() sees them, so
+ * that GNU's abbreviations keep their meaning (options_resolve()).
+ * Option arguments and operands after "--" are left alone.
+ */
+static void
+options_gnu_abbrev(int argc, char **argv)
+{
+	const char *eq, *name;
+	size_t len;
+	char *full;
+	int i, k, j;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return;
+		if (argv[i][0] == '-' && argv[i][1] != '-' && argv[i][1]) {
+			/* -abS x: the rest of the cluster, or the next. */
+			for (j = 1; argv[i][j] != '\0'; j++)
+				if (options_short_arg(argv[i][j])) {
+					i += argv[i][j + 1] == '\0';
+					break;
+				}
+			continue;
+		}
+		if (strncmp(argv[i], "--", 2) != 0)
+			continue;
+		name = argv[i] + 2;
+		eq = strchr(name, '=');
+		len = eq != NULL ? (size_t)(eq - name) : strlen(name);
+		if ((k = options_resolve(name, len)) == -1)
+			continue;
+		if (strlen(options_long[k].name) != len) {
+			if (asprintf(&full, "--%s%s", options_long[k].name,
+			    eq != NULL ? eq : "") == -1)
+				err(1, NULL);
+			argv[i] = full;	/* lives as long as argv */
+		}
+		if (eq == NULL && options_long[k].has_arg == required_argument)
+			i++;
+	}
+}
+
 int
 options_parse(int argc, char **argv, struct options *o)
 {
@@ -748,6 +980,7 @@ options_parse(int argc, char **argv, struct options *o)
 	o->engine = ENGINE_AUTO;
 	o->umask = umask(0);
 	(void)umask(o->umask);
+	options_gnu_abbrev(argc, argv);
 	while ((c = getopt_long(argc, argv, options_short, options_long,
 	    NULL)) != -1)
 		options_one(o, &st, c);

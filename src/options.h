@@ -14,7 +14,6 @@
 
 enum interactive {
 	INTERACTIVE_UNSET,	/* overwrite without asking (default) */
-	INTERACTIVE_ALWAYS_YES,	/* -f: overwrite without asking */
 	INTERACTIVE_ALWAYS_NO,	/* -n: never overwrite */
 	INTERACTIVE_ASK		/* -i: ask on stderr, answer on stdin */
 };
@@ -41,6 +40,7 @@ enum deref_mode {
 enum update_mode {
 	UPDATE_ALL,		/* replace every existing file (default) */
 	UPDATE_NONE,		/* --update=none: replace none */
+	UPDATE_NONE_FAIL,	/* --update=none-fail: ... and say so, fail */
 	UPDATE_OLDER		/* -u, --update=older: replace older ones */
 };
 
@@ -51,13 +51,16 @@ enum backup_mode {
 	BACKUP_NUMBERED		/* NAME.~N~ */
 };
 
+/* In --bench=LIST, beside the ENGINE_BIT()s: the system's cp. */
+#define OPTIONS_BENCH_CP	ENGINE_BIT(ENGINE_NUM)
+
 struct options {
 	/* Operands. */
 	const char	*target_dir;	/* -t DIR: copy every operand into it */
 	bool		 no_target_dir;	/* -T: DEST is never a directory */
 
 	/* What to do with an existing destination. */
-	enum interactive interactive;	/* -f, -i, -n: the last one wins */
+	enum interactive interactive;	/* -i, -n: the last one wins */
 	bool		 unlink_failed;	/* -f: unlink and retry failed opens */
 	bool		 remove_dest;	/* --remove-destination: unlink first */
 	enum update_mode update;	/* -u, --update[=WHEN] */
@@ -71,6 +74,9 @@ struct options {
 	bool		 parents;	/* --parents: DIR/full/source/name */
 	bool		 strip_slashes;	/* --strip-trailing-slashes */
 	bool		 copy_contents;	/* --copy-contents: read specials */
+	bool		 keep_dir_symlink; /* --keep-directory-symlink: copy a
+					   directory into an existing symbolic
+					   link to one */
 	unsigned	 jobs;		/* -j: threads copying a tree at once */
 
 	/* Instead of copying data. */
@@ -104,11 +110,13 @@ struct options {
 
 	/* Timing the engines (--bench). */
 	bool		 bench;		/* --bench: time engines, copy nothing */
-	unsigned	 bench_engines;	/* --bench=LIST: ENGINE_BIT()s, 0: all */
+	unsigned	 bench_engines;	/* --bench=LIST: ENGINE_BIT()s and
+					   OPTIONS_BENCH_CP, 0: the default */
 	unsigned	 bench_runs;	/* --runs=N: timed runs per engine */
 	uint64_t	 bench_size;	/* --bench-size: make a source */
 	bool		 bench_cold;	/* --cold: drop caches before each run */
 	bool		 csv;		/* --csv: the --bench table as CSV */
+	bool		 bench_socket;	/* --to-socket: into loopback TCP */
 
 	/* Derived. */
 	mode_t		 umask;		/* the process umask, read once */

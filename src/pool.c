@@ -26,16 +26,12 @@
 
 #include "pool.h"
 #include "quote.h"
+#include "tree.h"
 
 /* Files handed to another thread at once. */
 #define POOL_BATCH	32
-/*
- * Below this depth (or less, with few descriptors) a subtree is copied by
- * one thread with the sequential walk, which bounds its descriptors
- * however deep it goes; directories of the pool stay open until all their
- * tasks are done.
- */
-#define POOL_DEPTH	32
+/* A worker's stack (the walks keep their state on the heap). */
+#define POOL_STACK	((size_t)1 << 20)
 
 struct pool_dir {
 	struct pool_dir	*up;
@@ -49,7 +45,7 @@ struct pool_dir {
 	char		*name;		/* its name (owned) */
 	struct path	 sp, dp;	/* its source and destination paths */
 	struct file_ref	 src, dst;	/* refs to them, for messages */
-	struct walk_level lvl;		/* for cycles: dev/ino and the parent */
+	struct dir_anc	 anc;		/* for cycles: dev/ino and the parent */
 	struct file_record rec;		/* the directory's own record */
 };
 
@@ -87,7 +83,7 @@ pool_task_new(struct pool_dir *dir, bool subdir)
 	/* A wide directory has a task per subdirectory: keep those small. */
 	if ((t = malloc(sizeof(*t) +
 	    (subdir ? 1 : POOL_BATCH) * sizeof(t->e[0]))) == NULL)
-		err(1, NULL);
+		return NULL;
 	t->next = NULL;
 	t->dir = dir;
 	t->subdir = subdir;
@@ -132,15 +128,30 @@ pool_release(struct pool *p, struct pool_dir *d)
 
 	while (d != NULL &&
 	    __atomic_sub_fetch(&d->pending, 1, __ATOMIC_ACQ_REL) == 0) {
-		walk_dir_done(p->w, dirfd(d->d), d->dfd, &d->sst, d->created,
+		dir_done(p->w, dirfd(d->d), d->dfd, &d->sst, d->created,
 		    &d->rec);
 		(void)closedir(d->d);
-		walk_dir_close_record(p->w, d->dfd, &d->rec);
+		dir_close_record(p->w, d->dfd, &d->rec);
 		up = d->up;
 		free(d->name);
 		free(d);
 		d = up;
 	}
+}
+
+/* The directory name (in up) could not be copied for want of memory. */
+static void
+pool_nomem(struct pool *p, struct pool_dir *up, const char *name,
+    const char *dname)
+{
+	struct path sp, dp;
+	struct file_ref src = { AT_FDCWD, name, &sp, false, false, 0, false };
+	struct file_ref dst = { AT_FDCWD, dname, &dp, false, false, 0, false };
+
+	path_init(&sp, up != NULL ? &up->sp : NULL, name);
+	path_init(&dp, up != NULL ? &up->dp : NULL, dname);
+	dir_fail(p->w, &src, &dst, FILE_KIND_DIR, ENOMEM, "cannot access %s",
+	    &sp, NULL);
 }
 
 /*
@@ -156,8 +167,11 @@ pool_dir_open(struct pool *p, struct pool_dir *up, char *name,
 	struct pool_dir *d;
 	int sfd;
 
-	if ((d = calloc(1, sizeof(*d))) == NULL)
-		err(1, NULL);
+	if ((d = calloc(1, sizeof(*d))) == NULL) {
+		pool_nomem(p, up, name, dname);
+		free(name);
+		return NULL;
+	}
 	d->up = up;
 	d->depth = up != NULL ? up->depth + 1 : 0;
 	d->pending = 1;
@@ -170,26 +184,26 @@ pool_dir_open(struct pool *p, struct pool_dir *up, char *name,
 	d->dst = (struct file_ref){ up != NULL ? up->dfd : AT_FDCWD, dname,
 	    &d->dp, up == NULL, up != NULL && up->created,
 	    up != NULL ? up->ddev : 0, false };
-	d->lvl.up = up != NULL ? &up->lvl : NULL;
-	d->lvl.dev = sst->st_dev;
-	d->lvl.ino = sst->st_ino;
-	if (walk_cyclic(p->w, &d->src, sst, &d->dst, d->lvl.up))
+	d->anc.up = up != NULL ? &up->anc : NULL;
+	d->anc.dev = sst->st_dev;
+	d->anc.ino = sst->st_ino;
+	if (dir_cyclic(p->w, &d->src, sst, &d->dst, d->anc.up))
 		goto fail;
 	/* As cp: the copy is made even if the source cannot be read. */
-	if ((d->dfd = walk_mkdir(p->w, &d->src, sst, &d->dst,
+	if ((d->dfd = dir_mkdir(p->w, &d->src, sst, &d->dst,
 	    &d->created, &d->ddev)) == -1)
 		goto fail;
-	walk_dir_open_record(p->w, &d->src, &d->dst, d->created, &d->rec);
+	dir_open_record(p->w, &d->src, &d->dst, d->created, &d->rec);
 	sfd = openat(d->src.dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
 	    (follow ? 0 : O_NOFOLLOW));
 	if (sfd != -1 && (d->d = fdopendir(sfd)) != NULL)
 		return d;
-	walk_fail(p->w, &d->src, &d->dst, errno, "cannot access %s", &d->sp,
-	    NULL);
+	dir_fail(p->w, &d->src, &d->dst, FILE_KIND_DIR, errno,
+	    "cannot access %s", &d->sp, NULL);
 	if (sfd != -1)
 		(void)close(sfd);
-	walk_dir_done(p->w, -1, d->dfd, sst, d->created, &d->rec);
-	walk_dir_close_record(p->w, d->dfd, &d->rec);
+	dir_done(p->w, -1, d->dfd, sst, d->created, &d->rec);
+	dir_close_record(p->w, d->dfd, &d->rec);
 fail:
 	free(d->name);
 	free(d);
@@ -213,17 +227,20 @@ pool_subdir(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 	struct file_ref dst = { up->dfd, name, &dp, false, up->created,
 	    up->ddev, false };
 
-	if (walk_stopped(p->w)) {
+	if (dir_stopped(p->w)) {
 		pool_release(p, up);
 		return;
 	}
-	if (up->depth + 1 >= POOL_DEPTH || up->depth + 1 >= p->w->max_open) {
+	/* Deep, or out of memory for the pool: the sequential walk. */
+	if (up->depth + 1 >= p->w->pool_depth || (d = calloc(1,
+	    sizeof(*d))) == NULL) {
 		path_init(&sp, &up->sp, name);
 		path_init(&dp, &up->dp, name);
-		walk_dir(p->w, fc, &src, &e->st, &dst, &up->lvl);
+		tree_copy(p->w, fc, &src, &e->st, &dst, &up->anc);
 		pool_release(p, up);
 		return;
 	}
+	free(d);
 	e->name = NULL;		/* the new pool_dir owns it */
 	d = pool_dir_open(p, up, name, name, &e->st,
 	    p->w->opts->deref == DEREF_ALWAYS);
@@ -248,11 +265,11 @@ pool_files(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 	    d->ddev, false };
 	size_t i;
 
-	for (i = 0; i < t->n && !walk_stopped(p->w); i++) {
+	for (i = 0; i < t->n && !dir_stopped(p->w); i++) {
 		src.name = dst.name = t->e[i].name;
 		path_init(&sp, &d->sp, src.name);
 		path_init(&dp, &d->dp, dst.name);
-		walk_file(p->w, fc, &src, &t->e[i].st, &dst);
+		(void)dir_file(p->w, fc, &src, &t->e[i].st, &dst);
 	}
 }
 
@@ -281,6 +298,18 @@ pool_batch(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 	return NULL;
 }
 
+/* Copies the entry cs of d in this thread, without a task. */
+static void
+pool_inline(struct pool *p, struct file_ctx *fc, struct pool_dir *d,
+    const struct file_ref *cs, const struct stat *st,
+    const struct file_ref *cd)
+{
+	if (S_ISDIR(st->st_mode))
+		tree_copy(p->w, fc, cs, st, cd, &d->anc);
+	else
+		(void)dir_file(p->w, fc, cs, st, cd);
+}
+
 /* Reads directory d: subdirectories become tasks, files are copied. */
 static void
 pool_read(struct pool *p, struct file_ctx *fc, struct pool_dir *d)
@@ -294,7 +323,7 @@ pool_read(struct pool *p, struct file_ctx *fc, struct pool_dir *d)
 	struct dirent *de;
 	struct stat st;
 
-	while (!walk_stopped(p->w) && (errno = 0, de = readdir(d->d)) !=
+	while (!dir_stopped(p->w) && (errno = 0, de = readdir(d->d)) !=
 	    NULL) {
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
@@ -302,21 +331,27 @@ pool_read(struct pool *p, struct file_ctx *fc, struct pool_dir *d)
 		cs.name = cd.name = de->d_name;
 		path_init(&sp, &d->sp, de->d_name);
 		path_init(&dp, &d->dp, de->d_name);
-		if (walk_stat_entry(p->w, &cs, &st, &cd, &d->src) == -1)
+		if (dir_stat_entry(p->w, &cs, &st, &cd) == -1)
 			continue;
 		t = S_ISDIR(st.st_mode) ? pool_task_new(d, true) :
 		    batch != NULL ? batch : (batch = pool_task_new(d, false));
-		if ((t->e[t->n].name = strdup(de->d_name)) == NULL)
-			err(1, NULL);
+		if (t == NULL || (t->e[t->n].name = strdup(de->d_name)) ==
+		    NULL) {
+			/* Out of memory for a task: copied here and now. */
+			pool_inline(p, fc, d, &cs, &st, &cd);
+			if (t != NULL && t->subdir)
+				pool_task_free(t);
+			continue;
+		}
 		t->e[t->n++].st = st;
 		if (t->subdir)
 			pool_push(p, t);
 		else if (t->n == POOL_BATCH)
 			batch = pool_batch(p, fc, t);
 	}
-	if (!walk_stopped(p->w) && errno != 0)
-		walk_fail(p->w, &d->src, &d->dst, errno,
-		    "cannot read directory %s", &d->sp, NULL);
+	if (!dir_stopped(p->w) && errno != 0)
+		dir_fail(p->w, &d->src, &d->dst, FILE_KIND_DIR, errno,
+		    "cannot access %s", &d->sp, NULL);
 	if (batch != NULL) {
 		pool_files(p, fc, batch);
 		pool_task_free(batch);
@@ -370,7 +405,8 @@ pool_copy_dir(struct walk *w, const struct file_ref *src,
 	struct pool p;
 	struct pool_dir *top;
 	pthread_t *tid;
-	unsigned i, n = w->opts->jobs - 1, started = 0;
+	unsigned i, n = w->jobs - 1, started = 0;
+	pthread_attr_t attr;
 	char *name;
 
 	memset(&p, 0, sizeof(p));
@@ -381,19 +417,33 @@ pool_copy_dir(struct walk *w, const struct file_ref *src,
 	p.fctx.progress = w->fctx.progress;
 	(void)pthread_mutex_init(&p.lock, NULL);
 	(void)pthread_cond_init(&p.more, NULL);
-	/* An operand: its name is its path, relative to the cwd. */
-	if ((name = strdup(src->name)) == NULL)
-		err(1, NULL);
+	/* An operand: its name is its path, relative to the cwd.  Out of
+	 * memory for the pool, the sequential walk does it all. */
+	if ((name = strdup(src->name)) == NULL ||
+	    (top = calloc(1, sizeof(*top))) == NULL) {
+		free(name);
+		tree_copy(w, &w->fctx, src, sst, dst, NULL);
+		return;
+	}
+	free(top);
 	if ((top = pool_dir_open(&p, NULL, name, dst->name, sst,
 	    src->follow)) == NULL)
 		return;
 	if ((tid = calloc(n, sizeof(*tid))) == NULL)
-		err(1, NULL);
+		n = 0;		/* this thread alone */
 	p.busy = 1;		/* this thread, reading the top directory */
 	/* The other threads start now: the top directory is made. */
+	/*
+	 * The walk is not recursive: a small stack will do, and leaves room
+	 * in the address space (a low ulimit -v refused 8 MiB stacks).  A
+	 * thread that cannot start is one thread less, not a failure.
+	 */
+	(void)pthread_attr_init(&attr);
+	(void)pthread_attr_setstacksize(&attr, POOL_STACK);
 	for (i = 0; i < n; i++)
-		if (pthread_create(&tid[started], NULL, pool_thread, &p) == 0)
+		if (pthread_create(&tid[started], &attr, pool_thread, &p) == 0)
 			started++;
+	(void)pthread_attr_destroy(&attr);
 	pool_read(&p, &w->fctx, top);
 	pool_release(&p, top);
 	(void)pthread_mutex_lock(&p.lock);

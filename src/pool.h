@@ -7,12 +7,13 @@
 
 #include <sys/stat.h>
 
-#include "file.h"
-#include "walk.h"
+#include "dir.h"
 
 /*
- * Copies the directory src (stat'ed as sst) to dst with w->opts->jobs
- * threads, reporting each file to w->rep.  Returns when all is done.
+ * Copies the directory src (stat'ed as sst) to dst with w->jobs threads,
+ * reporting each file to w->rep.  Past w->pool_depth levels a subtree is
+ * copied by one thread with the sequential walk (tree.c), which bounds
+ * its descriptors however deep it goes.  Returns when all is done.
  */
 void	 pool_copy_dir(struct walk *, const struct file_ref *,
 	    const struct stat *, const struct file_ref *);

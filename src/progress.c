@@ -1,27 +1,31 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * progress.c: the live progress display (-g, --progress) and the status
- * line of SIGUSR1 and SIGINFO.
+ * line of SIGUSR1 and SIGINFO: the figures, the thread that shows them,
+ * the signals.
  *
  * The engines add the bytes they move to one counter; walk.c says when a
- * file starts and ends.  With --progress a thread first counts the
- * sources (a quick fd-relative scan in a thread of its own, at idle
- * priority, "counting..." meanwhile), and another wakes ten times a
- * second: on a terminal it redraws one status line on stderr
- * (re-reading the width on SIGWINCH), elsewhere it prints a plain line
- * every few seconds; at the end it leaves one summary line.  Without
- * --progress there is no thread: SIGUSR1's handler formats and writes its
- * line itself, with async-signal-safe code only (the pl_ functions).
+ * file starts and ends.  With --progress a thread counts the sources
+ * (progress-scan.c, "counting..." meanwhile), and another wakes ten times
+ * a second: on a terminal it redraws one status line on stderr
+ * (progress-layout.c; the width is read again on SIGWINCH), elsewhere it
+ * prints a plain line every few seconds; at the end it leaves one
+ * summary line (progress-line.c).  Without --progress there is no
+ * thread: SIGUSR1's handler formats and writes its line itself, with
+ * async-signal-safe code only.
+ *
+ * The drawn line leaves the cursor at its start, and each redraw clears
+ * to the end of the screen: when a narrower terminal rewraps the old
+ * line over two rows, the redraw starts on its first row and clears the
+ * rest instead of leaving it above.
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
 #include <limits.h>
 #include <pthread.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -30,44 +34,26 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <wchar.h>
-#include <wctype.h>
 
 #include "compat.h"
 #include "progress.h"
+#include "progress-layout.h"
+#include "progress-line.h"
+#include "progress-scan.h"
 #include "units.h"
 
 /* SIGINFO (^T) asks for the status line where the platform has it. */
 #ifndef SIGINFO
 #define SIGINFO	SIGUSR1
 #endif
-/* Linux's idle class: the scan runs only on otherwise idle CPUs. */
-#ifndef SCHED_IDLE
-#define SCHED_IDLE	SCHED_OTHER
-#endif
 
 #define PROGRESS_TICK		0.1	/* seconds between two redraws */
 #define PROGRESS_PLAIN		5.0	/* seconds between two plain lines */
 #define PROGRESS_SAMPLES	30	/* the current rate: the last 3 s */
-#define PROGRESS_LINE		1024	/* bytes of one status line */
+#define PROGRESS_FLUSH		0.3	/* seconds of waiting: "flushing" */
 
-/* A line built with async-signal-safe code only. */
-struct pline {
-	char	 b[PROGRESS_LINE];
-	size_t	 n;
-};
-
-/* The figures one line shows, read at one moment. */
-struct progress_snap {
-	double		 elapsed;	/* seconds since the start */
-	uint64_t	 done, total;	/* bytes; total 0: not known */
-	uint64_t	 files, nfiles;	/* files done; nfiles 0: not known */
-	uint64_t	 cur_done, cur_size; /* of the file being copied */
-	bool		 in_file;	/* a file is being copied */
-	bool		 counting;	/* the scan is running */
-	double		 rate, avg;	/* bytes/s now (0: unknown), overall */
-	char		 name[PATH_MAX];
-};
+/* Takes the line off: back to its start, clear to the end of the screen. */
+#define PROGRESS_CLEAR		"\r\033[J"
 
 struct progress {
 	const struct options *opts;
@@ -91,11 +77,7 @@ struct progress {
 	const struct path *cur_path;	/* single, no thread: its name */
 	char		 name[PATH_MAX]; /* thread: the last file started */
 
-	/* The scan's totals (atomic while it runs). */
-	uint64_t	 total, nfiles;
-	bool		 counting, counted;
-	int		 nsrc;
-	char		**src;
+	struct scan	 scan;		/* the totals */
 
 	/* The threads: the display, and the scan. */
 	pthread_t	 thread;
@@ -110,114 +92,16 @@ struct progress {
 	double		 st[PROGRESS_SAMPLES];	/* rate samples: time, */
 	uint64_t	 sb[PROGRESS_SAMPLES];	/* bytes done */
 	unsigned	 ns;
+	double		 rate;		/* the rate of the last sample */
+	double		 flush_since;	/* waiting for the disk since; 0: not */
+	double		 flush;		/* seconds of it ("flushing" shown) */
+	struct progress_snap snap;	/* the thread's, under lock */
+	struct pline	 line;		/* the same */
 	volatile sig_atomic_t usr1, winch, dying;
 };
 
 static struct progress	 progress_state;
 static struct progress	*progress_cur;
-
-/* --- Lines, with async-signal-safe code only. --- */
-
-static void
-pl_str(struct pline *l, const char *s)
-{
-	while (*s != '\0' && l->n < sizeof(l->b) - 1)
-		l->b[l->n++] = *s++;
-	l->b[l->n] = '\0';
-}
-
-/* s with control characters as '?', for names. */
-static void
-pl_name(struct pline *l, const char *s)
-{
-	for (; *s != '\0' && l->n < sizeof(l->b) - 1; s++)
-		l->b[l->n++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' :
-		    *s;
-	l->b[l->n] = '\0';
-}
-
-/* v with at least width digits. */
-static void
-pl_uint(struct pline *l, uint64_t v, int width)
-{
-	char d[24];
-	int i = 0;
-
-	do {
-		d[i++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0 || i < width);
-	while (i > 0 && l->n < sizeof(l->b) - 1)
-		l->b[l->n++] = d[--i];
-	l->b[l->n] = '\0';
-}
-
-/* Three significant digits, as units.c: "512 B", "4.00 GiB", "12.0 MiB". */
-static void
-pl_size(struct pline *l, double n)
-{
-	static const char *const u[] = {
-		"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"
-	};
-	unsigned i = 0, dec, scale;
-	uint64_t x;
-
-	while (n >= 1023.5 && i < 6) {
-		n /= 1024;
-		i++;
-	}
-	dec = i == 0 || n >= 99.95 ? 0 : n >= 9.995 ? 1 : 2;
-	scale = dec == 0 ? 1 : dec == 1 ? 10 : 100;
-	x = (uint64_t)(n * scale + 0.5);
-	pl_uint(l, x / scale, 1);
-	if (dec > 0) {
-		pl_str(l, ".");
-		pl_uint(l, x % scale, (int)dec);
-	}
-	pl_str(l, " ");
-	pl_str(l, u[i]);
-}
-
-/* A duration as a clock: "0:07", "12:34", "1:02:03". */
-static void
-pl_clock(struct pline *l, double secs)
-{
-	uint64_t s = secs > 0 ? (uint64_t)(secs + 0.5) : 0;
-
-	if (s >= 3600) {
-		pl_uint(l, s / 3600, 1);
-		pl_str(l, ":");
-		pl_uint(l, s / 60 % 60, 2);
-	} else
-		pl_uint(l, s / 60, 1);
-	pl_str(l, ":");
-	pl_uint(l, s % 60, 2);
-}
-
-static void
-pl_percent(struct pline *l, uint64_t done, uint64_t total)
-{
-	pl_uint(l, done >= total ? 100 : done * 100 / total, 1);
-	pl_str(l, "%");
-}
-
-static void
-pl_write(const struct pline *l)
-{
-	const char *p = l->b;
-	size_t n = l->n;
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(STDERR_FILENO, p, n);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
-	}
-}
 
 /* --- The figures. --- */
 
@@ -248,9 +132,54 @@ progress_path(const struct path *p, char *buf, size_t size)
 	}
 }
 
+/* The value of /proc/meminfo's field (e.g. "Dirty:") in b, in bytes. */
+static uint64_t
+progress_meminfo(const char *b, const char *field)
+{
+	size_t n = strlen(field);
+	uint64_t kb = 0;
+	const char *q;
+
+	for (q = b; q != NULL && *q != '\0'; q = strchr(q, '\n'), q = q ?
+	    q + 1 : NULL)
+		if (strncmp(q, field, n) == 0) {
+			for (q += n; *q == ' '; q++)
+				;
+			for (; *q >= '0' && *q <= '9'; q++)
+				kb = kb * 10 + (uint64_t)(*q - '0');
+			return kb * 1024;
+		}
+	return 0;
+}
+
+/*
+ * The data the system has yet to write to disk (Dirty and Writeback of
+ * /proc/meminfo: all files, not only this copy's, which is what a slow
+ * disk waits for), or PROGRESS_NODIRTY.  Async-signal-safe.
+ */
+static uint64_t
+progress_dirty(void)
+{
+	char b[4096];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC)) == -1)
+		return PROGRESS_NODIRTY;
+	n = read(fd, b, sizeof(b) - 1);
+	(void)close(fd);
+	if (n <= 0)
+		return PROGRESS_NODIRTY;
+	b[n] = '\0';
+	return progress_meminfo(b, "Dirty:") +
+	    progress_meminfo(b, "Writeback:");
+}
+
 /*
  * Reads the figures: under p->lock if the thread runs, else in the
- * copying thread (or its signal handler).
+ * copying thread (or its signal handler).  s->flushing says that every
+ * byte is written but the file is not done: close() or fsync() waits
+ * (for a slow disk: a file system mounted with "flush", or --fsync).
  */
 static void
 progress_snap(struct progress *p, struct progress_snap *s, double now)
@@ -260,19 +189,27 @@ progress_snap(struct progress *p, struct progress_snap *s, double now)
 	const struct path *cur;
 
 	s->elapsed = now - p->t0;
-	s->in_file = __atomic_load_n(&p->active, __ATOMIC_RELAXED) > 0;
+	s->active = __atomic_load_n(&p->active, __ATOMIC_RELAXED);
 	s->cur_size = p->single ? p->cur_size : 0;
-	s->cur_done = s->in_file && p->single && c > p->cur_start ?
+	s->cur_done = s->active > 0 && p->single && c > p->cur_start ?
 	    c - p->cur_start : 0;
 	s->done = adj < 0 && (uint64_t)-adj > c ? 0 : c + (uint64_t)adj;
 	s->files = __atomic_load_n(&p->files, __ATOMIC_RELAXED);
-	s->counting = __atomic_load_n(&p->counting, __ATOMIC_ACQUIRE);
-	s->total = __atomic_load_n(&p->total, __ATOMIC_RELAXED);
-	s->nfiles = __atomic_load_n(&p->nfiles, __ATOMIC_RELAXED);
-	if (!__atomic_load_n(&p->counted, __ATOMIC_ACQUIRE) && !s->counting)
+	s->counting = __atomic_load_n(&p->scan.counting, __ATOMIC_ACQUIRE);
+	s->total = __atomic_load_n(&p->scan.total, __ATOMIC_RELAXED);
+	s->nfiles = __atomic_load_n(&p->scan.nfiles, __ATOMIC_RELAXED);
+	if (!__atomic_load_n(&p->scan.counted, __ATOMIC_ACQUIRE) &&
+	    !s->counting)
 		s->total = s->nfiles = 0;
 	s->avg = s->elapsed > 0 ? (double)s->done / s->elapsed : 0;
 	s->rate = 0;
+	/* With -j: all data moved, and the files left have all started. */
+	s->flushing = s->active > 0 && (p->single ? s->cur_size > 0 &&
+	    s->cur_done >= s->cur_size : pl_known(s) && s->done >= s->total &&
+	    s->files + s->active >= s->nfiles);
+	s->dirty = s->flushing ? progress_dirty() : PROGRESS_NODIRTY;
+	s->flush = p->flush;
+	s->fsync = p->opts->fsync;
 	s->name[0] = '\0';
 	if (p->on)
 		memcpy(s->name, p->name, sizeof(s->name));
@@ -282,271 +219,33 @@ progress_snap(struct progress *p, struct progress_snap *s, double now)
 	s->name[sizeof(s->name) - 1] = '\0';
 }
 
-/* The plain status line: SIGUSR1, --progress off a terminal. */
+/* --- Waiting for the disk (the thread only, under lock). --- */
+
+/* A wait for the disk ends: its time counts if "flushing" was shown. */
 static void
-progress_plain(const struct progress_snap *s, struct pline *l)
+progress_flush_end(struct progress *p, double now)
 {
-	bool known = !s->counting && s->total > 0;
-
-	pl_str(l, getprogname());
-	pl_str(l, ": ");
-	pl_size(l, (double)s->done);
-	if (known) {
-		pl_str(l, " of ");
-		pl_size(l, (double)s->total);
-		pl_str(l, " (");
-		pl_percent(l, s->done, s->total);
-		pl_str(l, ")");
-	}
-	pl_str(l, ", ");
-	pl_uint(l, s->files, 1);
-	if (!s->counting && s->nfiles > 0) {
-		pl_str(l, " of ");
-		pl_uint(l, s->nfiles, 1);
-	}
-	pl_str(l, s->files == 1 && s->nfiles <= 1 ? " file, " : " files, ");
-	pl_clock(l, s->elapsed);
-	pl_str(l, " elapsed, ");
-	pl_size(l, s->rate > 0 ? s->rate : s->avg);
-	pl_str(l, "/s");
-	if (known && (s->rate > 0 || s->avg > 0)) {
-		pl_str(l, ", ETA ");
-		pl_clock(l, s->done >= s->total ? 0 : (double)(s->total -
-		    s->done) / (s->rate > 0 ? s->rate : s->avg));
-	}
-	if (s->counting) {
-		pl_str(l, " (counting: ");
-		pl_uint(l, s->nfiles, 1);
-		pl_str(l, " files so far)");
-	}
-	if (s->in_file && s->name[0] != '\0') {
-		pl_str(l, ", copying ");
-		pl_name(l, s->name);
-		if (!known && s->cur_size > 0) {
-			pl_str(l, " (");
-			pl_percent(l, s->cur_done, s->cur_size);
-			pl_str(l, " of ");
-			pl_size(l, (double)s->cur_size);
-			pl_str(l, ")");
-		}
-	}
-	pl_str(l, "\n");
-}
-
-/* The line at the end: "zcp: copied 2.93 GiB (10 files) in 6.1 s, ...". */
-static void
-progress_final(const struct progress_snap *s, struct pline *l)
-{
-	pl_str(l, getprogname());
-	pl_str(l, ": copied ");
-	pl_size(l, (double)s->done);
-	pl_str(l, " (");
-	pl_uint(l, s->files, 1);
-	pl_str(l, s->files == 1 ? " file) in " : " files) in ");
-	if (s->elapsed < 59.95) {
-		pl_uint(l, (uint64_t)(s->elapsed * 10 + 0.5) / 10, 1);
-		pl_str(l, ".");
-		pl_uint(l, (uint64_t)(s->elapsed * 10 + 0.5) % 10, 1);
-		pl_str(l, " s, ");
-	} else {
-		pl_clock(l, s->elapsed);
-		pl_str(l, ", ");
-	}
-	pl_size(l, s->avg);
-	pl_str(l, "/s\n");
-}
-
-/* --- The status line on a terminal (the thread only). --- */
-
-/*
- * Appends name in at most cells columns: whole, or its start and end
- * around an ellipsis; characters that cannot be shown become '?'.
- * Returns the columns used.
- */
-static int
-progress_fit_name(struct pline *l, const char *name, int cells, bool utf8)
-{
-	static int off[PATH_MAX], len[PATH_MAX], wid[PATH_MAX];
-	const char *ell = utf8 ? "\u2026" : "...";
-	int ellw = utf8 ? 1 : 3, n = 0, total = 0, i, j, head, tail, w;
-	size_t o = 0, r, nlen = strlen(name);
-	mbstate_t st;
-	wchar_t wc;
-
-	memset(&st, 0, sizeof(st));
-	while (o < nlen && n < PATH_MAX) {
-		r = mbrtowc(&wc, name + o, nlen - o, &st);
-		w = r == 0 || r > nlen - o ? -1 : iswprint((wint_t)wc) ?
-		    wcwidth(wc) : -1;
-		if (r == 0 || r > nlen - o) {
-			memset(&st, 0, sizeof(st));
-			r = 1;
-		}
-		off[n] = (int)o;
-		len[n] = w < 0 ? 0 : (int)r;	/* 0: show '?' */
-		wid[n] = w < 0 ? 1 : w;
-		total += wid[n++];
-		o += r;
-	}
-	if (total > cells && cells < ellw + 2)
-		return 0;
-	head = total <= cells ? total : (cells - ellw) / 3;
-	tail = total <= cells ? 0 : cells - ellw - head;
-	for (i = 0, w = 0; i < n && w + wid[i] <= head; w += wid[i++])
-		;
-	for (j = n, w = 0; total > cells && j > i && w + wid[j - 1] <= tail;
-	    w += wid[--j])
-		;
-	for (o = 0; o < (size_t)n; o++) {
-		if ((int)o == i && total > cells) {
-			pl_str(l, ell);
-			o = (size_t)j;
-			if (o >= (size_t)n)
-				break;
-		}
-		if (len[o] == 0)
-			pl_str(l, "?");
-		else if (l->n + (size_t)len[o] < sizeof(l->b))
-			for (r = 0; r < (size_t)len[o]; r++)
-				l->b[l->n++] = name[off[o] + (int)r];
-		l->b[l->n] = '\0';
-	}
-	return total <= cells ? total : cells;
-}
-
-/* "[=====>    ]" of cells + 2 columns, or Unicode blocks. */
-static void
-progress_bar(struct pline *l, double frac, int cells, bool utf8)
-{
-	static const char *const eighths[] = {
-		"", "\u258f", "\u258e", "\u258d", "\u258c", "\u258b", "\u258a",
-		"\u2589"
-	};
-	int n = (int)(frac * cells * 8), used;
-
-	n = n < 0 ? 0 : n > cells * 8 ? cells * 8 : n;
-	pl_str(l, "[");
-	for (used = 0; used < n / 8; used++)
-		pl_str(l, utf8 ? "\u2588" : "=");
-	if (used < cells && n > 0 && (!utf8 || n % 8 > 0)) {
-		pl_str(l, utf8 ? eighths[n % 8] : ">");
-		used++;
-	}
-	for (; used < cells; used++)
-		pl_str(l, " ");
-	pl_str(l, "]");
+	if (p->flush_since > 0 && now - p->flush_since >= PROGRESS_FLUSH)
+		p->flush += now - p->flush_since;
+	p->flush_since = 0;
 }
 
 /*
- * The figures after the bar, detail 0 (all) to 5 (fewest): the average
- * rate goes first, then files, elapsed time, the rate, the ETA.
+ * Follows the waits for the disk that s shows; s->flushing stays true
+ * only once the wait has lasted PROGRESS_FLUSH (a close() that takes a
+ * moment is no news).
  */
 static void
-progress_figures(const struct progress_snap *s, struct pline *l, int detail)
+progress_flush_watch(struct progress *p, struct progress_snap *s,
+    double now)
 {
-	bool known = !s->counting && s->total > 0;
-	double rate = s->rate > 0 ? s->rate : s->avg;
-
-	pl_str(l, " ");
-	pl_size(l, (double)s->done);
-	if (known) {
-		pl_str(l, "/");
-		pl_size(l, (double)s->total);
-	}
-	if (detail <= 3) {
-		pl_str(l, " ");
-		pl_size(l, rate);
-		pl_str(l, "/s");
-	}
-	if (detail == 0 && s->rate > 0) {
-		pl_str(l, " (avg ");
-		pl_size(l, s->avg);
-		pl_str(l, "/s)");
-	}
-	if (detail <= 2) {
-		pl_str(l, " ");
-		pl_clock(l, s->elapsed);
-	}
-	if (known && rate > 0 && detail <= 4) {
-		pl_str(l, " ETA ");
-		pl_clock(l, s->done >= s->total ? 0 :
-		    (double)(s->total - s->done) / rate);
-	}
-	if (detail <= 1) {
-		pl_str(l, " ");
-		pl_uint(l, s->files, 1);
-		if (!s->counting && s->nfiles > 0) {
-			pl_str(l, "/");
-			pl_uint(l, s->nfiles, 1);
-		}
-		pl_str(l, s->nfiles == 1 ? " file" : " files");
-	}
-}
-
-/* Percent and bar, or "counting...", in 5 + barw + 2 columns. */
-static void
-progress_head(const struct progress *p, const struct progress_snap *s,
-    struct pline *l, int barw)
-{
-	uint64_t pct;
-	int i;
-
-	if (s->counting) {
-		pl_str(l, "     [counting...");
-		for (i = 11; i < barw; i++)
-			pl_str(l, " ");
-		pl_str(l, "]");
+	if (!s->flushing) {
+		progress_flush_end(p, now);
 		return;
 	}
-	pct = s->done >= s->total ? 100 : s->done * 100 / s->total;
-	pl_str(l, pct < 10 ? "  " : pct < 100 ? " " : "");
-	pl_percent(l, s->done, s->total);
-	pl_str(l, " ");
-	progress_bar(l, (double)s->done / (double)s->total, barw, p->utf8);
-}
-
-/*
- * The redrawn line in p->cols - 1 columns: percent and bar (when the
- * total is known or being counted), as many figures as fit with 12
- * columns of the name, then as much of the name as fits.
- */
-static void
-progress_line(const struct progress *p, const struct progress_snap *s,
-    struct pline *l)
-{
-	struct pline f;
-	bool head = s->counting || s->total > 0;
-	int width = p->cols - 1, barw = p->cols >= 120 ? 30 : 20, detail;
-	int need, room;
-
-	for (detail = 0; detail <= 5; detail++) {
-		f.n = 0;
-		f.b[0] = '\0';
-		progress_figures(s, &f, detail);
-		need = (head ? 5 + 11 + 2 : 0) + (int)f.n;
-		if (need + 13 <= width || (detail >= 3 && need <= width))
-			break;
-	}
-	pl_str(l, "\r");
-	if (detail > 5) {
-		/* A very narrow terminal: the bytes done, no more. */
-		pl_size(l, (double)s->done);
-		pl_str(l, "\033[K");
-		return;
-	}
-	room = width - (head ? 5 + barw + 2 : -1) - (int)f.n - 1;
-	if (head && room < 12) {
-		barw -= 12 - room < barw - 11 ? 12 - room : barw - 11;
-		room = width - (5 + barw + 2) - (int)f.n - 1;
-	}
-	if (head)
-		progress_head(p, s, l, barw);
-	pl_str(l, head ? f.b : f.b + 1);
-	if (s->in_file && s->name[0] != '\0' && room >= 8) {
-		pl_str(l, " ");
-		(void)progress_fit_name(l, s->name, room, p->utf8);
-	}
-	pl_str(l, "\033[K");
+	if (p->flush_since == 0)
+		p->flush_since = now;
+	s->flushing = now - p->flush_since >= PROGRESS_FLUSH;
 }
 
 /* --- The thread. --- */
@@ -576,174 +275,51 @@ progress_sample(struct progress *p, uint64_t done, double now)
 	return (double)(done - p->sb[old]) / (now - p->st[old]);
 }
 
+/* Appends the status line, drawn from the start of its row. */
+static void
+progress_draw(struct progress *p, const struct progress_snap *s,
+    struct pline *l)
+{
+	pl_str(l, "\r");
+	layout_line(l, s, p->cols, p->utf8);
+	pl_str(l, "\033[J\r");
+	p->drawn = true;
+}
+
 /* Redraws, or prints the plain line, or SIGUSR1's, as due. */
 static void
 progress_tick(struct progress *p)
 {
-	static struct progress_snap s;
-	static struct pline l;
+	struct progress_snap *s = &p->snap;
+	struct pline *l = &p->line;
 	double now = units_now();
 
+	if (!p->usr1 && !p->winch && now - p->last_draw < PROGRESS_TICK * 0.9)
+		return;
+	(void)pthread_mutex_lock(&p->lock);
 	if (p->winch) {
 		p->winch = 0;
 		progress_cols(p);
 	}
-	if (!p->usr1 && now - p->last_draw < PROGRESS_TICK * 0.9)
-		return;
-	(void)pthread_mutex_lock(&p->lock);
-	progress_snap(p, &s, now);
-	s.rate = progress_sample(p, s.done, now);
-	l.n = 0;
-	l.b[0] = '\0';
+	progress_snap(p, s, now);
+	s->rate = p->rate = progress_sample(p, s->done, now);
+	progress_flush_watch(p, s, now);
+	pl_clear(l);
 	if (p->usr1) {
 		p->usr1 = 0;
-		pl_str(&l, p->drawn ? "\r\033[K" : "");
-		progress_plain(&s, &l);
+		pl_str(l, p->drawn ? PROGRESS_CLEAR : "");
+		pl_plain(l, s);
 		p->drawn = false;
 	}
-	if (p->tty && !p->dying) {
-		progress_line(p, &s, &l);
-		p->drawn = true;
-	} else if (!p->tty && now - p->last_plain >= PROGRESS_PLAIN) {
-		progress_plain(&s, &l);
+	if (p->tty && !p->dying)
+		progress_draw(p, s, l);
+	else if (!p->tty && now - p->last_plain >= PROGRESS_PLAIN) {
+		pl_plain(l, s);
 		p->last_plain = now;
 	}
-	pl_write(&l);
+	pl_write(l);
 	p->last_draw = now;
 	(void)pthread_mutex_unlock(&p->lock);
-}
-
-static bool
-progress_stopped(struct progress *p)
-{
-	return __atomic_load_n(&p->stop, __ATOMIC_ACQUIRE);
-}
-
-/* Counts one non-directory. */
-static void
-progress_count(struct progress *p, const struct stat *st)
-{
-	__atomic_add_fetch(&p->nfiles, 1, __ATOMIC_RELAXED);
-	if (S_ISREG(st->st_mode))
-		__atomic_add_fetch(&p->total, (uint64_t)st->st_size,
-		    __ATOMIC_RELAXED);
-}
-
-/* The directories being scanned, to stop at a loop that -L follows. */
-struct progress_scan {
-	dev_t		 dev[PROGRESS_LINE];
-	ino_t		 ino[PROGRESS_LINE];
-	int		 depth;
-};
-
-static void	progress_scan_dir(struct progress *, struct progress_scan *,
-		    int, const char *, bool);
-
-/* One entry of a directory being scanned. */
-static void
-progress_scan_entry(struct progress *p, struct progress_scan *sc, int dfd,
-    const struct dirent *de)
-{
-	bool deref = p->opts->deref == DEREF_ALWAYS;
-	struct stat st;
-
-	if (de->d_type == DT_DIR && !deref) {
-		progress_scan_dir(p, sc, dfd, de->d_name, false);
-		return;
-	}
-	if (de->d_type == DT_LNK && !deref) {
-		__atomic_add_fetch(&p->nfiles, 1, __ATOMIC_RELAXED);
-		return;
-	}
-	if (fstatat(dfd, de->d_name, &st, deref ? 0 : AT_SYMLINK_NOFOLLOW) ==
-	    -1)
-		return;
-	if (S_ISDIR(st.st_mode))
-		progress_scan_dir(p, sc, dfd, de->d_name, deref);
-	else
-		progress_count(p, &st);
-}
-
-/*
- * Counts the tree at (dirfd, name), fd-relative like walk.c, with one
- * open directory per level.  What cannot be read is left out: walk.c
- * will say why.
- */
-static void
-progress_scan_dir(struct progress *p, struct progress_scan *sc, int dirfd,
-    const char *name, bool follow)
-{
-	struct dirent *de;
-	struct stat st;
-	DIR *d;
-	int fd, i;
-
-	if (sc->depth >= PROGRESS_LINE)
-		return;
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
-	    (follow ? 0 : O_NOFOLLOW));
-	if (fd == -1)
-		return;
-	if (fstat(fd, &st) == -1 || (d = fdopendir(fd)) == NULL) {
-		(void)close(fd);
-		return;
-	}
-	for (i = 0; i < sc->depth; i++)
-		if (sc->dev[i] == st.st_dev && sc->ino[i] == st.st_ino)
-			goto out;
-	sc->dev[sc->depth] = st.st_dev;
-	sc->ino[sc->depth++] = st.st_ino;
-	while (!progress_stopped(p) && (de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 &&
-		    strcmp(de->d_name, "..") != 0)
-			progress_scan_entry(p, sc, fd, de);
-	sc->depth--;
-out:
-	(void)closedir(d);
-}
-
-/* The totals: the sources as walk.c will see them. */
-static void
-progress_scan(struct progress *p)
-{
-	const struct options *o = p->opts;
-	struct progress_scan *sc;
-	struct stat st;
-	bool follow;
-	int i;
-
-	follow = o->deref == DEREF_ALWAYS || o->deref == DEREF_ARGS ||
-	    (o->deref == DEREF_UNSET && !o->recursive);
-	if ((sc = calloc(1, sizeof(*sc))) == NULL)
-		return;
-	for (i = 0; i < p->nsrc && !progress_stopped(p); i++) {
-		if (fstatat(AT_FDCWD, p->src[i], &st, follow ? 0 :
-		    AT_SYMLINK_NOFOLLOW) == -1)
-			continue;
-		if (!S_ISDIR(st.st_mode))
-			progress_count(p, &st);
-		else if (o->recursive)
-			progress_scan_dir(p, sc, AT_FDCWD, p->src[i], follow);
-	}
-	free(sc);
-	__atomic_store_n(&p->counted, true, __ATOMIC_RELEASE);
-	__atomic_store_n(&p->counting, false, __ATOMIC_RELEASE);
-}
-
-/*
- * The scan's thread, in the idle scheduling class where there is one, so
- * that counting a large tree takes nothing from the copy: it runs on
- * what the copy leaves idle.
- */
-static void *
-progress_scan_main(void *arg)
-{
-	struct sched_param sp;
-
-	memset(&sp, 0, sizeof(sp));
-	(void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
-	progress_scan(arg);
-	return NULL;
 }
 
 static void *
@@ -788,16 +364,16 @@ progress_on_signal(int sig)
 			p->usr1 = 1;
 		} else {
 			progress_snap(p, &s, units_now());
-			l.n = 0;
-			progress_plain(&s, &l);
+			pl_clear(&l);
+			pl_plain(&l, &s);
 			pl_write(&l);
 		}
 	} else {
 		/* Ctrl-C and the like: leave a clean line, then die. */
 		p->dying = 1;
 		if (p->drawn) {
-			l.n = 0;
-			pl_str(&l, "\r\033[K");
+			pl_clear(&l);
+			pl_str(&l, PROGRESS_CLEAR);
 			pl_write(&l);
 		}
 		(void)signal(sig, SIG_DFL);
@@ -824,15 +400,31 @@ progress_catch(int sig)
 /* --- The interface. --- */
 
 /*
- * Starts the threads with every signal blocked in them: handlers run in
- * the copying threads, as without --progress.  Without a scan thread
- * the total stays unknown.  Returns 0, or -1 if there is no display.
+ * The signals that only ask the display thread for something: with
+ * --progress they are blocked in the copying threads (those started
+ * later inherit it) and taken by the display thread, which answers even
+ * while a copying thread waits in close() or fsync() for a slow disk.
+ */
+static void
+progress_asks(sigset_t *set)
+{
+	(void)sigemptyset(set);
+	(void)sigaddset(set, SIGUSR1);
+	(void)sigaddset(set, SIGINFO);
+	(void)sigaddset(set, SIGWINCH);
+}
+
+/*
+ * Starts the threads: the scan with every signal blocked, the display
+ * with all but progress_asks(); the calling thread blocks those.
+ * Without a scan thread the total stays unknown.  Returns 0, or -1 if
+ * there is no display.
  */
 static int
 progress_thread(struct progress *p)
 {
 	pthread_condattr_t ca;
-	sigset_t all, old;
+	sigset_t all, asks, old;
 	int rc;
 
 	(void)pthread_condattr_init(&ca);
@@ -840,14 +432,29 @@ progress_thread(struct progress *p)
 	(void)pthread_cond_init(&p->cond, &ca);
 	(void)pthread_condattr_destroy(&ca);
 	(void)sigfillset(&all);
+	progress_asks(&asks);
 	(void)pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&p->thread, NULL, progress_main, p);
-	p->scanning = rc == 0 && pthread_create(&p->scanner, NULL,
-	    progress_scan_main, p) == 0;
+	p->scanning = pthread_create(&p->scanner, NULL, scan_main,
+	    &p->scan) == 0;
 	if (!p->scanning)
-		p->counting = false;
+		p->scan.counting = false;
+	(void)pthread_sigmask(SIG_UNBLOCK, &asks, NULL);
+	rc = pthread_create(&p->thread, NULL, progress_main, p);
 	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc == 0)
+		(void)pthread_sigmask(SIG_BLOCK, &asks, NULL);
 	return rc == 0 ? 0 : -1;
+}
+
+/* Stops the scan, if it runs, and waits for its thread. */
+static void
+progress_stop_scan(struct progress *p)
+{
+	if (!p->scanning)
+		return;
+	__atomic_store_n(&p->stop, true, __ATOMIC_RELEASE);
+	(void)pthread_join(p->scanner, NULL);
+	p->scanning = false;
 }
 
 struct progress *
@@ -872,12 +479,15 @@ progress_start(const struct options *o, int n, char **files)
 	cs = nl_langinfo(CODESET);
 	p->utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
 	progress_cols(p);
-	p->src = files;
-	p->nsrc = o->target_dir != NULL ? n : n >= 2 ? n - 1 : 0;
-	p->counting = true;
+	p->scan.opts = o;
+	p->scan.src = files;
+	p->scan.nsrc = o->target_dir != NULL ? n : n >= 2 ? n - 1 : 0;
+	p->scan.stop = &p->stop;
+	p->scan.counting = true;
 	p->on = true;
 	if (progress_thread(p) == -1) {
-		p->on = p->counting = false;
+		progress_stop_scan(p);
+		p->on = p->scan.counting = false;
 		return p;
 	}
 	if (p->tty) {
@@ -941,7 +551,9 @@ progress_file_done(struct progress *p, const struct stat *st,
 	__atomic_add_fetch(&p->adjust, (int64_t)size - (int64_t)moved,
 	    __ATOMIC_RELAXED);
 	__atomic_add_fetch(&p->files, 1, __ATOMIC_RELAXED);
-	__atomic_sub_fetch(&p->active, 1, __ATOMIC_RELAXED);
+	if (__atomic_sub_fetch(&p->active, 1, __ATOMIC_RELAXED) == 0 &&
+	    p->on)
+		progress_flush_end(p, units_now());
 	if (p->on)
 		(void)pthread_mutex_unlock(&p->lock);
 }
@@ -949,25 +561,31 @@ progress_file_done(struct progress *p, const struct stat *st,
 void
 progress_finish(struct progress *p)
 {
-	struct progress_snap s;
-	struct pline l;
+	struct progress_snap *s;
+	struct pline *l;
+	sigset_t asks;
 
 	if (p == NULL || !p->on)
 		return;
+	s = &p->snap;
+	l = &p->line;
 	(void)pthread_mutex_lock(&p->lock);
 	__atomic_store_n(&p->stop, true, __ATOMIC_RELEASE);
 	(void)pthread_cond_signal(&p->cond);
 	(void)pthread_mutex_unlock(&p->lock);
 	(void)pthread_join(p->thread, NULL);
-	if (p->scanning)
-		(void)pthread_join(p->scanner, NULL);
+	progress_stop_scan(p);
+	progress_flush_end(p, units_now());
 	p->on = false;
-	progress_snap(p, &s, units_now());
-	l.n = 0;
-	pl_str(&l, p->drawn ? "\r\033[K" : "");
+	progress_snap(p, s, units_now());
+	pl_clear(l);
+	pl_str(l, p->drawn ? PROGRESS_CLEAR : "");
 	p->drawn = false;
-	progress_final(&s, &l);
-	pl_write(&l);
+	pl_final(l, s);
+	pl_write(l);
+	/* Without the thread, SIGUSR1's handler writes its line itself. */
+	progress_asks(&asks);
+	(void)pthread_sigmask(SIG_UNBLOCK, &asks, NULL);
 }
 
 void
@@ -979,17 +597,35 @@ progress_hold(struct progress *p)
 		return;
 	(void)pthread_mutex_lock(&p->lock);
 	if (p->drawn) {
-		l.n = 0;
-		pl_str(&l, "\r\033[K");
+		pl_clear(&l);
+		pl_str(&l, PROGRESS_CLEAR);
 		pl_write(&l);
 		p->drawn = false;
 	}
 }
 
+/*
+ * Draws the line again at once (the thread would only at its next tick,
+ * and a run of -v lines would hide it), with the rate of the last tick.
+ */
 void
 progress_release(struct progress *p)
 {
+	struct progress_snap *s;
+	double now;
+
 	if (p == NULL || !p->on)
 		return;
+	if (p->tty && !p->dying) {
+		s = &p->snap;
+		now = units_now();
+		progress_snap(p, s, now);
+		s->rate = p->rate;
+		s->flushing = s->flushing && p->flush_since > 0 &&
+		    now - p->flush_since >= PROGRESS_FLUSH;
+		pl_clear(&p->line);
+		progress_draw(p, s, &p->line);
+		pl_write(&p->line);
+	}
 	(void)pthread_mutex_unlock(&p->lock);
 }

@@ -2,16 +2,18 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # tests/bench.bats: zcp --bench.  The shape of the table, the JSON and the
-# CSV (never the timings), refused engines, bad input refused with one
-# line and exit 1 before anything is written, and no temporary file left
-# behind, also after SIGINT.  Small sizes only: --bench-size=4M --runs=1.
+# CSV (never the timings), the spread and "no clear winner" (with times
+# made by strace's delays, not by luck), the system's cp as a contender,
+# --to-socket and its reader's check, refused engines, bad input refused
+# with one line and exit 1 before anything is written, and no temporary
+# file left behind, also after SIGINT.  Small sizes only: --bench-size=4M
+# --runs=1.  The JSON is checked against its schema in schema.bats.
 
-ZCP="${ZCP:-$BATS_TEST_DIRNAME/../src/zcp}"
+load helpers
 load poll
 
 setup() {
-	case $ZCP in /*) ;; *) ZCP=$PWD/$ZCP ;; esac
-	cd "$BATS_TEST_TMPDIR" || return 1
+	zcp_setup
 	mkdir out
 }
 
@@ -34,16 +36,23 @@ empty() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" == "zcp --bench: a random 4.00 MiB file in 'out' ("*"), Linux "* ]]
-	[[ "${lines[1]}" == "1 run of each engine after a warm-up, interleaved; warm cache; not flushed to disk" ]]
-	[[ "$output" =~ engine\ +runs\ +min\ +median\ +max\ +rate\ +ratio ]]
+	[[ "${lines[1]}" == "1 run of each after a warm-up, interleaved; warm cache; not flushed to disk" ]]
+	[[ "$output" =~ engine\ +runs\ +min\ +median\ +max\ +spread\ +rate\ +ratio ]]
 	# Every engine has a row: timed (1 run), or refused with a reason.
 	for e in clone copy_file_range sendfile splice rw; do
-		printf '%s\n' "$output" | grep -qE "^$e +(1 |refused: )"
+		printf '%s\n' "$output" | grep -qE "^$e +(1 +[0-9.]+ [mu]?s .* - |refused: )"
 	done
 	printf '%s\n' "$output" | grep -qE '^auto \([a-z_]+\) +1 '
+	# And the system's cp, by default, when PATH has one.
+	if command -v cp >/dev/null; then
+		printf '%s\n' "$output" | grep -qE '^cp +1 '
+		printf '%s\n' "$output" | grep -qx "note: cp is $(command -v cp), run as a command: its times include starting and ending a process"
+		[[ "${lines[${#lines[@]}-1]}" == "zcp vs cp: "* ]]
+	fi
 	# The fastest row has the ratio 1.00x.
 	printf '%s\n' "$output" | grep -qE ' 1\.00x '
-	[[ "${lines[${#lines[@]}-1]}" == "fastest: "* ]]
+	printf '%s\n' "$output" | grep -qx 'note: one run each measures no spread, so a lead may be noise (--runs=5 or more tells)'
+	printf '%s\n' "$output" | grep -qE '^(fastest|no clear winner): '
 	empty out
 }
 
@@ -92,14 +101,21 @@ assert d["type"] == "bench" and d["source"] is None and d["random_source"]
 assert d["bytes"] == 4 << 20 and d["runs"] == 1
 assert d["cold"] is False and d["fsync"] is False
 assert d["directory"] == "out" and d["kernel"].startswith("Linux ")
+assert d["version"] and d["source_fs"] and d["destination_fs"]
+assert d["to_socket"] is False
 names = [e["engine"] for e in d["engines"]]
-assert sorted(names) == sorted(["auto", "clone", "copy_file_range",
-    "sendfile", "splice", "rw"]), names
+want = ["auto", "clone", "copy_file_range", "sendfile", "splice", "rw"]
+if d["cp"] is not None:
+    want.append("cp")
+assert sorted(names) == sorted(want), names
 ok = [e for e in d["engines"] if e["status"] == "ok"]
 assert ok and d["fastest"] == ok[0]["engine"]
+# One run: no spread, so nothing is known of a winner.
+assert d["clear_winner"] is None
 for e in ok:
     assert len(e["seconds"]) == e["runs"] == 1
-    assert e["min"] <= e["median"] <= e["max"]
+    assert e["min_s"] == e["median_s"] == e["max_s"] == e["seconds"][0]
+    assert e["spread_percent"] is None
     assert e["ratio_to_fastest"] >= 1.0 and e["bytes_per_second"] > 0
 for e in d["engines"]:
     if e["status"] == "refused":
@@ -124,10 +140,14 @@ assert {r["engine"] for r in rows} == {"auto", "rw", "clone"}, rows
 for r in rows:
     assert r["status"] in ("ok", "refused")
     assert r["bytes"] == str(1 << 20)
+    assert r["version"] and r["kernel"].startswith("Linux ")
+    assert r["to_socket"] == "false"
     if r["status"] == "ok":
         assert int(r["runs"]) == 1 and float(r["median_s"]) > 0
+        assert float(r["seconds"]) == float(r["median_s"])
+        assert r["within_noise"] in ("true", "false")
     else:
-        assert r["error"]
+        assert r["error"] and r["errno"].startswith("E")
 EOF
 	rm out.csv
 	empty out
@@ -326,4 +346,227 @@ EOF
 	printf '%s\n' "$output" | grep -qE '^auto \(clone\) +1 .* cloned '
 	printf '%s\n' "$output" | grep -qE '^rw +1 .*/s '
 	empty mnt
+}
+
+# bench_slow_sendfile ARGS...: zcp --bench=sendfile,rw --fsync ARGS under
+# strace, each sendfile call 100 ms late, so each sendfile run lasts about
+# 200 ms (one call moves the 64 KiB, the next finds the end) while rw
+# takes a few ms.  BENCH_STRACE adds -e expressions.
+bench_slow_sendfile() {
+	strace -f -qq -o /dev/null -e inject=sendfile:delay_enter=100000 \
+	    ${BENCH_STRACE:-} "$ZCP" --bench=sendfile,rw --fsync "$@"
+}
+
+@test "bench: each engine's spread, and a clear winner named" {
+	need_strace
+	head -c 65536 /dev/urandom > src
+	run bench_slow_sendfile --runs=3 src out
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# The spread column: (max - min) / median, in percent.
+	printf '%s\n' "$output" | grep -qE '^sendfile +3 +[0-9.]+ ms +[0-9.]+ ms +[0-9.]+ ms +[0-9]+% '
+	printf '%s\n' "$output" | grep -qE '^rw +3 .* ([0-9]+|>999)% '
+	[ "${lines[${#lines[@]}-1]}" = "fastest: rw, the plain read/write loop" ]
+	empty out
+}
+
+@test "bench: no clear winner when the lead is within the noise" {
+	need_strace
+	head -c 65536 /dev/urandom > src
+	# The fsyncs are sendfile's and rw's in turn (warm-up, then 3
+	# rounds): the 8th is rw's last run, made 1 s late.  rw's median
+	# stays the fastest, but sendfile's lies within rw's min-max range.
+	BENCH_STRACE="-e inject=fsync:delay_enter=1000000:when=8" \
+	    run bench_slow_sendfile --runs=3 src out
+	echo "$output"
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | grep -qE '^rw +3 .* 1\.00x '
+	[ "${lines[${#lines[@]}-1]}" = "no clear winner: rw and sendfile are within each other's noise (a median inside another's min-max range)" ]
+	BENCH_STRACE="-e inject=fsync:delay_enter=1000000:when=8" \
+	    run bench_slow_sendfile --runs=3 --json src out
+	[ "$status" -eq 0 ]
+	python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["clear_winner"] is False and d["fastest"] == "rw", d
+e = {x["engine"]: x for x in d["engines"]}
+assert e["rw"]["within_noise"] and e["sendfile"]["within_noise"]
+assert e["rw"]["max_s"] >= 1.0 and e["rw"]["spread_percent"] > 100
+assert len(e["rw"]["seconds"]) == 3 and max(e["rw"]["seconds"]) >= 1.0
+' "$output"
+	empty out
+}
+
+@test "bench: the system's cp, alone: the cp found in PATH, timed as a command" {
+	head -c 300000 /dev/urandom > src
+	mkdir bin
+	# A cp that says how it was run, then runs the real one.
+	printf '#!/bin/sh\necho "$@" >> %s/calls\nexec %s "$@"\n' \
+	    "$PWD" "$(command -v cp)" > bin/cp
+	chmod +x bin/cp
+	run env PATH="$PWD/bin:$PATH" "$ZCP" --bench=cp --runs=2 src out
+	echo "$output"
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | grep -qE '^cp +2 .* 1\.00x '
+	printf '%s\n' "$output" | grep -qx "note: cp is $PWD/bin/cp, run as a command: its times include starting and ending a process"
+	# The warm-up and two runs, each into a new file in DIRECTORY.
+	[ "$(wc -l < calls)" -eq 3 ]
+	grep -qxE -- "-- src out/\.zcp-bench\.[0-9]+\.[0-9]+" calls
+	[ "$(sort -u calls | wc -l)" -eq 3 ]
+	empty out
+}
+
+@test "bench: zcp against cp in one command, in the JSON too" {
+	command -v cp >/dev/null || skip "no cp in PATH"
+	head -c 300000 /dev/urandom > src
+	run "$ZCP" --bench=auto,cp --runs=3 src out
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[${#lines[@]}-1]}" =~ ^zcp\ vs\ cp:\ (zcp,\ auto\ \([a-z_]+\),\ is\ [0-9.]+x\ as\ fast\ as\ cp|cp\ is\ [0-9.]+x\ as\ fast\ as\ zcp,\ auto\ \([a-z_]+\)|no\ clear\ difference:\ auto\ \([a-z_]+\)\ and\ cp\ are\ within\ each\ other\'s\ noise)$ ]]
+	run "$ZCP" --bench=auto,cp --runs=3 --json src out
+	python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+e = {x["engine"]: x for x in d["engines"]}
+assert e["cp"]["status"] == "ok" and e["cp"]["used"] is None
+assert len(e["cp"]["seconds"]) == 3 and d["cp"].endswith("/cp")
+r = e["cp"]["median_s"] / e["auto"]["median_s"]
+assert abs(d["auto_speedup_over_cp"] - r) < 1e-6 * r
+assert isinstance(d["auto_vs_cp_clear"], bool)
+' "$output"
+	empty out
+}
+
+@test "bench: cp not in PATH: skipped, and said so" {
+	head -c 100000 /dev/urandom > src
+	# Asked for: exit 1.
+	run --separate-stderr env PATH=/nonexistent "$ZCP" --bench=rw,cp --runs=1 src out
+	echo "$output"
+	[ "$status" -eq 1 ]
+	printf '%s\n' "$output" | grep -qE '^cp +skipped: not found in PATH$'
+	printf '%s\n' "$output" | grep -qE '^rw +1 '
+	[ "$stderr" = "zcp: cp: not found in PATH" ]
+	# In the default set: a row that says so, exit 0.
+	run --separate-stderr env PATH=/nonexistent "$ZCP" --bench --runs=1 src out
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | grep -qE '^cp +skipped: not found in PATH$'
+	[ "$stderr" = "" ]
+	run env PATH=/nonexistent "$ZCP" --bench --runs=1 --json src out
+	python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+cp = [x for x in d["engines"] if x["engine"] == "cp"][0]
+assert cp["status"] == "skipped" and cp["error"] == "not found in PATH"
+assert cp["runs"] == 0 and cp["seconds"] == [] and d["cp"] is None
+' "$output"
+	empty out
+}
+
+@test "bench: a cp that fails or copies wrong: one line, exit 1" {
+	head -c 100000 /dev/urandom > src
+	mkdir bin
+	printf '#!/bin/sh\nexit 3\n' > bin/cp
+	chmod +x bin/cp
+	run --separate-stderr env PATH=$PWD/bin "$ZCP" --bench=cp src out
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "zcp: cp: $PWD/bin/cp exited with status 3 copying 'src'" ]
+	empty out
+	printf '#!/bin/sh\nprintf x > "$3"\n' > bin/cp
+	run --separate-stderr env PATH=$PWD/bin "$ZCP" --bench=cp src out
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "zcp: cp: the copy differs from 'src' at byte 1" ] ||
+	    [ "$stderr" = "zcp: cp: the copy differs from 'src' at byte 2" ]
+	empty out
+}
+
+@test "bench: SIGTERM while cp runs: cp is ended and no file is left" {
+	head -c 100000 /dev/urandom > src
+	mkdir bin
+	# A slow cp: it would create its copy after zcp is gone.
+	printf '#!/bin/sh\necho $$ > %s/cp.pid\nsleep 2\nexec %s "$@"\n' \
+	    "$PWD" "$(command -v cp)" > bin/cp
+	chmod +x bin/cp
+	PATH=$PWD/bin:$PATH "$ZCP" --bench=cp src out > bench.out 2>&1 &
+	BG=$!
+	poll 200 0.05 test -s cp.pid
+	kill -TERM "$BG"
+	status=0
+	wait "$BG" || status=$?
+	BG=
+	[ "$status" -eq 143 ]
+	! kill -0 "$(cat cp.pid)" 2>/dev/null
+	sleep 2.5
+	empty out
+}
+
+@test "bench: --to-socket: every engine that can send into a socket, and auto" {
+	run "$ZCP" --bench --to-socket --bench-size=4M --runs=1 out
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "zcp --bench: a random 4.00 MiB file in 'out' ("*") -> a loopback TCP connection, Linux "* ]]
+	[ "${lines[1]}" = "1 run of each after a warm-up, interleaved; warm cache; each run ends when the reader has received the last byte" ]
+	for e in sendfile splice rw; do
+		printf '%s\n' "$output" | grep -qE "^$e +1 .*/s "
+	done
+	printf '%s\n' "$output" | grep -qE '^auto \(sendfile\) +1 '
+	! printf '%s\n' "$output" | grep -qE '^(clone|copy_file_range|cp) '
+	empty out
+}
+
+@test "bench: --to-socket with SOURCE: no DIRECTORY; a file engine is refused" {
+	head -c 1000000 /dev/urandom > src
+	cp src src.orig
+	run --separate-stderr "$ZCP" --bench=copy_file_range,sendfile,rw --to-socket --runs=2 src
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "${lines[0]}" == "zcp --bench: 'src' (977 KiB, "*") -> a loopback TCP connection, Linux "* ]]
+	printf '%s\n' "$output" | grep -qE '^sendfile +2 '
+	printf '%s\n' "$output" | grep -qE '^copy_file_range +refused: Invalid argument \(EINVAL\)$'
+	[ "$stderr" = "zcp: copy_file_range: refused by the kernel here: Invalid argument" ]
+	cmp src src.orig
+	run "$ZCP" --bench=sendfile,rw --to-socket --runs=2 --json src
+	[ "$status" -eq 0 ]
+	python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["to_socket"] is True and d["directory"] is None
+assert d["destination_fs"] is None and d["source"] == "src"
+assert [x["status"] for x in d["engines"]] == ["ok", "ok"]
+' "$output"
+	[ -z "$(ls -A out)" ]
+}
+
+@test "bench: --to-socket: the reader checks what it received" {
+	need_strace
+	head -c 1000000 /dev/urandom > src
+	n=$(call_index read src --bench=rw --to-socket --runs=1 src)
+	[ -n "$n" ]
+	# rw's first read of the source says "end of file": nothing sent.
+	run zcp_strace "inject=read:retval=0:when=$n" -- --bench=rw \
+	    --to-socket --runs=1 src
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[ "${lines[${#lines[@]}-1]}" = "zcp: rw: the reader received 0 bytes of 'src', not 1000000" ]
+	# It says it read 4096 bytes, but read none: stale bytes are sent.
+	run zcp_strace "inject=read:retval=4096:when=$n" -- --bench=rw \
+	    --to-socket --runs=1 src
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "${lines[${#lines[@]}-1]}" =~ ^zcp:\ rw:\ the\ bytes\ the\ reader\ received\ differ\ from\ \'src\'\ at\ byte\ [0-9]+$ ]]
+}
+
+@test "bench: --to-socket refuses --fsync, cp and a DIRECTORY" {
+	head -c 1000 /dev/urandom > src
+	run "$ZCP" --bench --to-socket --fsync src
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = "zcp: --to-socket cannot be used with --fsync (a socket has nothing to flush)" ]
+	run "$ZCP" --bench=cp --to-socket src
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = "zcp: --to-socket cannot be used with --bench=cp (cp cannot write into a socket)" ]
+	run "$ZCP" --bench --to-socket src out
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = "zcp: extra operand 'out'" ]
+	run "$ZCP" --to-socket src out
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = "zcp: --to-socket can be used only with --bench" ]
 }

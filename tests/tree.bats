@@ -896,6 +896,7 @@ up_check() {
 Valid arguments are:
   - ‘all’
   - ‘none’
+  - ‘none-fail’
   - ‘older’
 Try 'zcp --help' for more information."
 }

@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * dir.c: what every walk of a tree shares (the sequential one of tree.c,
+ * the parallel one of pool.c): the state of a run, reporting a record,
+ * making a destination directory and setting its attributes once its
+ * contents are in, looking at a directory entry, copying one file.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dir.h"
+#include "meta.h"
+#include "progress.h"
+#include "quote.h"
+
+void
+dir_report(struct walk *w, struct file_record *rec)
+{
+	if (rec->status == FILE_FAILED)
+		__atomic_store_n(&w->failed, 1, __ATOMIC_RELAXED);
+	report_record(w->rep, rec);
+	record_free(rec);
+}
+
+void
+dir_fail(struct walk *w, const struct file_ref *src,
+    const struct file_ref *dst, enum file_kind kind, int e, const char *fmt,
+    const struct path *arg1, const struct path *arg2)
+{
+	struct file_record rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.src = src->path;
+	rec.dst = dst->path;
+	rec.kind = kind;
+	/* quote() never fails: a name it cannot quote comes back as is. */
+	record_fail(&rec, e, fmt, arg1 ? quote(path_str(arg1)) : "",
+	    arg2 ? quote(path_str(arg2)) : "");
+	dir_report(w, &rec);
+}
+
+/*
+ * The mode a new directory gets while its contents are copied: the one it
+ * will have, less what others must not have until its owner and mode are
+ * final (group and other write, or every group and other bit while the
+ * owner is not yet set), plus u+rwx to write the contents.
+ */
+mode_t
+dir_filling_mode(const struct options *o, mode_t m)
+{
+	mode_t omit = o->preserve_ownership ? S_IRWXG | S_IRWXO :
+	    S_IWGRP | S_IWOTH;
+
+	return (meta_base_mode(o, m) & ~omit) | S_IRWXU;
+}
+
+/* Creates (or reuses) the destination directory.  Returns its fd or -1. */
+int
+dir_mkdir(struct walk *w, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst, bool *created,
+    dev_t *dev)
+{
+	struct stat st;
+	int fd;
+
+	*created = false;
+	*dev = 0;
+	if (mkdirat(dst->dirfd, dst->name, dir_filling_mode(w->opts,
+	    sst->st_mode)) == 0)
+		*created = true;
+	else if (errno != EEXIST) {
+		dir_fail(w, src, dst, FILE_KIND_DIR, errno, "cannot create directory %s",
+		    dst->path, NULL);
+		return -1;
+	}
+	/*
+	 * Never through a symlink: cp refuses those, and it is safer; but
+	 * --keep-directory-symlink asks to copy into an existing one.
+	 */
+	fd = openat(dst->dirfd, dst->name, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC | (!*created && w->opts->keep_dir_symlink ? 0 :
+	    O_NOFOLLOW));
+	if (fd == -1) {
+		if (!*created && (errno == ENOTDIR || errno == ELOOP))
+			dir_fail(w, src, dst, FILE_KIND_DIR, 0, "cannot overwrite "
+			    "non-directory %s with directory %s", dst->path,
+			    src->path);
+		else
+			dir_fail(w, src, dst, FILE_KIND_DIR, errno,
+			    "cannot open directory %s", dst->path, NULL);
+		return -1;
+	}
+	/* A new directory is on its parent's filesystem. */
+	if (*created && dst->dev != 0 && dst->dirfd != AT_FDCWD) {
+		*dev = dst->dev;
+		return fd;
+	}
+	if (fstat(fd, &st) == -1)
+		return fd;
+	*dev = st.st_dev;
+	if (!*created && st.st_dev == sst->st_dev &&
+	    st.st_ino == sst->st_ino) {
+		dir_fail(w, src, dst, FILE_KIND_DIR, 0, "%s and %s are the same file",
+		    src->path, dst->path);
+		(void)close(fd);
+		return -1;
+	}
+	/* The operand's copy: no directory under the source may be it. */
+	if (dst->dirfd == AT_FDCWD) {
+		w->made_dev = st.st_dev;
+		w->made_ino = st.st_ino;
+		w->made = true;
+	}
+	return fd;
+}
+
+/*
+ * A new directory's final mode, want, in place of its filling mode; a
+ * set-group-ID bit it inherited from its parent stays, as with cp.
+ */
+void
+dir_final_mode(int dfd, mode_t want, struct file_record *rec)
+{
+	struct stat st;
+
+	if (fstat(dfd, &st) == 0) {
+		want |= st.st_mode & S_ISGID;
+		if ((st.st_mode & 07777) == want)
+			return;
+	}
+	if (fchmod(dfd, want) == -1)
+		record_fail(rec, errno, "setting permissions for %s",
+		    quote(path_str(rec->dst)));
+}
+
+/* Sets the directory's final mode and times once its contents are in. */
+void
+dir_done(struct walk *w, int sfd, int dfd, const struct stat *sst,
+    bool created, struct file_record *rec)
+{
+	const struct options *o = w->opts;
+	struct meta_target t = { dfd, -1, NULL, rec->src, sfd, created };
+
+	if (o->preserve_mode || o->preserve_ownership ||
+	    o->preserve_timestamps || o->preserve_xattr) {
+		(void)meta_set(o, &t, sst, rec);
+		if (o->preserve_mode)
+			return;
+	}
+	if (!created)
+		return;
+	dir_final_mode(dfd, meta_base_mode(o, sst->st_mode) & ~o->umask,
+	    rec);
+}
+
+
+int
+dir_stat_entry(struct walk *w, const struct file_ref *cs, struct stat *st,
+    const struct file_ref *cd)
+{
+	if (fstatat(cs->dirfd, cs->name, st, cs->follow ? 0 :
+	    AT_SYMLINK_NOFOLLOW) == -1) {
+		dir_fail(w, cs, cd, FILE_KIND_FILE, errno, "cannot stat %s", cs->path, NULL);
+		return -1;
+	}
+	if (S_ISDIR(st->st_mode) && w->made && st->st_dev == w->made_dev &&
+	    st->st_ino == w->made_ino) {
+		/* As cp: once, with the operand's names, and stop there. */
+		if (__atomic_exchange_n(&w->into_self, 1, __ATOMIC_RELAXED) ==
+		    0)
+			dir_fail(w, cs, cd, FILE_KIND_DIR, 0, "cannot copy a directory, %s, "
+			    "into itself, %s", w->top_src, w->top_dst);
+		return -1;
+	}
+	return 0;
+}
+
+bool
+dir_stopped(struct walk *w)
+{
+	return __atomic_load_n(&w->into_self, __ATOMIC_RELAXED) != 0;
+}
+
+bool
+dir_cyclic(struct walk *w, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst,
+    const struct dir_anc *up)
+{
+	const struct dir_anc *a;
+
+	for (a = up; a != NULL; a = a->up)
+		if (a->dev == sst->st_dev && a->ino == sst->st_ino) {
+			dir_fail(w, src, dst, FILE_KIND_DIR, 0,
+			    "cannot copy cyclic symbolic link %s", src->path,
+			    NULL);
+			return true;
+		}
+	return false;
+}
+
+void
+dir_open_record(struct walk *w, const struct file_ref *src,
+    const struct file_ref *dst, bool created, struct file_record *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->src = src->path;
+	rec->dst = dst->path;
+	rec->kind = FILE_KIND_DIR;
+	if (created)
+		report_record(w->rep, rec);
+}
+
+void
+dir_close_record(struct walk *w, int dfd, struct file_record *rec)
+{
+	if (close(dfd) == -1 && rec->status != FILE_FAILED)
+		record_fail(rec, errno, "failed to close %s", quote(path_str(rec->dst)));
+	if (rec->status == FILE_FAILED)
+		dir_report(w, rec);
+	else
+		report_warning(w->rep, rec);
+	record_free(rec);
+}
+
+enum file_status
+dir_file(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst)
+{
+	struct file_record rec;
+	struct progress *prog = progress_current();
+	enum file_status st;
+
+	progress_file_start(prog, src->path, sst);
+	(void)file_copy(fc, src, sst, dst, &rec);
+	progress_file_done(prog, sst, &rec);
+	st = rec.status;
+	dir_report(w, &rec);
+	return st;
+}
+

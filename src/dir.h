@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * dir.h: the state of a run and the pieces of a directory copy that the
+ * sequential walk (tree.c) and the parallel one (pool.c) share.  walk.c
+ * sets the state up; the data flows walk -> pool -> tree -> dir -> file.
+ */
+#ifndef ZCP_DIR_H
+#define ZCP_DIR_H
+
+#include <stdbool.h>
+#include <sys/stat.h>
+
+#include "created.h"
+#include "file.h"
+#include "options.h"
+#include "report.h"
+
+struct walk {
+	const struct options *opts;
+	struct report	*rep;
+	struct file_ctx	 fctx;		/* the main thread's */
+	int		 failed;	/* set (atomically) on any failure */
+	dev_t		 top_fs;	/* -x: the operand's filesystem */
+	/* What the descriptor limit allows (walk.c's budget). */
+	unsigned	 jobs;		/* threads for a tree (-j, or fewer) */
+	unsigned	 max_open;	/* sequential levels a thread keeps */
+	unsigned	 pool_depth;	/* levels the parallel walk keeps */
+	/* The first directory created for the current operand, to refuse
+	 * copying a directory into itself. */
+	dev_t		 made_dev;
+	ino_t		 made_ino;
+	bool		 made;
+	/* The operand being copied, for that message; set when it is found
+	 * (cp stops copying the operand then). */
+	const struct path *top_src, *top_dst;
+	int		 into_self;
+	/* With two or more operands into a directory, as cp: the sources
+	 * named, the directories copied (fctx.made: what was made). */
+	struct created	*sources, *dirs;
+};
+
+/* A source directory above the one being copied: to find cycles. */
+struct dir_anc {
+	const struct dir_anc *up;
+	dev_t		 dev;
+	ino_t		 ino;
+};
+
+/* Reports rec (and remembers a failure), then frees what it holds. */
+void	 dir_report(struct walk *, struct file_record *);
+/* Reports a failure of a kind: fmt takes the quoted arg1 and arg2. */
+void	 dir_fail(struct walk *, const struct file_ref *,
+	    const struct file_ref *, enum file_kind, int, const char *,
+	    const struct path *, const struct path *);
+/*
+ * The mode a new directory gets while its contents are copied (no group
+ * or other write, nor any of their bits while the owner is not set).
+ */
+mode_t	 dir_filling_mode(const struct options *, mode_t);
+/*
+ * Creates or reuses dst for the directory src.  Returns its fd or -1
+ * (reported); *created and *dev (its device, 0 if unknown) are set.
+ */
+int	 dir_mkdir(struct walk *, const struct file_ref *, const struct stat *,
+	    const struct file_ref *, bool *, dev_t *);
+/* Gives a new directory its final mode want (an inherited S_ISGID stays). */
+void	 dir_final_mode(int, mode_t, struct file_record *);
+/* Sets a directory's metadata once its contents are in. */
+void	 dir_done(struct walk *, int, int, const struct stat *, bool,
+	    struct file_record *);
+/* True once the operand was found to be copied into itself. */
+bool	 dir_stopped(struct walk *);
+/* Stats a directory entry; -1 if it was reported (error, into itself). */
+int	 dir_stat_entry(struct walk *, const struct file_ref *, struct stat *,
+	    const struct file_ref *);
+/* True (and reported) if sst is one of the directories up. */
+bool	 dir_cyclic(struct walk *, const struct file_ref *,
+	    const struct stat *, const struct file_ref *,
+	    const struct dir_anc *);
+/* The directory's record: the -v line now if created; closes, reports. */
+void	 dir_open_record(struct walk *, const struct file_ref *,
+	    const struct file_ref *, bool, struct file_record *);
+void	 dir_close_record(struct walk *, int, struct file_record *);
+/* Copies one non-directory and reports it.  Returns what became of it. */
+enum file_status dir_file(struct walk *, struct file_ctx *,
+	    const struct file_ref *, const struct stat *,
+	    const struct file_ref *);
+
+#endif

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tree.h: copying a directory and everything below it, one entry after
+ * another, to any depth the file systems hold.
+ */
+#ifndef ZCP_TREE_H
+#define ZCP_TREE_H
+
+#include <sys/stat.h>
+
+#include "dir.h"
+
+/*
+ * Copies the directory src (stat'ed as sst) and its contents to dst,
+ * reporting each file to w->rep.  up holds the source directories above
+ * src (NULL: src is an operand).  The depth of the tree costs heap, not
+ * C stack, and at most w->max_open levels keep their descriptors: deeper
+ * ones are reopened through "..", checked by device and inode.
+ */
+void	 tree_copy(struct walk *, struct file_ctx *, const struct file_ref *,
+	    const struct stat *, const struct file_ref *,
+	    const struct dir_anc *);
+
+#endif
