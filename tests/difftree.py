@@ -777,7 +777,9 @@ def scen_dup(case):
                 ops.append(b"src/" + n + b"/" + c)
     if case.set.recursive and rng.random() < 0.2:
         ops.append(b"src")
-    ops = [o if rng.random() < 0.9 else jn(t.abs(cd), o) for o in ops]
+    absolute = not (case.set.parents and case.set.preserve)  # see op()
+    ops = [o if rng.random() < 0.9 or not absolute else jn(t.abs(cd), o)
+           for o in ops]
     rng.shuffle(ops)
     t.mkdir(dst)
     for p in tops:
