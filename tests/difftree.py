@@ -77,6 +77,7 @@ import random
 import re
 import shlex
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -1690,6 +1691,9 @@ def parse_args():
 
 
 def main():
+    # On SIGTERM unwind like on ^C: subprocess.run() then kills the tool
+    # it waits for (one blocked on a FIFO would outlive us otherwise).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args = parse_args()
     if args.list:
         for name, (opts, env) in OPTION_SETS.items():
