@@ -1690,6 +1690,51 @@ def parse_args():
     return args
 
 
+def print_case(args, seed, name, scen, problems):
+    for p in problems:
+        print("DIFF seed=%d set=%s scenario=%s: %s" % (seed, name, scen, p))
+    print("REPRO %s --seed %d --sets %s --scenario %s%s --keep" % (
+        sys.argv[0], seed, name, scen,
+        "".join(" --zcp-arg=" + a for a in args.zcp_arg)))
+    sys.stdout.flush()
+
+
+def run_cases(args, seeds, sets, tmp, xattrs):
+    """Runs every case; returns (cases that differ, cases, cases where cp
+    wrote outside the destination, {signature: [(seed, set, scenario)]})."""
+    failures = runs = outside_runs = 0
+    summary = {}
+    remover = Remover()
+    try:
+        for seed in seeds:
+            for name in sets:
+                oset = OptSet(name)
+                for scen in pick_scenarios(seed, name, args):
+                    runs += 1
+                    t0 = time.time()
+                    problems, sigs, cases, outside = compare_case(
+                        args, seed, oset, scen, tmp, xattrs)
+                    for sig in sigs:
+                        summary.setdefault(sig, []).append((seed, name,
+                                                            scen))
+                    if time.time() - t0 > 5:     # a tool waited: say so
+                        print("SLOW seed=%d set=%s scenario=%s: %.1f s" %
+                              (seed, name, scen, time.time() - t0))
+                    outside_runs += bool(outside)
+                    if problems:
+                        failures += 1
+                        print_case(args, seed, name, scen, problems)
+                    if args.keep:
+                        write_repro(tmp, seed, oset, scen, cases["cp"],
+                                    args, xattrs)
+                    else:
+                        for c in cases.values():
+                            remover.add(c.t.box)
+    finally:
+        remover.close()
+    return failures, runs, outside_runs, summary
+
+
 def main():
     # On SIGTERM unwind like on ^C: subprocess.run() then kills the tool
     # it waits for (one blocked on a FIFO would outlive us otherwise).
@@ -1722,46 +1767,14 @@ def main():
         os.makedirs(args.tmp, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix="zcp-diff-", dir=args.tmp).encode()
     os.chmod(tmp, 0o755)
-    xattrs = xattrs_supported(tmp)
-    failures = runs = outside_runs = 0
-    remover = Remover()
-    summary = {}
-    for seed in seeds:
-        for name in sets:
-            oset = OptSet(name)
-            for scen in pick_scenarios(seed, name, args):
-                runs += 1
-                t0 = time.time()
-                problems, sigs, cases, outside = compare_case(
-                    args, seed, oset, scen, tmp, xattrs)
-                for sig in sigs:
-                    summary.setdefault(sig, []).append((seed, name, scen))
-                if time.time() - t0 > 5:     # a tool waited: say so
-                    print("SLOW seed=%d set=%s scenario=%s: %.1f s" %
-                          (seed, name, scen, time.time() - t0))
-                if outside:
-                    outside_runs += 1
-                if problems:
-                    failures += 1
-                    for p in problems:
-                        print("DIFF seed=%d set=%s scenario=%s: %s" %
-                              (seed, name, scen, p))
-                    print("REPRO %s --seed %d --sets %s --scenario %s%s "
-                          "--keep" % (sys.argv[0], seed, name, scen,
-                                      "".join(" --zcp-arg=" + a for a in
-                                              args.zcp_arg)))
-                    sys.stdout.flush()
-                if args.keep:
-                    write_repro(tmp, seed, oset, scen, cases["cp"], args,
-                                xattrs)
-                else:
-                    for c in cases.values():
-                        remover.add(c.t.box)
-    remover.close()
-    if args.keep:
-        print("boxes kept in %s" % os.fsdecode(tmp))
-    else:
-        remove_box(tmp)
+    try:
+        failures, runs, outside_runs, summary = run_cases(
+            args, seeds, sets, tmp, xattrs_supported(tmp))
+    finally:
+        if args.keep:
+            print("boxes kept in %s" % os.fsdecode(tmp))
+        else:
+            remove_box(tmp)
     if args.summary:
         print_summary(summary, args)
     print("cp changed files outside the destination in %d runs "
