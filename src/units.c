@@ -128,7 +128,9 @@ units_suffix(const char *p, int *shift)
 
 	*shift = 0;
 	if (*p != '\0' && *p != 'B' && *p != 'b') {
-		if ((q = strchr(suffixes, *p & ~0x20)) == NULL)
+		/* (Not strchr: a space, ' ' & ~0x20, would find the NUL.) */
+		if ((q = memchr(suffixes, *p & ~0x20, sizeof(suffixes) - 1)) ==
+		    NULL)
 			return -1;
 		*shift = (int)(q - suffixes + 1) * 10;
 		if (*++p == 'i')

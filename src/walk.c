@@ -38,10 +38,21 @@ static char *
 walk_join(const char *dir, const char *name)
 {
 	size_t n = strlen(dir);
+	const char *sep;
 	char *p;
 
-	if (asprintf(&p, "%s%s%s", dir, n > 0 && dir[n - 1] == '/' ? "" :
-	    "/", name) == -1)
+	/*
+	 * As gnulib's file_name_concat: DIR without its trailing slashes,
+	 * one slash, NAME ("dst" and "/a/b" give "dst/a/b"); DIR "/" and a
+	 * NAME starting with "/" give "/./a/b".
+	 */
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (n == 1 && dir[0] == '/')
+		sep = name[0] == '/' ? "." : "";
+	else
+		sep = n > 0 && name[0] != '/' ? "/" : "";
+	if (asprintf(&p, "%.*s%s%s", (int)n, dir, sep, name) == -1)
 		return NULL;
 	return p;
 }
@@ -241,34 +252,26 @@ static bool
 walk_seen(struct walk *w, const struct file_ref *src, const struct stat *st,
     const struct file_ref *dst)
 {
-	bool dir = S_ISDIR(st->st_mode) && w->opts->recursive;
 	struct file_record rec;
-	const char *fmt = NULL;
 
 	if (w->sources == NULL)
 		return false;
 	if (!S_ISDIR(st->st_mode) && w->opts->backup == BACKUP_NONE &&
 	    created_find(w->sources, st->st_dev, st->st_ino, src->dirfd,
-	    src->name, NULL) == 1)
-		fmt = "warning: source file %s specified more than once";
-	else if (dir && created_find(w->dirs, st->st_dev, st->st_ino,
-	    dst->dirfd, dst->name, NULL) == 1)
-		fmt = "warning: source directory %s specified more than once";
-	if (fmt != NULL) {
+	    src->name, NULL) == 1) {
 		memset(&rec, 0, sizeof(rec));
 		rec.src = src->path;
 		rec.dst = dst->path;
-		rec.kind = dir ? FILE_KIND_DIR : FILE_KIND_FILE;
+		rec.kind = FILE_KIND_FILE;
 		rec.status = FILE_SKIPPED;
-		record_warn(&rec, 0, fmt, quote(path_str(src->path)));
+		record_warn(&rec, 0, "warning: source file %s specified more "
+		    "than once", quote(path_str(src->path)));
 		dir_report(w, &rec);
 		return true;
 	}
+	/* (A directory named twice: dir.c, after the checks of its copy.) */
 	(void)created_add(w->sources, st->st_dev, st->st_ino, src->dirfd,
 	    src->name);
-	if (dir)
-		(void)created_add(w->dirs, st->st_dev, st->st_ino, dst->dirfd,
-		    dst->name);
 	return false;
 }
 
@@ -455,12 +458,9 @@ walk_target(const struct options *o, int *n, char **files, dev_t *dev)
 		options_usage_hint();
 	}
 	/*
-	 * "file/" says ENOTDIR: cp names it in a "cannot stat" message.  A
-	 * symbolic link loop holds nothing: the copy replaces it (-f), or
-	 * says why it cannot.
+	 * SOURCE DEST: whatever stat(2) said of DEST ("file/", a loop, no
+	 * permission), the copy says it, after the source, as cp does.
 	 */
-	if (e != 0 && e != ENOENT && e != ELOOP)
-		walk_die(e, "cannot stat %s", files[*n - 1]);
 	return NULL;
 }
 

@@ -41,7 +41,7 @@ bench_size()
 	local s
 	for s in 8E 8EiB 8e 16E 9223372036854775808 18446744073709551615 \
 	    18446744073709551616 99999999999999999999999 nan NaN inf \
-	    -inf infinity 1e30 1e3 0x10 -1 +1 ' 1' 1.5.5 . K 1KK 1Q ''; do
+	    -inf infinity 1e30 1e3 0x10 -1 +1 ' 1' 1.5.5 . K 1KK 1Q '1 ' '1 K' $'1\t' ''; do
 		bench_size "$s"
 		assert_status 1
 		assert_match "$stderr" "^zcp: invalid size: .*$(re_escape "$s").*"$'\n'"Try 'zcp --help' for more information\.$" "--bench-size=$s"
