@@ -30,6 +30,22 @@ dir_report(struct walk *w, struct file_record *rec)
 }
 
 void
+dir_skip(struct walk *w, const struct file_ref *src,
+    const struct file_ref *dst, enum file_kind kind, const char *fmt,
+    const struct path *arg)
+{
+	struct file_record rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.src = src->path;
+	rec.dst = dst->path;
+	rec.kind = kind;
+	rec.status = FILE_SKIPPED;
+	record_warn(&rec, 0, fmt, quote(path_str(arg)));
+	dir_report(w, &rec);
+}
+
+void
 dir_fail(struct walk *w, const struct file_ref *src,
     const struct file_ref *dst, enum file_kind kind, int e, const char *fmt,
     const struct path *arg1, const struct path *arg2)
@@ -77,7 +93,6 @@ dir_named_before(struct walk *w, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst)
 {
 	enum deref_mode d = dest_deref(w->opts, src);
-	struct file_record rec;
 	const char *earlier;
 	struct path ep;
 
@@ -85,14 +100,8 @@ dir_named_before(struct walk *w, const struct file_ref *src,
 		return false;
 	if (created_find(w->dirs, sst->st_dev, sst->st_ino, dst->dirfd,
 	    dst->name, NULL) == 1) {
-		memset(&rec, 0, sizeof(rec));
-		rec.src = src->path;
-		rec.dst = dst->path;
-		rec.kind = FILE_KIND_DIR;
-		rec.status = FILE_SKIPPED;
-		record_warn(&rec, 0, "warning: source directory %s specified "
-		    "more than once", quote(path_str(w->top_src)));
-		dir_report(w, &rec);
+		dir_skip(w, src, dst, FILE_KIND_DIR, "warning: source directory "
+		    "%s specified more than once", w->top_src);
 		return true;
 	}
 	if (d != DEREF_ALWAYS && d != DEREF_ARGS && (earlier =
@@ -117,6 +126,7 @@ dir_mkdir(struct walk *w, const struct file_ref *src,
 	struct file_record rec;
 	struct dest_state ds;
 	struct stat st;
+	bool first;
 	int fd;
 
 	*created = false;
@@ -166,16 +176,22 @@ dir_mkdir(struct walk *w, const struct file_ref *src,
 			    "cannot open directory %s", dst->path, NULL);
 		return -1;
 	}
+	/*
+	 * As cp, the first directory this operand created: no directory of
+	 * the source may be it (an operand copied into itself).  One walk
+	 * at a time records it: an operand whose copy lands inside its
+	 * source is walked by one thread (walk.c).
+	 */
+	first = *created && !w->made && (w->sequential || src->operand);
 	/* A new directory is on its parent's filesystem. */
-	if (*created && dst->dev != 0 && dst->dirfd != AT_FDCWD) {
+	if (*created && dst->dev != 0 && dst->dirfd != AT_FDCWD && !first) {
 		*dev = dst->dev;
 		return fd;
 	}
 	if (fstat(fd, &st) == -1)
 		return fd;
 	*dev = st.st_dev;
-	/* The operand's copy: no directory under the source may be it. */
-	if (dst->dirfd == AT_FDCWD) {
+	if (first) {
 		w->made_dev = st.st_dev;
 		w->made_ino = st.st_ino;
 		w->made = true;
@@ -291,19 +307,19 @@ dir_close_record(struct walk *w, int dfd, struct file_record *rec)
 	record_free(rec);
 }
 
-enum file_status
+bool
 dir_file(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst)
 {
 	struct file_record rec;
 	struct progress *prog = progress_current();
-	enum file_status st;
+	bool made;
 
 	progress_file_start(prog, src->path, sst);
 	(void)file_copy(fc, src, sst, dst, &rec);
 	progress_file_done(prog, sst, &rec);
-	st = rec.status;
+	made = rec.status == FILE_COPIED && !rec.relinked;
 	dir_report(w, &rec);
-	return st;
+	return made;
 }
 

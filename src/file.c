@@ -603,8 +603,9 @@ file_linked(const struct file_ctx *ctx, const struct file_ref *src,
  * links_done()).
  */
 static int
-file_link_earlier(struct file_ctx *ctx, const struct stat *sst,
-    const struct file_ref *dst, struct file_record *rec)
+file_link_earlier(struct file_ctx *ctx, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst,
+    struct file_record *rec)
 {
 	struct file_link l = { AT_FDCWD, NULL, 0 };
 	char *first;
@@ -615,12 +616,16 @@ file_link_earlier(struct file_ctx *ctx, const struct stat *sst,
 	if (first == NULL)
 		return 0;
 	l.name = first;
+	/* As cp: a link followed to get here is followed there too. */
+	if (dest_deref(ctx->opts, src) != DEREF_NEVER)
+		l.flags = AT_SYMLINK_FOLLOW;
 	rc = dest_link(dst, true, file_do_link, &l);
 	if (rc == -1)
 		record_fail(rec, errno, "cannot create hard link %s to %s",
 		    quote(path_str(dst->path)), quote(first));
 	else if (rc == 1)
 		rec->removed_after = true;
+	rec->relinked = rc != -1;
 	free(first);
 	return 1;
 }
@@ -642,7 +647,7 @@ file_uptodate(struct file_ctx *ctx, const struct file_ref *src,
 	if (ctx->links == NULL || (sst->st_nlink < 2 && d != DEREF_ALWAYS &&
 	    d != DEREF_ARGS))
 		return 0;
-	if (file_link_earlier(ctx, sst, dst, rec) == 0) {
+	if (file_link_earlier(ctx, src, sst, dst, rec) == 0) {
 		links_done(ctx->links, sst->st_dev, sst->st_ino, true);
 		return 0;
 	}
@@ -682,7 +687,7 @@ file_copy(struct file_ctx *ctx, const struct file_ref *src,
 	rec->began = true;
 	if (!file_linked(ctx, src, sst))
 		return file_make(ctx, src, sst, dst, make, &ds, rec);
-	if (file_link_earlier(ctx, sst, dst, rec) == 1)
+	if (file_link_earlier(ctx, src, sst, dst, rec) == 1)
 		return rec->status == FILE_FAILED ? -1 : 0;
 	rc = file_make(ctx, src, sst, dst, make, &ds, rec);
 	links_done(ctx->links, sst->st_dev, sst->st_ino, rc == 0);

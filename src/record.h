@@ -57,6 +57,8 @@ struct file_record {
 	bool		 removed_after;	/* ... or while making it, after the
 					   "'a' -> 'b'" line (as cp -v) */
 	bool		 began;		/* passed the overwrite checks */
+	bool		 relinked;	/* made as a hard link to an earlier
+					   copy (--preserve=links) */
 };
 
 /* Records a failure: msg is fmt, then ": strerror(err)" if err != 0. */

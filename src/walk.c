@@ -71,6 +71,16 @@ walk_base(const char *path)
 	return strndup(b, (size_t)(path + n - b));
 }
 
+/* Removes the trailing slashes of s ("/" stays). */
+static void
+walk_strip(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 1 && s[n - 1] == '/')
+		s[--n] = '\0';
+}
+
 /* An operand that could not be copied for want of memory. */
 static void
 walk_nomem(struct walk *w, const char *file)
@@ -90,6 +100,7 @@ struct walk_made {
 	char		*src, *dst;
 	struct stat	 st;		/* the source directory's */
 	bool		 made;		/* created by this run */
+	bool		 attrs;		/* st is known (its source was found) */
 };
 
 /* Sets the attributes of one directory of --parents.  0 or -1. */
@@ -109,16 +120,18 @@ walk_parent_done(struct walk *w, const struct walk_made *m, bool any)
 	rec.src = &sp;
 	rec.dst = &dp;
 	rec.kind = FILE_KIND_DIR;
+	/* By its path, links followed, as cp sets a parent's attributes. */
+	if ((fd = open(m->dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return;
+	t.fd = fd;
 	/* As cp: once one was made, every one on the path gets them. */
-	if (any && (o->preserve_mode || o->preserve_timestamps ||
+	if (any && m->attrs && (o->preserve_mode || o->preserve_timestamps ||
 	    o->preserve_ownership))
 		(void)meta_set(o, &t, &m->st, &rec);
-	if (m->made && !o->preserve_mode && rec.status != FILE_FAILED &&
-	    (fd = open(m->dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+	if (m->made && !o->preserve_mode && rec.status != FILE_FAILED)
 		dir_final_mode(fd, meta_base_mode(o, m->st.st_mode) &
 		    ~o->umask, &rec);
-		(void)close(fd);
-	}
+	(void)close(fd);
 	if (rec.status == FILE_FAILED)
 		dir_report(w, &rec);
 	record_free(&rec);
@@ -152,6 +165,22 @@ walk_parent(struct walk *w, const char *p, const char *d, struct stat *st,
 	struct stat dst;
 	int e = 0;
 
+	/*
+	 * As cp: a copy that is there (links followed) must be a
+	 * directory, and its source is then not looked at but for the
+	 * attributes -p gives it; one that is not there needs a source
+	 * directory, and is made.
+	 */
+	if (stat(d, &dst) == 0) {
+		if (!S_ISDIR(dst.st_mode)) {
+			record_fail(rec, 0, "%s exists but is not a directory",
+			    quote(d));
+			return -1;
+		}
+		if (stat(p, st) == -1)
+			return 2;	/* no attributes to give it */
+		return 0;
+	}
 	if (stat(p, st) == -1)
 		e = errno;
 	else if (!S_ISDIR(st->st_mode))
@@ -161,21 +190,14 @@ walk_parent(struct walk *w, const char *p, const char *d, struct stat *st,
 		    quote(p));
 		return -1;
 	}
-	if (mkdir(d, dir_filling_mode(w->opts, st->st_mode)) == 0) {
-		if (w->opts->verbose)
-			printf("%s -> %s\n", p, d);
-		return 1;
-	}
-	if (errno != EEXIST) {
+	/* (A dangling link in the way: EEXIST, as cp says.) */
+	if (mkdir(d, dir_filling_mode(w->opts, st->st_mode)) == -1) {
 		record_fail(rec, errno, "cannot make directory %s", quote(d));
 		return -1;
 	}
-	if (stat(d, &dst) == 0 && !S_ISDIR(dst.st_mode)) {
-		record_fail(rec, 0, "%s exists but is not a directory",
-		    quote(d));
-		return -1;
-	}
-	return 0;
+	if (w->opts->verbose)
+		printf("%s -> %s\n", p, d);
+	return 1;
 }
 
 /*
@@ -231,6 +253,7 @@ walk_parents(struct walk *w, const char *dir, const char *path,
 		} else {
 			(*made)[*n].dst = d;
 			(*made)[*n].st = st;
+			(*made)[*n].attrs = r != 2;
 			(*made)[(*n)++].made = r == 1;
 		}
 		*sl = '/';
@@ -252,26 +275,64 @@ static bool
 walk_seen(struct walk *w, const struct file_ref *src, const struct stat *st,
     const struct file_ref *dst)
 {
-	struct file_record rec;
-
 	if (w->sources == NULL)
 		return false;
 	if (!S_ISDIR(st->st_mode) && w->opts->backup == BACKUP_NONE &&
 	    created_find(w->sources, st->st_dev, st->st_ino, src->dirfd,
 	    src->name, NULL) == 1) {
-		memset(&rec, 0, sizeof(rec));
-		rec.src = src->path;
-		rec.dst = dst->path;
-		rec.kind = FILE_KIND_FILE;
-		rec.status = FILE_SKIPPED;
-		record_warn(&rec, 0, "warning: source file %s specified more "
-		    "than once", quote(path_str(src->path)));
-		dir_report(w, &rec);
+		dir_skip(w, src, dst, FILE_KIND_FILE, "warning: source file %s "
+		    "specified more than once", src->path);
 		return true;
 	}
 	/* (A directory named twice: dir.c, after the checks of its copy.) */
 	(void)created_add(w->sources, st->st_dev, st->st_ino, src->dirfd,
 	    src->name);
+	return false;
+}
+
+/*
+ * True if the directory that will hold dst is the directory st or below
+ * it: the copy then lands inside its own source, and cp copies the
+ * entries that come before it (in inode order) and stops there with
+ * "cannot copy a directory into itself".  Only the sequential walk can
+ * stop at the same entry, so such a copy does not go to the threads.
+ * Walks up through "..", comparing devices and inodes (links followed,
+ * as the copy's own path will be).
+ */
+static bool
+walk_inside(const struct stat *st, const char *dst)
+{
+	size_t n = strlen(dst);
+	struct stat at, up;
+	char *dir;
+	int fd, pfd, depth;
+
+	/* dst's directory: what is before its last component. */
+	while (n > 1 && dst[n - 1] == '/')
+		n--;
+	while (n > 0 && dst[n - 1] != '/')
+		n--;
+	if ((dir = strndup(dst, n)) == NULL)
+		return true;	/* when in doubt, one thread */
+	fd = open(n > 0 ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	for (depth = 0; fd != -1 && depth < 4096; depth++) {
+		if (fstat(fd, &at) == -1)
+			break;
+		if (at.st_dev == st->st_dev && at.st_ino == st->st_ino) {
+			(void)close(fd);
+			return true;
+		}
+		pfd = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		(void)close(fd);
+		fd = pfd;
+		/* The root: its ".." is itself. */
+		if (fd != -1 && fstat(fd, &up) == 0 && up.st_dev == at.st_dev &&
+		    up.st_ino == at.st_ino)
+			break;
+	}
+	if (fd != -1)
+		(void)close(fd);
 	return false;
 }
 
@@ -283,10 +344,13 @@ walk_dir(struct walk *w, const struct file_ref *src, const struct stat *st,
 	if (!w->opts->recursive)
 		dir_fail(w, src, dst, FILE_KIND_DIR, 0,
 		    "-r not specified; omitting directory %s", src->path, NULL);
-	else if (w->jobs > 1)
+	else if (w->jobs > 1 && !walk_inside(st, dst->name)) {
+		w->sequential = false;
 		pool_copy_dir(w, src, st, dst);
-	else
+	} else {
+		w->sequential = true;
 		tree_copy(w, &w->fctx, src, st, dst, NULL);
+	}
 }
 
 /*
@@ -322,7 +386,8 @@ walk_operand(struct walk *w, const char *path, const char *dest, dev_t ddev)
 		walk_dir(w, &src, &st, &dst);
 		return;
 	}
-	if (dir_file(w, &w->fctx, &src, &st, &dst) == FILE_COPIED &&
+	/* As cp: what this operand made, not a link to an earlier copy. */
+	if (dir_file(w, &w->fctx, &src, &st, &dst) &&
 	    w->fctx.made != NULL &&
 	    fstatat(AT_FDCWD, dest, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		(void)created_add(w->fctx.made, st.st_dev, st.st_ino,
@@ -338,9 +403,19 @@ walk_into(struct walk *w, const char *dir, const char *file, dev_t ddev)
 	size_t nmade;
 
 	if (w->opts->parents) {
-		/* Not in dir itself: its device says nothing. */
-		if (walk_parents(w, dir, file, &made, &nmade) == 0) {
-			if ((dest = walk_join(dir, file)) != NULL)
+		/*
+		 * As cp: the copy's name is DIR and the operand without its
+		 * trailing slashes, whose directories are made first; the
+		 * source keeps them.  Not in dir itself: its device says
+		 * nothing.
+		 */
+		if ((base = strdup(file)) == NULL) {
+			walk_nomem(w, file);
+			return;
+		}
+		walk_strip(base);
+		if (walk_parents(w, dir, base, &made, &nmade) == 0) {
+			if ((dest = walk_join(dir, base)) != NULL)
 				walk_operand(w, file, dest, 0);
 			else
 				walk_nomem(w, file);
@@ -530,14 +605,6 @@ walk_budget(struct walk *w, unsigned jobs)
 		w->pool_depth = 32;
 }
 
-static void
-walk_strip(char *s)
-{
-	size_t n = strlen(s);
-
-	while (n > 1 && s[n - 1] == '/')
-		s[--n] = '\0';
-}
 
 int
 walk_run(const struct options *o, struct report *rep, int n, char **files)
