@@ -4,7 +4,9 @@
 # built from a seed (several operands into one target, destinations that
 # already hold files, links to the source, dangling links, backups,
 # read-only destinations, --parents, -i answers...), every option set,
-# two scenarios per set and seed.  The full run is by hand:
+# two scenarios per set and seed, at -j1 and -j2, and as the user nobody
+# at -j8 (the threads TSan watches in tests/run-all).  The full run is by
+# hand:
 #   tests/difftree.py --seeds 1-300 --zcp-arg=-j1 --tmp /dev/shm --summary
 bats_require_minimum_version 1.5.0
 
@@ -45,7 +47,7 @@ difftree_jobs() {
 	difftree_jobs 2
 }
 
-@test "difftree: zcp and cp agree as an unprivileged user, seed 1" {
+@test "difftree: zcp -j8 and cp agree as an unprivileged user, seed 1" {
 	[ "$(id -u)" -eq 0 ] || skip "needs root to switch to nobody"
 	command -v setpriv >/dev/null || skip "setpriv is not installed"
 	id nobody >/dev/null 2>&1 || skip "no user nobody"
@@ -58,7 +60,7 @@ difftree_jobs() {
 	    skip "the build tree is not readable by nobody"
 	run setpriv --reuid=nobody --regid=nogroup --clear-groups \
 	    "$py" "$DIFFTREE" --zcp "$ZCP" --cp "$(command -v cp)" \
-	    --tmp "$BOXES" --seeds 1-1 --per-set 2 --zcp-arg=-j2
+	    --tmp "$BOXES" --seeds 1-1 --per-set 2 --zcp-arg=-j8
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *$'\n'"0 of "*" runs differ"* ]]
