@@ -369,7 +369,7 @@ dest_backup_name(const struct options *o, int dirfd, const char *name)
  */
 static int
 dest_backup(const struct options *o, const struct file_ref *dst,
-    struct file_record *rec)
+    struct dest_state *ds, struct file_record *rec)
 {
 	const char *dpath = path_str(dst->path);
 	size_t dl = strlen(dpath), nl = strlen(dst->name);
@@ -407,9 +407,9 @@ dest_backup(const struct options *o, const struct file_ref *dst,
 	/* Shown as the destination's path with the new last part. */
 	if (asprintf(&shown, "%.*s%s", (int)(dl - nl), dpath, name) == -1)
 		shown = NULL;
-	free(name);
 	free(rec->backup);
 	rec->backup = shown;
+	ds->backup = name;	/* for dest_unbackup() */
 	return 0;
 }
 
@@ -515,7 +515,7 @@ dest_clear(const struct options *o, const struct file_ref *src,
 			    quote(path_str(src->path)));
 			return DEST_FAIL;
 		}
-		if (dest_backup(o, dst, rec) == -1)
+		if (dest_backup(o, dst, ds, rec) == -1)
 			return DEST_FAIL;
 		ds->exists = false;
 		return DEST_GO;
@@ -630,6 +630,24 @@ dest_check(const struct options *o, const struct created *made,
 	return DEST_GO;
 }
 
+void
+dest_unbackup(const struct file_ref *dst, struct dest_state *ds,
+    bool failed, struct file_record *rec)
+{
+	if (ds->backup == NULL)
+		return;
+	if (failed) {
+		if (renameat(dst->dirfd, ds->backup, dst->dirfd, dst->name) ==
+		    0)
+			rec->unbackup = true;
+		else
+			record_warn(rec, errno, "cannot un-backup %s",
+			    quote(path_str(dst->path)));
+	}
+	free(ds->backup);
+	ds->backup = NULL;
+}
+
 /* Creates dst anew: never through a dangling symbolic link. */
 static int
 dest_create(const struct file_ref *dst, mode_t mode,
@@ -640,7 +658,8 @@ dest_create(const struct file_ref *dst, mode_t mode,
 
 	fd = openat(dst->dirfd, dst->name, flags | O_EXCL, mode);
 	if (fd == -1 && errno == EEXIST &&
-	    readlinkat(dst->dirfd, dst->name, &c, 1) >= 0) {
+	    (readlinkat(dst->dirfd, dst->name, &c, 1) >= 0 ||
+	    (errno = EEXIST, false))) {
 		/* POSIX wants it followed; cp does so only if told to. */
 		if (getenv("POSIXLY_CORRECT") == NULL) {
 			record_fail(rec, 0, "not writing through dangling "

@@ -40,6 +40,8 @@ struct dest_state {
 	bool		 exists;	/* a file is there: st is its stat */
 	bool		 unknown;	/* a symbolic link loop, under -f */
 	struct stat	 st;
+	char		*backup;	/* the backup made, relative to dst's
+					   directory (dest_unbackup() frees) */
 };
 
 /*
@@ -50,6 +52,14 @@ struct dest_state {
 enum dest_verdict dest_check(const struct options *, const struct created *,
 	    const struct file_ref *, const struct stat *,
 	    const struct file_ref *, enum dest_make, struct dest_state *,
+	    struct file_record *);
+
+/*
+ * Once dst is made or failed: if a backup was made and the copy failed,
+ * the backup goes back to dst's name, as cp does ("(unbackup)" under
+ * -v; a failure to do so is a warning).  Frees what ds holds.
+ */
+void	 dest_unbackup(const struct file_ref *, struct dest_state *, bool,
 	    struct file_record *);
 
 /*

@@ -153,7 +153,9 @@ dir_mkdir(struct walk *w, const struct file_ref *src,
 		if (mkdirat(dst->dirfd, dst->name,
 		    dir_filling_mode(w->opts, sst->st_mode)) == 0)
 			*created = true;
-		else if (errno != EEXIST) {
+		/* What was taken to be new (dst->fresh) and is there is an
+		 * error, as cp says it; the rest is reused. */
+		else if (errno != EEXIST || dst->fresh) {
 			dir_fail(w, src, dst, FILE_KIND_DIR, errno,
 			    "cannot create directory %s", dst->path, NULL);
 			return -1;

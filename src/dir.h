@@ -31,6 +31,7 @@ struct walk {
 	ino_t		 made_ino;
 	bool		 made;
 	bool		 sequential;	/* this operand is walked by one thread */
+	bool		 parents_made;	/* --parents made a directory */
 	/* The operand being copied, for that message; set when it is found
 	 * (cp stops copying the operand then). */
 	const struct path *top_src, *top_dst;

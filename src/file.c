@@ -439,8 +439,8 @@ file_special(struct file_ctx *ctx, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
     struct file_record *rec)
 {
-	if (mknodat(dst->dirfd, dst->name, (sst->st_mode & (S_IFMT | 07777)),
-	    sst->st_rdev) == -1) {
+	if (mknodat(dst->dirfd, dst->name, (sst->st_mode & S_IFMT) |
+	    meta_base_mode(ctx->opts, sst->st_mode), sst->st_rdev) == -1) {
 		record_fail(rec, errno, S_ISFIFO(sst->st_mode) ?
 		    "cannot create fifo %s" : "cannot create special file %s",
 		    quote(path_str(dst->path)));
@@ -686,10 +686,13 @@ file_copy(struct file_ctx *ctx, const struct file_ref *src,
 	}
 	rec->began = true;
 	if (!file_linked(ctx, src, sst))
-		return file_make(ctx, src, sst, dst, make, &ds, rec);
-	if (file_link_earlier(ctx, src, sst, dst, rec) == 1)
-		return rec->status == FILE_FAILED ? -1 : 0;
-	rc = file_make(ctx, src, sst, dst, make, &ds, rec);
-	links_done(ctx->links, sst->st_dev, sst->st_ino, rc == 0);
+		rc = file_make(ctx, src, sst, dst, make, &ds, rec);
+	else if (file_link_earlier(ctx, src, sst, dst, rec) == 1)
+		rc = rec->status == FILE_FAILED ? -1 : 0;
+	else {
+		rc = file_make(ctx, src, sst, dst, make, &ds, rec);
+		links_done(ctx->links, sst->st_dev, sst->st_ino, rc == 0);
+	}
+	dest_unbackup(dst, &ds, rc == -1, rec);
 	return rc;
 }

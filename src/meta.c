@@ -20,9 +20,34 @@
 mode_t
 meta_base_mode(const struct options *o, mode_t m)
 {
+	/*
+	 * As GNU cp: a regular file never starts with set-ID bits; what
+	 * mkdir(2) and mknod(2) are given keeps the others (a directory its
+	 * sticky bit).  --no-preserve=mode sets the default permissions the
+	 * way cp does, through an ACL, which leaves those bits alone.
+	 */
 	if (o->no_preserve_mode)
-		return S_ISDIR(m) ? 0777 : 0666;
-	return m & (S_ISDIR(m) ? 01777 : 0777);
+		return S_ISDIR(m) ? 0777 | (m & S_ISVTX) : S_ISREG(m) ? 0666 :
+		    (S_ISSOCK(m) ? 0777 : 0666) | (m & 07000);
+	return m & (S_ISDIR(m) ? 01777 : S_ISREG(m) ? 0777 : 07777);
+}
+
+/*
+ * The mode -p gives: the source's.  As GNU cp, which sets the
+ * permissions through an ACL where it can and calls chmod(2) only for
+ * set-ID and sticky bits, a source without any keeps those the copy
+ * already has (an existing directory's sticky bit, an inherited
+ * set-group-ID).
+ */
+static mode_t
+meta_mode(const struct meta_target *t, mode_t mode)
+{
+	struct stat st;
+
+	if ((mode & 07000) != 0 || (t->fd >= 0 ? fstat(t->fd, &st) :
+	    fstatat(t->dirfd, t->name, &st, 0)) == -1)
+		return mode;
+	return mode | (st.st_mode & 07000);
 }
 
 static int
@@ -145,6 +170,7 @@ meta_set(const struct options *o, const struct meta_target *t,
 	}
 	if (!o->preserve_mode || link)
 		return 0;
+	mode = meta_mode(t, mode);
 	if ((t->fd >= 0 ? fchmod(t->fd, mode) :
 	    fchmodat(t->dirfd, t->name, mode, 0)) == -1) {
 		record_fail(rec, errno, "preserving permissions for %s",

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <err.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,12 +72,15 @@ const char *
 path_str(const struct path *p)
 {
 	unsigned i = path_next = (path_next + 1) % PATH_RING;
+	int e = errno;		/* kept, as quote() keeps it */
 	char *np;
 
 	if (path_ring[i].cap < p->len + 1) {
 		/* Out of memory: the last component still says something. */
-		if ((np = realloc(path_ring[i].p, p->len + 1)) == NULL)
+		if ((np = realloc(path_ring[i].p, p->len + 1)) == NULL) {
+			errno = e;
 			return p->name;
+		}
 		path_ring[i].p = np;
 		path_ring[i].cap = p->len + 1;
 	}

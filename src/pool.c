@@ -70,6 +70,7 @@ struct pool {
 	unsigned	 busy;		/* threads running a task */
 	unsigned	 idle;		/* threads waiting (atomic: read unlocked) */
 	struct file_ctx	 fctx;		/* what each thread starts from */
+	bool		 top_fresh;	/* the operand's copy is taken as new */
 };
 
 static void	pool_read(struct pool *, struct file_ctx *,
@@ -182,7 +183,7 @@ pool_dir_open(struct pool *p, struct pool_dir *up, char *name,
 	d->src = (struct file_ref){ up != NULL ? dirfd(up->d) : AT_FDCWD,
 	    name, &d->sp, follow, false, 0, up == NULL };
 	d->dst = (struct file_ref){ up != NULL ? up->dfd : AT_FDCWD, dname,
-	    &d->dp, up == NULL, up != NULL && up->created,
+	    &d->dp, up == NULL, up != NULL ? up->created : p->top_fresh,
 	    up != NULL ? up->ddev : 0, false };
 	d->anc.up = up != NULL ? &up->anc : NULL;
 	d->anc.dev = sst->st_dev;
@@ -411,6 +412,7 @@ pool_copy_dir(struct walk *w, const struct file_ref *src,
 
 	memset(&p, 0, sizeof(p));
 	p.w = w;
+	p.top_fresh = dst->fresh;
 	/* Copied now, not by the threads while this one uses its own. */
 	p.fctx.opts = w->fctx.opts;
 	p.fctx.links = w->fctx.links;

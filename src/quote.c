@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,8 +135,14 @@ quote_single(struct qbuf *b, const char *s, bool esc)
 	return esc;
 }
 
-char *
-quote_r(const char *s)
+/*
+ * The quoting, for quote_r().  mbrtowc(3) sets errno (EILSEQ) on a name
+ * that is not text in the locale: quote_r() keeps the caller's errno,
+ * which a message is often about to print (record_fail(rec, errno, ...,
+ * quote(name)) may evaluate either argument first).
+ */
+static char *
+quote_do(const char *s)
 {
 	struct qbuf b = { NULL, 0, 0 };
 	bool squote = strchr(s, '\'') != NULL, plain = true;
@@ -163,6 +170,16 @@ quote_r(const char *s)
 		(void)quote_single(&b, s, true);
 	}
 	return b.p;
+}
+
+char *
+quote_r(const char *s)
+{
+	int e = errno;
+	char *q = quote_do(s);
+
+	errno = e;
+	return q;
 }
 
 static __thread char *quote_ring[8];
@@ -196,9 +213,11 @@ const char *
 quote_if_needed(const char *s)
 {
 	size_t i, n, left = strlen(s);
+	int e = errno;
 
 	for (i = 0; i < left; i += n) {
 		n = quote_printable(s + i, left - i);
+		errno = e;	/* as quote_r() */
 		if (n == 0)
 			return quote(s);
 		if (n == 1 && (s[i] == ' ' || s[i] == '\'' ||

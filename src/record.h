@@ -59,6 +59,8 @@ struct file_record {
 	bool		 began;		/* passed the overwrite checks */
 	bool		 relinked;	/* made as a hard link to an earlier
 					   copy (--preserve=links) */
+	bool		 unbackup;	/* the copy failed: the backup was
+					   renamed back (as cp) */
 };
 
 /* Records a failure: msg is fmt, then ": strerror(err)" if err != 0. */

@@ -192,10 +192,16 @@ report_debug(struct line *l, const struct file_record *rec)
 /* -v: GNU cp's line, byte for byte; --debug adds its own line. */
 static void
 report_verbose(struct report *r, FILE *out, const struct file_record *rec,
-    bool debug)
+    bool debug, bool after)
 {
 	struct line l = { NULL, 0, 0, false };
 
+	/*
+	 * As cp: the lines of what was done before the copy, then (after
+	 * the error, if any, on stderr) those of what was done after it.
+	 */
+	if (after)
+		goto after;
 	if (rec->removed)
 		line_add(&l, "removed %s\n", quote(path_str(rec->dst)));
 	/* cp says nothing of a copy refused before it began. */
@@ -209,9 +215,16 @@ report_verbose(struct report *r, FILE *out, const struct file_record *rec,
 		if (debug && rec->data)
 			report_debug(&l, rec);
 	}
+	line_put(&l, out, r, rec->dst);
+	return;
+after:
 	/* Replaced while it was made (cp -f, or a link to an earlier copy). */
 	if (rec->removed_after)
 		line_add(&l, "removed %s\n", quote(path_str(rec->dst)));
+	/* The copy failed: its backup went back in place. */
+	if (rec->unbackup && rec->backup != NULL)
+		line_add(&l, "%s -> %s (unbackup)\n", quote(rec->backup),
+		    quote(path_str(rec->dst)));
 	line_put(&l, out, r, rec->dst);
 }
 
@@ -325,9 +338,11 @@ report_record(struct report *r, const struct file_record *rec)
 	(void)pthread_mutex_lock(&r->lock);
 	if (out)
 		progress_hold(progress_current());
+	if (o->verbose)
+		report_verbose(r, r->vout, rec, o->debug, false);
 	report_messages(r, rec);
 	if (o->verbose)
-		report_verbose(r, r->vout, rec, o->debug);
+		report_verbose(r, r->vout, rec, o->debug, true);
 	if (o->json)
 		report_json(r, rec);
 	report_count(r, rec);

@@ -128,9 +128,10 @@ walk_parent_done(struct walk *w, const struct walk_made *m, bool any)
 	if (any && m->attrs && (o->preserve_mode || o->preserve_timestamps ||
 	    o->preserve_ownership))
 		(void)meta_set(o, &t, &m->st, &rec);
+	/* (cp makes a parent with 0777 under --no-preserve=mode.) */
 	if (m->made && !o->preserve_mode && rec.status != FILE_FAILED)
-		dir_final_mode(fd, meta_base_mode(o, m->st.st_mode) &
-		    ~o->umask, &rec);
+		dir_final_mode(fd, (o->no_preserve_mode ? 0777 :
+		    meta_base_mode(o, m->st.st_mode)) & ~o->umask, &rec);
 	(void)close(fd);
 	if (rec.status == FILE_FAILED)
 		dir_report(w, &rec);
@@ -155,56 +156,89 @@ walk_parents_done(struct walk *w, struct walk_made *m, size_t n)
 }
 
 /*
- * One directory of --parents: the source directory p, its copy d.
- * Returns 1 if made, 0 if it was there, -1 (rec filled).
+ * One directory of --parents, as cp 9.1's make_dir_parents_private():
+ * the source directory p, its copy d.  A copy that is missing is made
+ * from its source, which must be a directory; one that is there must be
+ * a directory, and its source is looked at only when attributes are
+ * kept.  Returns 1 if made, 0 if it was there, 2 if it was there and
+ * nothing is to be set on it, -1 (rec filled).
  */
 static int
 walk_parent(struct walk *w, const char *p, const char *d, struct stat *st,
     struct file_record *rec)
 {
+	const struct options *o = w->opts;
+	bool keep = o->preserve_ownership || o->preserve_mode ||
+	    o->preserve_timestamps;
+	bool missing;
 	struct stat dst;
 	int e = 0;
 
-	/*
-	 * As cp: a copy that is there (links followed) must be a
-	 * directory, and its source is then not looked at but for the
-	 * attributes -p gives it; one that is not there needs a source
-	 * directory, and is made.
-	 */
-	if (stat(d, &dst) == 0) {
+	missing = stat(d, &dst) != 0;
+	if (missing || keep) {
+		if (stat(p, st) == -1)
+			e = errno;
+		else if (!S_ISDIR(st->st_mode))
+			e = ENOTDIR;
+		if (e != 0) {
+			record_fail(rec, e, "failed to get attributes of %s",
+			    quote(p));
+			return -1;
+		}
+	}
+	if (!missing) {
 		if (!S_ISDIR(dst.st_mode)) {
 			record_fail(rec, 0, "%s exists but is not a directory",
 			    quote(d));
 			return -1;
 		}
-		if (stat(p, st) == -1)
-			return 2;	/* no attributes to give it */
-		return 0;
+		w->parents_made = false;
+		return keep ? 0 : 2;
 	}
-	if (stat(p, st) == -1)
-		e = errno;
-	else if (!S_ISDIR(st->st_mode))
-		e = ENOTDIR;
-	if (e != 0) {
-		record_fail(rec, e, "failed to get attributes of %s",
-		    quote(p));
-		return -1;
-	}
+	w->parents_made = true;
 	/* (A dangling link in the way: EEXIST, as cp says.) */
-	if (mkdir(d, dir_filling_mode(w->opts, st->st_mode)) == -1) {
+	if (mkdir(d, dir_filling_mode(o, o->no_preserve_mode ? S_IFDIR | 0777 :
+	    st->st_mode)) == -1) {
 		record_fail(rec, errno, "cannot make directory %s", quote(d));
 		return -1;
 	}
-	if (w->opts->verbose)
+	if (o->verbose)
 		printf("%s -> %s\n", p, d);
 	return 1;
 }
 
 /*
+ * --parents with the copy's directory d (of the source p) there: it must
+ * be a directory.  0 or -1 (reported).
+ */
+static int
+walk_parent_there(struct walk *w, const char *p, const char *d,
+    const struct stat *st)
+{
+	struct file_record rec;
+	struct path sp, dp;
+
+	if (S_ISDIR(st->st_mode)) {
+		w->parents_made = false;
+		return 0;
+	}
+	path_init(&sp, NULL, p);
+	path_init(&dp, NULL, d);
+	memset(&rec, 0, sizeof(rec));
+	rec.src = &sp;
+	rec.dst = &dp;
+	rec.kind = FILE_KIND_DIR;
+	record_fail(&rec, 0, "%s exists but is not a directory", quote(d));
+	dir_report(w, &rec);
+	return -1;
+}
+
+/*
  * --parents: creates the directories of path under dir (DIR/a/b for
- * a/b/c), as cp does, printing "a -> DIR/a" under -v.  Each one, made or
- * found, goes into *made (*n of them), for walk_parents_done() once the
- * operand is copied.  Returns 0 or -1.
+ * a/b/c), as cp does, printing "a -> DIR/a" under -v.  As cp: if the
+ * copy's directory is there as a whole, nothing is made or set; else
+ * each directory, made or found, goes into *made (*n of them), for
+ * walk_parents_done() once the operand is copied.  Returns 0 or -1.
  */
 static int
 walk_parents(struct walk *w, const char *dir, const char *path,
@@ -223,6 +257,25 @@ walk_parents(struct walk *w, const char *dir, const char *path,
 		walk_nomem(w, path);
 		return -1;
 	}
+	/*
+	 * An operand with no directory of its own: nothing to do, and as in
+	 * cp 9.1 what the last operand with directories left (a directory
+	 * made, or not) still says whether the copy is new.
+	 */
+	if ((sl = strrchr(*p != '\0' ? p + 1 : p, '/')) == NULL) {
+		free(p);
+		return 0;
+	}
+	/* Its copy's directory there as a whole: nothing to make or set. */
+	*sl = '\0';
+	if ((d = walk_join(dir, p)) != NULL && stat(d, &st) == 0) {
+		rc = walk_parent_there(w, p, d, &st);
+		free(d);
+		free(p);
+		return rc;
+	}
+	free(d);
+	*sl = '/';
 	/* The first slash after the first character (none in ""). */
 	for (sl = strchr(*p != '\0' ? p + 1 : p, '/'); sl != NULL && rc == 0;
 	    sl = strchr(sl + 1, '/')) {
@@ -246,6 +299,8 @@ walk_parents(struct walk *w, const char *dir, const char *path,
 			dir_report(w, &rec);
 			rc = -1;
 			free(d);
+		} else if (r == 2) {
+			free(d);	/* there, and nothing to set */
 		} else if (((*made)[*n].src = strdup(p)) == NULL) {
 			free(d);
 			walk_nomem(w, path);
@@ -253,7 +308,7 @@ walk_parents(struct walk *w, const char *dir, const char *path,
 		} else {
 			(*made)[*n].dst = d;
 			(*made)[*n].st = st;
-			(*made)[*n].attrs = r != 2;
+			(*made)[*n].attrs = true;
 			(*made)[(*n)++].made = r == 1;
 		}
 		*sl = '/';
@@ -369,6 +424,7 @@ walk_operand(struct walk *w, const char *path, const char *dest, dev_t ddev)
 	path_init(&sp, NULL, path);
 	path_init(&dp, NULL, dest);
 	src.follow = o->deref == DEREF_ALWAYS || o->deref == DEREF_ARGS;
+	dst.fresh = w->parents_made;
 	w->made = false;
 	w->into_self = 0;
 	w->top_src = &sp;

@@ -231,9 +231,25 @@ same_as_gnu()
 	INPUT=$PWD/no.txt same_as_gnu 'echo a > f; mkdir d' -iT f d
 }
 
+# The questions come in the order of the source directory's entries
+# (inode order, as cp): both tools copy one source tree, so that the
+# answers go to the same files.
 @test "-i: answers from stdin, yes and no, several files" {
+	local f
 	printf 'y\nn\nyes\n' > answers
-	INPUT=$PWD/answers same_as_gnu 'mkdir s d; for f in a b c; do echo $f > s/$f; echo old > d/$f; done' -ri s/. d
+	mkdir s g z
+	for f in a b c; do
+		echo "$f" > "s/$f"
+		echo old > "g/$f"
+		echo old > "z/$f"
+	done
+	cp -ri s/. g < answers > g.out 2> g.err || true
+	"$ZCP" -ri s/. z < answers > z.out 2> z.err
+	sed -i 's/^cp: /zcp: /; s/? cp: /? zcp: /g; s/ '\''g/ '\''z/g' g.err
+	cmp g.err z.err
+	for f in a b c; do
+		assert_eq "$(cat "z/$f")" "$(cat "g/$f")" "$f"
+	done
 }
 
 @test "-i: an unwritable destination is asked about with its mode" {
@@ -390,4 +406,48 @@ same_as_gnu()
 	assert_status 0
 	[[ -L d/x ]]
 	cmp s/x/f real/f
+}
+
+# --------------------------------------------------------------------
+# Found by the differential test (tests/difftree.py)
+
+@test "a name that is not UTF-8 keeps its error (quoting it does not change errno)" {
+	same_as_gnu "mkdir dst; echo 1 > \$'b\\xff'; echo 2 > dst/\$'b\\xff'" -l $'b\xff' dst
+	assert_stderr "zcp: cannot create hard link 'dst/b'\$'\\377' to 'b'\$'\\377': File exists"
+}
+
+@test "a copy that fails after the backup puts the backup back (unbackup)" {
+	same_as_gnu 'mkdir src dst; echo 1 > src/a; echo 2 > dst/a; mkfifo src/p; echo 3 > dst/p; ln -s ../nowhere/x dst/l' -bvR src/p dst/l dst
+	# A source that cannot be read, as an unprivileged user.
+	user_dir
+	mkdir -p gnu/box zcp/box
+	chmod -R 777 gnu zcp
+	for t in gnu zcp; do
+		(cd $t/box && as_user sh -c 'mkdir src dst; echo 1 > src/a; chmod 0 src/a; echo 2 > dst/a')
+	done
+	(cd gnu/box && as_user cp -bv src/a dst > ../out 2>&1) || true
+	(cd zcp/box && as_user "$ZCP" -bv src/a dst > ../out 2>&1) || true
+	assert_eq "$(cat zcp/out)" "'src/a' -> 'dst/a' (backup: 'dst/a~')
+zcp: cannot open 'src/a' for reading: Permission denied
+'dst/a~' -> 'dst/a' (unbackup)"
+	assert_eq "$(cat zcp/box/dst/a)" 2 "the old file back"
+	[[ ! -e zcp/box/dst/a~ ]]
+}
+
+@test "--no-preserve=mode keeps a directory's sticky bit and a FIFO's set-ID bits, as cp" {
+	same_as_gnu 'umask 022; mkdir -p src/d; chmod 1700 src/d; mkfifo src/d/p; chmod 2770 src/d/p' -r --no-preserve=mode src/d dst
+	assert_eq "$(stat -c %a zcp/box/dst zcp/box/dst/p)" "1755
+2644"
+}
+
+@test "-p onto an existing directory with a sticky bit keeps it, as cp" {
+	same_as_gnu 'mkdir -p src/d dst/d; chmod 1700 dst/d' -rp src/d dst
+	assert_eq "$(stat -c %a zcp/box/dst/d)" 1755
+}
+
+@test "--parents: once a parent was made, a later operand is taken as new (GNU 9.1)" {
+	same_as_gnu 'mkdir src dst; echo 1 > src/f; echo g > g; echo old > dst/g' -v --parents src/f g dst
+	assert_status 1
+	same_as_gnu 'mkdir src dst; echo 1 > src/f' -rv --parents src/f src dst
+	assert_stderr "zcp: cannot create directory 'dst/src': File exists"
 }
