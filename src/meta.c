@@ -77,8 +77,18 @@ static int
 meta_owner(const struct options *o, const struct meta_target *t,
     const struct stat *sst, struct file_record *rec)
 {
+	struct stat st;
 	int e;
 
+	/*
+	 * As cp: no chown(2) when the owner and group are already right.
+	 * (An unprivileged chown, even to the same owner, clears the
+	 * set-user-ID bit of a file the copy may share with its source.)
+	 */
+	if ((t->fd >= 0 ? fstat(t->fd, &st) : fstatat(t->dirfd, t->name, &st,
+	    AT_SYMLINK_NOFOLLOW)) == 0 && st.st_uid == sst->st_uid &&
+	    st.st_gid == sst->st_gid)
+		return 0;
 	if (meta_chown(t, sst->st_uid, sst->st_gid) == 0)
 		return 0;
 	e = errno;

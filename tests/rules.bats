@@ -451,3 +451,18 @@ zcp: cannot open 'src/a' for reading: Permission denied
 	same_as_gnu 'mkdir src dst; echo 1 > src/f' -rv --parents src/f src dst
 	assert_stderr "zcp: cannot create directory 'dst/src': File exists"
 }
+
+@test "-a onto a hard link of the source, unprivileged: no chown that clears set-user-ID (the source keeps it)" {
+	user_dir
+	mkdir -p gnu/box zcp/box
+	chmod -R 777 gnu zcp
+	local t setup='mkdir -p src/ka src/b dst; echo x > src/ka/f; chmod 4755 src/ka/f; ln src/ka/f dst/f; echo y > src/b/f; chmod 755 src/b/f'
+	for t in gnu zcp; do
+		(cd $t/box && as_user sh -c "$setup")
+	done
+	(cd gnu/box && as_user cp -a --attributes-only src/ka/f src/b/f dst > ../out 2>&1) || true
+	(cd zcp/box && as_user "$ZCP" -a --attributes-only src/ka/f src/b/f dst > ../out 2>&1) || true
+	assert_eq "$(stat -c %a zcp/box/src/ka/f)" "$(stat -c %a gnu/box/src/ka/f)" "the source's mode"
+	assert_eq "$(stat -c %a zcp/box/src/ka/f)" 4755
+	assert_eq "$(sed 's/^cp:/zcp:/' gnu/out)" "$(cat zcp/out)"
+}
