@@ -26,6 +26,8 @@ struct pline {
 struct progress_snap {
 	double		 elapsed;	/* seconds since the start */
 	uint64_t	 done, total;	/* bytes; total 0: not known */
+	uint64_t	 kept;		/* of done, kept by --resume (not in
+					   the rates) */
 	uint64_t	 files, nfiles;	/* files done; nfiles 0: not known */
 	unsigned	 active;	/* files being copied now */
 	uint64_t	 cur_done, cur_size; /* one at a time: the current file */

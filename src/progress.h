@@ -34,6 +34,12 @@ struct progress	*progress_current(void);
 uint64_t	*progress_counter(struct progress *);
 
 /*
+ * The counter of bytes done without being copied (--resume kept them):
+ * they count as done, but not in the rate.
+ */
+uint64_t	*progress_kept(struct progress *);
+
+/*
  * A non-directory starts (its path and stat), and ends (the same stat,
  * and the record file_copy() filled).  Any thread may call them.
  */
