@@ -18,6 +18,7 @@
 # slept for), so that most land in the middle of the data.
 
 load helpers
+load kill
 
 RUNS=${ZCP_ATOMIC_RUNS:-20}
 MIB=${ZCP_ATOMIC_MIB:-32}
@@ -292,44 +293,6 @@ data_engines()
 		cmp old d/dst
 		assert_eq "$(entries d)" "dst"
 	done
-}
-
-# zcp_bare ARGS...: zcp with no descriptor but 0, 1 and 2 (bats keeps
-# some open), so that its source is 3 and the file it writes 4.
-zcp_bare()
-{
-	local f n
-	for f in /proc/$BASHPID/fd/*; do
-		n=${f##*/}
-		((n > 2)) && eval "exec $n>&-"
-	done
-	exec "$ZCP" "$@"
-}
-
-# kill_copy SIG NEW DST ZCP-ARGS...: copies NEW over DST with zcp
-# ZCP-ARGS, and sends SIG once a random share of NEW is written: the
-# share is polled for in the file offset of zcp's descriptor 4 (the file
-# being written; the source's, 3, goes along).  Waits for zcp; sets
-# $status.
-kill_copy()
-{
-	local sig=$1 new=$2 dst=$3 size at pos pid
-	shift 3
-	size=$(fsize "$new")
-	at=$(( (RANDOM * 32768 + RANDOM) % size ))
-	(zcp_bare "$@" "$new" "$dst" 2>/dev/null) &
-	pid=$!
-	register_pid "$pid"
-	while kill -0 "$pid" 2>/dev/null; do
-		pos=
-		{ read -r _ pos; } 2>/dev/null < "/proc/$pid/fdinfo/4" ||
-		    { read -r _ pos; } 2>/dev/null < "/proc/$pid/fdinfo/3" ||
-		    continue
-		[[ -n $pos ]] && ((pos >= at)) && break
-	done
-	kill -"$sig" "$pid" 2>/dev/null || true
-	status=0
-	wait "$pid" || status=$?
 }
 
 # signal_runs SIG ZCP-ARGS...: RUNS copies over one destination, each one
