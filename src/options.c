@@ -643,10 +643,11 @@ options_check_bench(struct options *o)
 		warnx("--bench cannot be used with %s", bad);
 		options_usage_hint();
 	}
-	if (o->bench_socket && (o->fsync ||
+	if (o->bench_socket && (o->fsync || o->verify ||
 	    (o->bench_engines & OPTIONS_BENCH_CP))) {
 		warnx("--to-socket cannot be used with %s", o->fsync ?
-		    "--fsync (a socket has nothing to flush)" :
+		    "--fsync (a socket has nothing to flush)" : o->verify ?
+		    "--verify (a socket cannot be read back)" :
 		    "--bench=cp (cp cannot write into a socket)");
 		options_usage_hint();
 	}
