@@ -334,10 +334,20 @@ atomic_open(const struct options *o, const struct file_ref *dst,
 	char *shown;
 
 	memset(a, 0, sizeof(*a));
-	a->slot = -1;
+	a->fd = a->slot = -1;
 	a->dirfd = dst->dirfd;
 	a->name = dst->name;
 	a->replace = ds->exists;
+	/*
+	 * cp cannot open a file it may not write, and replaces it only
+	 * under -f: the rename, which needs no such right, must not either.
+	 */
+	if (ds->exists && !o->unlink_failed && faccessat(dst->dirfd,
+	    dst->name, W_OK, AT_EACCESS) == -1 && errno == EACCES) {
+		record_fail(rec, errno, "cannot create regular file %s",
+		    quote(path_str(dst->path)));
+		return -1;
+	}
 	if (o->resume)
 		a->fd = atomic_partial(a, mode);
 	else {

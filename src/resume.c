@@ -85,10 +85,12 @@ resume_prepare(const struct options *o, int sfd, const struct stat *sst,
 	*marked = n >= 0;
 	own = n >= 0 && (size_t)n == strlen(id) && memcmp(had, id,
 	    (size_t)n) == 0;
-	if (size > ssize)
+	/* Not a file with a size to continue to (a pipe, /proc): anew. */
+	if (!S_ISREG(sst->st_mode) || ssize == 0 || resume_clone_only(o))
+		;
+	else if (size > ssize)
 		rec->resume = RESUME_LONGER;
-	else if (size > 0 && (size < ssize || own) && S_ISREG(sst->st_mode) &&
-	    !resume_clone_only(o))
+	else if (size > 0 && (size < ssize || own))
 		resume_check(sfd, dfd, size, own, rec);
 	if (rec->resumed == 0 && size > 0 && ftruncate(dfd, 0) == -1) {
 		record_fail(rec, errno, "error writing %s",

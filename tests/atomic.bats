@@ -142,6 +142,22 @@ data_engines()
 	assert_eq "$(entries .)" "dst src"
 }
 
+@test "--atomic replaces a file the user may not write only with -f, as cp" {
+	need_unprivileged
+	printf 'new\n' > src
+	printf 'old\n' > dst
+	chmod 444 dst
+	run --separate-stderr unprivileged "$ZCP" --atomic src dst
+	assert_status 1
+	assert_stderr "zcp: cannot create regular file 'dst': Permission denied"
+	assert_eq "$(cat dst)" old
+	run --separate-stderr unprivileged cp src dst
+	assert_status 1
+	run --separate-stderr unprivileged "$ZCP" --atomic -f src dst
+	assert_status 0
+	assert_eq "$(cat dst)" new
+}
+
 @test "--atomic writes through a symbolic link at the destination, as without it" {
 	printf 'new\n' > src
 	printf 'old\n' > target

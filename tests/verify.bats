@@ -337,3 +337,19 @@ print(json.dumps(d[sys.argv[2]]))' "$1" "$2"
 	grep -q 'POSIX_FADV_DONTNEED' trace2
 	grep -q 'mincore(' trace2
 }
+
+@test "--verify of a file over 64 MiB (the copy read ahead by a thread): passes, and catches a byte near its end" {
+	build_corrupt
+	mkrandom src $((70 * 1024 * 1024 + 5))
+	run --separate-stderr "$ZCP" --debug --verify src out
+	assert_status 0
+	assert_stderr ""
+	cmp src out
+	at=$((70 * 1024 * 1024 - 3))
+	ZCP_CORRUPT_AT=$at zcp_corrupt read --verify src out2
+	assert_status 1
+	assert_stderr "zcp: verification failed: 'out2' differs from 'src' at byte $((at + 1))"
+	ZCP_CORRUPT_AT=$at zcp_corrupt sync --verify src out3
+	assert_status 1
+	assert_stderr "zcp: verification failed: 'out3' differs from 'src' at byte $((at + 1))"
+}
