@@ -51,7 +51,7 @@
 enum { SLOT_FREE, SLOT_HELD, SLOT_REMOVE };
 
 static struct atomic_slot {
-	int		 state;		/* SLOT_*, read and written atomically */
+	int		 state;		/* SLOT_*, used atomically */
 	int		 dirfd;
 	char		 name[PATH_MAX];
 } atomic_slots[ATOMIC_SLOTS];

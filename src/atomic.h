@@ -16,16 +16,16 @@
 
 /* The file being made for one destination. */
 struct atomic_file {
-	int		 fd;		/* open for reading and writing, or -1 */
+	int		 fd;		/* open to read and write, or -1 */
 	int		 dirfd;		/* the destination's */
 	const char	*name;		/* the destination's name */
-	char		*tmp;		/* its temporary name (same directory),
-					   or NULL while it has none (unnamed) */
+	char		*tmp;		/* its temporary name (in the same
+					   directory), NULL while unnamed */
 	bool		 replace;	/* a file is at name: rename over it */
-	bool		 partial;	/* --resume's partial file, kept when
-					   the copy stops midway */
+	bool		 partial;	/* --resume's partial file: kept
+					   when the copy stops midway */
 	uint64_t	 size;		/* partial: its size when opened */
-	int		 slot;		/* in the signal handler's list, or -1 */
+	int		 slot;		/* in the signal handler's list, -1 */
 };
 
 /*

@@ -270,7 +270,7 @@ file_to_socket(struct file_ctx *ctx, const struct file_ref *src,
 struct file_out {
 	int		 fd;
 	struct stat	 st;		/* what the engines need of it */
-	bool		 created;	/* a new file: its mode is ours to set */
+	bool		 created;	/* new: its mode is ours to set */
 	uint64_t	 have;		/* bytes it holds (--resume) */
 	struct atomic_file a;		/* --atomic's file */
 };

@@ -104,7 +104,7 @@ struct options {
 	/* Trusting the copy (atomic.c, verify.c, resume.c). */
 	bool		 atomic;	/* --atomic: write a temporary file, then
 					   rename it over the destination */
-	bool		 verify;	/* --verify: read the copy back, compare */
+	bool		 verify;	/* --verify: read the copy back */
 	bool		 resume;	/* --resume: continue a shorter copy */
 
 	/* Reporting. */

@@ -43,23 +43,21 @@
 #define VERIFY_AHEAD	((uint64_t)64 << 20)	/* read ahead from there */
 
 /* File systems whose files are made anew at each read (statfs f_type). */
+#define VERIFY_ANEW	"makes it anew at each read"
 static const struct {
 	unsigned long	 magic;
 	const char	*why;
 } verify_pseudo[] = {
-	{ 0x9fa0,	"its file system, procfs, makes it anew at each read" },
-	{ 0x62656572,	"its file system, sysfs, makes it anew at each read" },
-	{ 0x64626720,	"its file system, debugfs, makes it anew at each read" },
-	{ 0x74726163,	"its file system, tracefs, makes it anew at each read" },
-	{ 0x73636673,	"its file system, securityfs, makes it anew at each "
-	    "read" },
-	{ 0x27e0eb,	"its file system, cgroup, makes it anew at each read" },
-	{ 0x63677270,	"its file system, cgroup2, makes it anew at each read" },
-	{ 0xcafe4a11,	"its file system, bpf, makes it anew at each read" },
-	{ 0xde5e81e4,	"its file system, efivarfs, makes it anew at each "
-	    "read" },
-	{ 0x62656570,	"its file system, configfs, makes it anew at each "
-	    "read" },
+	{ 0x9fa0,	"its file system, procfs, " VERIFY_ANEW },
+	{ 0x62656572,	"its file system, sysfs, " VERIFY_ANEW },
+	{ 0x64626720,	"its file system, debugfs, " VERIFY_ANEW },
+	{ 0x74726163,	"its file system, tracefs, " VERIFY_ANEW },
+	{ 0x73636673,	"its file system, securityfs, " VERIFY_ANEW },
+	{ 0x27e0eb,	"its file system, cgroup, " VERIFY_ANEW },
+	{ 0x63677270,	"its file system, cgroup2, " VERIFY_ANEW },
+	{ 0xcafe4a11,	"its file system, bpf, " VERIFY_ANEW },
+	{ 0xde5e81e4,	"its file system, efivarfs, " VERIFY_ANEW },
+	{ 0x62656570,	"its file system, configfs, " VERIFY_ANEW },
 };
 
 #define VERIFY_TMPFS	0x01021994

@@ -15,8 +15,8 @@
 /* A copy to check. */
 struct verify_job {
 	int		 src;		/* the source, open for reading */
-	int		 dst;		/* the copy, open (for reading, if it can) */
-	const struct stat *sst;		/* the source's stat before the copy */
+	int		 dst;		/* the copy (readable, if it can be) */
+	const struct stat *sst;		/* the source's stat, before */
 	bool		 dst_is_reg;	/* the copy is a regular file */
 	bool		 synced;	/* the copy was fsync'd already */
 	bool		 shared;	/* it may share the source's blocks
@@ -27,13 +27,14 @@ struct verify_job {
 /* What the check found. */
 struct verify_result {
 	enum verify_state state;
-	const char	*why;		/* SKIPPED: why; OK: why from the cache */
+	const char	*why;		/* SKIPPED: why; OK: why cached */
 	bool		 cached;	/* read from the page cache */
-	uint64_t	 shared;	/* bytes equal as the same disk blocks */
+	uint64_t	 shared;	/* bytes equal as the same blocks */
 	uint64_t	 at;		/* FAILED: first byte that differs */
-	uint64_t	 src_size, dst_size; /* FAILED: sizes now */
-	bool		 src_changed;	/* FAILED: the source changed meanwhile */
-	int		 err;		/* a read (or flush) failed: its errno */
+	uint64_t	 src_size;	/* FAILED: the sizes now */
+	uint64_t	 dst_size;
+	bool		 src_changed;	/* FAILED: the source changed */
+	int		 err;		/* a read (or flush) failed: errno */
 	bool		 dst_err;	/* ... on the copy's side */
 	bool		 flush_err;	/* ... the copy's flush */
 	double		 seconds;	/* wall time of the check */
