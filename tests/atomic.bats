@@ -142,6 +142,43 @@ data_engines()
 	assert_eq "$(entries .)" "dst src"
 }
 
+# gnu_and_atomic SETUP ARGS...: runs SETUP in two new directories, then
+# GNU cp ARGS in one and zcp --atomic ARGS in the other; the exit status
+# and messages must be the same, and so must the files' contents.
+gnu_and_atomic()
+{
+	local setup=$1 g z
+	shift
+	rm -rf g z
+	mkdir g z
+	(cd g && eval "$setup")
+	(cd z && eval "$setup")
+	g=0
+	(cd g && cp "$@" > ../g.out 2> ../g.err) || g=$?
+	z=0
+	(cd z && "$ZCP" --atomic "$@" > ../z.out 2> ../z.err) || z=$?
+	sed -i 's/^cp: /zcp: /' g.err
+	assert_eq "$z" "$g" "exit status of $*"
+	assert_eq "$(cat z.err)" "$(cat g.err)" "stderr of $*"
+	assert_eq "$(cat z.out)" "$(cat g.out)" "stdout of $*"
+	assert_eq "$(cd z && find . -type f -exec md5sum {} + | sort)" \
+	    "$(cd g && find . -type f -exec md5sum {} + | sort)" "files"
+}
+
+@test "--atomic keeps GNU's other rules: just-created, a source named twice, a backup that would destroy the source, a directory in the way" {
+	[[ $(cp --version 2>/dev/null | head -1) == *"GNU coreutils"* ]] ||
+	    skip "needs GNU cp to compare with"
+	gnu_and_atomic 'mkdir a b d; echo 1 > a/f; echo 2 > b/f' a/f b/f d
+	gnu_and_atomic 'mkdir d; echo 1 > f' f f d
+	gnu_and_atomic 'echo a > a; echo t > a~' --backup=simple a~ a
+	gnu_and_atomic 'echo a > a; mkdir b' -T a b
+	gnu_and_atomic 'echo a > a; echo b > b' -v -b a b
+	gnu_and_atomic 'echo a > a; echo b > b; touch -d 2030-01-01 b' -u a b
+	gnu_and_atomic 'echo a > a; echo b > b' -n a b
+	gnu_and_atomic 'echo a > a; ln -s a l' a l
+	gnu_and_atomic 'mkdir d; echo a > a; ln -s ../a d/a' a d
+}
+
 @test "--atomic replaces a file the user may not write only with -f, as cp" {
 	need_unprivileged
 	printf 'new\n' > src
