@@ -310,15 +310,21 @@ file_out_open(const struct options *o, const struct stat *sst,
 
 /* --verify: reads the copy back from the disk.  0 or -1 (rec filled). */
 static int
-file_verify(int sfd, const struct stat *sst, const struct file_out *out,
-    const struct file_ref *src, const struct file_ref *dst,
-    struct file_record *rec)
+file_verify(struct file_ctx *ctx, int sfd, const struct stat *sst,
+    const struct file_out *out, const struct file_ref *src,
+    const struct file_ref *dst, struct file_record *rec)
 {
 	struct verify_job v = { sfd, out->fd, sst, S_ISREG(out->st.st_mode),
 	    rec->synced, rec->eng.cloned || rec->eng.moved[ENGINE_CFR] > 0,
 	    rec->eng.bytes + rec->resumed };
+	int rc;
 
-	return verify_copy(&v, src, dst, rec);
+	if (ctx->verifying != NULL)
+		__atomic_add_fetch(ctx->verifying, 1, __ATOMIC_RELAXED);
+	rc = verify_copy(&v, src, dst, rec);
+	if (ctx->verifying != NULL)
+		__atomic_sub_fetch(ctx->verifying, 1, __ATOMIC_RELAXED);
+	return rc;
 }
 
 /*
@@ -347,7 +353,8 @@ file_fill(struct file_ctx *ctx, const struct file_ref *src,
 		file_engine_fail(o, src, dst, rec);
 		return -1;
 	}
-	if (o->verify && file_verify(sfd, sst, out, src, dst, rec) == -1)
+	if (o->verify && file_verify(ctx, sfd, sst, out, src, dst,
+	    rec) == -1)
 		return -1;
 	if (marked)
 		resume_done(out->fd);

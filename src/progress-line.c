@@ -152,6 +152,10 @@ pl_percent(uint64_t done, uint64_t total)
 void
 pl_flushing(struct pline *l, const struct progress_snap *s)
 {
+	if (s->verifying) {
+		pl_str(l, "verifying...");
+		return;
+	}
 	pl_str(l, "flushing");
 	if (s->dirty != PROGRESS_NODIRTY && s->dirty > 0) {
 		pl_str(l, " ");

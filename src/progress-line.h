@@ -33,6 +33,7 @@ struct progress_snap {
 	uint64_t	 cur_done, cur_size; /* one at a time: the current file */
 	bool		 counting;	/* the scan is running */
 	bool		 flushing;	/* data written, close or fsync waits */
+	bool		 verifying;	/* ... or --verify checks the copy */
 	uint64_t	 dirty;		/* bytes the system has to write back */
 	double		 rate, avg;	/* bytes/s now (0: unknown), overall */
 	double		 flush;		/* seconds spent flushing so far */
@@ -63,7 +64,10 @@ void	pl_write(const struct pline *);
 bool	pl_known(const struct progress_snap *);
 /* done of total as a whole percent, 100 only when all is done. */
 unsigned pl_percent(uint64_t, uint64_t);
-/* "flushing 312 MiB..." (or "flushing..." if the amount is not known). */
+/*
+ * "flushing 312 MiB..." (or "flushing..." if the amount is not known),
+ * or "verifying...".
+ */
 void	pl_flushing(struct pline *, const struct progress_snap *);
 
 /*

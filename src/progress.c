@@ -63,6 +63,7 @@ struct progress {
 	double		 t0;
 	uint64_t	 bytes;		/* added to by the engines (atomic) */
 	uint64_t	 kept;		/* by --resume: done, not copied */
+	unsigned	 verifying;	/* files --verify is checking */
 
 	/*
 	 * Written by walk.c's calls, from any thread with -j; under lock
@@ -212,7 +213,9 @@ progress_snap(struct progress *p, struct progress_snap *s, double now)
 	s->flushing = s->active > 0 && (p->single ? s->cur_size > 0 &&
 	    s->cur_done >= s->cur_size : pl_known(s) && s->done >= s->total &&
 	    s->files + s->active >= s->nfiles);
-	s->dirty = s->flushing ? progress_dirty() : PROGRESS_NODIRTY;
+	s->verifying = __atomic_load_n(&p->verifying, __ATOMIC_RELAXED) > 0;
+	s->dirty = s->flushing && !s->verifying ? progress_dirty() :
+	    PROGRESS_NODIRTY;
 	s->flush = p->flush;
 	s->fsync = p->opts->fsync;
 	s->name[0] = '\0';
@@ -244,7 +247,8 @@ static void
 progress_flush_watch(struct progress *p, struct progress_snap *s,
     double now)
 {
-	if (!s->flushing) {
+	/* Verifying is not waiting for the disk: shown at once. */
+	if (!s->flushing || s->verifying) {
 		progress_flush_end(p, now);
 		return;
 	}
@@ -522,6 +526,12 @@ progress_kept(struct progress *p)
 	return p == NULL ? NULL : &p->kept;
 }
 
+unsigned *
+progress_verifying(struct progress *p)
+{
+	return p == NULL ? NULL : &p->verifying;
+}
+
 void
 progress_file_start(struct progress *p, const struct path *path,
     const struct stat *st)
@@ -634,7 +644,8 @@ progress_release(struct progress *p)
 		now = units_now();
 		progress_snap(p, s, now);
 		s->rate = p->rate;
-		s->flushing = s->flushing && p->flush_since > 0 &&
+		s->flushing = s->flushing && (s->verifying ||
+		    p->flush_since > 0) &&
 		    now - p->flush_since >= PROGRESS_FLUSH;
 		pl_clear(&p->line);
 		progress_draw(p, s, &p->line);

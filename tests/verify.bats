@@ -353,3 +353,46 @@ print(json.dumps(d[sys.argv[2]]))' "$1" "$2"
 	assert_status 1
 	assert_stderr "zcp: verification failed: 'out3' differs from 'src' at byte $((at + 1))"
 }
+
+@test "-g says 'verifying...' while --verify checks a copy, not 'flushing'" {
+	need_cmd cc
+	cat > slowsync.c <<'SHIM'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stddef.h>
+#include <unistd.h>
+
+int
+fdatasync(int fd)
+{
+	static int (*real)(int);
+
+	if (real == NULL)
+		real = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
+	sleep(3);
+	return real(fd);
+}
+SHIM
+	cc -shared -fPIC -O2 -o slowsync.so slowsync.c -ldl ||
+	    skip "cannot build a shim"
+	mkrandom src $((8 * 1024 * 1024))
+	LD_PRELOAD="$(sanitizer_preload)$PWD/slowsync.so" "$ZCP" -g --verify \
+	    src out 2> err &
+	pid=$!
+	register_pid "$pid"
+	# Its handler is there once the copy has begun (out exists).
+	for ((i = 0; i < 400; i++)); do
+		[[ -e out ]] && break
+		sleep 0.05
+	done
+	# SIGUSR1 asks for the status line; poll until it says what happens.
+	for ((i = 0; i < 200; i++)); do
+		kill -USR1 "$pid" 2>/dev/null || break
+		grep -q 'verifying\.\.\.' err && break
+		sleep 0.05
+	done
+	wait "$pid"
+	cmp src out
+	grep -q 'verifying\.\.\.' err
+	! grep -q 'flushing' err
+}
