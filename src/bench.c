@@ -267,7 +267,7 @@ bench_check(struct bench *b, struct stat *sst)
 {
 	struct statvfs vfs;
 	struct stat st;
-	uint64_t need, avail;
+	uint64_t need, avail, k;
 	char n1[32], n2[32];
 
 	if (b->src_path != NULL) {
@@ -292,10 +292,11 @@ bench_check(struct bench *b, struct stat *sst)
 		err(1, "cannot write in %s", quote(b->dir));
 	if (statvfs(b->dir, &vfs) == -1)
 		err(1, "cannot get the free space of %s", quote(b->dir));
-	/* The copy, and the made-up source. */
-	need = b->size * ((b->to_socket ? 0 : 1) + (b->src_path == NULL ?
-	    1 : 0));
-	avail = (uint64_t)vfs.f_bavail * (uint64_t)vfs.f_frsize;
+	/* The copy, and the made-up source; sizes never wrap to small ones. */
+	k = (b->to_socket ? 0 : 1) + (b->src_path == NULL ? 1 : 0);
+	need = b->size > UINT64_MAX / 2 ? UINT64_MAX : b->size * k;
+	avail = vfs.f_frsize != 0 && vfs.f_bavail > UINT64_MAX /
+	    vfs.f_frsize ? UINT64_MAX : (uint64_t)vfs.f_bavail * vfs.f_frsize;
 	if (avail < need)
 		errx(1, "not enough free space in %s: --bench needs %s, %s "
 		    "available", quote(b->dir), units_size(n1, sizeof(n1),
@@ -1030,9 +1031,6 @@ bench_run(const struct options *o, int n, char **files)
 		free(b.eng[i].secs);
 	}
 	engine_buf_free(&b.buf);
-	if (fflush(stdout) == EOF || ferror(stdout) || fclose(stdout) == EOF) {
-		warn("write error");
-		return 1;
-	}
+	/* A write error on stdout is reported at exit (closeout.c). */
 	return b.failed;
 }

@@ -21,6 +21,7 @@ struct created_ent {
 	ino_t		 ino;
 	dev_t		 pdev;		/* the entry: its directory ... */
 	ino_t		 pino;
+	char		*label;		/* what the caller said of it, or NULL */
 	char		 base[];	/* ... and its last component */
 };
 
@@ -55,6 +56,7 @@ created_free(struct created *c)
 	for (i = 0; i < c->nslot; i++)
 		for (e = c->slot[i]; e != NULL; e = next) {
 			next = e->next;
+			free(e->label);
 			free(e);
 		}
 	free(c->slot);
@@ -71,7 +73,8 @@ created_hash(dev_t dev, ino_t ino, size_t n)
 
 /*
  * The entry of dirfd/name: the last component (its length in *len, no
- * trailing slashes) and its directory's device and inode.  0 or -1.
+ * trailing slashes) and its directory's device and inode (not followed
+ * if it is a symbolic link, as gnulib's same_name).  0 or -1.
  */
 static int
 created_entry(int dirfd, const char *name, const char **base, size_t *len,
@@ -90,9 +93,13 @@ created_entry(int dirfd, const char *name, const char **base, size_t *len,
 	*len = (size_t)(name + n - b);
 	if (b == name)
 		return fstatat(dirfd, ".", dir, 0);
-	if ((d = strndup(name, (size_t)(b - name))) == NULL)
+	/* The directory's name without its trailing slashes ("/" stays),
+	 * which would make the last component followed. */
+	for (n = (size_t)(b - name); n > 1 && name[n - 1] == '/'; n--)
+		;
+	if ((d = strndup(name, n)) == NULL)
 		return -1;
-	rc = fstatat(dirfd, d, dir, 0);
+	rc = fstatat(dirfd, d, dir, AT_SYMLINK_NOFOLLOW);
 	free(d);
 	return rc;
 }
@@ -121,6 +128,27 @@ int
 created_add(struct created *c, dev_t dev, ino_t ino, int dirfd,
     const char *name)
 {
+	return created_add_label(c, dev, ino, dirfd, name, NULL);
+}
+
+const char *
+created_label(const struct created *c, dev_t dev, ino_t ino)
+{
+	const struct created_ent *e;
+
+	if (c == NULL)
+		return NULL;
+	for (e = c->slot[created_hash(dev, ino, c->nslot)]; e != NULL;
+	    e = e->next)
+		if (e->dev == dev && e->ino == ino && e->label != NULL)
+			return e->label;
+	return NULL;
+}
+
+int
+created_add_label(struct created *c, dev_t dev, ino_t ino, int dirfd,
+    const char *name, const char *label)
+{
 	struct created_ent *e;
 	struct stat dir;
 	const char *base;
@@ -130,6 +158,11 @@ created_add(struct created *c, dev_t dev, ino_t ino, int dirfd,
 		return -1;
 	if ((e = malloc(sizeof(*e) + len + 1)) == NULL)
 		return -1;
+	e->label = NULL;
+	if (label != NULL && (e->label = strdup(label)) == NULL) {
+		free(e);
+		return -1;
+	}
 	e->dev = dev;
 	e->ino = ino;
 	e->pdev = dir.st_dev;

@@ -29,6 +29,13 @@ void		 created_free(struct created *);
 int		 created_add(struct created *, dev_t, ino_t, int,
 		    const char *);
 
+/* As created_add(), with a label kept for created_label(). */
+int		 created_add_label(struct created *, dev_t, ino_t, int,
+		    const char *, const char *);
+
+/* The label of an entry added under (dev, ino), or NULL. */
+const char	*created_label(const struct created *, dev_t, ino_t);
+
 /*
  * Returns 1 if dirfd/name was added under (dev, ino), 0 if not; *other (if
  * not NULL) says whether (dev, ino) was added under another entry.  A NULL

@@ -60,20 +60,28 @@ dest_base(const char *name, const char **base)
 	return (size_t)(name + n - b);
 }
 
-/* Stats the directory that holds r's name. */
+/*
+ * Stats the directory that holds r's name, as gnulib's same_name does:
+ * without following a symbolic link there (a/l/f and a/b/f are not one
+ * entry even if a/l leads to a/b).
+ */
 static int
 dest_parent(const struct file_ref *r, struct stat *st)
 {
 	const char *b;
 	char *dir;
+	size_t n;
 	int rc;
 
 	(void)dest_base(r->name, &b);
 	if (b == r->name)
 		return fstatat(r->dirfd, ".", st, 0);
-	if ((dir = strndup(r->name, (size_t)(b - r->name))) == NULL)
+	/* Without trailing slashes, which would make it followed. */
+	for (n = (size_t)(b - r->name); n > 1 && r->name[n - 1] == '/'; n--)
+		;
+	if ((dir = strndup(r->name, n)) == NULL)
 		return -1;
-	rc = fstatat(r->dirfd, dir, st, 0);
+	rc = fstatat(r->dirfd, dir, st, AT_SYMLINK_NOFOLLOW);
 	free(dir);
 	return rc;
 }
@@ -471,11 +479,16 @@ static int
 dest_stat(const struct options *o, const struct file_ref *dst,
     enum dest_make make, struct dest_state *ds, struct file_record *rec)
 {
-	/* Data is written through a symbolic link; the rest replace it. */
-	bool lst = make != DEST_DATA || o->backup != BACKUP_NONE ||
-	    dest_unlink_first(o);
+	/*
+	 * Data is written through a symbolic link, and with
+	 * --keep-directory-symlink a directory is copied into the one a
+	 * link leads to; the rest replace a link.
+	 */
+	bool lst = (make != DEST_DATA && !(make == DEST_DIR &&
+	    o->keep_dir_symlink)) || (make != DEST_DIR &&
+	    (o->backup != BACKUP_NONE || dest_unlink_first(o)));
 	/* --atomic replaces a file, not a link: it must know which. */
-	bool first = !lst && o->atomic;
+	bool first = !lst && o->atomic && make == DEST_DATA;
 	int r;
 
 	if (dst->fresh)
@@ -608,6 +621,17 @@ dest_existing(const struct options *o, const struct created *made,
 		record_fail(rec, 0, "%s and %s are the same file",
 		    quote(path_str(src->path)),
 		    quote(path_str(dst->path)));
+		return DEST_FAIL;
+	}
+	if (S_ISDIR(sst->st_mode)) {
+		/* A directory: no -u, -n, -i, backup; never onto a file. */
+		if (now)
+			return DEST_NOOP;
+		if (S_ISDIR(ds->st.st_mode))
+			return DEST_GO;
+		record_fail(rec, 0, "cannot overwrite non-directory %s with "
+		    "directory %s", quote(path_str(dst->path)),
+		    quote(path_str(src->path)));
 		return DEST_FAIL;
 	}
 	if ((v = dest_overwrite(o, sst, dst, &ds->st, rec)) != DEST_GO)

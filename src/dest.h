@@ -22,7 +22,8 @@ enum dest_make {
 	DEST_SYMLINK,		/* a copy of a symbolic link */
 	DEST_SPECIAL,		/* mknod(2): a FIFO, device or socket */
 	DEST_HARDLINK,		/* -l */
-	DEST_SOFTLINK		/* -s */
+	DEST_SOFTLINK,		/* -s */
+	DEST_DIR		/* a directory: made, or an existing one used */
 };
 
 enum dest_verdict {

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dest.h"
 #include "dir.h"
 #include "meta.h"
 #include "progress.h"
@@ -26,6 +27,22 @@ dir_report(struct walk *w, struct file_record *rec)
 		__atomic_store_n(&w->failed, 1, __ATOMIC_RELAXED);
 	report_record(w->rep, rec);
 	record_free(rec);
+}
+
+void
+dir_skip(struct walk *w, const struct file_ref *src,
+    const struct file_ref *dst, enum file_kind kind, const char *fmt,
+    const struct path *arg)
+{
+	struct file_record rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.src = src->path;
+	rec.dst = dst->path;
+	rec.kind = kind;
+	rec.status = FILE_SKIPPED;
+	record_warn(&rec, 0, fmt, quote(path_str(arg)));
+	dir_report(w, &rec);
 }
 
 void
@@ -60,24 +77,87 @@ dir_filling_mode(const struct options *o, mode_t m)
 	return (meta_base_mode(o, m) & ~omit) | S_IRWXU;
 }
 
+/*
+ * GNU cp's rules for a directory that an operand named, when two or more
+ * are copied into a directory.  Named again into the same place: copied
+ * once, with a warning.  Met again elsewhere (inside another operand's
+ * tree, or under --parents): its copy would be a second name of one
+ * directory, which cannot be made, so it is refused, unless links are
+ * followed (-L, or -H for operands), which may lead to one directory
+ * twice.  An operand's directory is remembered here, once its copy has
+ * passed the destination's checks, as cp does.  Returns true if the
+ * directory is not to be copied (reported).
+ */
+static bool
+dir_named_before(struct walk *w, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst)
+{
+	enum deref_mode d = dest_deref(w->opts, src);
+	const char *earlier;
+	struct path ep;
+
+	if (w->dirs == NULL)
+		return false;
+	if (created_find(w->dirs, sst->st_dev, sst->st_ino, dst->dirfd,
+	    dst->name, NULL) == 1) {
+		dir_skip(w, src, dst, FILE_KIND_DIR, "warning: source directory "
+		    "%s specified more than once", w->top_src);
+		return true;
+	}
+	if (d != DEREF_ALWAYS && d != DEREF_ARGS && (earlier =
+	    created_label(w->dirs, sst->st_dev, sst->st_ino)) != NULL) {
+		path_init(&ep, NULL, earlier);
+		dir_fail(w, src, dst, FILE_KIND_DIR, 0, "will not create hard "
+		    "link %s to directory %s", dst->path, &ep);
+		return true;
+	}
+	if (src->operand)
+		(void)created_add_label(w->dirs, sst->st_dev, sst->st_ino,
+		    dst->dirfd, dst->name, path_str(dst->path));
+	return false;
+}
+
 /* Creates (or reuses) the destination directory.  Returns its fd or -1. */
 int
 dir_mkdir(struct walk *w, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst, bool *created,
     dev_t *dev)
 {
+	struct file_record rec;
+	struct dest_state ds;
 	struct stat st;
+	bool first;
 	int fd;
 
 	*created = false;
 	*dev = 0;
-	if (mkdirat(dst->dirfd, dst->name, dir_filling_mode(w->opts,
-	    sst->st_mode)) == 0)
-		*created = true;
-	else if (errno != EEXIST) {
-		dir_fail(w, src, dst, FILE_KIND_DIR, errno, "cannot create directory %s",
-		    dst->path, NULL);
+	/* What is there first, as cp: the same file, a file in the way. */
+	memset(&rec, 0, sizeof(rec));
+	rec.src = src->path;
+	rec.dst = dst->path;
+	rec.kind = FILE_KIND_DIR;
+	switch (dest_check(w->opts, w->fctx.made, src, sst, dst, DEST_DIR,
+	    &ds, &rec)) {
+	case DEST_FAIL:
+		dir_report(w, &rec);
 		return -1;
+	case DEST_GO:
+		break;
+	default:
+		record_free(&rec);
+		return -1;	/* nothing to do (cp -rl d d) */
+	}
+	if (dir_named_before(w, src, sst, dst))
+		return -1;
+	if (!ds.exists) {
+		if (mkdirat(dst->dirfd, dst->name,
+		    dir_filling_mode(w->opts, sst->st_mode)) == 0)
+			*created = true;
+		else if (errno != EEXIST) {
+			dir_fail(w, src, dst, FILE_KIND_DIR, errno,
+			    "cannot create directory %s", dst->path, NULL);
+			return -1;
+		}
 	}
 	/*
 	 * Never through a symlink: cp refuses those, and it is safer; but
@@ -96,23 +176,22 @@ dir_mkdir(struct walk *w, const struct file_ref *src,
 			    "cannot open directory %s", dst->path, NULL);
 		return -1;
 	}
+	/*
+	 * As cp, the first directory this operand created: no directory of
+	 * the source may be it (an operand copied into itself).  One walk
+	 * at a time records it: an operand whose copy lands inside its
+	 * source is walked by one thread (walk.c).
+	 */
+	first = *created && !w->made && (w->sequential || src->operand);
 	/* A new directory is on its parent's filesystem. */
-	if (*created && dst->dev != 0 && dst->dirfd != AT_FDCWD) {
+	if (*created && dst->dev != 0 && dst->dirfd != AT_FDCWD && !first) {
 		*dev = dst->dev;
 		return fd;
 	}
 	if (fstat(fd, &st) == -1)
 		return fd;
 	*dev = st.st_dev;
-	if (!*created && st.st_dev == sst->st_dev &&
-	    st.st_ino == sst->st_ino) {
-		dir_fail(w, src, dst, FILE_KIND_DIR, 0, "%s and %s are the same file",
-		    src->path, dst->path);
-		(void)close(fd);
-		return -1;
-	}
-	/* The operand's copy: no directory under the source may be it. */
-	if (dst->dirfd == AT_FDCWD) {
+	if (first) {
 		w->made_dev = st.st_dev;
 		w->made_ino = st.st_ino;
 		w->made = true;
@@ -228,19 +307,19 @@ dir_close_record(struct walk *w, int dfd, struct file_record *rec)
 	record_free(rec);
 }
 
-enum file_status
+bool
 dir_file(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst)
 {
 	struct file_record rec;
 	struct progress *prog = progress_current();
-	enum file_status st;
+	bool made;
 
 	progress_file_start(prog, src->path, sst);
 	(void)file_copy(fc, src, sst, dst, &rec);
 	progress_file_done(prog, sst, &rec);
-	st = rec.status;
+	made = rec.status == FILE_COPIED && !rec.relinked;
 	dir_report(w, &rec);
-	return st;
+	return made;
 }
 

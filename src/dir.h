@@ -30,6 +30,7 @@ struct walk {
 	dev_t		 made_dev;
 	ino_t		 made_ino;
 	bool		 made;
+	bool		 sequential;	/* this operand is walked by one thread */
 	/* The operand being copied, for that message; set when it is found
 	 * (cp stops copying the operand then). */
 	const struct path *top_src, *top_dst;
@@ -48,6 +49,10 @@ struct dir_anc {
 
 /* Reports rec (and remembers a failure), then frees what it holds. */
 void	 dir_report(struct walk *, struct file_record *);
+/* Reports a skip with a warning: fmt takes the quoted arg. */
+void	 dir_skip(struct walk *, const struct file_ref *,
+	    const struct file_ref *, enum file_kind, const char *,
+	    const struct path *);
 /* Reports a failure of a kind: fmt takes the quoted arg1 and arg2. */
 void	 dir_fail(struct walk *, const struct file_ref *,
 	    const struct file_ref *, enum file_kind, int, const char *,
@@ -81,8 +86,12 @@ bool	 dir_cyclic(struct walk *, const struct file_ref *,
 void	 dir_open_record(struct walk *, const struct file_ref *,
 	    const struct file_ref *, bool, struct file_record *);
 void	 dir_close_record(struct walk *, int, struct file_record *);
-/* Copies one non-directory and reports it.  Returns what became of it. */
-enum file_status dir_file(struct walk *, struct file_ctx *,
+/*
+ * Copies one non-directory and reports it.  Returns true if a file of
+ * its own was made at dst (not skipped, failed, or a hard link to an
+ * earlier copy).
+ */
+bool	 dir_file(struct walk *, struct file_ctx *,
 	    const struct file_ref *, const struct stat *,
 	    const struct file_ref *);
 

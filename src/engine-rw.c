@@ -4,9 +4,9 @@
  *
  * Always works, for every file type; the only engine that can turn runs
  * of zeros into holes (--sparse=always).  The buffer is page-aligned and
- * sized from the destination's st_blksize, between 128 KiB and 1 MiB:
- * single writes of 2 MiB or more to ext4 were 3-10x slower on the
- * machines this was tuned on.
+ * sized from the destination's st_blksize, between 128 KiB and 1 MiB
+ * (smaller when memory is short): single writes of 2 MiB or more to ext4
+ * were 3-10x slower on the machines this was tuned on.
  */
 #include "config.h"
 
@@ -66,31 +66,37 @@ engine_write_some(int fd, const char *p, size_t len, size_t *done)
 	return 0;
 }
 
-/* Returns the job's buffer, allocated or grown to fit, or NULL. */
+/*
+ * Returns the job's buffer, allocated or grown to fit, or NULL with errno
+ * ENOMEM.  Short of memory (ulimit -v), a smaller buffer, down to one
+ * page, is better than a failed file: the one it has, or a new one.
+ */
 static struct engine_buf *
 rw_buffer(const struct engine_job *job)
 {
 	struct engine_buf *b = job->buf;
 	size_t want = job->blksize;
-	long page = sysconf(_SC_PAGESIZE);
+	long pg = sysconf(_SC_PAGESIZE);
+	size_t page = pg > 0 ? (size_t)pg : 4096;
 	void *p;
 
 	if (want < RW_MIN)
 		want = RW_MIN;
 	if (want > RW_MAX)
 		want = RW_MAX;
-	if (page > 0)
-		want = (want + (size_t)page - 1) & ~((size_t)page - 1);
-	if (b->data != NULL && b->size >= want)
-		return b;
-	if (posix_memalign(&p, page > 0 ? (size_t)page : 4096, want) != 0) {
-		errno = ENOMEM;
-		return NULL;
+	want = (want + page - 1) & ~(page - 1);
+	for (; want >= page; want /= 2) {
+		if (b->data != NULL && b->size >= want)
+			return b;
+		if (posix_memalign(&p, page, want) == 0) {
+			free(b->data);
+			b->data = p;
+			b->size = want;
+			return b;
+		}
 	}
-	free(b->data);
-	b->data = p;
-	b->size = want;
-	return b;
+	errno = ENOMEM;
+	return NULL;
 }
 
 static bool
@@ -115,8 +121,10 @@ rw_write_sparse(struct engine_io *io, const char *p, size_t len,
 	for (i = 0; i < len; i += n) {
 		n = len - i < blk ? len - i : blk;
 		if (rw_is_zero(p + i, n)) {
-			if (lseek(job->dst, (off_t)n, SEEK_CUR) == -1)
+			if (lseek(job->dst, (off_t)n, SEEK_CUR) == -1) {
+				io->op = ENGINE_OP_SEEK;
 				return -1;
+			}
 			io->holes = true;
 			*done += n;
 			continue;
@@ -146,8 +154,10 @@ engine_rw_step(struct engine_io *io, size_t len)
 	int r;
 
 	io->write_failed = false;
-	if ((b = rw_buffer(job)) == NULL)
+	if ((b = rw_buffer(job)) == NULL) {
+		io->op = ENGINE_OP_BUFFER;
 		return -1;
+	}
 	if (len > b->size)
 		len = b->size;
 	for (;;) {

@@ -33,9 +33,15 @@ int
 engine_shared(int fd)
 {
 #if HAVE_LINUX_FIEMAP_H
-	struct {
-		struct fiemap		map;
-		struct fiemap_extent	ext[SHARED_EXTENTS];
+	/*
+	 * Room for the extents after the header, through its flexible
+	 * array (a struct with the header as its first member is a GNU
+	 * extension, which clang warns about).
+	 */
+	union {
+		struct fiemap	map;
+		char		room[sizeof(struct fiemap) +
+				    SHARED_EXTENTS * sizeof(struct fiemap_extent)];
 	} m;
 	unsigned i;
 
@@ -46,7 +52,7 @@ engine_shared(int fd)
 	if (ioctl(fd, FS_IOC_FIEMAP, &m.map) == -1)
 		return -1;
 	for (i = 0; i < m.map.fm_mapped_extents && i < SHARED_EXTENTS; i++)
-		if (m.ext[i].fe_flags & FIEMAP_EXTENT_SHARED)
+		if (m.map.fm_extents[i].fe_flags & FIEMAP_EXTENT_SHARED)
 			return 1;
 	return 0;
 #else

@@ -111,8 +111,10 @@ engine_splice_step(struct engine_io *io, size_t len)
 	}
 	if (job->src_is_pipe || job->dst_is_pipe)
 		return splice_retry(job->src, job->dst, len);
-	if (io->pipe[0] == -1 && splice_open_pipe(io) == -1)
+	if (io->pipe[0] == -1 && splice_open_pipe(io) == -1) {
+		io->op = ENGINE_OP_PIPE;
 		return -1;
+	}
 	if (len > SPLICE_PIPE_SIZE)
 		len = SPLICE_PIPE_SIZE;
 	n = splice_retry(job->src, io->pipe[1], len);

@@ -128,8 +128,17 @@ engine_fail(struct engine_run *r, int err)
 {
 	r->res->err = err;
 	r->res->write_failed = r->io.write_failed;
+	r->res->op = r->io.op;
 	errno = err;
 	return -1;
+}
+
+/* The same, for an operation of the chain's own (an lseek, ...). */
+static int
+engine_fail_op(struct engine_run *r, enum engine_op op, int err)
+{
+	r->io.op = op;
+	return engine_fail(r, err);
 }
 
 static uint64_t
@@ -150,7 +159,9 @@ engine_fall(struct engine_run *r, int err)
 	struct engine_result *res = r->res;
 	enum engine_id next;
 
-	if (r->job->strict || !engine_fallback_ok(err))
+	/* No pipe for splice: no data was in one, rw can take over. */
+	if (r->job->strict || (!engine_fallback_ok(err) &&
+	    r->io.op != ENGINE_OP_PIPE))
 		return -1;
 	if ((next = engine_next(r->job->engines, r->cur)) == ENGINE_AUTO)
 		return -1;
@@ -208,10 +219,12 @@ engine_wait(const struct engine_job *job)
 }
 
 /*
- * A kernel engine returned 0 before moving any byte of this file.  That is
- * not proof of an empty file: copy_file_range returned 0 on /proc and /sys
- * files through at least Linux 5.6.  Ask read(2).  Returns the bytes it
- * moved (the chain then goes on with rw), 0 at a real end of file, or -1.
+ * A kernel engine returned 0.  That is not proof of the end of the file:
+ * copy_file_range returned 0 on /proc and /sys files through at least
+ * Linux 5.6, and a filesystem may return a short 0 in the middle of one.
+ * Ask read(2).  Returns the bytes it moved (the chain then goes on with
+ * rw), 0 at a real end of file, or -1: a forced engine (or a chain
+ * without rw) fails with ENODATA if there was more to read.
  */
 static ssize_t
 engine_probe(struct engine_run *r, size_t want)
@@ -220,16 +233,16 @@ engine_probe(struct engine_run *r, size_t want)
 	char c;
 	ssize_t n;
 
-	if (r->job->strict) {
+	if (r->job->strict || !(r->job->engines & ENGINE_BIT(ENGINE_RW))) {
 		do
 			n = read(r->job->src, &c, 1);
 		while (n == -1 && errno == EINTR);
 		if (n == 1)
 			errno = ENODATA;	/* the engine cannot read it */
+		else if (n == -1)
+			r->io.op = ENGINE_OP_READ;
 		return n == 0 ? 0 : -1;
 	}
-	if (!(r->job->engines & ENGINE_BIT(ENGINE_RW)))
-		return 0;
 	r->cur = ENGINE_RW;
 	n = engine_rw_step(&r->io, want);
 	if (n <= 0) {
@@ -261,17 +274,11 @@ engine_range(struct engine_run *r, uint64_t limit, bool *eof)
 	while (done < limit) {
 		want = limit - done < ENGINE_CHUNK ? (size_t)(limit - done) :
 		    ENGINE_CHUNK;
+		r->io.op = ENGINE_OP_COPY;
 		n = engines[r->cur].step(&r->io, want);
 		if (n == 0 && r->cur != ENGINE_RW &&
-		    r->res->moved[r->cur] == 0) {
-			enum engine_id was = r->cur;
-
-			n = engine_probe(r, want);
-			if (n == -1) {
-				r->cur = r->job->strict ? was : r->cur;
-				return engine_fail(r, errno);
-			}
-		}
+		    (n = engine_probe(r, want)) == -1)
+			return engine_fail(r, errno);
 		if (n > 0) {
 			engine_account(r, (size_t)n);
 			done += (uint64_t)n;
@@ -302,10 +309,10 @@ static int
 engine_seek(struct engine_run *r, off_t off)
 {
 	if (lseek(r->job->src, off, SEEK_SET) == -1)
-		return engine_fail(r, errno);
+		return engine_fail_op(r, ENGINE_OP_SEEK, errno);
 	if (lseek(r->job->dst, off, SEEK_SET) == -1) {
 		r->io.write_failed = true;
-		return engine_fail(r, errno);
+		return engine_fail_op(r, ENGINE_OP_SEEK, errno);
 	}
 	r->pos = (uint64_t)off;
 	return 0;
@@ -325,7 +332,17 @@ engine_extents(struct engine_run *r)
 		if (data == -1 && errno == ENXIO) {
 			/* No data after pos: the rest is one hole. */
 			if (fstat(job->src, &st) == -1)
-				return engine_fail(r, errno);
+				return engine_fail_op(r, ENGINE_OP_STAT,
+				    errno);
+			/*
+			 * No data at all, yet blocks in use: believe the
+			 * blocks and copy it all.  A filesystem that says
+			 * "hole" wrongly must not get a copy of zeros; the
+			 * price is that a file of unwritten (fallocated)
+			 * extents only is copied as zeros, not as a hole.
+			 */
+			if (r->pos == 0 && st.st_blocks > 0)
+				break;
 			if ((uint64_t)st.st_size > r->pos) {
 				r->res->sparse = true;
 				if (engine_seek(r, st.st_size) == -1)
@@ -337,10 +354,10 @@ engine_extents(struct engine_run *r)
 			if (r->pos == job->offset && (errno == EINVAL ||
 			    errno == EOPNOTSUPP))
 				break;	/* no SEEK_DATA here: copy it all */
-			return engine_fail(r, errno);
+			return engine_fail_op(r, ENGINE_OP_SEEK, errno);
 		}
 		if ((hole = lseek(job->src, data, SEEK_HOLE)) == -1)
-			return engine_fail(r, errno);
+			return engine_fail_op(r, ENGINE_OP_SEEK, errno);
 		if ((uint64_t)data > r->pos)
 			r->res->sparse = true;	/* a hole kept */
 		if (engine_seek(r, data) == -1)
@@ -399,7 +416,7 @@ engine_run(struct engine_run *r)
 	if (job->dst_is_reg && (job->walk_holes || job->make_holes) &&
 	    ftruncate(job->dst, (off_t)r->pos) == -1) {
 		r->io.write_failed = true;
-		return engine_fail(r, errno);
+		return engine_fail_op(r, ENGINE_OP_EXTEND, errno);
 	}
 	return 0;
 }

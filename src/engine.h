@@ -77,6 +77,21 @@ struct engine_fallback {
 	uint64_t	 moved;		/* data bytes copied before it */
 };
 
+/*
+ * Which operation failed, so that the message can name it: the engine's
+ * own calls, or one the chain makes around them.
+ */
+enum engine_op {
+	ENGINE_OP_COPY = 0,	/* the engine's calls (read, write, ...) */
+	ENGINE_OP_READ,		/* read(2) checking the end of the source */
+	ENGINE_OP_BUFFER,	/* allocating the rw engine's buffer */
+	ENGINE_OP_PIPE,		/* creating splice's pipe */
+	ENGINE_OP_STAT,		/* fstat(2) of the source (its size) */
+	ENGINE_OP_SEEK,		/* lseek(2) to a data extent or hole */
+	ENGINE_OP_EXTEND,	/* ftruncate(2) to the size reached */
+	ENGINE_OP_SYNC		/* fsync(2) of the destination (file.c) */
+};
+
 /* What happened.  Filled by engine_copy(). */
 struct engine_result {
 	enum engine_id	 engine;	/* moved the last bytes, or failed */
@@ -89,6 +104,7 @@ struct engine_result {
 	bool		 sparse;	/* holes were kept or made */
 	bool		 write_failed;	/* err came from the destination side */
 	int		 err;		/* 0, or the errno of the failure */
+	enum engine_op	 op;		/* what failed, if err */
 	/* For --debug: what the job allowed and which hole methods ran. */
 	unsigned	 allowed;	/* job->engines */
 	bool		 seek_holes;	/* data extents found with SEEK_DATA */
@@ -154,6 +170,7 @@ struct engine_io {
 	int		 pipe[2];	/* splice's pipe, or -1 */
 	int		 pending_err;	/* error to return on the next call */
 	bool		 write_failed;	/* last error was on the write side */
+	enum engine_op	 op;		/* what the last error came from */
 	bool		 fatal;		/* last error lost data: no fallback */
 	size_t		 partial;	/* bytes written by a failed call */
 	bool		 holes;		/* rw seeked over zeros */

@@ -139,12 +139,57 @@ file_transfer(struct file_ctx *ctx, int sfd, const struct stat *sst,
 		if (fsync(dfd) == -1) {
 			rec->eng.err = errno;
 			rec->eng.write_failed = true;
+			rec->eng.op = ENGINE_OP_SYNC;
 			rc = -1;
 		} else
 			rec->synced = true;
 	}
 	rec->seconds = units_now() - t0;
 	return rc;
+}
+
+/*
+ * The words for a failure of an operation around the engine's calls
+ * (engine.h's enum engine_op), GNU cp's where it has them: "failed to
+ * extend" (ftruncate), "cannot lseek", "cannot fstat", "error reading".
+ * --fsync is not GNU's; sync(1)'s "error syncing" names what failed.
+ * Returns false for the engine's own calls (ENGINE_OP_COPY).
+ */
+static bool
+file_op_fail(const struct file_ref *src, const struct file_ref *dst,
+    struct file_record *rec)
+{
+	const struct engine_result *e = &rec->eng;
+	const char *s = quote(path_str(src->path));
+	const char *d = quote(path_str(dst->path));
+
+	switch (e->op) {
+	case ENGINE_OP_READ:
+		record_fail(rec, e->err, "error reading %s", s);
+		return true;
+	case ENGINE_OP_BUFFER:
+		record_fail(rec, e->err, "cannot allocate a buffer to copy %s",
+		    s);
+		return true;
+	case ENGINE_OP_PIPE:
+		record_fail(rec, e->err, "cannot create a pipe to copy %s", s);
+		return true;
+	case ENGINE_OP_STAT:
+		record_fail(rec, e->err, "cannot fstat %s", s);
+		return true;
+	case ENGINE_OP_SEEK:
+		record_fail(rec, e->err, "cannot lseek %s",
+		    e->write_failed ? d : s);
+		return true;
+	case ENGINE_OP_EXTEND:
+		record_fail(rec, e->err, "failed to extend %s", d);
+		return true;
+	case ENGINE_OP_SYNC:
+		record_fail(rec, e->err, "error syncing %s", d);
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* Turns an engine failure into cp's words. */
@@ -155,6 +200,8 @@ file_engine_fail(const struct options *o, const struct file_ref *src,
 	const struct engine_result *e = &rec->eng;
 	int err = e->err;
 
+	if (file_op_fail(src, dst, rec))
+		return;
 	if (e->engine == ENGINE_CLONE && o->reflink == REFLINK_ALWAYS)
 		record_fail(rec, err, "failed to clone %s from %s",
 		    quote(path_str(dst->path)), quote(path_str(src->path)));
@@ -546,8 +593,15 @@ file_symlink_to(struct file_ctx *ctx, const struct file_ref *src,
 	const char *dpath = path_str(dst->path), *slash = strrchr(dpath, '/');
 	char *target = path_dup(src->path), *dir;
 	struct stat dot, parent;
-	bool here = slash == NULL || target[0] == '/';
+	bool here;
 	int rc;
+
+	if (target == NULL) {
+		record_fail(rec, ENOMEM, "cannot create symbolic link %s",
+		    quote(path_str(dst->path)));
+		return -1;
+	}
+	here = slash == NULL || target[0] == '/';
 
 	if (!here) {
 		dir = strndup(dpath, (size_t)(slash - dpath) + 1);
@@ -652,8 +706,9 @@ file_linked(const struct file_ctx *ctx, const struct file_ref *src,
  * links_done()).
  */
 static int
-file_link_earlier(struct file_ctx *ctx, const struct stat *sst,
-    const struct file_ref *dst, struct file_record *rec)
+file_link_earlier(struct file_ctx *ctx, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst,
+    struct file_record *rec)
 {
 	struct file_link l = { AT_FDCWD, NULL, 0 };
 	char *first;
@@ -664,12 +719,16 @@ file_link_earlier(struct file_ctx *ctx, const struct stat *sst,
 	if (first == NULL)
 		return 0;
 	l.name = first;
+	/* As cp: a link followed to get here is followed there too. */
+	if (dest_deref(ctx->opts, src) != DEREF_NEVER)
+		l.flags = AT_SYMLINK_FOLLOW;
 	rc = dest_link(dst, true, file_do_link, &l);
 	if (rc == -1)
 		record_fail(rec, errno, "cannot create hard link %s to %s",
 		    quote(path_str(dst->path)), quote(first));
 	else if (rc == 1)
 		rec->removed_after = true;
+	rec->relinked = rc != -1;
 	free(first);
 	return 1;
 }
@@ -691,7 +750,7 @@ file_uptodate(struct file_ctx *ctx, const struct file_ref *src,
 	if (ctx->links == NULL || (sst->st_nlink < 2 && d != DEREF_ALWAYS &&
 	    d != DEREF_ARGS))
 		return 0;
-	if (file_link_earlier(ctx, sst, dst, rec) == 0) {
+	if (file_link_earlier(ctx, src, sst, dst, rec) == 0) {
 		links_done(ctx->links, sst->st_dev, sst->st_ino, true);
 		return 0;
 	}
@@ -731,7 +790,7 @@ file_copy(struct file_ctx *ctx, const struct file_ref *src,
 	rec->began = true;
 	if (!file_linked(ctx, src, sst))
 		return file_make(ctx, src, sst, dst, make, &ds, rec);
-	if (file_link_earlier(ctx, sst, dst, rec) == 1)
+	if (file_link_earlier(ctx, src, sst, dst, rec) == 1)
 		return rec->status == FILE_FAILED ? -1 : 0;
 	rc = file_make(ctx, src, sst, dst, make, &ds, rec);
 	links_done(ctx->links, sst->st_dev, sst->st_ino, rc == 0);

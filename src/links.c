@@ -116,12 +116,12 @@ links_find_or_add(struct links *l, dev_t dev, ino_t ino, const char *path)
 	while ((e = links_lookup(l, dev, ino)) != NULL && !e->ready)
 		(void)pthread_cond_wait(&l->done, &l->lock);
 	if (e != NULL) {
-		if ((found = strdup(e->path)) == NULL)
-			err(1, NULL);
-	} else {
-		if ((e = malloc(sizeof(*e))) == NULL ||
-		    (e->path = strdup(path)) == NULL)
-			err(1, NULL);
+		/* Out of memory, this name is copied instead of linked. */
+		found = strdup(e->path);
+	} else if ((e = malloc(sizeof(*e))) != NULL &&
+	    (e->path = strdup(path)) == NULL) {
+		free(e);	/* unrecorded: links_done() will not find it */
+	} else if (e != NULL) {
 		e->dev = dev;
 		e->ino = ino;
 		e->ready = false;

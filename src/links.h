@@ -18,7 +18,9 @@ void		 links_free(struct links *);
  * If (dev, ino) was copied, returns the destination path of that copy
  * (malloc'd), after waiting for it if another thread is still making it.
  * Otherwise records path for it and returns NULL: the caller makes the
- * first copy and must then call links_done().
+ * first copy and must then call links_done().  Out of memory, a name is
+ * not recorded or not found: it is copied on its own, never linked
+ * wrongly.
  */
 char		*links_find_or_add(struct links *, dev_t, ino_t, const char *);
 /* The first copy of (dev, ino) exists (ok) or failed (forgotten). */

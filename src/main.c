@@ -10,6 +10,7 @@
 
 #include "atomic.h"
 #include "bench.h"
+#include "closeout.h"
 #include "options.h"
 #include "progress.h"
 #include "report.h"
@@ -22,6 +23,7 @@ main(int argc, char **argv)
 	struct report rep;
 	int first, rc;
 
+	closeout_init();
 	(void)setlocale(LC_ALL, "");
 	/* Numbers in JSON and CSV must parse in every locale: '.' always. */
 	(void)setlocale(LC_NUMERIC, "C");

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "closeout.h"
 #include "compat.h"
 #include "options.h"
 #include "quote.h"
@@ -56,6 +57,9 @@ enum {
 	OPT_RUNS,
 	OPT_TO_SOCKET
 };
+
+/* The year of the copyright line of --version. */
+#define OPTIONS_YEAR	"2026"
 
 static const char options_short[] = "abdfgHij:lLnPprRsS:t:TuvxZ";
 
@@ -151,6 +155,7 @@ options_usage_hint(void)
 static void
 options_help(void)
 {
+	closeout_buffer();
 	printf("\
 Usage: %1$s [OPTION]... [-T] SOURCE DEST\n\
   or:  %1$s [OPTION]... SOURCE... DIRECTORY\n\
@@ -317,7 +322,8 @@ options_match(const char *arg, const char *opt, const char *const *valid,
 	for (i = 0; valid[i] != NULL; i++) {
 		if (strcmp(arg, valid[i]) == 0)
 			return i;
-		if (len > 0 && strncmp(arg, valid[i], len) == 0) {
+		/* "" is a prefix of all: ambiguous, as cp's argmatch. */
+		if (strncmp(arg, valid[i], len) == 0) {
 			/* Synonyms of one value are not ambiguous. */
 			if (found != -1 && !(pairs && found / 2 == i / 2))
 				ambiguous = true;
@@ -329,6 +335,22 @@ options_match(const char *arg, const char *opt, const char *const *valid,
 		options_bad_arg(ambiguous ? "ambiguous" : "invalid", arg, opt,
 		    valid, pairs);
 	return found;
+}
+
+/* True if s is a single file name part: not empty, no '/' inside. */
+static bool
+options_one_part(const char *s)
+{
+	const char *p = s;
+
+	while (*p == '/')
+		p++;
+	if (*s == '\0' || p != s)
+		return false;
+	for (; *p != '\0'; p++)
+		if (*p == '/' && p[1] != '/' && p[1] != '\0')
+			return false;
+	return true;
 }
 
 /* True if the running kernel has SELinux enabled (selinuxfs mounted). */
@@ -355,17 +377,23 @@ options_context(const char *ctx)
 		    "SELinux-enabled kernel");
 }
 
-/* --preserve=LIST (on) and --no-preserve=LIST (off). */
+/*
+ * --preserve=LIST (on) and --no-preserve=LIST (off).  An empty item (in
+ * "mode,", ",", "") is refused as cp does: it is a prefix of every
+ * attribute, so cp's argmatch calls it ambiguous.
+ */
 static void
 options_preserve(struct options *o, const char *list, bool on,
     const char *opt)
 {
-	char *copy, *tok, *save;
+	char *copy, *tok, *rest;
 
 	if ((copy = strdup(list)) == NULL)
 		err(1, NULL);
-	for (tok = strtok_r(copy, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save)) {
+	for (rest = copy; (tok = strsep(&rest, ",")) != NULL;) {
+		if (*tok == '\0')
+			options_bad_arg("ambiguous", tok, opt, preserve_args,
+			    false);
 		switch (options_match(tok, opt, preserve_args, false)) {
 		case 0:
 			o->preserve_mode = on;
@@ -417,11 +445,25 @@ options_backup(const char *arg, const char *what)
 	return modes[options_match(arg, what, backup_args, true) / 2];
 }
 
+/*
+ * GNU's form (coreutils' version_etc()), then the engines this build can
+ * use (configure's --disable-NAME switches leave some out).  Write errors
+ * are caught at exit (closeout.c).
+ */
 static void
 options_version(void)
 {
-	printf("zcp %s\n", PACKAGE_VERSION);
-	printf("engines: clone copy_file_range sendfile splice rw\n");
+	closeout_buffer();
+	printf("%s %s\n"
+	    "Copyright (C) %s the zcp authors.\n"
+	    "License GPLv3+: GNU GPL version 3 or later "
+	    "<https://gnu.org/licenses/gpl.html>.\n"
+	    "This is free software: you are free to change and redistribute "
+	    "it.\n"
+	    "There is NO WARRANTY, to the extent permitted by law.\n"
+	    "\n"
+	    "engines: %s\n", PACKAGE_NAME, PACKAGE_VERSION, OPTIONS_YEAR,
+	    ZCP_ENGINES);
 }
 
 /* -j N: a whole number from 1 to 256. */
@@ -452,7 +494,6 @@ options_default_jobs(void)
 static void
 options_check(struct options *o, bool backup, const char *backup_arg)
 {
-	const char *env;
 
 	if (o->target_dir != NULL && o->no_target_dir)
 		errx(1, "cannot combine --target-directory (-t) and "
@@ -492,10 +533,11 @@ options_check(struct options *o, bool backup, const char *backup_arg)
 		o->backup = backup_arg != NULL ?
 		    options_backup(backup_arg, "backup type") :
 		    options_backup(NULL, "$VERSION_CONTROL");
-	if (o->suffix == NULL && (env = getenv("SIMPLE_BACKUP_SUFFIX")) !=
-	    NULL && *env != '\0' && strchr(env, '/') == NULL)
-		o->suffix = env;
 	if (o->suffix == NULL)
+		o->suffix = getenv("SIMPLE_BACKUP_SUFFIX");
+	/* As gnulib's backupfile: a suffix that is not one file name part
+	 * (empty, or with a '/' before its end) is '~'. */
+	if (o->suffix == NULL || !options_one_part(o->suffix))
 		o->suffix = "~";
 	/* As cp: -r copies links as links, except with -l. */
 	if (o->deref == DEREF_UNSET)

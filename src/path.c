@@ -74,8 +74,9 @@ path_str(const struct path *p)
 	char *np;
 
 	if (path_ring[i].cap < p->len + 1) {
+		/* Out of memory: the last component still says something. */
 		if ((np = realloc(path_ring[i].p, p->len + 1)) == NULL)
-			err(1, NULL);
+			return p->name;
 		path_ring[i].p = np;
 		path_ring[i].cap = p->len + 1;
 	}
@@ -89,7 +90,7 @@ path_dup(const struct path *p)
 	char *s;
 
 	if ((s = malloc(p->len + 1)) == NULL)
-		err(1, NULL);
+		return NULL;
 	path_write(p, s);
 	return s;
 }

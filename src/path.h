@@ -21,10 +21,11 @@ struct path {
 void		 path_init(struct path *, const struct path *, const char *);
 /*
  * Returns p as a string, in a ring of buffers of this thread: it stays
- * valid until 7 more calls in the same thread.  Exits if out of memory.
+ * valid until 7 more calls in the same thread.  Out of memory, returns
+ * the last component alone.
  */
 const char	*path_str(const struct path *);
-/* Returns p as a malloc'd string; exits if out of memory. */
+/* Returns p as a malloc'd string, or NULL (ENOMEM). */
 char		*path_dup(const struct path *);
 /* Frees this thread's buffers (call before a thread ends). */
 void		 path_thread_free(void);

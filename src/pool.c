@@ -83,7 +83,7 @@ pool_task_new(struct pool_dir *dir, bool subdir)
 	/* A wide directory has a task per subdirectory: keep those small. */
 	if ((t = malloc(sizeof(*t) +
 	    (subdir ? 1 : POOL_BATCH) * sizeof(t->e[0]))) == NULL)
-		err(1, NULL);
+		return NULL;
 	t->next = NULL;
 	t->dir = dir;
 	t->subdir = subdir;
@@ -139,6 +139,21 @@ pool_release(struct pool *p, struct pool_dir *d)
 	}
 }
 
+/* The directory name (in up) could not be copied for want of memory. */
+static void
+pool_nomem(struct pool *p, struct pool_dir *up, const char *name,
+    const char *dname)
+{
+	struct path sp, dp;
+	struct file_ref src = { AT_FDCWD, name, &sp, false, false, 0, false };
+	struct file_ref dst = { AT_FDCWD, dname, &dp, false, false, 0, false };
+
+	path_init(&sp, up != NULL ? &up->sp : NULL, name);
+	path_init(&dp, up != NULL ? &up->dp : NULL, dname);
+	dir_fail(p->w, &src, &dst, FILE_KIND_DIR, ENOMEM, "cannot access %s",
+	    &sp, NULL);
+}
+
 /*
  * Opens the directory name (in up, or an operand if up is NULL, whose
  * stat is sst) and makes its copy under dname.  Returns the new pool_dir
@@ -152,8 +167,11 @@ pool_dir_open(struct pool *p, struct pool_dir *up, char *name,
 	struct pool_dir *d;
 	int sfd;
 
-	if ((d = calloc(1, sizeof(*d))) == NULL)
-		err(1, NULL);
+	if ((d = calloc(1, sizeof(*d))) == NULL) {
+		pool_nomem(p, up, name, dname);
+		free(name);
+		return NULL;
+	}
 	d->up = up;
 	d->depth = up != NULL ? up->depth + 1 : 0;
 	d->pending = 1;
@@ -213,13 +231,16 @@ pool_subdir(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 		pool_release(p, up);
 		return;
 	}
-	if (up->depth + 1 >= p->w->pool_depth) {
+	/* Deep, or out of memory for the pool: the sequential walk. */
+	if (up->depth + 1 >= p->w->pool_depth || (d = calloc(1,
+	    sizeof(*d))) == NULL) {
 		path_init(&sp, &up->sp, name);
 		path_init(&dp, &up->dp, name);
 		tree_copy(p->w, fc, &src, &e->st, &dst, &up->anc);
 		pool_release(p, up);
 		return;
 	}
+	free(d);
 	e->name = NULL;		/* the new pool_dir owns it */
 	d = pool_dir_open(p, up, name, name, &e->st,
 	    p->w->opts->deref == DEREF_ALWAYS);
@@ -277,6 +298,18 @@ pool_batch(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 	return NULL;
 }
 
+/* Copies the entry cs of d in this thread, without a task. */
+static void
+pool_inline(struct pool *p, struct file_ctx *fc, struct pool_dir *d,
+    const struct file_ref *cs, const struct stat *st,
+    const struct file_ref *cd)
+{
+	if (S_ISDIR(st->st_mode))
+		tree_copy(p->w, fc, cs, st, cd, &d->anc);
+	else
+		(void)dir_file(p->w, fc, cs, st, cd);
+}
+
 /* Reads directory d: subdirectories become tasks, files are copied. */
 static void
 pool_read(struct pool *p, struct file_ctx *fc, struct pool_dir *d)
@@ -302,8 +335,14 @@ pool_read(struct pool *p, struct file_ctx *fc, struct pool_dir *d)
 			continue;
 		t = S_ISDIR(st.st_mode) ? pool_task_new(d, true) :
 		    batch != NULL ? batch : (batch = pool_task_new(d, false));
-		if ((t->e[t->n].name = strdup(de->d_name)) == NULL)
-			err(1, NULL);
+		if (t == NULL || (t->e[t->n].name = strdup(de->d_name)) ==
+		    NULL) {
+			/* Out of memory for a task: copied here and now. */
+			pool_inline(p, fc, d, &cs, &st, &cd);
+			if (t != NULL && t->subdir)
+				pool_task_free(t);
+			continue;
+		}
 		t->e[t->n++].st = st;
 		if (t->subdir)
 			pool_push(p, t);
@@ -380,14 +419,20 @@ pool_copy_dir(struct walk *w, const struct file_ref *src,
 	p.fctx.verifying = w->fctx.verifying;
 	(void)pthread_mutex_init(&p.lock, NULL);
 	(void)pthread_cond_init(&p.more, NULL);
-	/* An operand: its name is its path, relative to the cwd. */
-	if ((name = strdup(src->name)) == NULL)
-		err(1, NULL);
+	/* An operand: its name is its path, relative to the cwd.  Out of
+	 * memory for the pool, the sequential walk does it all. */
+	if ((name = strdup(src->name)) == NULL ||
+	    (top = calloc(1, sizeof(*top))) == NULL) {
+		free(name);
+		tree_copy(w, &w->fctx, src, sst, dst, NULL);
+		return;
+	}
+	free(top);
 	if ((top = pool_dir_open(&p, NULL, name, dst->name, sst,
 	    src->follow)) == NULL)
 		return;
 	if ((tid = calloc(n, sizeof(*tid))) == NULL)
-		err(1, NULL);
+		n = 0;		/* this thread alone */
 	p.busy = 1;		/* this thread, reading the top directory */
 	/* The other threads start now: the top directory is made. */
 	/*

@@ -77,6 +77,8 @@ struct file_record {
 	bool		 removed_after;	/* ... or while making it, after the
 					   "'a' -> 'b'" line (as cp -v) */
 	bool		 began;		/* passed the overwrite checks */
+	bool		 relinked;	/* made as a hard link to an earlier
+					   copy (--preserve=links) */
 	bool		 atomic;	/* --atomic: made under another name and
 					   renamed (or linked) into place */
 	/* --resume (resume.c). */

@@ -24,6 +24,7 @@
 struct line {
 	char	*p;
 	size_t	 len, cap;
+	bool	 oom;		/* it could not grow: the line is lost */
 };
 
 static void
@@ -34,6 +35,7 @@ static void
 line_add(struct line *l, const char *fmt, ...)
 {
 	va_list ap;
+	char *np;
 	int n;
 
 	for (;;) {
@@ -47,10 +49,39 @@ line_add(struct line *l, const char *fmt, ...)
 			l->len += (size_t)n;
 			return;
 		}
+		if (l->oom || (np = realloc(l->p, (l->len + (size_t)n + 1) *
+		    2)) == NULL) {
+			l->oom = true;
+			return;
+		}
+		l->p = np;
 		l->cap = (l->len + (size_t)n + 1) * 2;
-		if ((l->p = realloc(l->p, l->cap)) == NULL)
-			err(1, NULL);
 	}
+}
+
+/* The last character of l, or '\0'. */
+static char
+line_last(const struct line *l)
+{
+	return l->p != NULL && l->len > 0 ? l->p[l->len - 1] : '\0';
+}
+
+/*
+ * Writes l to out, or, if memory ran out while it was made, says so on
+ * stderr for what, and counts the record as lost (exit status 1).
+ */
+static void
+line_put(struct line *l, FILE *out, struct report *r, const struct path *what)
+{
+	if (!l->oom && l->p != NULL)
+		fputs(l->p, out);
+	else if (l->oom && what != NULL) {
+		fprintf(stderr, "%s: cannot report %s: %s\n", getprogname(),
+		    quote(path_str(what)), strerror(ENOMEM));
+		r->lost++;
+	}
+	free(l->p);
+	l->p = NULL;
 }
 
 /* Appends s as a JSON string (json.c: non-UTF-8 bytes become \udcXX). */
@@ -59,8 +90,10 @@ line_json_str(struct line *l, const char *s)
 {
 	char *q = json_quote(s);
 
-	if (q == NULL)
-		err(1, NULL);
+	if (q == NULL) {
+		l->oom = true;
+		return;
+	}
 	line_add(l, "%s", q);
 	free(q);
 }
@@ -226,9 +259,10 @@ report_debug(struct line *l, const struct file_record *rec)
 
 /* -v: GNU cp's line, byte for byte; --debug adds its own line. */
 static void
-report_verbose(FILE *out, const struct file_record *rec, bool debug)
+report_verbose(struct report *r, FILE *out, const struct file_record *rec,
+    bool debug)
 {
-	struct line l = { NULL, 0, 0 };
+	struct line l = { NULL, 0, 0, false };
 
 	if (rec->removed)
 		line_add(&l, "removed %s\n", quote(path_str(rec->dst)));
@@ -246,9 +280,7 @@ report_verbose(FILE *out, const struct file_record *rec, bool debug)
 	/* Replaced while it was made (cp -f, or a link to an earlier copy). */
 	if (rec->removed_after)
 		line_add(&l, "removed %s\n", quote(path_str(rec->dst)));
-	if (l.p != NULL)
-		fputs(l.p, out);
-	free(l.p);
+	line_put(&l, out, r, rec->dst);
 }
 
 static const char *const report_kinds[] = {
@@ -282,10 +314,10 @@ report_json_trust(struct line *l, const struct file_record *rec)
 }
 
 static void
-report_json(const struct file_record *rec)
+report_json(struct report *r, const struct file_record *rec)
 {
 	const struct engine_result *e = &rec->eng;
-	struct line l = { NULL, 0, 0 };
+	struct line l = { NULL, 0, 0, false };
 	int i;
 
 	line_add(&l, "{\"type\":\"file\",\"source\":");
@@ -314,7 +346,7 @@ report_json(const struct file_record *rec)
 	    (unsigned long long)(rec->data ? e->bytes : 0));
 	for (i = ENGINE_CLONE; rec->data && i < ENGINE_NUM; i++)
 		if (e->moved[i] > 0)
-			line_add(&l, "%s\"%s\":%llu", l.p[l.len - 1] == '{' ?
+			line_add(&l, "%s\"%s\":%llu", line_last(&l) == '{' ?
 			    "" : ",", engine_name(i),
 			    (unsigned long long)e->moved[i]);
 	line_add(&l, "},\"seconds\":%.9f,\"bytes_per_second\":%.0f",
@@ -333,8 +365,7 @@ report_json(const struct file_record *rec)
 	} else
 		line_add(&l, ",\"errno\":null,\"error\":null");
 	line_add(&l, "}\n");
-	fputs(l.p, stdout);
-	free(l.p);
+	line_put(&l, stdout, r, rec->dst);
 }
 
 static void	report_messages(struct report *, const struct file_record *);
@@ -399,9 +430,9 @@ report_record(struct report *r, const struct file_record *rec)
 		progress_hold(progress_current());
 	report_messages(r, rec);
 	if (o->verbose)
-		report_verbose(r->vout, rec, o->debug);
+		report_verbose(r, r->vout, rec, o->debug);
 	if (o->json)
-		report_json(rec);
+		report_json(r, rec);
 	report_count(r, rec);
 	if (out)
 		progress_release(progress_current());
@@ -429,6 +460,10 @@ report_messages(struct report *r, const struct file_record *rec)
 		    getprogname(), quote(path_str(rec->dst)), rec->verify_why);
 	if (rec->status == FILE_FAILED && rec->msg != NULL)
 		fprintf(stderr, "%s: %s\n", getprogname(), rec->msg);
+	else if (rec->status == FILE_FAILED)	/* no memory for the message */
+		fprintf(stderr, "%s: cannot copy %s: %s\n", getprogname(),
+		    quote(path_str(rec->src)), strerror(rec->err != 0 ?
+		    rec->err : ENOMEM));
 	if (rec->partial != NULL)
 		fprintf(stderr, "%s: partial copy kept as %s for --resume\n",
 		    getprogname(), quote(rec->partial));
@@ -519,7 +554,7 @@ report_stats(struct report *r, double secs)
 static void
 report_json_summary(struct report *r, double secs)
 {
-	struct line l = { NULL, 0, 0 };
+	struct line l = { NULL, 0, 0, false };
 	int i;
 
 	line_add(&l, "{\"type\":\"summary\",\"files\":%llu,\"directories\":"
@@ -541,12 +576,16 @@ report_json_summary(struct report *r, double secs)
 	for (i = ENGINE_CLONE; i < ENGINE_NUM; i++)
 		if (r->eng_files[i] > 0)
 			line_add(&l, "%s\"%s\":{\"files\":%llu,\"bytes\":%llu}",
-			    l.p[l.len - 1] == '{' ? "" : ",", engine_name(i),
+			    line_last(&l) == '{' ? "" : ",", engine_name(i),
 			    (unsigned long long)r->eng_files[i],
 			    (unsigned long long)r->eng_bytes[i]);
 	line_add(&l, "}}\n");
-	fputs(l.p, stdout);
-	free(l.p);
+	if (l.oom) {
+		fprintf(stderr, "%s: cannot report the summary: %s\n",
+		    getprogname(), strerror(ENOMEM));
+		r->lost++;
+	}
+	line_put(&l, stdout, r, NULL);
 }
 
 int
@@ -558,11 +597,5 @@ report_finish(struct report *r)
 		report_stats(r, secs);
 	if (r->opts->json)
 		report_json_summary(r, secs);
-	/* A full disk is often reported only when stdout is flushed. */
-	if (fflush(stdout) == EOF || ferror(stdout) ||
-	    (fclose(stdout) == EOF && errno != EBADF)) {
-		warn("write error");
-		return -1;
-	}
-	return 0;
+	return r->lost > 0 ? -1 : 0;
 }

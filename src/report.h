@@ -22,6 +22,7 @@ struct report {
 	double		 t0;		/* start of the run */
 	uint64_t	 files, dirs, symlinks, specials;
 	uint64_t	 skipped, failed;
+	uint64_t	 lost;		/* records not printed (no memory) */
 	uint64_t	 bytes;
 	uint64_t	 eng_files[ENGINE_NUM], eng_bytes[ENGINE_NUM];
 	uint64_t	 nfallback;
@@ -41,8 +42,9 @@ void	 report_warning(struct report *, const struct file_record *);
 void	 report_error(struct report *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 /*
- * Prints the --stats and --json summaries.  Returns 0, or -1 if writing
- * stdout failed (the message is printed).
+ * Prints the --stats and --json summaries.  Returns -1 if a record could
+ * not be printed for want of memory (it was said on stderr), else 0.
+ * (Write errors on stdout are closeout.c's, at exit.)
  */
 int	 report_finish(struct report *);
 

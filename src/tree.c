@@ -162,7 +162,8 @@ tree_read(struct tree_level *l)
 		errno = e;
 		return -1;
 	}
-	qsort(l->ents, l->nents, sizeof(*l->ents), tree_cmp);
+	if (l->nents > 1)	/* an empty directory has no array at all */
+		qsort(l->ents, l->nents, sizeof(*l->ents), tree_cmp);
 	return 0;
 }
 

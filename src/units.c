@@ -6,7 +6,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,36 +85,89 @@ units_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The most fraction digits that count: 10^18 fits in 63 bits. */
+#define UNITS_FRAC_DIGITS	18
+
+static int
+units_bad(int err)
+{
+	errno = err;
+	return -1;
+}
+
+/*
+ * Reads the decimal digits at s into *n, the first max of them (the rest
+ * are read and ignored); *count is how many there were, *over whether *n
+ * would have wrapped.  Returns the first character after them.
+ */
+static const char *
+units_digits(const char *s, uint64_t *n, int *count, bool *over, int max)
+{
+	unsigned d;
+
+	*n = 0;
+	*count = 0;
+	*over = false;
+	for (; *s >= '0' && *s <= '9'; s++, (*count)++) {
+		d = (unsigned)(*s - '0');
+		if (*count >= max)
+			continue;
+		if (*n > (UINT64_MAX - d) / 10)
+			*over = true;
+		*n = *n * 10 + d;
+	}
+	return s;
+}
+
+/* The power of 1024 after a number, "i" and "B": *shift, 0 or -1. */
+static int
+units_suffix(const char *p, int *shift)
+{
+	static const char suffixes[] = "KMGTPE";
+	const char *q;
+
+	*shift = 0;
+	if (*p != '\0' && *p != 'B' && *p != 'b') {
+		/* (Not strchr: a space, ' ' & ~0x20, would find the NUL.) */
+		if ((q = memchr(suffixes, *p & ~0x20, sizeof(suffixes) - 1)) ==
+		    NULL)
+			return -1;
+		*shift = (int)(q - suffixes + 1) * 10;
+		if (*++p == 'i')
+			p++;
+	}
+	if (*p == 'B' || *p == 'b')
+		p++;
+	return *p == '\0' ? 0 : -1;
+}
+
 int
 units_parse_size(const char *s, uint64_t *out)
 {
-	static const char suffixes[] = "KMGTPE";
 	const char *p;
-	char *end;
-	double v;
-	int shift = 0;
+	uint64_t n, frac = 0, scale = 1;
+	int shift, nint, nfrac = 0, i;
+	bool over, ignored;
 
-	if (*s == '\0' || *s == '-')
-		return -1;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || v < 0)
-		return -1;
-	if (*end != '\0' && *end != 'B' && *end != 'b') {
-		if ((p = strchr(suffixes, *end & ~0x20)) == NULL)
-			return -1;
-		shift = (int)(p - suffixes + 1) * 10;
-		end++;
-		if (*end == 'i')
-			end++;
-	}
-	if (*end == 'B' || *end == 'b')
-		end++;
-	if (*end != '\0')
-		return -1;
-	v = ldexp(v, shift);
-	if (v >= 18446744073709551615.0)
-		return -1;
-	*out = (uint64_t)v;
+	/* Digits only: no sign, space, exponent, hex, "inf" or "nan". */
+	p = units_digits(s, &n, &nint, &over, INT_MAX);
+	if (*p == '.')
+		p = units_digits(p + 1, &frac, &nfrac, &ignored,
+		    UNITS_FRAC_DIGITS);
+	if (nint + nfrac == 0 || units_suffix(p, &shift) == -1)
+		return units_bad(EINVAL);
+	if (over || n > (uint64_t)INT64_MAX >> shift)
+		return units_bad(ERANGE);
+	n <<= shift;
+	/* The fraction's bytes: below 1 << shift, rounded down. */
+	for (i = 0; i < nfrac && i < UNITS_FRAC_DIGITS; i++)
+		scale *= 10;
+	frac = shift == 0 ? 0 :
+	    (uint64_t)ldexp((double)frac / (double)scale, shift);
+	if (shift > 0 && frac >= (uint64_t)1 << shift)
+		frac = ((uint64_t)1 << shift) - 1;	/* .999... rounded up */
+	if (frac > (uint64_t)INT64_MAX - n)
+		return units_bad(ERANGE);
+	*out = n + frac;
 	return 0;
 }

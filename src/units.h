@@ -18,8 +18,12 @@ char	*units_rate(char *, size_t, double, double);
 /* Seconds on CLOCK_MONOTONIC. */
 double	 units_now(void);
 /*
- * Parses "10M", "1.5GiB", "4096", "2k" (powers of 1024; a "B" suffix and
- * "iB" are accepted).  Returns 0, or -1 if s is not a size.
+ * Parses "10M", "1.5GiB", "4096", "2k": decimal digits, an optional
+ * fraction, an optional K, M, G, T, P or E (powers of 1024, case ignored)
+ * with an optional "i", and an optional "B".  A fraction of a byte is
+ * dropped.  Returns 0, or -1 with errno EINVAL if s is not a size (signs,
+ * spaces, exponents, hex, "inf" and "nan" are not), ERANGE if it is larger
+ * than the largest file, INT64_MAX bytes (8 EiB - 1).
  */
 int	 units_parse_size(const char *, uint64_t *);
 

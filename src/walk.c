@@ -38,11 +38,22 @@ static char *
 walk_join(const char *dir, const char *name)
 {
 	size_t n = strlen(dir);
+	const char *sep;
 	char *p;
 
-	if (asprintf(&p, "%s%s%s", dir, n > 0 && dir[n - 1] == '/' ? "" :
-	    "/", name) == -1)
-		err(1, NULL);
+	/*
+	 * As gnulib's file_name_concat: DIR without its trailing slashes,
+	 * one slash, NAME ("dst" and "/a/b" give "dst/a/b"); DIR "/" and a
+	 * NAME starting with "/" give "/./a/b".
+	 */
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (n == 1 && dir[0] == '/')
+		sep = name[0] == '/' ? "." : "";
+	else
+		sep = n > 0 && name[0] != '/' ? "/" : "";
+	if (asprintf(&p, "%.*s%s%s", (int)n, dir, sep, name) == -1)
+		return NULL;
 	return p;
 }
 
@@ -52,15 +63,36 @@ walk_base(const char *path)
 {
 	size_t n = strlen(path);
 	const char *b;
-	char *p;
 
 	while (n > 1 && path[n - 1] == '/')
 		n--;
 	for (b = path + n; b > path && b[-1] != '/'; b--)
 		;
-	if ((p = strndup(b, (size_t)(path + n - b))) == NULL)
-		err(1, NULL);
-	return p;
+	return strndup(b, (size_t)(path + n - b));
+}
+
+/* Removes the trailing slashes of s ("/" stays). */
+static void
+walk_strip(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 1 && s[n - 1] == '/')
+		s[--n] = '\0';
+}
+
+/* An operand that could not be copied for want of memory. */
+static void
+walk_nomem(struct walk *w, const char *file)
+{
+	struct file_record rec;
+	struct path sp;
+
+	path_init(&sp, NULL, file);
+	memset(&rec, 0, sizeof(rec));
+	rec.src = rec.dst = &sp;
+	record_fail(&rec, ENOMEM, "cannot copy %s", quote(file));
+	dir_report(w, &rec);
 }
 
 /* The directories above one --parents operand, made or found. */
@@ -68,6 +100,7 @@ struct walk_made {
 	char		*src, *dst;
 	struct stat	 st;		/* the source directory's */
 	bool		 made;		/* created by this run */
+	bool		 attrs;		/* st is known (its source was found) */
 };
 
 /* Sets the attributes of one directory of --parents.  0 or -1. */
@@ -87,16 +120,18 @@ walk_parent_done(struct walk *w, const struct walk_made *m, bool any)
 	rec.src = &sp;
 	rec.dst = &dp;
 	rec.kind = FILE_KIND_DIR;
+	/* By its path, links followed, as cp sets a parent's attributes. */
+	if ((fd = open(m->dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return;
+	t.fd = fd;
 	/* As cp: once one was made, every one on the path gets them. */
-	if (any && (o->preserve_mode || o->preserve_timestamps ||
+	if (any && m->attrs && (o->preserve_mode || o->preserve_timestamps ||
 	    o->preserve_ownership))
 		(void)meta_set(o, &t, &m->st, &rec);
-	if (m->made && !o->preserve_mode && rec.status != FILE_FAILED &&
-	    (fd = open(m->dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+	if (m->made && !o->preserve_mode && rec.status != FILE_FAILED)
 		dir_final_mode(fd, meta_base_mode(o, m->st.st_mode) &
 		    ~o->umask, &rec);
-		(void)close(fd);
-	}
+	(void)close(fd);
 	if (rec.status == FILE_FAILED)
 		dir_report(w, &rec);
 	record_free(&rec);
@@ -130,6 +165,22 @@ walk_parent(struct walk *w, const char *p, const char *d, struct stat *st,
 	struct stat dst;
 	int e = 0;
 
+	/*
+	 * As cp: a copy that is there (links followed) must be a
+	 * directory, and its source is then not looked at but for the
+	 * attributes -p gives it; one that is not there needs a source
+	 * directory, and is made.
+	 */
+	if (stat(d, &dst) == 0) {
+		if (!S_ISDIR(dst.st_mode)) {
+			record_fail(rec, 0, "%s exists but is not a directory",
+			    quote(d));
+			return -1;
+		}
+		if (stat(p, st) == -1)
+			return 2;	/* no attributes to give it */
+		return 0;
+	}
 	if (stat(p, st) == -1)
 		e = errno;
 	else if (!S_ISDIR(st->st_mode))
@@ -139,21 +190,14 @@ walk_parent(struct walk *w, const char *p, const char *d, struct stat *st,
 		    quote(p));
 		return -1;
 	}
-	if (mkdir(d, dir_filling_mode(w->opts, st->st_mode)) == 0) {
-		if (w->opts->verbose)
-			printf("%s -> %s\n", p, d);
-		return 1;
-	}
-	if (errno != EEXIST) {
+	/* (A dangling link in the way: EEXIST, as cp says.) */
+	if (mkdir(d, dir_filling_mode(w->opts, st->st_mode)) == -1) {
 		record_fail(rec, errno, "cannot make directory %s", quote(d));
 		return -1;
 	}
-	if (stat(d, &dst) == 0 && !S_ISDIR(dst.st_mode)) {
-		record_fail(rec, 0, "%s exists but is not a directory",
-		    quote(d));
-		return -1;
-	}
-	return 0;
+	if (w->opts->verbose)
+		printf("%s -> %s\n", p, d);
+	return 1;
 }
 
 /*
@@ -167,6 +211,7 @@ walk_parents(struct walk *w, const char *dir, const char *path,
     struct walk_made **made, size_t *n)
 {
 	struct file_record rec;
+	struct walk_made *m;
 	struct path sp, dp;
 	char *p, *sl, *d;
 	struct stat st;
@@ -174,12 +219,23 @@ walk_parents(struct walk *w, const char *dir, const char *path,
 
 	*made = NULL;
 	*n = 0;
-	if ((p = strdup(path)) == NULL)
-		err(1, NULL);
-	for (sl = strchr(p + 1, '/'); sl != NULL && rc == 0;
+	if ((p = strdup(path)) == NULL) {
+		walk_nomem(w, path);
+		return -1;
+	}
+	/* The first slash after the first character (none in ""). */
+	for (sl = strchr(*p != '\0' ? p + 1 : p, '/'); sl != NULL && rc == 0;
 	    sl = strchr(sl + 1, '/')) {
 		*sl = '\0';
-		d = walk_join(dir, p);
+		if ((d = walk_join(dir, p)) == NULL ||
+		    (m = reallocarray(*made, *n + 1, sizeof(**made))) == NULL) {
+			free(d);
+			*sl = '/';
+			walk_nomem(w, path);
+			rc = -1;
+			break;
+		}
+		*made = m;
 		path_init(&sp, NULL, p);
 		path_init(&dp, NULL, d);
 		memset(&rec, 0, sizeof(rec));
@@ -190,13 +246,14 @@ walk_parents(struct walk *w, const char *dir, const char *path,
 			dir_report(w, &rec);
 			rc = -1;
 			free(d);
+		} else if (((*made)[*n].src = strdup(p)) == NULL) {
+			free(d);
+			walk_nomem(w, path);
+			rc = -1;
 		} else {
-			if ((*made = reallocarray(*made, *n + 1,
-			    sizeof(**made))) == NULL ||
-			    ((*made)[*n].src = strdup(p)) == NULL)
-				err(1, NULL);
 			(*made)[*n].dst = d;
 			(*made)[*n].st = st;
+			(*made)[*n].attrs = r != 2;
 			(*made)[(*n)++].made = r == 1;
 		}
 		*sl = '/';
@@ -218,34 +275,64 @@ static bool
 walk_seen(struct walk *w, const struct file_ref *src, const struct stat *st,
     const struct file_ref *dst)
 {
-	bool dir = S_ISDIR(st->st_mode) && w->opts->recursive;
-	struct file_record rec;
-	const char *fmt = NULL;
-
 	if (w->sources == NULL)
 		return false;
 	if (!S_ISDIR(st->st_mode) && w->opts->backup == BACKUP_NONE &&
 	    created_find(w->sources, st->st_dev, st->st_ino, src->dirfd,
-	    src->name, NULL) == 1)
-		fmt = "warning: source file %s specified more than once";
-	else if (dir && created_find(w->dirs, st->st_dev, st->st_ino,
-	    dst->dirfd, dst->name, NULL) == 1)
-		fmt = "warning: source directory %s specified more than once";
-	if (fmt != NULL) {
-		memset(&rec, 0, sizeof(rec));
-		rec.src = src->path;
-		rec.dst = dst->path;
-		rec.kind = dir ? FILE_KIND_DIR : FILE_KIND_FILE;
-		rec.status = FILE_SKIPPED;
-		record_warn(&rec, 0, fmt, quote(path_str(src->path)));
-		dir_report(w, &rec);
+	    src->name, NULL) == 1) {
+		dir_skip(w, src, dst, FILE_KIND_FILE, "warning: source file %s "
+		    "specified more than once", src->path);
 		return true;
 	}
+	/* (A directory named twice: dir.c, after the checks of its copy.) */
 	(void)created_add(w->sources, st->st_dev, st->st_ino, src->dirfd,
 	    src->name);
-	if (dir)
-		(void)created_add(w->dirs, st->st_dev, st->st_ino, dst->dirfd,
-		    dst->name);
+	return false;
+}
+
+/*
+ * True if the directory that will hold dst is the directory st or below
+ * it: the copy then lands inside its own source, and cp copies the
+ * entries that come before it (in inode order) and stops there with
+ * "cannot copy a directory into itself".  Only the sequential walk can
+ * stop at the same entry, so such a copy does not go to the threads.
+ * Walks up through "..", comparing devices and inodes (links followed,
+ * as the copy's own path will be).
+ */
+static bool
+walk_inside(const struct stat *st, const char *dst)
+{
+	size_t n = strlen(dst);
+	struct stat at, up;
+	char *dir;
+	int fd, pfd, depth;
+
+	/* dst's directory: what is before its last component. */
+	while (n > 1 && dst[n - 1] == '/')
+		n--;
+	while (n > 0 && dst[n - 1] != '/')
+		n--;
+	if ((dir = strndup(dst, n)) == NULL)
+		return true;	/* when in doubt, one thread */
+	fd = open(n > 0 ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	for (depth = 0; fd != -1 && depth < 4096; depth++) {
+		if (fstat(fd, &at) == -1)
+			break;
+		if (at.st_dev == st->st_dev && at.st_ino == st->st_ino) {
+			(void)close(fd);
+			return true;
+		}
+		pfd = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		(void)close(fd);
+		fd = pfd;
+		/* The root: its ".." is itself. */
+		if (fd != -1 && fstat(fd, &up) == 0 && up.st_dev == at.st_dev &&
+		    up.st_ino == at.st_ino)
+			break;
+	}
+	if (fd != -1)
+		(void)close(fd);
 	return false;
 }
 
@@ -257,10 +344,13 @@ walk_dir(struct walk *w, const struct file_ref *src, const struct stat *st,
 	if (!w->opts->recursive)
 		dir_fail(w, src, dst, FILE_KIND_DIR, 0,
 		    "-r not specified; omitting directory %s", src->path, NULL);
-	else if (w->jobs > 1)
+	else if (w->jobs > 1 && !walk_inside(st, dst->name)) {
+		w->sequential = false;
 		pool_copy_dir(w, src, st, dst);
-	else
+	} else {
+		w->sequential = true;
 		tree_copy(w, &w->fctx, src, st, dst, NULL);
+	}
 }
 
 /*
@@ -296,11 +386,48 @@ walk_operand(struct walk *w, const char *path, const char *dest, dev_t ddev)
 		walk_dir(w, &src, &st, &dst);
 		return;
 	}
-	if (dir_file(w, &w->fctx, &src, &st, &dst) == FILE_COPIED &&
+	/* As cp: what this operand made, not a link to an earlier copy. */
+	if (dir_file(w, &w->fctx, &src, &st, &dst) &&
 	    w->fctx.made != NULL &&
 	    fstatat(AT_FDCWD, dest, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		(void)created_add(w->fctx.made, st.st_dev, st.st_ino,
 		    AT_FDCWD, dest);
+}
+
+/* Copies the operand file into the directory dir (on device ddev). */
+static void
+walk_into(struct walk *w, const char *dir, const char *file, dev_t ddev)
+{
+	struct walk_made *made;
+	char *base = NULL, *dest = NULL;
+	size_t nmade;
+
+	if (w->opts->parents) {
+		/*
+		 * As cp: the copy's name is DIR and the operand without its
+		 * trailing slashes, whose directories are made first; the
+		 * source keeps them.  Not in dir itself: its device says
+		 * nothing.
+		 */
+		if ((base = strdup(file)) == NULL) {
+			walk_nomem(w, file);
+			return;
+		}
+		walk_strip(base);
+		if (walk_parents(w, dir, base, &made, &nmade) == 0) {
+			if ((dest = walk_join(dir, base)) != NULL)
+				walk_operand(w, file, dest, 0);
+			else
+				walk_nomem(w, file);
+		}
+		walk_parents_done(w, made, nmade);
+	} else if ((base = walk_base(file)) != NULL &&
+	    (dest = walk_join(dir, base)) != NULL)
+		walk_operand(w, file, dest, ddev);
+	else
+		walk_nomem(w, file);
+	free(base);
+	free(dest);
 }
 
 /*
@@ -406,12 +533,9 @@ walk_target(const struct options *o, int *n, char **files, dev_t *dev)
 		options_usage_hint();
 	}
 	/*
-	 * "file/" says ENOTDIR: cp names it in a "cannot stat" message.  A
-	 * symbolic link loop holds nothing: the copy replaces it (-f), or
-	 * says why it cannot.
+	 * SOURCE DEST: whatever stat(2) said of DEST ("file/", a loop, no
+	 * permission), the copy says it, after the source, as cp does.
 	 */
-	if (e != 0 && e != ENOENT && e != ELOOP)
-		walk_die(e, "cannot stat %s", files[*n - 1]);
 	return NULL;
 }
 
@@ -481,23 +605,12 @@ walk_budget(struct walk *w, unsigned jobs)
 		w->pool_depth = 32;
 }
 
-static void
-walk_strip(char *s)
-{
-	size_t n = strlen(s);
-
-	while (n > 1 && s[n - 1] == '/')
-		s[--n] = '\0';
-}
 
 int
 walk_run(const struct options *o, struct report *rep, int n, char **files)
 {
 	struct walk w;
-	struct walk_made *made;
 	const char *dir;
-	char *base, *dest;
-	size_t nmade;
 	dev_t ddev = 0;
 	int i;
 
@@ -525,27 +638,8 @@ walk_run(const struct options *o, struct report *rep, int n, char **files)
 		walk_budget(&w, o->jobs);
 	if (dir == NULL)
 		walk_pair(&w, files[0], files[1]);
-	for (i = 0; dir != NULL && i < n; i++) {
-		if (o->parents) {
-			if (walk_parents(&w, dir, files[i], &made, &nmade) ==
-			    -1) {
-				walk_parents_done(&w, made, nmade);
-				continue;
-			}
-			/* Not in dir itself: its device says nothing. */
-			dest = walk_join(dir, files[i]);
-			walk_operand(&w, files[i], dest, 0);
-			walk_parents_done(&w, made, nmade);
-			free(dest);
-			continue;
-		} else {
-			base = walk_base(files[i]);
-			dest = walk_join(dir, base);
-			free(base);
-		}
-		walk_operand(&w, files[i], dest, ddev);
-		free(dest);
-	}
+	for (i = 0; dir != NULL && i < n; i++)
+		walk_into(&w, dir, files[i], ddev);
 	engine_buf_free(&w.fctx.buf);
 	links_free(w.fctx.links);
 	created_free(w.sources);

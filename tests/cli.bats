@@ -391,3 +391,32 @@ zcp: cannot stat 'nl'\$'\\n''x': No such file or directory"
 	cmp "it's" "d/it's"
 	cmp $'nl\nx' $'d/nl\nx'
 }
+
+# Found by the option fuzzer (tests/fuzz-options.py): each as GNU cp.
+@test "--parents '' DIR: cannot stat '', as cp (no read past the name)" {
+	mkdir dst
+	run --separate-stderr "$ZCP" --parents '' dst
+	assert_status 1
+	assert_stderr "zcp: cannot stat '': No such file or directory"
+}
+
+@test "-S with a '/' inside is not a suffix: '~' is used, as cp" {
+	printf 'a\n' > a
+	printf 'b\n' > b
+	run --separate-stderr "$ZCP" --backup=simple -S '/../zz' a b
+	assert_status 0
+	assert_eq "$(cat b~)" b
+	[[ ! -e zz && ! -e ../zz ]]
+}
+
+@test "an empty WHEN for --sparse or --reflink is ambiguous, as cp" {
+	local l r
+	[[ $(locale charmap 2>/dev/null) == UTF-8 ]] && { l='‘'; r='’'; } || l="'" r="'"
+	printf 'a\n' > a
+	run --separate-stderr "$ZCP" --sparse= a b
+	assert_status 1
+	[[ ${stderr_lines[0]} == "zcp: ambiguous argument $l$r for $l--sparse$r" ]]
+	run --separate-stderr "$ZCP" --reflink= a b
+	assert_status 1
+	[[ ${stderr_lines[0]} == "zcp: ambiguous argument $l$r for $l--reflink$r" ]]
+}

@@ -115,3 +115,138 @@ mktree()
 	assert_status 0
 	assert_eq "$output" "$(cp -rv s g | sed 's/ -> .g/ -> '\''d/')"
 }
+
+# build_allocfail: an LD_PRELOAD shim whose malloc, calloc and realloc
+# fail (ENOMEM) at the Nth call of the run, N from $ZCP_FAIL_ALLOC, and
+# that writes the number of calls to $ZCP_COUNT_ALLOC at exit.
+build_allocfail()
+{
+	need_cmd cc
+	cat > allocfail.c <<'C'
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+
+static long fail_at = -2, calls;
+
+static int
+fail(void)
+{
+	long n = __atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
+
+	if (fail_at == -2) {
+		const char *e = getenv("ZCP_FAIL_ALLOC");
+		fail_at = e != NULL ? atol(e) : -1;
+	}
+	if (n != fail_at)
+		return 0;
+	errno = ENOMEM;
+	return 1;
+}
+
+void *malloc(size_t n) { return fail() ? NULL : __libc_malloc(n); }
+void *calloc(size_t a, size_t b) { return fail() ? NULL : __libc_calloc(a, b); }
+void *realloc(void *p, size_t n) { return fail() ? NULL : __libc_realloc(p, n); }
+
+__attribute__((destructor)) static void
+count(void)
+{
+	const char *f = getenv("ZCP_COUNT_ALLOC");
+	char buf[32];
+	int fd, len;
+
+	if (f == NULL || (fd = open(f, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0)
+		return;
+	len = snprintf(buf, sizeof(buf), "%ld\n", calls);
+	(void)!write(fd, buf, (size_t)len);
+	close(fd);
+}
+C
+	cc -shared -fPIC -O2 -o allocfail.so allocfail.c ||
+	    skip "cannot build the allocation-failure shim"
+	# A sanitizer's own allocator cannot be replaced.
+	LD_PRELOAD=$PWD/allocfail.so "$ZCP" --version > /dev/null 2>&1 ||
+	    skip "the shim cannot be preloaded into this zcp (sanitizer build?)"
+}
+
+# rest_copied ERR: each line of ERR names a file (quoted, under s/ or
+# c/) and every file of s/ outside the named ones reached c/ whole.
+rest_copied()
+{
+	python3 - "$1" <<'PY'
+import filecmp, os, re, sys
+named = []
+said = False
+for line in open(sys.argv[1], errors="replace"):
+    if re.match(r"^('.*' -> '.*'|removed '.*')$", line):
+        continue		# -v lines (on stderr with --json)
+    said = True
+    if line.startswith("zcp: cannot report the summary: "):
+        continue
+    m = re.search(r"'([sc])((?:/[^']*)?)'", line)
+    if not line.startswith("zcp: ") or m is None:
+        sys.exit("a message naming no file: " + line.strip())
+    named.append(m.group(2).lstrip("/"))
+if not said:
+    sys.exit("exit 1 without a message")
+for top, dirs, files in os.walk("s"):
+    for f in files:
+        rel = os.path.relpath(os.path.join(top, f), "s")
+        if any(n == "" or rel == n or rel.startswith(n + "/") for n in named):
+            continue
+        c = os.path.join("c", rel)
+        if os.path.islink(os.path.join("s", rel)):
+            ok = os.path.islink(c)
+        else:
+            ok = os.path.isfile(c) and filecmp.cmp(os.path.join("s", rel), c, shallow=False)
+        if not ok:
+            sys.exit("%s not named and not copied" % rel)
+PY
+}
+
+# Every allocation of a run fails in turn: zcp never crashes, says
+# "(null)" or exits with another status than 0 or 1; a run that says it
+# succeeded made the whole tree; one that failed before the first copy
+# made nothing and said so in one line; else each failure names its
+# file and the rest was copied.
+@test "a failed allocation fails a file (or nothing), never the run" {
+	local n total j out
+	need_cmd python3
+	build_allocfail
+	mkdir -p s/a/b
+	for n in 1 2 3; do echo "$n" > "s/a/f$n"; done
+	ln s/a/f1 s/a/b/hard
+	ln -s f2 s/a/sym
+	for j in 1 2 "1 --json -v"; do
+		ZCP_COUNT_ALLOC=$PWD/count LD_PRELOAD=$PWD/allocfail.so \
+		    "$ZCP" -a -j$j s c > out
+		diff -r s c
+		rm -rf c
+		total=$(cat count)
+		(( total > 10 ))
+		for ((n = 1; n <= total; n++)); do
+			out=0
+			ZCP_FAIL_ALLOC=$n LD_PRELOAD=$PWD/allocfail.so \
+			    "$ZCP" -a -j$j s c > out 2> err || out=$?
+			if (( out > 1 )) || grep -q '(null)' err; then
+				echo "-j$j, allocation $n of $total: exit $out"
+				cat err
+				return 1
+			fi
+			if (( out == 0 )); then
+				diff -r s c || { echo "-j$j, allocation $n: exit 0, tree differs"; return 1; }
+			elif [[ ! -e c && $(wc -l < err) -eq 1 ]]; then
+				:	# before the first copy: the run cannot start
+			else
+				rest_copied err || { echo "-j$j, allocation $n of $total"; cat err; return 1; }
+			fi
+			rm -rf c
+		done
+	done
+}

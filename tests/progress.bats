@@ -297,6 +297,7 @@ size_at_least() {
 
 @test "progress: SIGUSR1 with --progress off a terminal" {
 	need_strace
+	command -v pgrep >/dev/null || skip "pgrep is not installed (procps)"
 	head -c 6M /dev/urandom > big
 	$SLOW "$ZCP" -g --engine=rw big copy 2> err &
 	BG=$!
