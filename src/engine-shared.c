@@ -76,9 +76,11 @@ engine_shared(int fd)
 static int
 engine_map(int fd, struct fiemap_extent **out, size_t *n)
 {
-	struct {
-		struct fiemap		map;
-		struct fiemap_extent	ext[SHARED_BATCH];
+	/* The header and its extents, as engine_shared() makes room. */
+	union {
+		struct fiemap	map;
+		char		room[sizeof(struct fiemap) +
+				    SHARED_BATCH * sizeof(struct fiemap_extent)];
 	} m;
 	struct fiemap_extent *all = NULL, *e, *grown;
 	size_t cap = 0;
@@ -100,7 +102,7 @@ engine_map(int fd, struct fiemap_extent **out, size_t *n)
 		if (m.map.fm_mapped_extents == 0)
 			break;
 		for (i = 0; i < m.map.fm_mapped_extents; i++) {
-			e = &m.ext[i];
+			e = &m.map.fm_extents[i];
 			last = last || (e->fe_flags & FIEMAP_EXTENT_LAST);
 			start = e->fe_logical + e->fe_length;
 			if (e->fe_flags & SHARED_VAGUE)
