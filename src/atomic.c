@@ -11,11 +11,15 @@
  * in any way before that leaves nothing: an unnamed file goes with its
  * last descriptor.  (Between the link and the rename, two system calls,
  * the temporary name exists.)  Where the file system refuses O_TMPFILE,
- * the file is made under the temporary name from the start.  Temporary
- * names are ".NAME.zcp-" and 12 random hex digits; they are removed on
- * every error and, by atomic_setup()'s handler, on SIGINT, SIGTERM and
- * SIGHUP.  --atomic --resume makes the file under a name the next run
- * finds, ".NAME.zcp-partial", and keeps it when the copy stops midway.
+ * the file is made under the temporary name from the start.  The
+ * temporary name is ".NAME.zcp-tmp", or when another zcp uses that one,
+ * ".NAME.zcp-" and 12 random hex digits.  It is removed on every error
+ * and, by atomic_setup()'s handler, on SIGINT, SIGTERM and SIGHUP.  A
+ * process killed otherwise may leave ".NAME.zcp-tmp": zcp holds a lock
+ * (flock) on the file while the name is in use, so the next --atomic
+ * copy to NAME finds the lock free, and removes it.  --atomic --resume
+ * makes the file under a name the next run finds, ".NAME.zcp-partial",
+ * and keeps it when the copy stops midway.
  */
 #include "config.h"
 
@@ -26,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -38,6 +43,7 @@
 #endif
 
 #define ATOMIC_SUFFIX	".zcp-"
+#define ATOMIC_TMP	".zcp-tmp"
 #define ATOMIC_PARTIAL	".zcp-partial"
 #define ATOMIC_RANDOM	12		/* hex digits of a temporary name */
 
@@ -260,28 +266,88 @@ atomic_no_tmpfile(int err)
 }
 
 /*
- * Creates a file under a new temporary name for a->name (registered with
- * the handler first, so that it never exists unregistered).  Returns the
- * fd or -1 with errno.
+ * Removes dirfd/name if it is a temporary file whose maker is gone: the
+ * lock zcp holds on it while the name is in use is free.  Returns 0 if
+ * it is gone, -1 (errno EEXIST) if it is in use or not a regular file.
  */
 static int
-atomic_named(struct atomic_file *a, mode_t mode)
+atomic_stale(int dirfd, const char *name)
 {
-	int tries, fd;
+	struct stat st;
+	int fd, rc = -1;
+
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC | O_NOCTTY);
+	if (fd == -1)
+		return errno == ENOENT ? 0 : (errno = EEXIST, -1);
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    flock(fd, LOCK_EX | LOCK_NB) == 0)
+		rc = unlinkat(dirfd, name, 0);
+	(void)close(fd);
+	if (rc == -1)
+		errno = EEXIST;
+	return rc;
+}
+
+/* Makes the file at a temporary name: created, or the unnamed one linked. */
+typedef int (*atomic_maker)(struct atomic_file *, const char *, mode_t);
+
+static int
+atomic_make_file(struct atomic_file *a, const char *tmp, mode_t mode)
+{
+	int fd;
+
+	fd = openat(a->dirfd, tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC |
+	    O_NOCTTY, mode);
+	if (fd == -1)
+		return -1;
+	(void)flock(fd, LOCK_EX);	/* for atomic_stale() */
+	a->fd = fd;
+	return 0;
+}
+
+static int	atomic_link_fd(int, int, const char *);
+
+static int
+atomic_make_link(struct atomic_file *a, const char *tmp, mode_t mode)
+{
+	(void)mode;
+	return atomic_link_fd(a->fd, a->dirfd, tmp);
+}
+
+/*
+ * Puts the file at a temporary name for a->name with make (the name
+ * registered with the handler first, so that it never exists
+ * unregistered): ".NAME.zcp-tmp", removed first if a zcp killed in its
+ * last steps left it, else a random one.  0 (a->tmp set) or -1 with errno.
+ */
+static int
+atomic_place(struct atomic_file *a, atomic_maker make, mode_t mode)
+{
+	int tries, e;
 
 	for (tries = 0; tries < 100; tries++) {
-		if ((a->tmp = atomic_temp_name(a->name)) == NULL)
+		a->tmp = tries == 0 ? atomic_name(a->name, ATOMIC_TMP) :
+		    atomic_temp_name(a->name);
+		if (a->tmp == NULL)
 			return -1;
 		a->slot = atomic_claim(a->dirfd, a->tmp);
-		fd = openat(a->dirfd, a->tmp, O_RDWR | O_CREAT | O_EXCL |
-		    O_CLOEXEC | O_NOCTTY, mode);
-		if (fd != -1)
-			return fd;
+		if (make(a, a->tmp, mode) == 0)
+			return 0;
+		e = errno;
+		if (e == EEXIST && tries == 0 &&
+		    atomic_stale(a->dirfd, a->tmp) == 0) {
+			if (make(a, a->tmp, mode) == 0)
+				return 0;
+			e = errno;
+		}
 		atomic_release(&a->slot);
 		free(a->tmp);
 		a->tmp = NULL;
-		if (errno != EEXIST)
+		if (e != EEXIST) {
+			errno = e;
 			return -1;
+		}
 	}
 	errno = EEXIST;
 	return -1;
@@ -334,7 +400,7 @@ atomic_open(const struct options *o, const struct file_ref *dst,
 	char *shown;
 
 	memset(a, 0, sizeof(*a));
-	a->fd = a->slot = -1;
+	a->fd = a->slot = a->hold = -1;
 	a->dirfd = dst->dirfd;
 	a->name = dst->name;
 	a->replace = ds->exists;
@@ -352,8 +418,9 @@ atomic_open(const struct options *o, const struct file_ref *dst,
 		a->fd = atomic_partial(a, mode);
 	else {
 		a->fd = atomic_unnamed(dst->dirfd, dst->name, mode);
-		if (a->fd == -1 && atomic_no_tmpfile(errno))
-			a->fd = atomic_named(a, mode);
+		if (a->fd == -1 && atomic_no_tmpfile(errno) &&
+		    atomic_place(a, atomic_make_file, mode) == -1)
+			a->fd = -1;
 	}
 	if (a->fd != -1)
 		return a->fd;
@@ -417,29 +484,16 @@ atomic_link_fd(int fd, int dirfd, const char *name)
 
 /*
  * The unnamed file gets a name: the destination's if nothing was there,
- * else a temporary one (a->tmp) to rename.  0 or -1 with errno.
+ * else a temporary one (a->tmp) to rename, locked first (atomic_stale()).
+ * 0 or -1 with errno.
  */
 static int
 atomic_name_unnamed(struct atomic_file *a)
 {
-	int tries;
-
 	if (!a->replace)
 		return atomic_link_fd(a->fd, a->dirfd, a->name);
-	for (tries = 0; tries < 100; tries++) {
-		if ((a->tmp = atomic_temp_name(a->name)) == NULL)
-			return -1;
-		a->slot = atomic_claim(a->dirfd, a->tmp);
-		if (atomic_link_fd(a->fd, a->dirfd, a->tmp) == 0)
-			return 0;
-		atomic_release(&a->slot);
-		free(a->tmp);
-		a->tmp = NULL;
-		if (errno != EEXIST)
-			return -1;
-	}
-	errno = EEXIST;
-	return -1;
+	(void)flock(a->fd, LOCK_EX);
+	return atomic_place(a, atomic_make_link, 0);
 }
 
 /* --fsync: flushes the directory of dst's name.  0 or -1 with errno. */
@@ -475,6 +529,9 @@ atomic_close(struct atomic_file *a, const struct file_ref *dst,
 		    quote(path_str(dst->path)));
 		return -1;
 	}
+	/* The lock stays, with a duplicate, until the rename. */
+	if (a->tmp != NULL)
+		a->hold = fcntl(a->fd, F_DUPFD_CLOEXEC, 0);
 	e = close(a->fd) == -1 ? errno : 0;
 	a->fd = -1;
 	if (e == 0)
@@ -504,6 +561,9 @@ atomic_commit(const struct options *o, struct atomic_file *a,
 	}
 	if (rc == -1 && a->tmp != NULL)
 		(void)unlinkat(a->dirfd, a->tmp, 0);
+	if (a->hold != -1)
+		(void)close(a->hold);
+	a->hold = -1;
 	atomic_release(&a->slot);
 	free(a->tmp);
 	a->tmp = NULL;

@@ -26,6 +26,8 @@ struct atomic_file {
 					   when the copy stops midway */
 	uint64_t	 size;		/* partial: its size when opened */
 	int		 slot;		/* in the signal handler's list, -1 */
+	int		 hold;		/* keeps the temporary name's lock
+					   until the rename, or -1 */
 };
 
 /*
