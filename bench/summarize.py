@@ -183,6 +183,57 @@ def many_targets(res, extra, ratio):
     return out
 
 
+def fmt_bytes(n):
+    return fmt_kib(n / 1024) if n >= 1024 else "%d B" % n
+
+
+def trust_targets(res, extra, ratio):
+    """The targets of --atomic, --verify and --resume (bench/run --trust),
+    each as (met, text)."""
+    out = []
+    for scen, a, b, most, what in (
+            ("atomic-big", "zcp --atomic", "zcp", 1.03, "the big file"),
+            ("atomic-tree", "zcp -r --atomic", "zcp -r", 1.10, "the tree")):
+        r = ratio(scen, a, b)
+        if r is not None:
+            out.append((r <= most, "--atomic costs under %d%% on %s: "
+                        "%s vs %s, %+.1f%%" % (round((most - 1) * 100),
+                                               what, a, b, (r - 1) * 100)))
+    s = res.get("verify", {})
+    v = s.get("zcp --verify")
+    if v is not None and "cp && cmp" in s:
+        c = s["cp && cmp"][1]
+        out.append((v[1] < c, "zcp --verify beats cp && cmp (which compares "
+                    "the page cache, not the disk): %s vs %s" %
+                    (fmt_time(v[1]), fmt_time(c))))
+    if v is not None and "cp + flush + cmp from disk" in s:
+        c = s["cp + flush + cmp from disk"][1]
+        out.append((v[1] < c, "zcp --verify beats the same check made with "
+                    "cp, a flush and cmp from the disk: %s vs %s" %
+                    (fmt_time(v[1]), fmt_time(c))))
+    if v is not None and "zcp --fsync" in s and "read both" in s:
+        extra_t = v[1] - s["zcp --fsync"][1]
+        rb = s["read both"][1]
+        out.append((extra_t <= rb * 1.1, "after the flush, --verify costs "
+                    "at most one more read of each side (10%% slack): zcp "
+                    "--verify - zcp --fsync = %s, reading both = %s" %
+                    (fmt_time(extra_t), fmt_time(rb))))
+    mv = extra.get(("resume", "zcp --resume (marked)"), {}).get("moved_bytes")
+    full = extra.get(("resume", "zcp"), {}).get("moved_bytes")
+    if mv is not None and full:
+        out.append((mv <= full // 10 + 4096, "--resume of a copy interrupted "
+                    "at 90%% moves only the missing 10%%: the engines moved "
+                    "%s of %s" % (fmt_bytes(mv), fmt_bytes(full))))
+    r = ratio("resume", "zcp --resume (marked)", "zcp")
+    r2 = ratio("resume", "zcp --resume (unmarked)", "zcp")
+    if r is not None:
+        out.append((r < 0.25, "--resume with zcp's identity takes under 25%% "
+                    "of a full copy's time: %.0f%%%s" % (r * 100, (
+                        "; compared byte for byte instead: %.0f%%" %
+                        (r2 * 100)) if r2 is not None else "")))
+    return out
+
+
 def targets(res, extra, machine):
     """The issue's targets, each as (met, text)."""
     out = []
@@ -239,6 +290,7 @@ def targets(res, extra, machine):
                         "(%s): %s vs %s, %+.1f%%" %
                         (scen, a, b, (r - 1) * 100)))
     out.extend(many_targets(res, extra, ratio))
+    out.extend(trust_targets(res, extra, ratio))
     if "wall default" in machine:
         w = int(machine["wall default"].split("\t")[0])
         out.append((w < 900, "the suite (bench/run without --many) takes "
@@ -265,7 +317,8 @@ def write_md(path, times, order, meta, extra, machine, res):
         if k.startswith("wall "):
             secs, date = v.split("\t", 1)
             w.append("| wall time of bench/run%s | %d min %02d s (%s) |" % (
-                {"wall default": "", "wall many": " --many (its part)"}.get(
+                {"wall default": "", "wall many": " --many (its part)",
+                 "wall trust": " --trust (its part)"}.get(
                     k, " --" + k[5:].replace("|", "/")), int(secs) // 60,
                 int(secs) % 60, date))
     w.append("\n## Targets\n")
@@ -279,11 +332,13 @@ def write_md(path, times, order, meta, extra, machine, res):
             w.append(note + "\n")
         show_du = sid == "sparse"
         show_sh = sid == "reflink"
+        show_mv = sid == "resume"
         w.append("| tool | runs | median | min | max | vs %s |%s" %
                  (ref, " disk use |" if show_du else
-                  " shares the source's blocks |" if show_sh else ""))
+                  " shares the source's blocks |" if show_sh else
+                  " bytes moved (kept) |" if show_mv else ""))
         w.append("|---|---:|---:|---:|---:|---:|%s" %
-                 ("---:|" if show_du or show_sh else ""))
+                 ("---:|" if show_du or show_sh or show_mv else ""))
         refm = res[sid].get(ref, (0, 0))[1]
         for t, (n, med, lo, hi) in res[sid].items():
             line = "| %s | %d | %s | %s | %s | %s |" % (
@@ -295,6 +350,11 @@ def write_md(path, times, order, meta, extra, machine, res):
                 sh = extra.get((sid, t), {}).get("shared")
                 line += " %s |" % ("-" if sh is None else
                                    "yes" if sh else "no")
+            if show_mv:
+                e = extra.get((sid, t), {})
+                line += " %s |" % ("-" if "moved_bytes" not in e else
+                                   "%s (%s)" % (fmt_bytes(e["moved_bytes"]),
+                                                fmt_bytes(e["kept_bytes"])))
             w.append(line)
     rss = [(t, extra[s, t]["rss_kib"]) for (s, t) in extra
            if s in ("rss-big", "rss-tree") and "rss_kib" in extra[s, t]]

@@ -327,6 +327,14 @@ bd_fsync(const struct bench *b, const struct bench_eng *e,
 }
 
 static void
+bd_verify(const struct bench *b, const struct bench_eng *e,
+    struct bench_val *v)
+{
+	(void)e;
+	bv_bool(v, true, b->opts->verify);
+}
+
+static void
 bd_sparse(const struct bench *b, const struct bench_eng *e,
     struct bench_val *v)
 {
@@ -364,6 +372,7 @@ static const struct bench_field bench_run_fields[] = {
 	{ "runs", bd_nruns, false },
 	{ "cold", bd_cold, true },
 	{ "fsync", bd_fsync, true },
+	{ "verify", bd_verify, true },
 	{ "sparse", bd_sparse, false },
 	{ "resident_percent", bd_resident, false },
 	{ "cp", bd_cp, false },

@@ -103,12 +103,14 @@ bench_print_header(const struct bench *b)
 	const struct options *o = b->opts;
 
 	bench_print_what(b);
-	printf("%u %s of each after a warm-up, interleaved; %s; %s\n",
+	printf("%u %s of each after a warm-up, interleaved; %s; %s%s\n",
 	    o->bench_runs, o->bench_runs == 1 ? "run" : "runs",
 	    o->bench_cold ? "cold cache (the source dropped before each "
 	    "run)" : "warm cache", b->to_socket ? "each run ends when the "
 	    "reader has received the last byte" : o->fsync ?
-	    "fsync included" : "not flushed to disk");
+	    "fsync included" : "not flushed to disk", o->verify ?
+	    "; --verify's check included (the copy flushed and read back)" :
+	    "");
 	if (b->resident > 0)
 		printf("note: the kernel kept up to %d%% of the source in "
 		    "memory after dropping it (tmpfs keeps its files there), "

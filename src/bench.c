@@ -37,6 +37,7 @@
 #include "compat.h"
 #include "quote.h"
 #include "units.h"
+#include "verify.h"
 
 /* The temporary files, for the signal handler: slot 0 the made-up
  * source, slot 1 the copy of the run in progress. */
@@ -550,6 +551,46 @@ bench_verify(const struct bench *b, const struct bench_eng *e, int fd)
 	free(d);
 }
 
+/*
+ * --verify: the check zcp makes of each copy (verify.c), inside the
+ * timed region.  Exits if the copy in fd differs or cannot be checked.
+ */
+static void
+bench_check_copy(const struct bench *b, const struct bench_eng *e, int fd,
+    const struct engine_result *res)
+{
+	struct verify_result r;
+	struct verify_job j;
+	struct stat st;
+
+	if (!b->opts->verify)
+		return;
+	if (fstat(b->src, &st) == -1)
+		err(1, "cannot stat %s", quote(b->src_path));
+	memset(&j, 0, sizeof(j));
+	j.src = b->src;
+	j.dst = fd;
+	j.sst = &st;
+	j.dst_is_reg = true;
+	j.synced = b->opts->fsync;
+	j.shared = res == NULL || res->cloned || res->moved[ENGINE_CFR] > 0;
+	j.bytes = b->size;
+	if (verify_fds(&j, &r) == -1) {
+		bench_status_clear();
+		errno = r.err;
+		err(1, "%s: --verify: error reading %s", bench_label(e),
+		    quote(r.dst_err ? bench_tmp[BENCH_DST] : b->src_path));
+	}
+	if (r.state == VERIFY_OK)
+		return;
+	bench_status_clear();
+	if (r.state == VERIFY_SKIPPED)
+		errx(1, "%s: --verify: cannot check the copy: %s",
+		    bench_label(e), r.why);
+	errx(1, "%s: --verify: the copy differs from %s at byte %llu",
+	    bench_label(e), quote(b->src_path), (unsigned long long)r.at + 1);
+}
+
 /* An engine failed.  Returns if the kernel refused it on the first run
  * (e->refused says why); otherwise exits with the error. */
 static void
@@ -619,6 +660,8 @@ bench_copy_file(struct bench *b, struct bench_eng *e, bool first)
 		res.write_failed = true;
 		rc = -1;
 	}
+	if (rc == 0)
+		bench_check_copy(b, e, fd, &res);
 	t = units_now() - t0;
 	if (rc == -1)
 		bench_failed(b, e, &res, first);
@@ -695,6 +738,12 @@ bench_copy_cp(struct bench *b, struct bench_eng *e, bool first)
 	    ((rfd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fsync(rfd) == -1))
 		err(1, "cp: cannot flush %s", quote(path));
+	/* --verify: cp's copy gets zcp's check, timed with it. */
+	if (st == 0 && b->opts->verify) {
+		if (rfd == -1 && (rfd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			err(1, "cp: cannot open %s", quote(path));
+		bench_check_copy(b, e, rfd, NULL);
+	}
 	t = units_now() - t0;
 	if (st != 0)
 		bench_cp_failed(b, st);

@@ -362,14 +362,48 @@ dest_backup_name(const struct options *o, int dirfd, const char *name)
 	return p;
 }
 
+static int
+dest_do_link(const void *arg, int dirfd, const char *name)
+{
+	const struct file_ref *from = arg;
+
+	return linkat(from->dirfd, from->name, dirfd, name, 0);
+}
+
 /*
- * Renames dst to its backup name.  A numbered backup never replaces an
- * existing file (if one appears meanwhile, the next number is taken).
- * Returns 0 or -1 (rec filled).
+ * Puts dst under the backup name name: renamed, or under --atomic
+ * (*link set) a hard link made, so that dst keeps its name until the new
+ * file replaces it in one rename.  Where the file system has no hard
+ * links, it is renamed after all (*link cleared).  0 or -1 with errno.
+ */
+static int
+dest_backup_one(const struct file_ref *dst, const char *name, bool replace,
+    bool *link)
+{
+	struct file_ref b = *dst;
+
+	b.name = name;
+	if (*link) {
+		if (dest_link(&b, replace, dest_do_link, dst) >= 0)
+			return 0;
+		if (errno != EPERM && errno != EMLINK && errno != ENOTSUP &&
+		    errno != EOPNOTSUPP)
+			return -1;
+		*link = false;
+	}
+	return replace ? renameat(dst->dirfd, dst->name, dst->dirfd, name) :
+	    compat_rename_noreplace(dst->dirfd, dst->name, dst->dirfd, name);
+}
+
+/*
+ * Renames dst to its backup name (with *link, links it: see
+ * dest_backup_one()).  A numbered backup never replaces an existing file
+ * (if one appears meanwhile, the next number is taken).  Returns 0 or -1
+ * (rec filled).
  */
 static int
 dest_backup(const struct options *o, const struct file_ref *dst,
-    struct dest_state *ds, struct file_record *rec)
+    struct dest_state *ds, bool *link, struct file_record *rec)
 {
 	const char *dpath = path_str(dst->path);
 	size_t dl = strlen(dpath), nl = strlen(dst->name);
@@ -383,11 +417,9 @@ dest_backup(const struct options *o, const struct file_ref *dst,
 			    quote(path_str(dst->path)));
 			return -1;
 		}
-		rc = o->backup == BACKUP_SIMPLE || (o->backup ==
-		    BACKUP_EXISTING && strstr(name + nl, ".~") == NULL) ?
-		    renameat(dst->dirfd, dst->name, dst->dirfd, name) :
-		    compat_rename_noreplace(dst->dirfd, dst->name,
-		    dst->dirfd, name);
+		rc = dest_backup_one(dst, name, o->backup == BACKUP_SIMPLE ||
+		    (o->backup == BACKUP_EXISTING && strstr(name + nl, ".~") ==
+		    NULL), link);
 		if (rc == -1 && errno == EEXIST && ++tries < 100)
 			free(name);
 		else
@@ -396,6 +428,7 @@ dest_backup(const struct options *o, const struct file_ref *dst,
 	if (rc == -1) {
 		/* Gone meanwhile: nothing to back up (as cp). */
 		if (errno == ENOENT) {
+			*link = false;
 			free(name);
 			return 0;
 		}
@@ -454,11 +487,19 @@ dest_stat(const struct options *o, const struct file_ref *dst,
 	bool lst = (make != DEST_DATA && !(make == DEST_DIR &&
 	    o->keep_dir_symlink)) || (make != DEST_DIR &&
 	    (o->backup != BACKUP_NONE || dest_unlink_first(o)));
+	/* --atomic replaces a file, not a link: it must know which. */
+	bool first = !lst && o->atomic && make == DEST_DATA;
+	int r;
 
 	if (dst->fresh)
 		return 0;
-	if (fstatat(dst->dirfd, dst->name, &ds->st, lst ?
-	    AT_SYMLINK_NOFOLLOW : 0) == 0) {
+	r = fstatat(dst->dirfd, dst->name, &ds->st, lst || first ?
+	    AT_SYMLINK_NOFOLLOW : 0);
+	if (r == 0 && first && S_ISLNK(ds->st.st_mode)) {
+		ds->link = true;
+		r = fstatat(dst->dirfd, dst->name, &ds->st, 0);
+	}
+	if (r == 0) {
 		ds->exists = true;
 		return 1;
 	}
@@ -495,16 +536,38 @@ dest_overwrite(const struct options *o, const struct stat *sst,
 	return DEST_GO;
 }
 
-/* Moves the old file out of the way: its backup, or its removal. */
+/*
+ * True if --atomic makes the file under another name and renames it to
+ * dst: data into a regular file (not a symbolic link to one), or where
+ * nothing is.  Anything else is written as without --atomic.
+ */
+static bool
+dest_atomic(const struct options *o, const struct file_ref *dst,
+    enum dest_make make, const struct dest_state *ds)
+{
+	size_t n = strlen(dst->name);
+
+	return o->atomic && make == DEST_DATA && !o->attributes_only &&
+	    !ds->unknown && !ds->link && n > 0 && dst->name[n - 1] != '/' &&
+	    (!ds->exists || S_ISREG(ds->st.st_mode));
+}
+
+/*
+ * Moves the old file out of the way: its backup, or its removal.  Under
+ * --atomic a regular file stays until the new one replaces it: its
+ * backup is a hard link, and it is never removed first (the rename
+ * gives the name a new file, as the removal would).
+ */
 static enum dest_verdict
 dest_clear(const struct options *o, const struct file_ref *src,
-    const struct stat *sst, const struct file_ref *dst,
+    const struct stat *sst, const struct file_ref *dst, enum dest_make make,
     struct dest_state *ds, struct file_record *rec)
 {
 	const char *base;
 	size_t bl = dest_base(src->name, &base);
 	bool dots = (bl == 1 && base[0] == '.') ||
 	    (bl == 2 && base[0] == '.' && base[1] == '.');
+	bool keep = dest_atomic(o, dst, make, ds);
 
 	if (o->backup != BACKUP_NONE && !dots) {
 		if (o->backup != BACKUP_NUMBERED &&
@@ -515,9 +578,9 @@ dest_clear(const struct options *o, const struct file_ref *src,
 			    quote(path_str(src->path)));
 			return DEST_FAIL;
 		}
-		if (dest_backup(o, dst, ds, rec) == -1)
+		if (dest_backup(o, dst, ds, &keep, rec) == -1)
 			return DEST_FAIL;
-		ds->exists = false;
+		ds->exists = keep;
 		return DEST_GO;
 	}
 	/*
@@ -526,6 +589,8 @@ dest_clear(const struct options *o, const struct file_ref *src,
 	 * change them, nor a file outside the tree they may lead to), or a
 	 * link or special file must take its place.
 	 */
+	if (keep)
+		return DEST_GO;
 	if (dest_unlink_first(o) || (!o->attributes_only &&
 	    ((o->preserve_links && ds->st.st_nlink > 1) ||
 	    (dest_deref(o, src) == DEREF_NEVER && !S_ISREG(sst->st_mode))))) {
@@ -545,7 +610,7 @@ dest_clear(const struct options *o, const struct file_ref *src,
 static enum dest_verdict
 dest_existing(const struct options *o, const struct created *made,
     const struct file_ref *src, const struct stat *sst,
-    const struct file_ref *dst, struct dest_state *ds,
+    const struct file_ref *dst, enum dest_make make, struct dest_state *ds,
     struct file_record *rec)
 {
 	enum dest_verdict v;
@@ -588,7 +653,7 @@ dest_existing(const struct options *o, const struct created *made,
 		    quote(path_str(dst->path)));
 		return DEST_FAIL;
 	}
-	return dest_clear(o, src, sst, dst, ds, rec);
+	return dest_clear(o, src, sst, dst, make, ds, rec);
 }
 
 /* Never write through a symbolic link an earlier operand made. */
@@ -622,11 +687,12 @@ dest_check(const struct options *o, const struct created *made,
 	memset(ds, 0, sizeof(*ds));
 	if ((r = dest_stat(o, dst, make, ds, rec)) == -1)
 		return DEST_FAIL;
-	if (r == 1 &&
-	    (v = dest_existing(o, made, src, sst, dst, ds, rec)) != DEST_GO)
+	if (r == 1 && (v = dest_existing(o, made, src, sst, dst, make, ds,
+	    rec)) != DEST_GO)
 		return v;
 	if (dest_through_made(o, made, src, dst, rec))
 		return DEST_FAIL;
+	ds->atomic = dest_atomic(o, dst, make, ds);
 	return DEST_GO;
 }
 
@@ -637,8 +703,22 @@ dest_unbackup(const struct file_ref *dst, struct dest_state *ds,
 	if (ds->backup == NULL)
 		return;
 	if (failed) {
-		if (renameat(dst->dirfd, ds->backup, dst->dirfd, dst->name) ==
-		    0)
+		struct stat b, d;
+		int rc;
+
+		/*
+		 * A backup made as a hard link (--atomic) while the old file
+		 * kept its name: rename() between two names of one file does
+		 * nothing, so the backup name is removed instead.
+		 */
+		if (fstatat(dst->dirfd, ds->backup, &b, AT_SYMLINK_NOFOLLOW) ==
+		    0 && fstatat(dst->dirfd, dst->name, &d,
+		    AT_SYMLINK_NOFOLLOW) == 0 && SAME_INODE(b, d))
+			rc = unlinkat(dst->dirfd, ds->backup, 0);
+		else
+			rc = renameat(dst->dirfd, ds->backup, dst->dirfd,
+			    dst->name);
+		if (rc == 0)
 			rec->unbackup = true;
 		else
 			record_warn(rec, errno, "cannot un-backup %s",
@@ -648,12 +728,19 @@ dest_unbackup(const struct file_ref *dst, struct dest_state *ds,
 	ds->backup = NULL;
 }
 
+/* O_RDWR where --verify or --resume will read the file back. */
+static int
+dest_access(const struct options *o)
+{
+	return o->verify || o->resume ? O_RDWR : O_WRONLY;
+}
+
 /* Creates dst anew: never through a dangling symbolic link. */
 static int
-dest_create(const struct file_ref *dst, mode_t mode,
-    struct file_record *rec)
+dest_create(const struct options *o, const struct file_ref *dst,
+    mode_t mode, struct file_record *rec)
 {
-	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, fd;
+	int flags = dest_access(o) | O_CREAT | O_CLOEXEC | O_NOCTTY, fd;
 	char c;
 
 	fd = openat(dst->dirfd, dst->name, flags | O_EXCL, mode);
@@ -684,12 +771,19 @@ dest_open(const struct options *o, const struct file_ref *dst,
     const struct dest_state *ds, mode_t mode, bool *created,
     struct file_record *rec)
 {
-	int fd, e = ENOENT;
+	int fd, e = ENOENT, acc, flags;
 
 	*created = false;
 	if (ds->exists || ds->unknown) {
-		fd = openat(dst->dirfd, dst->name, O_WRONLY | O_CLOEXEC |
-		    O_NOCTTY | (o->attributes_only ? 0 : O_TRUNC));
+		/* Read access only for a regular file: never a FIFO. */
+		acc = ds->exists && S_ISREG(ds->st.st_mode) ? dest_access(o) :
+		    O_WRONLY;
+		flags = O_CLOEXEC | O_NOCTTY | (o->attributes_only ||
+		    o->resume ? 0 : O_TRUNC);
+		fd = openat(dst->dirfd, dst->name, acc | flags);
+		/* Unreadable: written all the same, and not read back. */
+		if (fd == -1 && errno == EACCES && acc == O_RDWR)
+			fd = openat(dst->dirfd, dst->name, O_WRONLY | flags);
 		if (fd != -1)
 			return fd;
 		e = errno;
@@ -710,7 +804,7 @@ dest_open(const struct options *o, const struct file_ref *dst,
 			return -1;
 		}
 	}
-	if ((fd = dest_create(dst, mode, rec)) != -1)
+	if ((fd = dest_create(o, dst, mode, rec)) != -1)
 		*created = true;
 	return fd;
 }

@@ -39,6 +39,12 @@ enum dest_verdict {
 struct dest_state {
 	bool		 exists;	/* a file is there: st is its stat */
 	bool		 unknown;	/* a symbolic link loop, under -f */
+	bool		 link;		/* (--atomic) the name is a symbolic
+					   link, and st its target's stat */
+	bool		 atomic;	/* --atomic: make the file under another
+					   name, then link or rename it to this
+					   one (a regular file there stays until
+					   then, its backup made as a link) */
 	struct stat	 st;
 	char		*backup;	/* the backup made, relative to dst's
 					   directory (dest_unbackup() frees) */
@@ -64,10 +70,12 @@ void	 dest_unbackup(const struct file_ref *, struct dest_state *, bool,
 
 /*
  * Opens dst for its data, as cp: an existing file truncated (not under
- * --attributes-only), one that cannot be opened removed first under -f,
- * a new one created with mode (never through a dangling symbolic link,
- * unless POSIXLY_CORRECT is set).  Returns the fd, *created telling
- * whether it is new, or -1 (rec filled).
+ * --attributes-only, nor --resume, where the caller decides), one that
+ * cannot be opened removed first under -f, a new one created with mode
+ * (never through a dangling symbolic link, unless POSIXLY_CORRECT is
+ * set).  A regular file is opened for reading too under --verify and
+ * --resume, when it can be.  Returns the fd, *created telling whether it
+ * is new, or -1 (rec filled).
  */
 int	 dest_open(const struct options *, const struct file_ref *,
 	    const struct dest_state *, mode_t, bool *, struct file_record *);

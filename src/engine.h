@@ -65,6 +65,8 @@ struct engine_job {
 	uint64_t	*progress;	/* if not NULL, bytes done are added */
 	const struct engine_skip *skip;	/* if not NULL, known failures */
 	uint64_t	 sync_every;	/* --fsync: writeback this often */
+	uint64_t	 offset;	/* where both fds stand (--resume): the
+					   copy goes on from there (no clone) */
 };
 
 /* One engine the chain gave up on, and why. */
@@ -93,7 +95,8 @@ enum engine_op {
 /* What happened.  Filled by engine_copy(). */
 struct engine_result {
 	enum engine_id	 engine;	/* moved the last bytes, or failed */
-	uint64_t	 bytes;		/* logical size copied (holes count) */
+	uint64_t	 bytes;		/* logical size copied (holes count),
+					   from job->offset */
 	uint64_t	 moved[ENGINE_NUM]; /* data bytes moved by each engine */
 	struct engine_fallback fallback[ENGINE_NUM];
 	int		 nfallback;
@@ -144,6 +147,15 @@ void		 engine_sync_start(int);
  * filesystem cannot tell (engine-shared.c).
  */
 int		 engine_shared(int);
+
+/*
+ * Finds the ranges where files a and b are the same blocks of the disk
+ * at the same offsets (b a clone of a, or a copy_file_range that
+ * reflinked): their bytes are equal without reading them.  Sets *ranges
+ * to a malloc'd array of *n [start, end) pairs, in order (engine-shared.c).
+ * Returns 0, or -1 with errno if the file system cannot tell.
+ */
+int		 engine_same_blocks(int, int, uint64_t **, size_t *);
 
 /* Frees the buffer's memory. */
 void		 engine_buf_free(struct engine_buf *);

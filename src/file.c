@@ -20,13 +20,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "compat.h"
 #include "dest.h"
 #include "fdpath.h"
 #include "meta.h"
 #include "file.h"
 #include "quote.h"
+#include "resume.h"
 #include "units.h"
+#include "verify.h"
 #include "xattr.h"
 
 /* The engines allowed for this pair, in chain order. */
@@ -119,7 +122,12 @@ file_transfer(struct file_ctx *ctx, int sfd, const struct stat *sst,
 	job.buf = &ctx->buf;
 	job.progress = ctx->progress;
 	job.skip = file_skip(ctx, sst->st_dev, dst_st->st_dev);
-	job.sync_every = o->fsync ? ENGINE_SYNC_EVERY : 0;
+	/* --verify flushes the copy too: start early, as --fsync. */
+	job.sync_every = o->fsync || o->verify ? ENGINE_SYNC_EVERY : 0;
+	/* --resume: on from there; a clone would copy it all again. */
+	job.offset = rec->resumed;
+	if (job.offset > 0)
+		job.engines &= ~ENGINE_BIT(ENGINE_CLONE);
 
 	t0 = units_now();
 	rc = engine_copy(&job, &rec->eng);
@@ -267,6 +275,10 @@ file_socket(struct file_ctx *ctx, const struct file_ref *src,
 	int sfd, rc = 0;
 
 	rec->began = true;
+	if (ctx->opts->verify) {
+		rec->verify = VERIFY_SKIPPED;
+		rec->verify_why = "the destination is a socket";
+	}
 	if ((sfd = file_open_src(src, sst, rec)) == -1) {
 		(void)close(dfd);
 		return -1;
@@ -301,6 +313,101 @@ file_to_socket(struct file_ctx *ctx, const struct file_ref *src,
 	return 1;
 }
 
+/* Where the data of one regular copy goes. */
+struct file_out {
+	int		 fd;
+	struct stat	 st;		/* what the engines need of it */
+	bool		 created;	/* new: its mode is ours to set */
+	uint64_t	 have;		/* bytes it holds (--resume) */
+	struct atomic_file a;		/* --atomic's file */
+};
+
+/*
+ * Opens the destination for the data, or under --atomic the file that
+ * becomes it.  0, or -1 (rec filled).
+ */
+static int
+file_out_open(const struct options *o, const struct stat *sst,
+    const struct file_ref *dst, const struct dest_state *ds,
+    struct file_out *out, struct file_record *rec)
+{
+	mode_t mode = file_create_mode(o, sst);
+	bool atomic = ds->atomic;
+
+	if (atomic) {
+		out->fd = atomic_open(o, dst, ds, mode, &out->a, rec);
+		/* Replacing a file: its mode comes from atomic_inherit(). */
+		out->created = !ds->exists;
+		out->have = out->a.size;
+	} else {
+		out->fd = dest_open(o, dst, ds, mode, &out->created, rec);
+		out->have = !out->created && ds->exists &&
+		    S_ISREG(ds->st.st_mode) ? (uint64_t)ds->st.st_size : 0;
+	}
+	if (atomic || out->created) {
+		/* A new regular file: no need to ask the kernel. */
+		memset(&out->st, 0, sizeof(out->st));
+		out->st.st_dev = ds->exists ? ds->st.st_dev : dst->dev;
+		out->st.st_mode = S_IFREG;
+		out->st.st_blksize = sst->st_blksize;
+	} else
+		out->st = ds->st;
+	return out->fd == -1 ? -1 : 0;
+}
+
+/* --verify: reads the copy back from the disk.  0 or -1 (rec filled). */
+static int
+file_verify(struct file_ctx *ctx, int sfd, const struct stat *sst,
+    const struct file_out *out, const struct file_ref *src,
+    const struct file_ref *dst, struct file_record *rec)
+{
+	struct verify_job v = { sfd, out->fd, sst, S_ISREG(out->st.st_mode),
+	    rec->synced, rec->eng.cloned || rec->eng.moved[ENGINE_CFR] > 0,
+	    rec->eng.bytes + rec->resumed };
+	int rc;
+
+	if (ctx->verifying != NULL)
+		__atomic_add_fetch(ctx->verifying, 1, __ATOMIC_RELAXED);
+	rc = verify_copy(&v, src, dst, rec);
+	if (ctx->verifying != NULL)
+		__atomic_sub_fetch(ctx->verifying, 1, __ATOMIC_RELAXED);
+	return rc;
+}
+
+/*
+ * The data of one regular copy: --resume's decision, the engines, the
+ * --verify check.  0, or -1 (rec filled).
+ */
+static int
+file_fill(struct file_ctx *ctx, const struct file_ref *src,
+    const struct stat *sst, int sfd, const struct file_ref *dst,
+    struct file_out *out, struct file_record *rec)
+{
+	const struct options *o = ctx->opts;
+	bool marked = false;
+
+	if (o->attributes_only)
+		return 0;
+	if (o->resume && S_ISREG(out->st.st_mode)) {
+		if (resume_prepare(o, sfd, sst, out->fd, out->have, &marked,
+		    dst->path, rec) == -1)
+			return -1;
+		if (rec->resumed > 0 && ctx->kept != NULL)
+			__atomic_fetch_add(ctx->kept, rec->resumed,
+			    __ATOMIC_RELAXED);
+	}
+	if (file_transfer(ctx, sfd, sst, out->fd, &out->st, rec) == -1) {
+		file_engine_fail(o, src, dst, rec);
+		return -1;
+	}
+	if (o->verify && file_verify(ctx, sfd, sst, out, src, dst,
+	    rec) == -1)
+		return -1;
+	if (marked)
+		resume_done(out->fd);
+	return 0;
+}
+
 /* Copies the data of a regular (or special, read as data) file. */
 static int
 file_regular(struct file_ctx *ctx, const struct file_ref *src,
@@ -309,36 +416,32 @@ file_regular(struct file_ctx *ctx, const struct file_ref *src,
 {
 	const struct options *o = ctx->opts;
 	struct meta_target t;
-	struct stat dst_st;
-	int sfd, dfd, rc;
-	bool created;
+	struct file_out out;
+	int sfd, rc;
 
 	if ((sfd = file_open_src(src, sst, rec)) == -1)
 		return -1;
-	if ((dfd = dest_open(o, dst, ds, file_create_mode(o, sst), &created,
-	    rec)) == -1) {
+	if (file_out_open(o, sst, dst, ds, &out, rec) == -1) {
 		(void)close(sfd);
 		return -1;
 	}
-	if (created) {
-		/* A new regular file: no need to ask the kernel. */
-		memset(&dst_st, 0, sizeof(dst_st));
-		dst_st.st_dev = dst->dev;
-		dst_st.st_mode = S_IFREG;
-		dst_st.st_blksize = sst->st_blksize;
-	} else
-		dst_st = ds->st;
-	rc = 0;
-	if (!o->attributes_only &&
-	    (rc = file_transfer(ctx, sfd, sst, dfd, &dst_st, rec)) == -1)
-		file_engine_fail(o, src, dst, rec);
+	rc = file_fill(ctx, src, sst, sfd, dst, &out, rec);
+	if (rc == 0 && ds->atomic)
+		rc = atomic_inherit(o, &out.a, ds, rec);
 	if (rc == 0) {
-		t = (struct meta_target){ dfd, dst->dirfd, dst->name,
-		    src->path, sfd, created };
+		t = (struct meta_target){ out.fd, dst->dirfd, dst->name,
+		    src->path, sfd, out.created };
 		rc = meta_set(o, &t, sst, rec);
 	}
 	(void)close(sfd);
-	if (close(dfd) == -1 && rc == 0) {
+	if (ds->atomic && rc == 0)
+		return atomic_commit(o, &out.a, dst, rec);
+	if (ds->atomic) {
+		/* A partial file is kept, unless its data proved wrong. */
+		atomic_discard(&out.a, rec->verify != VERIFY_FAILED, dst, rec);
+		return -1;
+	}
+	if (close(out.fd) == -1 && rc == 0) {
 		record_fail(rec, errno, "failed to close %s",
 		    quote(path_str(dst->path)));
 		rc = -1;

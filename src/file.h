@@ -25,6 +25,8 @@ struct file_ctx {
 	struct created	*made;		/* what earlier operands made, or NULL */
 	struct engine_buf buf;		/* rw engine buffer, reused */
 	uint64_t	*progress;	/* bytes done, for progress.c */
+	uint64_t	*kept;		/* bytes --resume kept, for progress.c */
+	unsigned	*verifying;	/* files being verified, for progress.c */
 	/* Engines that failed as unsupported between these filesystems. */
 	dev_t		 skip_src, skip_dst;
 	struct engine_skip skip;

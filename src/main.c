@@ -8,6 +8,7 @@
 
 #include <locale.h>
 
+#include "atomic.h"
 #include "bench.h"
 #include "closeout.h"
 #include "options.h"
@@ -31,6 +32,7 @@ main(int argc, char **argv)
 		return bench_run(&opts, argc - first, argv + first);
 	report_init(&rep, &opts);
 	(void)progress_start(&opts, argc - first, argv + first);
+	atomic_setup(&opts);
 	rc = walk_run(&opts, &rep, argc - first, argv + first);
 	progress_finish(progress_current());
 	if (report_finish(&rep) == -1)

@@ -24,6 +24,7 @@
 
 enum {
 	OPT_ATTRIBUTES_ONLY = 256,
+	OPT_ATOMIC,
 	OPT_BACKUP,
 	OPT_CONTEXT,
 	OPT_COPY_CONTENTS,
@@ -40,8 +41,10 @@ enum {
 	OPT_PRESERVE,
 	OPT_REFLINK,
 	OPT_REMOVE_DESTINATION,
+	OPT_RESUME,
 	OPT_SPARSE,
 	OPT_STATS,
+	OPT_VERIFY,
 	OPT_VERSION
 };
 
@@ -62,6 +65,7 @@ static const char options_short[] = "abdfgHij:lLnPprRsS:t:TuvxZ";
 
 static const struct option options_long[] = {
 	{ "archive",			no_argument,	   NULL, 'a' },
+	{ "atomic",			no_argument,	   NULL, OPT_ATOMIC },
 	{ "attributes-only",		no_argument,	   NULL,
 	    OPT_ATTRIBUTES_ONLY },
 	{ "backup",			optional_argument, NULL, OPT_BACKUP },
@@ -92,6 +96,7 @@ static const struct option options_long[] = {
 	{ "reflink",			optional_argument, NULL, OPT_REFLINK },
 	{ "remove-destination",		no_argument,	   NULL,
 	    OPT_REMOVE_DESTINATION },
+	{ "resume",			no_argument,	   NULL, OPT_RESUME },
 	{ "sparse",			required_argument, NULL, OPT_SPARSE },
 	{ "stats",			no_argument,	   NULL, OPT_STATS },
 	{ "strip-trailing-slashes",	no_argument,	   NULL,
@@ -101,6 +106,7 @@ static const struct option options_long[] = {
 	{ "target-directory",		required_argument, NULL, 't' },
 	{ "update",			optional_argument, NULL, 'u' },
 	{ "verbose",			no_argument,	   NULL, 'v' },
+	{ "verify",			no_argument,	   NULL, OPT_VERIFY },
 	{ "version",			no_argument,	   NULL, OPT_VERSION },
 	{ "bench",			optional_argument, NULL, OPT_BENCH },
 	{ "bench-size",			required_argument, NULL,
@@ -222,6 +228,19 @@ Engines and reports:\n\
   -g, --progress               show progress on stderr: a status line on a\n\
                                  terminal, else a line every few seconds\n\
 \n\
+Trusting the copy:\n\
+      --atomic                 write each regular file where no one sees it and\n\
+                                 rename it over the destination once complete:\n\
+                                 a failure, Ctrl-C or a crash leaves the old\n\
+                                 file (the copy is a new inode: other hard\n\
+                                 links to the old file keep the old data)\n\
+      --verify                 read each copy back from the disk (its cached\n\
+                                 pages dropped) and compare it with the source;\n\
+                                 a difference fails the file\n\
+      --resume                 continue a destination shorter than the source\n\
+                                 once checked to be the start of it, instead of\n\
+                                 copying it all again\n\
+\n\
 Timing the engines (--bench copies SOURCE to temporary files only):\n\
       --bench[=ENGINES]        time each engine (a comma-separated list;\n\
                                  default: all the kernel accepts, auto, and\n\
@@ -231,6 +250,7 @@ Timing the engines (--bench copies SOURCE to temporary files only):\n\
       --bench-size=SIZE        time a random source of SIZE made in DIRECTORY\n\
       --cold                   drop the page cache before each run\n\
       --fsync                  include the flush to disk in each time\n\
+      --verify                 include --verify's check of the copy in each time\n\
       --csv                    print the results as CSV (--json: as JSON)\n\
       --to-socket              time sending SOURCE through a loopback TCP\n\
                                  connection to a reader that zcp starts and\n\
@@ -630,6 +650,8 @@ options_bench_conflict(const struct options *o)
 		return "--preserve (-a, -p)";
 	if (o->engine != ENGINE_AUTO)
 		return "--engine (name the engines in --bench=ENGINES)";
+	if (o->atomic || o->resume)
+		return "--atomic or --resume";
 	if (o->reflink != REFLINK_AUTO || o->sparse != SPARSE_AUTO)
 		return "--reflink or --sparse";
 	if (o->verbose || o->stats)
@@ -663,10 +685,11 @@ options_check_bench(struct options *o)
 		warnx("--bench cannot be used with %s", bad);
 		options_usage_hint();
 	}
-	if (o->bench_socket && (o->fsync ||
+	if (o->bench_socket && (o->fsync || o->verify ||
 	    (o->bench_engines & OPTIONS_BENCH_CP))) {
 		warnx("--to-socket cannot be used with %s", o->fsync ?
-		    "--fsync (a socket has nothing to flush)" :
+		    "--fsync (a socket has nothing to flush)" : o->verify ?
+		    "--verify (a socket cannot be read back)" :
 		    "--bench=cp (cp cannot write into a socket)");
 		options_usage_hint();
 	}
@@ -691,6 +714,15 @@ options_data(struct options *o, int c)
 		break;
 	case OPT_FSYNC:
 		o->fsync = true;
+		break;
+	case OPT_ATOMIC:
+		o->atomic = true;
+		break;
+	case OPT_VERIFY:
+		o->verify = true;
+		break;
+	case OPT_RESUME:
+		o->resume = true;
 		break;
 	case OPT_REFLINK:
 		o->reflink = optarg == NULL ? REFLINK_ALWAYS : (enum

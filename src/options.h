@@ -101,6 +101,12 @@ struct options {
 	enum sparse_mode sparse;	/* --sparse */
 	bool		 fsync;		/* --fsync: flush each file in its time */
 
+	/* Trusting the copy (atomic.c, verify.c, resume.c). */
+	bool		 atomic;	/* --atomic: write a temporary file, then
+					   rename it over the destination */
+	bool		 verify;	/* --verify: read the copy back */
+	bool		 resume;	/* --resume: continue a shorter copy */
+
 	/* Reporting. */
 	bool		 verbose;	/* -v: GNU cp's line for each file */
 	bool		 debug;		/* --debug: -v, and how it was copied */

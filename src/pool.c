@@ -417,6 +417,8 @@ pool_copy_dir(struct walk *w, const struct file_ref *src,
 	p.fctx.opts = w->fctx.opts;
 	p.fctx.links = w->fctx.links;
 	p.fctx.progress = w->fctx.progress;
+	p.fctx.kept = w->fctx.kept;
+	p.fctx.verifying = w->fctx.verifying;
 	(void)pthread_mutex_init(&p.lock, NULL);
 	(void)pthread_cond_init(&p.more, NULL);
 	/* An operand: its name is its path, relative to the cwd.  Out of

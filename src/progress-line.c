@@ -152,6 +152,10 @@ pl_percent(uint64_t done, uint64_t total)
 void
 pl_flushing(struct pline *l, const struct progress_snap *s)
 {
+	if (s->verifying) {
+		pl_str(l, "verifying...");
+		return;
+	}
 	pl_str(l, "flushing");
 	if (s->dirty != PROGRESS_NODIRTY && s->dirty > 0) {
 		pl_str(l, " ");
@@ -282,6 +286,12 @@ pl_final(struct pline *l, const struct progress_snap *s)
 		pl_str(l, " flushing)");
 	}
 	pl_str(l, ", ");
-	pl_size(l, secs > 0 ? (double)s->done / secs : 0);
-	pl_str(l, "/s\n");
+	pl_size(l, secs > 0 ? (double)(s->done - s->kept) / secs : 0);
+	pl_str(l, "/s");
+	if (s->kept > 0) {
+		pl_str(l, " (");
+		pl_size(l, (double)s->kept);
+		pl_str(l, " kept by --resume)");
+	}
+	pl_str(l, "\n");
 }

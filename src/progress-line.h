@@ -26,11 +26,14 @@ struct pline {
 struct progress_snap {
 	double		 elapsed;	/* seconds since the start */
 	uint64_t	 done, total;	/* bytes; total 0: not known */
+	uint64_t	 kept;		/* of done, kept by --resume (not in
+					   the rates) */
 	uint64_t	 files, nfiles;	/* files done; nfiles 0: not known */
 	unsigned	 active;	/* files being copied now */
 	uint64_t	 cur_done, cur_size; /* one at a time: the current file */
 	bool		 counting;	/* the scan is running */
 	bool		 flushing;	/* data written, close or fsync waits */
+	bool		 verifying;	/* ... or --verify checks the copy */
 	uint64_t	 dirty;		/* bytes the system has to write back */
 	double		 rate, avg;	/* bytes/s now (0: unknown), overall */
 	double		 flush;		/* seconds spent flushing so far */
@@ -61,7 +64,10 @@ void	pl_write(const struct pline *);
 bool	pl_known(const struct progress_snap *);
 /* done of total as a whole percent, 100 only when all is done. */
 unsigned pl_percent(uint64_t, uint64_t);
-/* "flushing 312 MiB..." (or "flushing..." if the amount is not known). */
+/*
+ * "flushing 312 MiB..." (or "flushing..." if the amount is not known),
+ * or "verifying...".
+ */
 void	pl_flushing(struct pline *, const struct progress_snap *);
 
 /*

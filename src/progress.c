@@ -62,6 +62,8 @@ struct progress {
 	bool		 utf8;		/* UTF-8 locale: blocks, ellipsis */
 	double		 t0;
 	uint64_t	 bytes;		/* added to by the engines (atomic) */
+	uint64_t	 kept;		/* by --resume: done, not copied */
+	unsigned	 verifying;	/* files --verify is checking */
 
 	/*
 	 * Written by walk.c's calls, from any thread with -j; under lock
@@ -184,7 +186,8 @@ progress_dirty(void)
 static void
 progress_snap(struct progress *p, struct progress_snap *s, double now)
 {
-	uint64_t c = __atomic_load_n(&p->bytes, __ATOMIC_RELAXED);
+	uint64_t kept = __atomic_load_n(&p->kept, __ATOMIC_RELAXED);
+	uint64_t c = __atomic_load_n(&p->bytes, __ATOMIC_RELAXED) + kept;
 	int64_t adj = __atomic_load_n(&p->adjust, __ATOMIC_RELAXED);
 	const struct path *cur;
 
@@ -201,13 +204,18 @@ progress_snap(struct progress *p, struct progress_snap *s, double now)
 	if (!__atomic_load_n(&p->scan.counted, __ATOMIC_ACQUIRE) &&
 	    !s->counting)
 		s->total = s->nfiles = 0;
-	s->avg = s->elapsed > 0 ? (double)s->done / s->elapsed : 0;
+	/* Kept bytes are done, but were not copied: not in the rates. */
+	s->kept = kept < s->done ? kept : s->done;
+	s->avg = s->elapsed > 0 ? (double)(s->done - s->kept) / s->elapsed :
+	    0;
 	s->rate = 0;
 	/* With -j: all data moved, and the files left have all started. */
 	s->flushing = s->active > 0 && (p->single ? s->cur_size > 0 &&
 	    s->cur_done >= s->cur_size : pl_known(s) && s->done >= s->total &&
 	    s->files + s->active >= s->nfiles);
-	s->dirty = s->flushing ? progress_dirty() : PROGRESS_NODIRTY;
+	s->verifying = __atomic_load_n(&p->verifying, __ATOMIC_RELAXED) > 0;
+	s->dirty = s->flushing && !s->verifying ? progress_dirty() :
+	    PROGRESS_NODIRTY;
 	s->flush = p->flush;
 	s->fsync = p->opts->fsync;
 	s->name[0] = '\0';
@@ -239,7 +247,8 @@ static void
 progress_flush_watch(struct progress *p, struct progress_snap *s,
     double now)
 {
-	if (!s->flushing) {
+	/* Verifying is not waiting for the disk: shown at once. */
+	if (!s->flushing || s->verifying) {
 		progress_flush_end(p, now);
 		return;
 	}
@@ -302,7 +311,7 @@ progress_tick(struct progress *p)
 		progress_cols(p);
 	}
 	progress_snap(p, s, now);
-	s->rate = p->rate = progress_sample(p, s->done, now);
+	s->rate = p->rate = progress_sample(p, s->done - s->kept, now);
 	progress_flush_watch(p, s, now);
 	pl_clear(l);
 	if (p->usr1) {
@@ -526,6 +535,18 @@ progress_counter(struct progress *p)
 	return p == NULL ? NULL : &p->bytes;
 }
 
+uint64_t *
+progress_kept(struct progress *p)
+{
+	return p == NULL ? NULL : &p->kept;
+}
+
+unsigned *
+progress_verifying(struct progress *p)
+{
+	return p == NULL ? NULL : &p->verifying;
+}
+
 void
 progress_file_start(struct progress *p, const struct path *path,
     const struct stat *st)
@@ -536,7 +557,8 @@ progress_file_start(struct progress *p, const struct path *path,
 		(void)pthread_mutex_lock(&p->lock);
 	__atomic_add_fetch(&p->active, 1, __ATOMIC_RELAXED);
 	if (p->single) {
-		p->cur_start = __atomic_load_n(&p->bytes, __ATOMIC_RELAXED);
+		p->cur_start = __atomic_load_n(&p->bytes, __ATOMIC_RELAXED) +
+		    __atomic_load_n(&p->kept, __ATOMIC_RELAXED);
 		p->cur_size = S_ISREG(st->st_mode) ? (uint64_t)st->st_size : 0;
 	}
 	if (p->on)
@@ -563,8 +585,9 @@ progress_file_done(struct progress *p, const struct stat *st,
 		(void)pthread_mutex_lock(&p->lock);
 	if (p->single)
 		__atomic_store_n(&p->cur_path, NULL, __ATOMIC_RELEASE);
-	__atomic_add_fetch(&p->adjust, (int64_t)size - (int64_t)moved,
-	    __ATOMIC_RELAXED);
+	/* What --resume kept is in p->kept already. */
+	__atomic_add_fetch(&p->adjust, (int64_t)size - (int64_t)moved -
+	    (int64_t)rec->resumed, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&p->files, 1, __ATOMIC_RELAXED);
 	if (__atomic_sub_fetch(&p->active, 1, __ATOMIC_RELAXED) == 0 &&
 	    p->on)
@@ -636,7 +659,8 @@ progress_release(struct progress *p)
 		now = units_now();
 		progress_snap(p, s, now);
 		s->rate = p->rate;
-		s->flushing = s->flushing && p->flush_since > 0 &&
+		s->flushing = s->flushing && (s->verifying ||
+		    p->flush_since > 0) &&
 		    now - p->flush_since >= PROGRESS_FLUSH;
 		pl_clear(&p->line);
 		progress_draw(p, s, &p->line);

@@ -34,6 +34,19 @@ struct progress	*progress_current(void);
 uint64_t	*progress_counter(struct progress *);
 
 /*
+ * The counter of bytes done without being copied (--resume kept them):
+ * they count as done, but not in the rate.
+ */
+uint64_t	*progress_kept(struct progress *);
+
+/*
+ * The number of files --verify is checking (added to and taken from
+ * atomically): while it is not 0, the line says "verifying..." instead
+ * of "flushing...", and that time is not counted as flushing.
+ */
+unsigned	*progress_verifying(struct progress *);
+
+/*
  * A non-directory starts (its path and stat), and ends (the same stat,
  * and the record file_copy() filled).  Any thread may call them.
  */

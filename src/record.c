@@ -56,5 +56,6 @@ record_free(struct file_record *rec)
 	free(rec->msg);
 	free(rec->warn);
 	free(rec->backup);
-	rec->msg = rec->warn = rec->backup = NULL;
+	free(rec->partial);
+	rec->msg = rec->warn = rec->backup = rec->partial = NULL;
 }

@@ -9,6 +9,7 @@
 #define ZCP_RECORD_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "engine.h"
@@ -39,6 +40,25 @@ enum file_kind {
 	FILE_KIND_SPECIAL
 };
 
+/* What --verify found (verify.c). */
+enum verify_state {
+	VERIFY_NONE,		/* not asked, or no data was copied */
+	VERIFY_OK,		/* read back: the same bytes as the source */
+	VERIFY_FAILED,		/* read back: different (the file failed) */
+	VERIFY_SKIPPED		/* could not be checked: verify_why says why */
+};
+
+/* What --resume did with a destination shorter than the source. */
+enum resume_how {
+	RESUME_NONE,		/* nothing to continue */
+	RESUME_TAIL,		/* zcp's own partial file, of this source: the
+				   bytes before the resume point checked */
+	RESUME_FULL,		/* any other: compared byte for byte */
+	RESUME_DIFFERS,		/* not a prefix (at resume_at): copied anew */
+	RESUME_LONGER,		/* longer than the source: copied anew */
+	RESUME_UNREADABLE	/* could not be read: copied anew */
+};
+
 struct file_record {
 	const struct path *src;		/* source path, as shown */
 	const struct path *dst;		/* destination path, as shown */
@@ -61,6 +81,23 @@ struct file_record {
 					   copy (--preserve=links) */
 	bool		 unbackup;	/* the copy failed: the backup was
 					   renamed back (as cp) */
+	bool		 atomic;	/* --atomic: made under another name and
+					   renamed (or linked) into place */
+	/* --resume (resume.c). */
+	enum resume_how	 resume;
+	uint64_t	 resumed;	/* bytes of the destination kept */
+	uint64_t	 resume_checked; /* bytes compared to decide */
+	uint64_t	 resume_at;	/* RESUME_DIFFERS: first byte that
+					   differs (0-based) */
+	/* --verify (verify.c). */
+	enum verify_state verify;
+	double		 verify_seconds; /* the check's wall time */
+	const char	*verify_why;	/* VERIFY_SKIPPED: why (static) */
+	bool		 verify_cached;	/* the copy was read from the page
+					   cache: it could not be dropped */
+	uint64_t	 verify_shared;	/* bytes found in the source's blocks
+					   (a clone): equal without reading */
+	char		*partial;	/* --resume: partial file kept, shown */
 };
 
 /* Records a failure: msg is fmt, then ": strerror(err)" if err != 0. */
@@ -71,7 +108,7 @@ void	 record_fail(struct file_record *, int, const char *, ...)
 void	 record_warn(struct file_record *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 
-/* Frees the strings rec holds (msg, warn, backup). */
+/* Frees the strings rec holds (msg, warn, backup, partial). */
 void	 record_free(struct file_record *);
 
 #endif

@@ -138,6 +138,70 @@ report_debug_word(const struct engine_result *e, enum engine_id id)
 	return e->engine == id ? "yes" : "no";
 }
 
+/* --resume's part of the --debug line: what it kept, or why nothing. */
+static void
+report_resume(struct line *l, const struct file_record *rec)
+{
+	char sz[32], chk[32];
+
+	units_size(sz, sizeof(sz), (double)rec->resumed);
+	units_size(chk, sizeof(chk), (double)rec->resume_checked);
+	switch (rec->resume) {
+	case RESUME_TAIL:
+		line_add(l, ", resumed at %s (zcp's partial copy of this "
+		    "source: its last %s checked)", sz, chk);
+		break;
+	case RESUME_FULL:
+		line_add(l, ", resumed at %s (compared byte for byte first: "
+		    "%s)", sz, chk);
+		break;
+	case RESUME_DIFFERS:
+		line_add(l, ", not resumed: the destination differs from the "
+		    "source at byte %llu",
+		    (unsigned long long)rec->resume_at + 1);
+		break;
+	case RESUME_LONGER:
+		line_add(l, ", not resumed: the destination is longer than "
+		    "the source");
+		break;
+	case RESUME_UNREADABLE:
+		line_add(l, ", not resumed: the destination could not be "
+		    "read");
+		break;
+	default:
+		break;
+	}
+}
+
+/* --verify's part of the --debug line. */
+static void
+report_verify(struct line *l, const struct file_record *rec)
+{
+	char t[32], sz[32];
+
+	units_time(t, sizeof(t), rec->verify_seconds);
+	switch (rec->verify) {
+	case VERIFY_OK:
+		line_add(l, ", verified in %s", t);
+		if (rec->verify_shared > 0)
+			line_add(l, " (%s as the source's own blocks)",
+			    units_size(sz, sizeof(sz),
+			    (double)rec->verify_shared));
+		if (rec->verify_cached)
+			line_add(l, " (read from the page cache: %s)",
+			    rec->verify_why);
+		break;
+	case VERIFY_FAILED:
+		line_add(l, ", verification failed");
+		break;
+	case VERIFY_SKIPPED:
+		line_add(l, ", not verified: %s", rec->verify_why);
+		break;
+	default:
+		break;
+	}
+}
+
 /* What the engines did: "ENGINE after FALLBACKS, SIZE in TIME, RATE". */
 static void
 report_engines(struct line *l, const struct file_record *rec)
@@ -169,6 +233,10 @@ report_engines(struct line *l, const struct file_record *rec)
 		line_add(l, ", sparse");
 	if (rec->synced)
 		line_add(l, ", synced");
+	if (rec->atomic)
+		line_add(l, ", atomic");
+	report_resume(l, rec);
+	report_verify(l, rec);
 }
 
 /*
@@ -235,6 +303,29 @@ static const char *const report_status[] = {
 	"copied", "skipped", "failed"
 };
 
+/* --atomic, --resume and --verify's fields of a file's record. */
+static void
+report_json_trust(struct line *l, const struct file_record *rec)
+{
+	const char *note = rec->verify == VERIFY_SKIPPED ||
+	    rec->verify_cached ? rec->verify_why : NULL;
+
+	line_add(l, ",\"atomic\":%s,\"resumed\":%llu,\"verified\":%s",
+	    rec->atomic ? "true" : "false",
+	    (unsigned long long)rec->resumed,
+	    rec->verify == VERIFY_OK ? "true" : rec->verify ==
+	    VERIFY_FAILED ? "false" : "null");
+	if (rec->verify == VERIFY_OK || rec->verify == VERIFY_FAILED)
+		line_add(l, ",\"verify_seconds\":%.9f", rec->verify_seconds);
+	else
+		line_add(l, ",\"verify_seconds\":null");
+	line_add(l, ",\"verify_note\":");
+	if (note != NULL)
+		line_json_str(l, note);
+	else
+		line_add(l, "null");
+}
+
 static void
 report_json(struct report *r, const struct file_record *rec)
 {
@@ -278,6 +369,7 @@ report_json(struct report *r, const struct file_record *rec)
 	    rec->data && e->cloned ? "true" : "false",
 	    rec->data && e->sparse ? "true" : "false",
 	    rec->synced ? "true" : "false");
+	report_json_trust(&l, rec);
 	if (rec->status == FILE_FAILED) {
 		line_add(&l, ",\"errno\":%s%s%s,\"error\":",
 		    rec->err ? "\"" : "", rec->err ?
@@ -300,6 +392,16 @@ report_count(struct report *r, const struct file_record *rec)
 	if (rec->status == FILE_SKIPPED) {
 		r->skipped++;
 		return;
+	}
+	if (rec->verify == VERIFY_OK) {
+		r->verified++;
+		r->verify_bytes += e->bytes + rec->resumed;
+	} else if (rec->verify == VERIFY_SKIPPED)
+		r->unverified++;
+	r->verify_seconds += rec->verify_seconds;
+	if (rec->resumed > 0) {
+		r->resumed++;
+		r->resumed_bytes += rec->resumed;
 	}
 	if (rec->status == FILE_FAILED)
 		r->failed++;
@@ -333,6 +435,7 @@ report_record(struct report *r, const struct file_record *rec)
 	const struct options *o = r->opts;
 	/* The progress line leaves the terminal only for output. */
 	bool out = rec->warn != NULL || rec->status == FILE_FAILED ||
+	    rec->verify == VERIFY_SKIPPED || rec->partial != NULL ||
 	    o->verbose || o->json;
 
 	(void)pthread_mutex_lock(&r->lock);
@@ -351,22 +454,34 @@ report_record(struct report *r, const struct file_record *rec)
 	(void)pthread_mutex_unlock(&r->lock);
 }
 
-/* The failure and the warning of rec on stderr, after pending -v lines. */
+/*
+ * The failure and the warnings of rec on stderr, after pending -v lines:
+ * also a copy --verify could not check, and --resume's partial file.
+ */
 static void
 report_messages(struct report *r, const struct file_record *rec)
 {
-	if (rec->warn == NULL && (rec->status != FILE_FAILED ||
-	    rec->msg == NULL))
+	bool unverified = rec->verify == VERIFY_SKIPPED &&
+	    rec->status != FILE_FAILED;
+
+	if (rec->warn == NULL && !unverified && rec->partial == NULL &&
+	    (rec->status != FILE_FAILED || rec->msg == NULL))
 		return;
 	fflush(r->vout);
 	if (rec->warn != NULL)
 		fprintf(stderr, "%s: %s\n", getprogname(), rec->warn);
+	if (unverified)
+		fprintf(stderr, "%s: warning: %s not verified: %s\n",
+		    getprogname(), quote(path_str(rec->dst)), rec->verify_why);
 	if (rec->status == FILE_FAILED && rec->msg != NULL)
 		fprintf(stderr, "%s: %s\n", getprogname(), rec->msg);
 	else if (rec->status == FILE_FAILED)	/* no memory for the message */
 		fprintf(stderr, "%s: cannot copy %s: %s\n", getprogname(),
 		    quote(path_str(rec->src)), strerror(rec->err != 0 ?
 		    rec->err : ENOMEM));
+	if (rec->partial != NULL)
+		fprintf(stderr, "%s: partial copy kept as %s for --resume\n",
+		    getprogname(), quote(rec->partial));
 }
 
 void
@@ -429,6 +544,18 @@ report_stats(struct report *r, double secs)
 			    report_plural(r->eng_files[i], "file", "files"),
 			    units_size(sz, sizeof(sz),
 			    (double)r->eng_bytes[i]));
+	if (r->opts->verify)
+		fprintf(stderr, "%s: stats: verified: %llu %s, %s in %s; %llu "
+		    "not verified\n", me, (unsigned long long)r->verified,
+		    report_plural(r->verified, "file", "files"),
+		    units_size(sz, sizeof(sz), (double)r->verify_bytes),
+		    units_time(t, sizeof(t), r->verify_seconds),
+		    (unsigned long long)r->unverified);
+	if (r->opts->resume)
+		fprintf(stderr, "%s: stats: resumed: %llu %s, %s kept\n", me,
+		    (unsigned long long)r->resumed, report_plural(r->resumed,
+		    "file", "files"), units_size(sz, sizeof(sz),
+		    (double)r->resumed_bytes));
 	fprintf(stderr, "%s: stats: fallbacks: %llu\n", me,
 	    (unsigned long long)r->nfallback);
 	for (i = 0; i < ENGINE_NUM; i++)
@@ -448,13 +575,19 @@ report_json_summary(struct report *r, double secs)
 	line_add(&l, "{\"type\":\"summary\",\"files\":%llu,\"directories\":"
 	    "%llu,\"symlinks\":%llu,\"specials\":%llu,\"skipped\":%llu,"
 	    "\"failed\":%llu,\"bytes\":%llu,\"seconds\":%.9f,"
-	    "\"bytes_per_second\":%.0f,\"fallbacks\":%llu,\"engines\":{",
+	    "\"bytes_per_second\":%.0f,\"fallbacks\":%llu,",
 	    (unsigned long long)r->files, (unsigned long long)r->dirs,
 	    (unsigned long long)r->symlinks, (unsigned long long)r->specials,
 	    (unsigned long long)r->skipped, (unsigned long long)r->failed,
 	    (unsigned long long)r->bytes, secs,
 	    secs > 0 ? (double)r->bytes / secs : 0.0,
 	    (unsigned long long)r->nfallback);
+	line_add(&l, "\"verified\":%llu,\"unverified\":%llu,"
+	    "\"verify_seconds\":%.9f,\"resumed\":%llu,\"resumed_bytes\":%llu,"
+	    "\"engines\":{", (unsigned long long)r->verified,
+	    (unsigned long long)r->unverified, r->verify_seconds,
+	    (unsigned long long)r->resumed,
+	    (unsigned long long)r->resumed_bytes);
 	for (i = ENGINE_CLONE; i < ENGINE_NUM; i++)
 		if (r->eng_files[i] > 0)
 			line_add(&l, "%s\"%s\":{\"files\":%llu,\"bytes\":%llu}",

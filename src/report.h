@@ -27,6 +27,10 @@ struct report {
 	uint64_t	 eng_files[ENGINE_NUM], eng_bytes[ENGINE_NUM];
 	uint64_t	 nfallback;
 	uint32_t	 fallbacks[ENGINE_NUM][REPORT_ERRNO_MAX];
+	uint64_t	 verified, unverified;	/* --verify: checked, not */
+	uint64_t	 verify_bytes;
+	double		 verify_seconds;
+	uint64_t	 resumed, resumed_bytes; /* --resume: files, kept */
 };
 
 void	 report_init(struct report *, const struct options *);

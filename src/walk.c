@@ -675,6 +675,8 @@ walk_run(const struct options *o, struct report *rep, int n, char **files)
 	w.rep = rep;
 	w.fctx.opts = o;
 	w.fctx.progress = progress_counter(progress_current());
+	w.fctx.kept = progress_kept(progress_current());
+	w.fctx.verifying = progress_verifying(progress_current());
 	dir = walk_target(o, &n, files, &ddev);
 	/* As cp 9.1, only names copied into a directory lose them. */
 	if (o->strip_slashes && dir != NULL)

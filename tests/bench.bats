@@ -189,6 +189,48 @@ EOF
 	empty out
 }
 
+@test "bench: --verify times each copy with zcp's check, cp's too; in the header and the JSON" {
+	run "$ZCP" --bench=auto,rw,cp --bench-size=1M --runs=1 --verify out
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == *"; --verify's check included (the copy flushed and read back)" ]]
+	run "$ZCP" --bench=rw --bench-size=1M --runs=1 --verify --json out
+	[[ "$output" == *'"verify":true'* ]]
+	run "$ZCP" --bench=rw --bench-size=1M --runs=1 --json out
+	[[ "$output" == *'"verify":false'* ]]
+	empty out
+}
+
+@test "bench: --verify fails a contender whose copy differs" {
+	need_cmd cc
+	cat > flip.c <<'EOF'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stddef.h>
+#include <unistd.h>
+
+int
+fdatasync(int fd)
+{
+	static int (*real)(int);
+	unsigned char c = 0;
+
+	if (real == NULL)
+		real = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
+	if (pread(fd, &c, 1, 10) == 1) {
+		c ^= 1;
+		(void)pwrite(fd, &c, 1, 10);
+	}
+	return real(fd);
+}
+EOF
+	cc -shared -fPIC -O2 -o flip.so flip.c -ldl || skip "cannot build a shim"
+	run env LD_PRELOAD="$(sanitizer_preload)$PWD/flip.so" "$ZCP" \
+	    --bench=rw --bench-size=1M --runs=1 --verify out
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"rw: --verify: the copy differs from "*" at byte 11" ]]
+	empty out
+}
+
 @test "bench: a sparse source: data only, and the copy checks out" {
 	truncate -s 32M sparse
 	head -c 1000000 /dev/urandom | dd of=sparse bs=1M seek=10 conv=notrunc status=none
@@ -279,6 +321,10 @@ EOF
 	[[ "${lines[0]}" == "zcp: --bench cannot be used with -r"* ]]
 	run "$ZCP" --bench --engine=rw x
 	[[ "${lines[0]}" == "zcp: --bench cannot be used with --engine"* ]]
+	run "$ZCP" --bench --atomic x
+	[ "${lines[0]}" = "zcp: --bench cannot be used with --atomic or --resume" ]
+	run "$ZCP" --bench --resume x
+	[ "${lines[0]}" = "zcp: --bench cannot be used with --atomic or --resume" ]
 	empty out
 }
 
@@ -563,6 +609,9 @@ assert [x["status"] for x in d["engines"]] == ["ok", "ok"]
 	run "$ZCP" --bench=cp --to-socket src
 	[ "$status" -eq 1 ]
 	[ "${lines[0]}" = "zcp: --to-socket cannot be used with --bench=cp (cp cannot write into a socket)" ]
+	run "$ZCP" --bench --to-socket --verify src
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = "zcp: --to-socket cannot be used with --verify (a socket cannot be read back)" ]
 	run "$ZCP" --bench --to-socket src out
 	[ "$status" -eq 1 ]
 	[ "${lines[0]}" = "zcp: extra operand 'out'" ]

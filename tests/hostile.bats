@@ -218,7 +218,7 @@ sparse_src()
 		cmp src out
 	done
 	run --separate-stderr zcp_strace inject=fsync:error=EIO -- --fsync --json src out2
-	assert_match "${lines[0]}" '"status":"failed",.*"synced":false,"errno":"EIO","error":"error syncing '"'out2'"': Input/output error"\}$'
+	assert_match "${lines[0]}" '"status":"failed",.*"synced":false,.*"errno":"EIO","error":"error syncing '"'out2'"': Input/output error"\}$'
 }
 
 @test "--preserve and --no-preserve: empty items are ambiguous, as cp's" {

@@ -137,6 +137,71 @@ assert any("\udcff" in r["source"] for r in files)
 EOF
 }
 
+@test "schema: --atomic, --resume and --verify's fields, with each type they take" {
+	mkrandom a $((3 * 1024 * 1024))
+	head -c 1000000 a > b
+	: > out.jsonl
+	# resumed > 0, verified true with a time; atomic true.
+	"$ZCP" --json --resume --verify a b >> out.jsonl
+	"$ZCP" --json --atomic a c >> out.jsonl
+	# verified null with a note (procfs), and without one (a failure
+	# before any data: the next test has verified false).
+	"$ZCP" --json --verify /proc/self/status st >> out.jsonl
+	"$ZCP" --json --verify -r missing x >> out.jsonl || true
+	run validate zcp-copy.schema.json lines out.jsonl
+	echo "$output"
+	[ "$status" -eq 0 ]
+	"$PY" - out.jsonl <<'EOF'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+files = [r for r in recs if r["type"] == "file"]
+assert any(r["resumed"] == 1000000 and r["verified"] is True and
+           r["verify_seconds"] > 0 for r in files)
+assert any(r["atomic"] for r in files)
+assert any(r["verified"] is None and r["verify_note"] for r in files)
+assert any(r["verified"] is None and r["verify_note"] is None and
+           r["status"] == "failed" for r in files)
+sums = [r for r in recs if r["type"] == "summary"]
+assert sums[0]["verified"] == 1 and sums[0]["resumed_bytes"] == 1000000
+assert sums[2]["unverified"] == 1
+EOF
+}
+
+@test "schema: verified false validates (a copy corrupted before the check)" {
+	need_cmd cc
+	cat > flip.c <<'EOF'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stddef.h>
+#include <unistd.h>
+
+int
+fdatasync(int fd)
+{
+	static int (*real)(int);
+	unsigned char c = 0;
+
+	if (real == NULL)
+		real = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
+	if (pread(fd, &c, 1, 10) == 1) {
+		c ^= 1;
+		(void)pwrite(fd, &c, 1, 10);
+	}
+	return real(fd);
+}
+EOF
+	cc -shared -fPIC -O2 -o flip.so flip.c -ldl || skip "cannot build a shim"
+	mkrandom a 100000
+	run --separate-stderr env LD_PRELOAD="$(sanitizer_preload)$PWD/flip.so" \
+	    "$ZCP" --json --verify a b
+	[ "$status" -eq 1 ]
+	printf '%s\n' "$output" > out.jsonl
+	run validate zcp-copy.schema.json lines out.jsonl
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q '"verified":false,"verify_seconds":[0-9.]*,"verify_note":null' out.jsonl
+}
+
 @test "schema: the copy schema is strict: an unknown field or a wrong type fails" {
 	mkrandom a 1000
 	"$ZCP" --json a b > out.jsonl
@@ -144,7 +209,9 @@ EOF
 	    'd[0]["surprise"] = 1' 'd[0]["bytes"] = "1000"' \
 	    'del d[0]["synced"]' 'd[0]["engine"] = "teleport"' \
 	    'd[0]["errno"] = "EIO"' 'd[0]["fallbacks"] = [{"engine": "rw"}]' \
-	    'd[1]["engines"]["rw"] = {"files": 1}' 'd[1]["type"] = "total"'
+	    'd[1]["engines"]["rw"] = {"files": 1}' 'd[1]["type"] = "total"' \
+	    'd[0]["verified"] = "yes"' 'del d[0]["verify_note"]' \
+	    'd[0]["resumed"] = -1' 'del d[1]["resumed_bytes"]'
 	echo "$output"
 	[ "$status" -eq 0 ]
 }
@@ -158,7 +225,9 @@ EOF
 	env PATH=/nonexistent "$ZCP" --bench=clone,rw,cp --runs=1 --json src \
 	    out > 3.json || true
 	"$ZCP" --bench=auto,cp --runs=3 --fsync --json src out > 4.json
-	for f in 1 2 3 4; do
+	"$ZCP" --bench=rw,cp --runs=1 --verify --json src out > 5.json
+	grep -q '"verify":true' 5.json
+	for f in 1 2 3 4 5; do
 		run validate zcp-bench.schema.json doc $f.json
 		echo "$f: $output"
 		[ "$status" -eq 0 ]

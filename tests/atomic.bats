@@ -1,0 +1,569 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# atomic.bats: --atomic.  A regular file is made where no one sees it
+# (O_TMPFILE, or a hidden temporary name where the file system refuses
+# one) and put at its name in one step, so that whatever goes wrong the
+# destination holds its complete old content, or the complete new one,
+# and nothing else is left in its directory: a full file system (a small
+# tmpfs), EIO injected on the source's reads (strace), SIGINT, SIGTERM
+# and SIGKILL at random points of the copy.  GNU cp's rules still apply
+# (-n, -u, backups, symbolic links), with every engine and -r -j.
+#
+# The signal tests repeat ZCP_ATOMIC_RUNS times (default 20) with a file
+# of ZCP_ATOMIC_MIB MiB (default 32); the full-size run of the issue is
+#     ZCP_ATOMIC_RUNS=20 ZCP_ATOMIC_MIB=256 make check TESTS=tests/atomic.bats
+# Each kill comes once zcp has written a random share of the file (read
+# from its destination's file offset in /proc/PID/fdinfo: polled, not
+# slept for), so that most land in the middle of the data.
+
+load helpers
+load kill
+
+RUNS=${ZCP_ATOMIC_RUNS:-20}
+MIB=${ZCP_ATOMIC_MIB:-32}
+
+# What a directory holds, hidden names too, one line (but the file that
+# bats' run --separate-stderr keeps in the test's directory).
+entries()
+{
+	(cd "$1" && ls -A | grep -v '^separate-stderr-' | xargs)
+}
+
+# The engines that copy a regular file on this file system, but clone.
+data_engines()
+{
+	local e
+	for e in $(engines_supported); do
+		[[ $e == clone ]] || printf '%s ' "$e"
+	done
+}
+
+@test "--atomic makes a new file: complete, with its mode, nothing else in the directory" {
+	mkrandom src 300000
+	chmod 640 src
+	mkdir d
+	run --separate-stderr "$ZCP" --debug --atomic src d/f
+	assert_status 0
+	assert_stderr ""
+	cmp src d/f
+	assert_eq "$(stat -c %a d/f)" 640
+	assert_eq "$(entries d)" "f"
+	assert_match "$output" ", atomic$"
+}
+
+@test "--atomic: the new file never has a name before it is complete (O_TMPFILE, then linkat)" {
+	need_strace
+	mkrandom src 300000
+	run strace -f -qq -e trace=openat,linkat,rename,renameat,renameat2 \
+	    -o trace "$ZCP" --atomic src new
+	assert_status 0
+	cmp src new
+	grep -q 'O_TMPFILE' trace
+	grep -qE 'linkat\([0-9]+, "", AT_FDCWD, "new", AT_EMPTY_PATH\) = 0' trace
+	# Nothing was opened or created at the name itself.
+	! grep -qE 'openat\(AT_FDCWD, "new"' trace
+}
+
+@test "--atomic replaces a file in one rename: a new inode; other hard links keep the old data" {
+	need_strace
+	mkrandom src 300000
+	printf 'old\n' > dst
+	ln dst other
+	ino=$(stat -c %i dst)
+	run strace -f -qq -e trace=openat,linkat,renameat,renameat2,unlinkat \
+	    -o trace "$ZCP" --atomic src dst
+	assert_status 0
+	cmp src dst
+	assert_eq "$(cat other)" "old"
+	[ "$(stat -c %i dst)" != "$ino" ]
+	assert_eq "$(entries .)" "dst other src trace"
+	# Linked under a hidden name, then renamed over dst: dst never gone.
+	grep -qE 'linkat\([0-9]+, "", AT_FDCWD, "\.dst\.zcp-tmp", AT_EMPTY_PATH\) = 0' trace
+	grep -qE 'renameat2?\(AT_FDCWD, "\.dst\.zcp-tmp", AT_FDCWD, "dst"' trace
+	! grep -qE 'unlinkat\(AT_FDCWD, "dst"' trace
+	! grep -qE 'openat\(AT_FDCWD, "dst"' trace
+}
+
+@test "--atomic keeps an existing file's mode and owner, as cp (which writes into it) does" {
+	need_root
+	mkrandom src 1000
+	chmod 644 src
+	printf 'old\n' > dst
+	chmod 600 dst
+	chown 1234:5678 dst
+	run "$ZCP" --atomic src dst
+	assert_status 0
+	cmp src dst
+	assert_eq "$(stat -c '%a %u %g' dst)" "600 1234 5678"
+	# -p takes them from the source instead.
+	printf 'old\n' > dst2
+	chmod 600 dst2
+	run "$ZCP" --atomic -p src dst2
+	assert_status 0
+	assert_eq "$(stat -c '%a %u %g' dst2)" "644 $(stat -c '%u %g' src)"
+}
+
+@test "--atomic with --backup: the old file becomes the backup, the name is never empty" {
+	need_strace
+	printf 'new\n' > src
+	printf 'old\n' > dst
+	ino=$(stat -c %i dst)
+	run strace -f -qq -e trace=linkat,rename,renameat,renameat2,unlinkat \
+	    -o trace "$ZCP" -v --atomic --backup=simple src dst
+	assert_status 0
+	assert_eq "$output" "'src' -> 'dst' (backup: 'dst~')"
+	assert_eq "$(cat dst)" "new"
+	assert_eq "$(cat dst~)" "old"
+	assert_eq "$(stat -c %i dst~)" "$ino"
+	# The backup is a second name, made before the new file replaces dst.
+	grep -qE 'linkat\(AT_FDCWD, "dst", AT_FDCWD, "dst~", 0\) = 0' trace
+	! grep -qE 'rename[a-z0-9]*\(AT_FDCWD, "dst",' trace
+	# Numbered backups too, one per run.
+	run "$ZCP" --atomic --backup=numbered src dst
+	assert_status 0
+	assert_eq "$(cat dst.~1~)" "new"
+	assert_eq "$(entries .)" "dst dst.~1~ dst~ src trace"
+}
+
+@test "--atomic keeps GNU's rules: -n, -u and the same file leave the destination alone" {
+	printf 'new\n' > src
+	printf 'old\n' > dst
+	run "$ZCP" --atomic -n src dst
+	assert_status 0
+	assert_eq "$(cat dst)" "old"
+	touch -d '2001-01-01' src
+	run "$ZCP" --atomic -u src dst
+	assert_status 0
+	assert_eq "$(cat dst)" "old"
+	run --separate-stderr "$ZCP" --atomic src src
+	assert_status 1
+	assert_stderr "zcp: 'src' and 'src' are the same file"
+	assert_eq "$(entries .)" "dst src"
+}
+
+# gnu_and_atomic SETUP ARGS...: runs SETUP in two new directories, then
+# GNU cp ARGS in one and zcp --atomic ARGS in the other; the exit status
+# and messages must be the same, and so must the files' contents.
+gnu_and_atomic()
+{
+	local setup=$1 g z
+	shift
+	rm -rf g z
+	mkdir g z
+	(cd g && eval "$setup")
+	(cd z && eval "$setup")
+	g=0
+	(cd g && cp "$@" > ../g.out 2> ../g.err) || g=$?
+	z=0
+	(cd z && "$ZCP" --atomic "$@" > ../z.out 2> ../z.err) || z=$?
+	sed -i 's/^cp: /zcp: /' g.err
+	assert_eq "$z" "$g" "exit status of $*"
+	assert_eq "$(cat z.err)" "$(cat g.err)" "stderr of $*"
+	assert_eq "$(cat z.out)" "$(cat g.out)" "stdout of $*"
+	assert_eq "$(cd z && find . -type f -exec md5sum {} + | sort)" \
+	    "$(cd g && find . -type f -exec md5sum {} + | sort)" "files"
+}
+
+@test "--atomic keeps GNU's other rules: just-created, a source named twice, a backup that would destroy the source, a directory in the way" {
+	[[ $(cp --version 2>/dev/null | head -1) == *"GNU coreutils"* ]] ||
+	    skip "needs GNU cp to compare with"
+	gnu_and_atomic 'mkdir a b d; echo 1 > a/f; echo 2 > b/f' a/f b/f d
+	gnu_and_atomic 'mkdir d; echo 1 > f' f f d
+	gnu_and_atomic 'echo a > a; echo t > a~' --backup=simple a~ a
+	gnu_and_atomic 'echo a > a; mkdir b' -T a b
+	gnu_and_atomic 'echo a > a; echo b > b' -v -b a b
+	gnu_and_atomic 'echo a > a; echo b > b; touch -d 2030-01-01 b' -u a b
+	gnu_and_atomic 'echo a > a; echo b > b' -n a b
+	gnu_and_atomic 'echo a > a; ln -s a l' a l
+	gnu_and_atomic 'mkdir d; echo a > a; ln -s ../a d/a' a d
+}
+
+@test "--atomic replaces a file the user may not write only with -f, as cp" {
+	need_unprivileged
+	printf 'new\n' > src
+	printf 'old\n' > dst
+	chmod 444 dst
+	run --separate-stderr unprivileged "$ZCP" --atomic src dst
+	assert_status 1
+	assert_stderr "zcp: cannot create regular file 'dst': Permission denied"
+	assert_eq "$(cat dst)" old
+	run --separate-stderr unprivileged cp src dst
+	assert_status 1
+	run --separate-stderr unprivileged "$ZCP" --atomic -f src dst
+	assert_status 0
+	assert_eq "$(cat dst)" new
+}
+
+@test "--atomic writes through a symbolic link at the destination, as without it" {
+	printf 'new\n' > src
+	printf 'old\n' > target
+	ln -s target link
+	run "$ZCP" --atomic src link
+	assert_status 0
+	[ -L link ]
+	assert_eq "$(cat target)" "new"
+	# A dangling one is refused, as GNU cp refuses it.
+	ln -s nowhere dangling
+	run --separate-stderr "$ZCP" --atomic src dangling
+	assert_status 1
+	assert_stderr "zcp: not writing through dangling symlink 'dangling'"
+	assert_eq "$(entries .)" "dangling link src target"
+}
+
+@test "--atomic: a destination that is not a regular file is written as without --atomic" {
+	printf 'new\n' > src
+	run "$ZCP" --atomic src /dev/null
+	assert_status 0
+	mkfifo fifo
+	( cat fifo > got ) &
+	register_pid $!
+	run "$ZCP" --atomic src fifo
+	assert_status 0
+	wait
+	assert_eq "$(cat got)" "new"
+	[ -p fifo ]
+}
+
+@test "--atomic --attributes-only keeps the existing file (no data is written)" {
+	printf 'new\n' > src
+	printf 'old\n' > dst
+	ino=$(stat -c %i dst)
+	run "$ZCP" --atomic --attributes-only src dst
+	assert_status 0
+	assert_eq "$(cat dst)" "old"
+	assert_eq "$(stat -c %i dst)" "$ino"
+}
+
+@test "--atomic with every engine, over an existing file" {
+	local e
+	mkrandom src $((3 * 1024 * 1024))
+	for e in $(engines_supported); do
+		engine_dir "$e"
+		mkrandom src $((3 * 1024 * 1024))
+		printf 'old\n' > "dst.$e"
+		run --separate-stderr "$ZCP" --debug --atomic --engine="$e" src "dst.$e"
+		assert_status 0
+		cmp src "dst.$e"
+		assert_match "$output" ", atomic$"
+		cd "$BATS_TEST_TMPDIR"
+	done
+	[[ -z $(ls -A | grep zcp-) ]]
+}
+
+@test "--atomic -r -j4 and --parents: every file, no temporary name left" {
+	local i
+	mkdir -p tree/a tree/b
+	for i in $(seq 1 40); do
+		mkrandom "tree/a/f$i" $((i * 1000))
+		mkrandom "tree/b/g$i" $((i * 700))
+	done
+	mkdir out
+	cp -r tree out/tree
+	run "$ZCP" -r -j4 --atomic tree out
+	assert_status 0
+	diff -r tree out/tree
+	run "$ZCP" -r -j4 --atomic tree fresh
+	assert_status 0
+	diff -r tree fresh
+	mkdir par
+	run "$ZCP" --atomic --parents tree/a/f3 tree/b/g7 par
+	assert_status 0
+	cmp tree/a/f3 par/tree/a/f3
+	cmp tree/b/g7 par/tree/b/g7
+	[[ -z $(find out fresh par -name '*.zcp-*') ]]
+}
+
+@test "--atomic --fsync flushes the file before the rename and the directory after it" {
+	need_strace
+	mkrandom src 300000
+	printf 'old\n' > dst
+	run strace -f -qq -y -e trace=fsync,fdatasync,renameat,renameat2 \
+	    -o trace "$ZCP" --atomic --fsync src dst
+	assert_status 0
+	cmp src dst
+	# fsync of the file, the rename, then fsync of the directory.
+	run awk '/^[0-9]+ +fsync\(/ && /#|deleted/ { print "file" }
+	    /rename/ { print "rename" }
+	    /^[0-9]+ +fsync\(/ && !/#|deleted/ { print "dir" }' trace
+	assert_eq "$(echo $output)" "file rename dir"
+}
+
+@test "--atomic: a temporary name left by a zcp killed before its rename is removed by the next copy; one in use is not" {
+	need_cmd flock
+	printf 'new\n' > src
+	mkdir d
+	printf 'old\n' > d/f
+	printf 'half\n' > d/.f.zcp-tmp
+	run "$ZCP" --atomic src d/f
+	assert_status 0
+	assert_eq "$(cat d/f)" new
+	assert_eq "$(entries d)" "f"
+	# In use by another zcp (locked): left alone, a random name taken.
+	printf 'busy\n' > d/.f.zcp-tmp
+	flock d/.f.zcp-tmp sleep 30 &
+	register_pid $!
+	for ((i = 0; i < 100; i++)); do
+		flock -n d/.f.zcp-tmp true || break
+		sleep 0.05
+	done
+	printf 'newer\n' > src
+	run "$ZCP" --atomic src d/f
+	assert_status 0
+	assert_eq "$(cat d/f)" newer
+	assert_eq "$(cat d/.f.zcp-tmp)" busy
+}
+
+@test "--atomic: without CAP_DAC_READ_SEARCH (linkat AT_EMPTY_PATH refused), /proc's name of the file is linked" {
+	need_strace
+	mkrandom src 300000
+	run strace -f -qq -e inject=linkat:error=ENOENT:when=1 \
+	    -e trace=linkat -o trace "$ZCP" --atomic src new
+	assert_status 0
+	cmp src new
+	grep -qE 'linkat\(AT_FDCWD, "/proc/self/fd/[0-9]+", AT_FDCWD, "new", AT_SYMLINK_FOLLOW\) = 0' trace
+}
+
+# A full file system: the copy fails; the destination keeps its old data.
+@test "--atomic on a full file system (ENOSPC): the old file is intact, no other entry; without --atomic it is lost" {
+	local e
+	# 12 MiB: the source (7), the old file (3), not the copy's 7 more.
+	mkfs_tmpfs_small small 12m
+	mkdir small/d
+	mkrandom small/src $((7 * 1024 * 1024))
+	mkrandom old $((3 * 1024 * 1024))
+	for e in $(data_engines); do
+		cp old small/d/dst
+		run --separate-stderr "$ZCP" --atomic --engine="$e" small/src \
+		    small/d/dst
+		assert_status 1
+		assert_stderr "zcp: error writing 'small/d/dst': No space left on device"
+		cmp old small/d/dst
+		assert_eq "$(entries small/d)" "dst"
+	done
+	# What --atomic prevents: cp's way truncates, then runs out.
+	run "$ZCP" small/src small/d/dst
+	assert_status 1
+	! cmp -s old small/d/dst
+}
+
+# A failed copy puts back what a backup moved aside, as cp ('(unbackup)');
+# under --atomic the backup is a second name of the old file, which kept
+# its own: rename() between two names of one file does nothing, so the
+# backup name must be removed instead.
+@test "--atomic --backup on a full file system: the old file keeps its name, the backup name is gone, as cp leaves it" {
+	local b
+	mkfs_tmpfs_small small 12m
+	mkdir small/d
+	mkrandom small/src $((7 * 1024 * 1024))
+	mkrandom old $((3 * 1024 * 1024))
+	for b in simple numbered; do
+		cp old small/d/dst
+		run --separate-stderr "$ZCP" --atomic --backup="$b" -v \
+		    small/src small/d/dst
+		assert_status 1
+		assert_stderr "zcp: error writing 'small/d/dst': No space left on device"
+		cmp old small/d/dst
+		assert_eq "$(entries small/d)" "dst"
+		[[ "$output" == *"(unbackup)"* ]]
+	done
+}
+
+# EIO on the source, after some data was written.
+@test "--atomic: EIO on the source's reads leaves the old file, with every engine" {
+	need_strace
+	local e when sc
+	mkrandom src $((20 * 1024 * 1024))
+	mkrandom old 100000
+	for e in copy_file_range sendfile splice rw; do
+		case $e in
+		copy_file_range) sc=copy_file_range when=2 ;;
+		sendfile) sc='/^sendfile(64)?$' when=2 ;;
+		splice) sc=splice when=3 ;;
+		rw) sc=read
+		    when=$(( $(call_index read src --engine=rw src probe) + 1 ))
+		    rm -f probe ;;
+		esac
+		mkdir -p d
+		cp old d/dst
+		run --separate-stderr zcp_strace "inject=$sc:error=EIO:when=$when" \
+		    -- --atomic --engine="$e" src d/dst
+		assert_status 1
+		assert_match "$stderr" "Input/output error"
+		cmp old d/dst
+		assert_eq "$(entries d)" "dst"
+	done
+}
+
+# signal_runs SIG ZCP-ARGS...: RUNS copies over one destination, each one
+# killed with SIG at a random point: the destination always holds one of
+# the two files whole, and nothing else is in its directory.
+signal_runs()
+{
+	local sig=$1 i cur=a new eng engines mid=0 left=0
+	shift
+	need_cmd flock
+	mkrandom a $((MIB * 1024 * 1024))
+	mkrandom b $((MIB * 1024 * 1024))
+	mkdir d
+	cp a d/f
+	read -ra engines <<< "auto $(data_engines)"
+	for ((i = 0; i < RUNS; i++)); do
+		new=$([[ $cur == a ]] && echo b || echo a)
+		eng=${engines[i % ${#engines[@]}]}
+		kill_copy "$sig" "$new" d/f --atomic --engine="$eng" "$@"
+		if cmp -s "$cur" d/f; then
+			mid=$((mid + 1))
+		elif cmp -s "$new" d/f; then
+			cur=$new
+		else
+			echo "run $i ($eng, exit $status): d/f is neither file whole"
+			return 1
+		fi
+		# SIGKILL between the link and the rename (two system calls)
+		# leaves the temporary name, complete and unlocked: the next
+		# run removes it.
+		if [[ $sig == KILL && $(entries d) == ".f.zcp-tmp f" ]]; then
+			cmp -s "$new" d/.f.zcp-tmp && flock -n d/.f.zcp-tmp true ||
+			    { echo "run $i: a temporary name in use or incomplete"; return 1; }
+			left=$((left + 1))
+			continue
+		fi
+		assert_eq "$(entries d)" "f" "entries after run $i ($eng, exit $status)"
+	done
+	# A last copy, not stopped, leaves nothing else either.
+	new=$([[ $cur == a ]] && echo b || echo a)
+	run "$ZCP" --atomic "$new" d/f
+	assert_status 0
+	cmp "$new" d/f
+	assert_eq "$(entries d)" "f" "entries after a last run"
+	echo "# $sig: $RUNS runs, $mid stopped before the rename, $left left the temporary name for the next" >&3
+}
+
+@test "--atomic: SIGINT at random points: the old or the new file, whole; nothing else" {
+	signal_runs INT
+}
+
+@test "--atomic: SIGTERM at random points: the old or the new file, whole; nothing else" {
+	signal_runs TERM
+}
+
+@test "--atomic: SIGKILL at random points: the old or the new file, whole; nothing else" {
+	signal_runs KILL
+}
+
+@test "the signal harness stops copies midway: without --atomic the destination is left partial" {
+	local i partial=0
+	build_slow
+	mkrandom a $((MIB * 1024 * 1024))
+	mkdir d
+	# Slowed down, so that the poll sees a quarter written on a loaded
+	# machine too; then, without --atomic, the copy is cut in two.
+	for ((i = 0; i < 3; i++)); do
+		printf 'old\n' > d/f
+		LD_PRELOAD=$SLOW KILL_AT=$((MIB * 1024 * 256)) kill_copy KILL \
+		    a d/f --engine=rw
+		cmp -s a d/f || partial=$((partial + 1))
+	done
+	assert_eq "$partial" 3 "copies left partial"
+}
+
+# Where the file system refuses O_TMPFILE, a hidden temporary name: an
+# LD_PRELOAD shim refuses it here (open and openat with O_TMPFILE fail
+# with EOPNOTSUPP, as on vfat).
+build_notmpfile()
+{
+	need_cmd cc
+	cat > notmp.c <<'EOF'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define REAL(name) static __typeof__(name) *real; \
+	if (real == NULL) real = (__typeof__(name) *)dlsym(RTLD_NEXT, #name)
+
+static int
+shim(int dirfd, const char *path, int flags, mode_t mode)
+{
+	REAL(openat);
+	if ((flags & O_TMPFILE) == O_TMPFILE) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	return real(dirfd, path, flags, mode);
+}
+
+int
+openat(int dirfd, const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = va_arg(ap, mode_t);
+	va_end(ap);
+	return shim(dirfd, path, flags, mode);
+}
+
+int
+openat64(int dirfd, const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = va_arg(ap, mode_t);
+	va_end(ap);
+	return shim(dirfd, path, flags, mode);
+}
+EOF
+	cc -shared -fPIC -O2 -o notmp.so notmp.c -ldl ||
+	    skip "cannot build the LD_PRELOAD shim"
+	NOTMP="$(sanitizer_preload)$BATS_TEST_TMPDIR/notmp.so"
+	rm -f notmp.c
+}
+
+@test "--atomic without O_TMPFILE: a hidden name, renamed over the destination" {
+	need_strace
+	build_notmpfile
+	mkrandom src 300000
+	printf 'old\n' > dst
+	run env LD_PRELOAD="$NOTMP" strace -f -qq -e trace=openat,renameat \
+	    -o trace "$ZCP" --atomic src dst
+	assert_status 0
+	cmp src dst
+	grep -qE 'openat\(AT_FDCWD, "\.dst\.zcp-tmp", O_RDWR\|O_CREAT\|O_EXCL' trace
+	grep -qE 'renameat\(AT_FDCWD, "\.dst\.zcp-tmp", AT_FDCWD, "dst"\) = 0' trace
+	assert_eq "$(entries .)" "dst notmp.so src trace"
+}
+
+@test "--atomic without O_TMPFILE: the hidden file is removed on ENOSPC, SIGINT, SIGTERM and SIGHUP" {
+	local sig i
+	build_notmpfile
+	mkfs_tmpfs_small small 12m
+	mkrandom src $((7 * 1024 * 1024))
+	mkrandom old $((3 * 1024 * 1024))
+	mkdir small/d
+	mv src small/src
+	cp old small/d/dst
+	run env LD_PRELOAD="$NOTMP" "$ZCP" --atomic small/src small/d/dst
+	assert_status 1
+	cmp old small/d/dst
+	assert_eq "$(entries small/d)" "dst"
+	mkrandom big $((MIB * 1024 * 1024))
+	mkdir d
+	for sig in INT TERM HUP; do
+		for ((i = 0; i < 3; i++)); do
+			cp old d/dst
+			LD_PRELOAD="$NOTMP" kill_copy "$sig" big d/dst \
+			    --atomic --engine=rw
+			cmp -s big d/dst || cmp -s old d/dst ||
+			    { echo "$sig: d/dst is neither file"; return 1; }
+			assert_eq "$(entries d)" "dst" "after $sig"
+		done
+	done
+}
