@@ -186,17 +186,38 @@ dir_mkdir(struct walk *w, const struct file_ref *src,
 	 */
 	first = *created && !w->made && (w->sequential || src->operand);
 	/* A new directory is on its parent's filesystem. */
-	if (*created && dst->dev != 0 && dst->dirfd != AT_FDCWD && !first) {
+	if (*created && dst->dev != 0 && dst->dirfd != AT_FDCWD && !first &&
+	    w->made_dirs == NULL) {
 		*dev = dst->dev;
 		return fd;
 	}
-	if (fstat(fd, &st) == -1)
-		return fd;
+	if (fstat(fd, &st) == -1) {
+		if (!*created || w->made_dirs == NULL)
+			return fd;
+		/* Not recorded: its contents could be copied into it. */
+		dir_fail(w, src, dst, FILE_KIND_DIR, errno,
+		    "cannot stat %s", dst->path, NULL);
+		(void)close(fd);
+		return -1;
+	}
 	*dev = st.st_dev;
 	if (first) {
 		w->made_dev = st.st_dev;
 		w->made_ino = st.st_ino;
 		w->made = true;
+	}
+	/*
+	 * The threads copy every directory they make out of the source's
+	 * reach: the copy is not inside the source (walk.c saw to that),
+	 * but a followed symbolic link (-L) or a bind mount can lead into
+	 * it, and threads have no first directory to stop at.
+	 */
+	if (*created && w->made_dirs != NULL &&
+	    inoset_add(w->made_dirs, st.st_dev, st.st_ino) == -1) {
+		dir_fail(w, src, dst, FILE_KIND_DIR, errno,
+		    "cannot create directory %s", dst->path, NULL);
+		(void)close(fd);
+		return -1;
 	}
 	return fd;
 }
@@ -250,8 +271,9 @@ dir_stat_entry(struct walk *w, const struct file_ref *cs, struct stat *st,
 		dir_fail(w, cs, cd, FILE_KIND_FILE, errno, "cannot stat %s", cs->path, NULL);
 		return -1;
 	}
-	if (S_ISDIR(st->st_mode) && w->made && st->st_dev == w->made_dev &&
-	    st->st_ino == w->made_ino) {
+	if (S_ISDIR(st->st_mode) && ((w->made && st->st_dev == w->made_dev &&
+	    st->st_ino == w->made_ino) || (w->made_dirs != NULL &&
+	    inoset_has(w->made_dirs, st->st_dev, st->st_ino)))) {
 		/* As cp: once, with the operand's names, and stop there. */
 		if (__atomic_exchange_n(&w->into_self, 1, __ATOMIC_RELAXED) ==
 		    0)

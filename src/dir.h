@@ -12,6 +12,7 @@
 
 #include "created.h"
 #include "file.h"
+#include "inoset.h"
 #include "options.h"
 #include "report.h"
 
@@ -30,6 +31,9 @@ struct walk {
 	dev_t		 made_dev;
 	ino_t		 made_ino;
 	bool		 made;
+	/* The parallel walk's: every directory the operand made (threads
+	 * have no order in which "the first" means what it means to cp). */
+	struct inoset	*made_dirs;
 	bool		 sequential;	/* this operand is walked by one thread */
 	bool		 parents_made;	/* --parents made a directory */
 	/* The operand being copied, for that message; set when it is found

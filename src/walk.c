@@ -399,9 +399,12 @@ walk_dir(struct walk *w, const struct file_ref *src, const struct stat *st,
 	if (!w->opts->recursive)
 		dir_fail(w, src, dst, FILE_KIND_DIR, 0,
 		    "-r not specified; omitting directory %s", src->path, NULL);
-	else if (w->jobs > 1 && !walk_inside(st, dst->name)) {
+	else if (w->jobs > 1 && !walk_inside(st, dst->name) &&
+	    (w->made_dirs = inoset_new()) != NULL) {
 		w->sequential = false;
 		pool_copy_dir(w, src, st, dst);
+		inoset_free(w->made_dirs);
+		w->made_dirs = NULL;
 	} else {
 		w->sequential = true;
 		tree_copy(w, &w->fctx, src, st, dst, NULL);

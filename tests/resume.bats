@@ -51,7 +51,10 @@ partial_copy()
 slow_kill()
 {
 	[[ -n ${SLOW:-} ]] || build_slow
-	LD_PRELOAD=$SLOW kill_copy "$@"
+	# 10 ms a write: 1.6 s for 20 MiB (160 writes of the rw engine), so
+	# that the poll finds the point on a loaded machine (at 2 ms a copy
+	# once ended first, and exited 0).
+	SLOW_US=${SLOW_US:-10000} LD_PRELOAD=$SLOW kill_copy "$@"
 }
 
 @test "--resume continues a destination that is the start of the source: only the rest is moved" {

@@ -75,6 +75,62 @@ setup_self() {
 	done
 }
 
+# The copy is not inside the source, but a link the copy follows (-L) leads
+# from the source to the destination's directory: cp stops at the first
+# directory it made ("into itself").  The threads of -jN have no "first":
+# every directory they make is kept out of the source.  The old code walked
+# dst/d/cyc/dst/d/cyc/... until it ran out of descriptors.
+setup_follow() {
+	mkdir -p w/d/sub w/dst/d
+	printf 'a\n' > w/d/a
+	printf 'b\n' > w/d/sub/b
+	ln -s .. w/d/cyc
+	printf 'old\n' > w/dst/f
+}
+
+@test "-rL: a followed link that leads into the destination stops the copy there, with every -j" {
+	local j n
+	for j in 1 2 4 8; do
+		rm -rf gnu zcp
+		both setup_follow -rL -j"$j" w/d w/dst
+		assert_status 1
+		[[ $stderr == *"zcp: cannot copy a directory, 'w/d', into itself, 'w/dst/d'"* ]]
+		n=$(find zcp/w/dst | wc -l)
+		(( n < 40 )) || { echo "-j$j: $n entries under dst"; return 1; }
+		assert_eq "$(cat zcp/w/dst/d/a zcp/w/dst/d/sub/b)" "a
+b"
+	done
+	# One thread walks as cp does, entry for entry.
+	rm -rf gnu zcp
+	mkdir gnu zcp
+	(cd gnu && setup_follow && cp -rL w/d w/dst 2> ../gnu.err) || true
+	(cd zcp && setup_follow && "$ZCP" -j1 -rL w/d w/dst 2> ../zcp.err) || true
+	assert_eq "$(sed 's/^zcp:/cp:/' zcp.err)" "$(cat gnu.err)"
+	assert_eq "$(listing zcp)" "$(listing gnu)"
+}
+
+@test "-r -jN: a bind mount of the destination inside the source stops the copy there" {
+	# (No link is followed: only the inodes tell.)
+	local j n
+	need_root
+	mkdir -p src/sub dst/out
+	printf 'f\n' > src/f
+	printf 'g\n' > src/sub/g
+	mkdir src/mnt
+	mount --bind dst src/mnt || skip "cannot bind-mount here"
+	SCRATCH=$PWD/src/mnt
+	for j in 2 8; do
+		# An existing destination: the operand makes nothing itself.
+		rm -rf dst/out/*
+		mkdir dst/out/src
+		run --separate-stderr timeout 60 "$ZCP" -r -j"$j" src dst/out
+		assert_status 1
+		[[ $stderr == *"zcp: cannot copy a directory, 'src', into itself, 'dst/out/src'"* ]]
+		n=$(find dst/out | wc -l)
+		(( n < 40 )) || { echo "-j$j: $n entries under dst/out"; return 1; }
+	done
+}
+
 setup_same() {
 	mkdir -p a/b/c
 	printf 'precious\n' > f
