@@ -97,8 +97,15 @@ setup_follow() {
 		[[ $stderr == *"zcp: cannot copy a directory, 'w/d', into itself, 'w/dst/d'"* ]]
 		n=$(find zcp/w/dst | wc -l)
 		(( n < 40 )) || { echo "-j$j: $n entries under dst"; return 1; }
-		assert_eq "$(cat zcp/w/dst/d/a zcp/w/dst/d/sub/b)" "a
-b"
+		# Which of d's other entries are copied depends on the order
+		# they are read and on the threads (cp too stops reading the
+		# directory at this error): those that are, are whole.
+		if [[ -e zcp/w/dst/d/a ]]; then
+			assert_eq "$(cat zcp/w/dst/d/a)" a
+		fi
+		if [[ -e zcp/w/dst/d/sub/b ]]; then
+			assert_eq "$(cat zcp/w/dst/d/sub/b)" b
+		fi
 	done
 	# One thread walks as cp does, entry for entry.
 	rm -rf gnu zcp
