@@ -247,7 +247,8 @@ dir_done(struct walk *w, int sfd, int dfd, const struct stat *sst,
     bool created, struct file_record *rec)
 {
 	const struct options *o = w->opts;
-	struct meta_target t = { dfd, -1, NULL, rec->src, sfd, created };
+	struct meta_target t = { dfd, -1, NULL, rec->src, sfd, created,
+	    false };
 
 	if (o->preserve_mode || o->preserve_ownership ||
 	    o->preserve_timestamps || o->preserve_xattr) {

@@ -430,7 +430,7 @@ file_regular(struct file_ctx *ctx, const struct file_ref *src,
 		rc = atomic_inherit(o, &out.a, ds, rec);
 	if (rc == 0) {
 		t = (struct meta_target){ out.fd, dst->dirfd, dst->name,
-		    src->path, sfd, out.created };
+		    src->path, sfd, out.created, false };
 		rc = meta_set(o, &t, sst, rec);
 	}
 	(void)close(sfd);
@@ -456,7 +456,7 @@ file_made(struct file_ctx *ctx, const struct file_ref *src,
     struct file_record *rec)
 {
 	struct meta_target t = { -1, dst->dirfd, dst->name, src->path, -1,
-	    true };
+	    true, false };
 
 	return meta_set(ctx->opts, &t, sst, rec);
 }

@@ -63,7 +63,7 @@ meta_times(const struct meta_target *t, const struct stat *sst)
 static int
 meta_chown(const struct meta_target *t, uid_t uid, gid_t gid)
 {
-	if (t->fd >= 0)
+	if (t->fd >= 0 && !t->owner_by_name)
 		return fchown(t->fd, uid, gid);
 	return fchownat(t->dirfd, t->name, uid, gid, AT_SYMLINK_NOFOLLOW);
 }
@@ -85,7 +85,8 @@ meta_owner(const struct options *o, const struct meta_target *t,
 	 * (An unprivileged chown, even to the same owner, clears the
 	 * set-user-ID bit of a file the copy may share with its source.)
 	 */
-	if ((t->fd >= 0 ? fstat(t->fd, &st) : fstatat(t->dirfd, t->name, &st,
+	if ((t->fd >= 0 && !t->owner_by_name ? fstat(t->fd, &st) :
+	    fstatat(t->dirfd, t->name, &st,
 	    AT_SYMLINK_NOFOLLOW)) == 0 && st.st_uid == sst->st_uid &&
 	    st.st_gid == sst->st_gid)
 		return 0;

@@ -20,6 +20,7 @@ struct meta_target {
 	const struct path *src_path;	/* source, for path-based xattrs */
 	int		 src_fd;	/* open source, or -1 */
 	bool		 created;	/* we made it (its mode may need fixing) */
+	bool		 owner_by_name;	/* chown dirfd/name, not fd (lchown) */
 };
 
 /*

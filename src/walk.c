@@ -108,7 +108,14 @@ static void
 walk_parent_done(struct walk *w, const struct walk_made *m, bool any)
 {
 	const struct options *o = w->opts;
-	struct meta_target t = { -1, AT_FDCWD, m->dst, NULL, -1, m->made };
+	/*
+	 * By its path, links followed, as cp sets a parent's times and
+	 * mode; its owner with lchown(), as cp's re_protect() does (a
+	 * parent that is a symlink in the destination gets the owner, not
+	 * the directory it points to).
+	 */
+	struct meta_target t = { -1, AT_FDCWD, m->dst, NULL, -1, m->made,
+	    true };
 	struct file_record rec;
 	struct path sp, dp;
 	int fd;
@@ -120,7 +127,6 @@ walk_parent_done(struct walk *w, const struct walk_made *m, bool any)
 	rec.src = &sp;
 	rec.dst = &dp;
 	rec.kind = FILE_KIND_DIR;
-	/* By its path, links followed, as cp sets a parent's attributes. */
 	if ((fd = open(m->dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return;
 	t.fd = fd;

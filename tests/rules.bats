@@ -306,6 +306,16 @@ same_as_gnu()
 	same_as_gnu "$s; mkdir -p d/s/t/u; chmod 777 d/s d/s/t d/s/t/u" -p --parents s/t/u/f d
 }
 
+@test "--parents -p: a parent that is a symlink in the destination gets its owner, not the file it points to" {
+	# cp's re_protect() sets times and mode through the path and the
+	# owner with lchown(): out/sd keeps its group, the link gets s/a's.
+	need_root
+	local s='mkdir -p s/a/b out/sd d/s; chgrp nogroup s/a; echo x > s/a/b/f; ln -s ../../out/sd d/s/a'
+	same_as_gnu "$s" -p --parents s/a/b/f d
+	assert_eq "$(stat -c %G zcp/box/out/sd)" root "the group of the directory outside"
+	assert_eq "$(stat -c %G zcp/box/d/s/a)" nogroup "the group of the link"
+}
+
 # --------------------------------------------------------------------
 # Directories while they fill
 
