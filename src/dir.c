@@ -111,7 +111,9 @@ dir_named_before(struct walk *w, const struct file_ref *src,
 		    "link %s to directory %s", dst->path, &ep);
 		return true;
 	}
-	if (src->operand)
+	/* Under the first name only: cp's remember_copied() keeps that. */
+	if (src->operand && created_label(w->dirs, sst->st_dev,
+	    sst->st_ino) == NULL)
 		(void)created_add_label(w->dirs, sst->st_dev, sst->st_ino,
 		    dst->dirfd, dst->name, path_str(dst->path));
 	return false;

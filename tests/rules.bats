@@ -152,6 +152,15 @@ same_as_gnu()
 	assert_stderr "zcp: warning: source directory 'a' specified more than once"
 }
 
+@test "a directory is remembered under the first name it was copied to (-H: no warning for a later pair)" {
+	# cp keeps one destination per directory, the first: s/l (-H: s/b)
+	# went to d/l, so neither s/b is "specified more than once".
+	same_as_gnu 'mkdir -p s/b d; echo 1 > s/b/f; ln -s b s/l' -rH s/l s/b s/b d
+	assert_stderr ""
+	same_as_gnu 'mkdir -p s/b d; echo 1 > s/b/f; ln -s b s/l' -rH s/b s/l s/b d
+	assert_stderr "zcp: warning: source directory 's/b' specified more than once"
+}
+
 @test "one operand: nothing is remembered (a second run overwrites)" {
 	same_as_gnu 'mkdir a c; echo 1 > a/f' a/f c
 	same_as_gnu 'mkdir a c; echo 1 > a/f; echo 0 > c/f' a/f c
