@@ -495,26 +495,6 @@ bench_drop(struct bench *b)
 		b->resident = pct;
 }
 
-/* Reads exactly len bytes at off, or fewer at the end of the file. */
-static ssize_t
-bench_pread(int fd, char *buf, size_t len, uint64_t off)
-{
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < len) {
-		n = pread(fd, buf + got, len - got, (off_t)(off + got));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return -1;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (ssize_t)got;
-}
-
 /* The bytes of the copy in fd against the source's, as cmp does. */
 static void
 bench_verify(const struct bench *b, const struct bench_eng *e, int fd)
@@ -528,9 +508,9 @@ bench_verify(const struct bench *b, const struct bench_eng *e, int fd)
 	if ((s = malloc(bufsize)) == NULL || (d = malloc(bufsize)) == NULL)
 		err(1, NULL);
 	for (;;) {
-		if ((ns = bench_pread(b->src, s, bufsize, off)) == -1)
+		if ((ns = verify_pread(b->src, s, bufsize, off)) == -1)
 			err(1, "error reading %s", quote(b->src_path));
-		if ((nd = bench_pread(fd, d, bufsize, off)) == -1)
+		if ((nd = verify_pread(fd, d, bufsize, off)) == -1)
 			err(1, "error reading %s", quote(bench_tmp[BENCH_DST]));
 		if (ns != nd || memcmp(s, d, (size_t)ns) != 0)
 			break;

@@ -102,8 +102,7 @@ verify_unable(const struct verify_job *j)
 	return NULL;
 }
 
-/* Reads up to len bytes at off (fewer only at the end).  -1 on error. */
-static ssize_t
+ssize_t
 verify_pread(int fd, char *buf, size_t len, uint64_t off)
 {
 	size_t got = 0;

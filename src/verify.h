@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <sys/stat.h>
 
 #include "record.h"
@@ -65,5 +66,11 @@ int	 verify_copy(const struct verify_job *, const struct file_ref *,
  * set if on b's side).
  */
 int	 verify_range(int, int, uint64_t, uint64_t, uint64_t *, bool *);
+
+/*
+ * Reads len bytes of fd at off, fewer only at the end of the file, as
+ * many pread() calls as it takes.  Returns the count, or -1 (errno).
+ */
+ssize_t	 verify_pread(int, char *, size_t, uint64_t);
 
 #endif
