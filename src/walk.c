@@ -144,9 +144,13 @@ walk_parent_done(struct walk *w, const struct walk_made *m, bool any)
 	record_free(&rec);
 }
 
-/* Sets the attributes of the directories of --parents, deepest first. */
+/*
+ * Sets the attributes of the directories of --parents, deepest first,
+ * if set (as cp's re_protect(), only once they were all made: those
+ * made for an operand that failed on the way stay as mkdir made them).
+ */
 static void
-walk_parents_done(struct walk *w, struct walk_made *m, size_t n)
+walk_parents_done(struct walk *w, struct walk_made *m, size_t n, bool set)
 {
 	bool any = false;
 	size_t i;
@@ -154,7 +158,8 @@ walk_parents_done(struct walk *w, struct walk_made *m, size_t n)
 	for (i = 0; i < n; i++)
 		any |= m[i].made;
 	while (n-- > 0) {
-		walk_parent_done(w, &m[n], any);
+		if (set)
+			walk_parent_done(w, &m[n], any);
 		free(m[n].src);
 		free(m[n].dst);
 	}
@@ -466,6 +471,7 @@ walk_into(struct walk *w, const char *dir, const char *file, dev_t ddev)
 	struct walk_made *made;
 	char *base = NULL, *dest = NULL;
 	size_t nmade;
+	bool made_ok;
 
 	if (w->opts->parents) {
 		/*
@@ -479,13 +485,14 @@ walk_into(struct walk *w, const char *dir, const char *file, dev_t ddev)
 			return;
 		}
 		walk_strip(base);
-		if (walk_parents(w, dir, base, &made, &nmade) == 0) {
+		made_ok = walk_parents(w, dir, base, &made, &nmade) == 0;
+		if (made_ok) {
 			if ((dest = walk_join(dir, base)) != NULL)
 				walk_operand(w, file, dest, 0);
 			else
 				walk_nomem(w, file);
 		}
-		walk_parents_done(w, made, nmade);
+		walk_parents_done(w, made, nmade, made_ok);
 	} else if ((base = walk_base(file)) != NULL &&
 	    (dest = walk_join(dir, base)) != NULL)
 		walk_operand(w, file, dest, ddev);

@@ -315,6 +315,16 @@ same_as_gnu()
 	same_as_gnu "$s; mkdir -p d/s/t/u; chmod 777 d/s d/s/t d/s/t/u" -p --parents s/t/u/f d
 }
 
+@test "--parents -p: an operand that fails in its parents leaves the ones it made as made" {
+	# cp's re_protect() runs only after the copy: s/f/x fails at s/f,
+	# d/s stays as mkdir made it, and s/a then goes into a directory
+	# that is not set-group-ID.
+	same_as_gnu 'mkdir -p s/a d; chmod 2775 s; echo x > s/f; echo y > s/a/g' -a --parents s/f/x s/a d
+	assert_status 1
+	assert_eq "$(stat -c %a zcp/box/d/s zcp/box/d/s/a)" "700
+755"
+}
+
 @test "--parents -p: a parent that is a symlink in the destination gets its owner, not the file it points to" {
 	# cp's re_protect() sets times and mode through the path and the
 	# owner with lchown(): out/sd keeps its group, the link gets s/a's.
