@@ -71,12 +71,7 @@ created_hash(dev_t dev, ino_t ino, size_t n)
 	return (size_t)(h ^ (h >> 29)) & (n - 1);
 }
 
-/*
- * The entry of dirfd/name: the last component (its length in *len, no
- * trailing slashes) and its directory's device and inode (not followed
- * if it is a symbolic link, as gnulib's same_name).  0 or -1.
- */
-static int
+int
 created_entry(int dirfd, const char *name, const char **base, size_t *len,
     struct stat *dir)
 {

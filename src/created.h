@@ -13,6 +13,7 @@
 #define ZCP_CREATED_H
 
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 struct created;
@@ -35,6 +36,14 @@ int		 created_add_label(struct created *, dev_t, ino_t, int,
 
 /* The label of an entry added under (dev, ino), or NULL. */
 const char	*created_label(const struct created *, dev_t, ino_t);
+
+/*
+ * The entry of dirfd/name: the last component (its length in *len, no
+ * trailing slashes) and its directory's device and inode (not followed
+ * if it is a symbolic link, as gnulib's same_name).  0 or -1.
+ */
+int		 created_entry(int, const char *, const char **, size_t *,
+		    struct stat *);
 
 /*
  * Returns 1 if dirfd/name was added under (dev, ino), 0 if not; *other (if

@@ -119,6 +119,79 @@ dir_named_before(struct walk *w, const struct file_ref *src,
 	return false;
 }
 
+/*
+ * Keeps the entry of the first directory the operand made (dst): cp
+ * calls a copy of it "into itself" only when met as that very entry.
+ */
+static void
+dir_made_entry(struct walk *w, const struct file_ref *dst)
+{
+	struct stat pst;
+	const char *base;
+	size_t len;
+
+	free(w->made_base);
+	w->made_base = NULL;
+	if (created_entry(dst->dirfd, dst->name, &base, &len, &pst) == 0 &&
+	    (w->made_base = strndup(base, len)) != NULL) {
+		w->made_pdev = pst.st_dev;
+		w->made_pino = pst.st_ino;
+	}
+}
+
+/* True if cs is the entry of the first directory the operand made. */
+static bool
+dir_made_same_entry(const struct walk *w, const struct file_ref *cs)
+{
+	struct stat pst;
+	const char *base;
+	size_t len;
+
+	if (w->made_base == NULL)
+		return true;	/* not known: as if it were */
+	if (created_entry(cs->dirfd, cs->name, &base, &len, &pst) == -1)
+		return true;
+	return pst.st_dev == w->made_pdev && pst.st_ino == w->made_pino &&
+	    strlen(w->made_base) == len && memcmp(w->made_base, base,
+	    len) == 0;
+}
+
+/*
+ * True if the directory dirfd is st or lies below it (through ".."), or
+ * if that cannot be told: a copy into dirfd of st would then be inside
+ * what it copies.
+ */
+static bool
+dir_within(int dirfd, const struct stat *st)
+{
+	struct stat at, up;
+	int fd, pfd;
+
+	if ((fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1)
+		return true;
+	for (;;) {
+		if (fstat(fd, &at) == -1)
+			break;
+		if (at.st_dev == st->st_dev && at.st_ino == st->st_ino)
+			break;
+		pfd = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (pfd == -1)
+			break;
+		if (fstat(pfd, &up) == 0 && up.st_dev == at.st_dev &&
+		    up.st_ino == at.st_ino) {
+			/* The root: its ".." is itself. */
+			(void)close(pfd);
+			(void)close(fd);
+			return false;
+		}
+		(void)close(fd);
+		fd = pfd;
+	}
+	(void)close(fd);
+	return true;
+}
+
 /* Creates (or reuses) the destination directory.  Returns its fd or -1. */
 int
 dir_mkdir(struct walk *w, const struct file_ref *src,
@@ -207,6 +280,7 @@ dir_mkdir(struct walk *w, const struct file_ref *src,
 		w->made_dev = st.st_dev;
 		w->made_ino = st.st_ino;
 		w->made = true;
+		dir_made_entry(w, dst);
 	}
 	/*
 	 * The threads copy every directory they make out of the source's
@@ -265,6 +339,31 @@ dir_done(struct walk *w, int sfd, int dfd, const struct stat *sst,
 }
 
 
+/*
+ * Whether the source directory cs (st), to be copied into cd, is a copy
+ * this operand made.  As cp: the first directory the operand made, met
+ * as that entry (met as another, through a followed link, cp copies
+ * it); a followed link may also lead to a directory it made later,
+ * which cp copies.  Either is refused when cd lies in it, where cp
+ * would copy the copy into itself, level after level, without end.
+ * The threads stop at any directory the operand made.
+ */
+static bool
+dir_into_self(const struct walk *w, const struct file_ref *cs,
+    const struct stat *st, const struct file_ref *cd)
+{
+	bool first = w->made && st->st_dev == w->made_dev &&
+	    st->st_ino == w->made_ino;
+
+	if (!w->sequential)
+		return first || (w->made_dirs != NULL &&
+		    inoset_has(w->made_dirs, st->st_dev, st->st_ino));
+	if (first && (!cs->follow || dir_made_same_entry(w, cs)))
+		return true;
+	return (first || (w->made_dirs != NULL && inoset_has(w->made_dirs,
+	    st->st_dev, st->st_ino))) && dir_within(cd->dirfd, st);
+}
+
 int
 dir_stat_entry(struct walk *w, const struct file_ref *cs, struct stat *st,
     const struct file_ref *cd)
@@ -274,9 +373,7 @@ dir_stat_entry(struct walk *w, const struct file_ref *cs, struct stat *st,
 		dir_fail(w, cs, cd, FILE_KIND_FILE, errno, "cannot stat %s", cs->path, NULL);
 		return -1;
 	}
-	if (S_ISDIR(st->st_mode) && ((w->made && st->st_dev == w->made_dev &&
-	    st->st_ino == w->made_ino) || (w->made_dirs != NULL &&
-	    inoset_has(w->made_dirs, st->st_dev, st->st_ino)))) {
+	if (S_ISDIR(st->st_mode) && dir_into_self(w, cs, st, cd)) {
 		/* As cp: once, with the operand's names, and stop there. */
 		if (__atomic_exchange_n(&w->into_self, 1, __ATOMIC_RELAXED) ==
 		    0)

@@ -31,8 +31,17 @@ struct walk {
 	dev_t		 made_dev;
 	ino_t		 made_ino;
 	bool		 made;
-	/* The parallel walk's: every directory the operand made (threads
-	 * have no order in which "the first" means what it means to cp). */
+	/* Its entry: its directory and name (NULL if not known). */
+	dev_t		 made_pdev;
+	ino_t		 made_pino;
+	char		*made_base;
+	/*
+	 * Every directory the operand made.  The parallel walk stops at
+	 * any of them (threads have no order in which "the first" means
+	 * what it means to cp); the sequential one at one that would hold
+	 * its own copy (where cp never ends: it goes on until names or
+	 * descriptors run out).
+	 */
 	struct inoset	*made_dirs;
 	bool		 sequential;	/* this operand is walked by one thread */
 	bool		 parents_made;	/* --parents made a directory */

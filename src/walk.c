@@ -417,8 +417,12 @@ walk_dir(struct walk *w, const struct file_ref *src, const struct stat *st,
 		inoset_free(w->made_dirs);
 		w->made_dirs = NULL;
 	} else {
+		/* (Without the set, if it cannot be had: as cp.) */
 		w->sequential = true;
+		w->made_dirs = inoset_new();
 		tree_copy(w, &w->fctx, src, st, dst, NULL);
+		inoset_free(w->made_dirs);
+		w->made_dirs = NULL;
 	}
 }
 
@@ -440,6 +444,8 @@ walk_operand(struct walk *w, const char *path, const char *dest, dev_t ddev)
 	src.follow = o->deref == DEREF_ALWAYS || o->deref == DEREF_ARGS;
 	dst.fresh = w->parents_made;
 	w->made = false;
+	free(w->made_base);
+	w->made_base = NULL;
 	w->into_self = 0;
 	w->top_src = &sp;
 	w->top_dst = &dp;
@@ -717,5 +723,6 @@ walk_run(const struct options *o, struct report *rep, int n, char **files)
 	created_free(w.sources);
 	created_free(w.dirs);
 	created_free(w.fctx.made);
+	free(w.made_base);
 	return w.failed;
 }
