@@ -12,7 +12,11 @@ zcp_bare()
 		n=${f##*/}
 		((n > 2)) && eval "exec $n>&-"
 	done
-	exec "$ZCP" "$@"
+	# With SIGINT as it should be: a shell without job control starts
+	# '&' commands with it ignored (so does one whose parent ignored it,
+	# as make run from such a shell), and zcp keeps an ignored signal
+	# ignored, as nohup asks.
+	exec env --default-signal=INT "$ZCP" "$@"
 }
 
 # kill_copy SIG NEW DST ZCP-ARGS...: copies NEW to DST with zcp
