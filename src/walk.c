@@ -103,9 +103,30 @@ struct walk_made {
 	bool		 attrs;		/* st is known (its source was found) */
 };
 
-/* Sets the attributes of one directory of --parents.  0 or -1. */
+/*
+ * The mode cp 9.1's mkdir gives a parent it makes for --parents, with
+ * u+rwx added to fill it: what it keeps when the operand fails before
+ * re_protect() runs.  (zcp makes it without group or other write
+ * permission, and sets this once it is made.)
+ */
+static mode_t
+walk_parent_mkdir_mode(const struct options *o, mode_t src)
+{
+	mode_t omit = src & (o->preserve_ownership ? S_IRWXG | S_IRWXO :
+	    o->preserve_mode ? S_IWGRP | S_IWOTH : 0);
+	mode_t m = (o->no_preserve_mode ? 0777 : src) & (0777 | S_ISVTX);
+
+	return ((m & ~omit) & ~o->umask) | S_IRWXU;
+}
+
+/*
+ * Sets the attributes of one directory of --parents (any: one on the
+ * path was made), or, if !set (the operand failed on the way), only the
+ * mode cp's mkdir left on one that was made.
+ */
 static void
-walk_parent_done(struct walk *w, const struct walk_made *m, bool any)
+walk_parent_done(struct walk *w, const struct walk_made *m, bool any,
+    bool set)
 {
 	const struct options *o = w->opts;
 	/*
@@ -127,9 +148,15 @@ walk_parent_done(struct walk *w, const struct walk_made *m, bool any)
 	rec.src = &sp;
 	rec.dst = &dp;
 	rec.kind = FILE_KIND_DIR;
-	if ((fd = open(m->dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+	if ((!set && !m->made) ||
+	    (fd = open(m->dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return;
 	t.fd = fd;
+	if (!set) {
+		dir_final_mode(fd, walk_parent_mkdir_mode(o, m->st.st_mode),
+		    &rec);
+		goto out;
+	}
 	/* As cp: once one was made, every one on the path gets them. */
 	if (any && m->attrs && (o->preserve_mode || o->preserve_timestamps ||
 	    o->preserve_ownership))
@@ -138,6 +165,7 @@ walk_parent_done(struct walk *w, const struct walk_made *m, bool any)
 	if (m->made && !o->preserve_mode && rec.status != FILE_FAILED)
 		dir_final_mode(fd, (o->no_preserve_mode ? 0777 :
 		    meta_base_mode(o, m->st.st_mode)) & ~o->umask, &rec);
+out:
 	(void)close(fd);
 	if (rec.status == FILE_FAILED)
 		dir_report(w, &rec);
@@ -147,7 +175,8 @@ walk_parent_done(struct walk *w, const struct walk_made *m, bool any)
 /*
  * Sets the attributes of the directories of --parents, deepest first,
  * if set (as cp's re_protect(), only once they were all made: those
- * made for an operand that failed on the way stay as mkdir made them).
+ * made for an operand that failed on the way keep what cp's mkdir gave
+ * them).
  */
 static void
 walk_parents_done(struct walk *w, struct walk_made *m, size_t n, bool set)
@@ -158,8 +187,7 @@ walk_parents_done(struct walk *w, struct walk_made *m, size_t n, bool set)
 	for (i = 0; i < n; i++)
 		any |= m[i].made;
 	while (n-- > 0) {
-		if (set)
-			walk_parent_done(w, &m[n], any);
+		walk_parent_done(w, &m[n], any, set);
 		free(m[n].src);
 		free(m[n].dst);
 	}

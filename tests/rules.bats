@@ -323,6 +323,9 @@ same_as_gnu()
 	assert_status 1
 	assert_eq "$(stat -c %a zcp/box/d/s zcp/box/d/s/a)" "700
 755"
+	# Without -p, as mkdir made them: the source's mode less the umask.
+	(umask 002 && same_as_gnu 'mkdir -p s/a/b d; chmod 2775 s; chmod 1777 s/a; echo x > s/f; echo y > s/a/b/g' -r --parents s/f/x s/a/b/g d)
+	assert_eq "$(stat -c %a zcp/box/d/s)" 775
 }
 
 @test "--parents -p: a parent that is a symlink in the destination gets its owner, not the file it points to" {
