@@ -410,7 +410,7 @@ file_fill(struct file_ctx *ctx, const struct file_ref *src,
 
 /* Copies the data of a regular (or special, read as data) file. */
 static int
-file_regular(struct file_ctx *ctx, const struct file_ref *src,
+file_regular_data(struct file_ctx *ctx, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
     const struct dest_state *ds, struct file_record *rec)
 {
@@ -446,6 +446,50 @@ file_regular(struct file_ctx *ctx, const struct file_ref *src,
 		    quote(path_str(dst->path)));
 		rc = -1;
 	}
+	return rc;
+}
+
+/*
+ * Whether the existing destination of the parallel walk is a file that
+ * other names may lead to (dst a symbolic link to it, or one of its hard
+ * links): written into in cp's order then (alias.h).
+ */
+static bool
+file_aliased(const struct file_ctx *ctx, const struct file_ref *dst,
+    const struct dest_state *ds)
+{
+	struct stat st;
+
+	if (ctx->aliases == NULL || ds->atomic || !ds->exists ||
+	    !S_ISREG(ds->st.st_mode))
+		return false;
+	return ds->st.st_nlink > 1 || (fstatat(dst->dirfd, dst->name, &st,
+	    AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode));
+}
+
+/*
+ * A regular copy; one into a file other destinations share is made in
+ * cp's order, and left out if cp would have made it before one already
+ * made (the source must still be readable, as cp would have read it).
+ */
+static int
+file_regular(struct file_ctx *ctx, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst,
+    const struct dest_state *ds, struct file_record *rec)
+{
+	int rc, sfd;
+
+	if (!file_aliased(ctx, dst, ds))
+		return file_regular_data(ctx, src, sst, dst, ds, rec);
+	if (alias_begin(ctx->aliases, path_str(src->path), ds->st.st_dev,
+	    ds->st.st_ino) == 0) {
+		if ((sfd = file_open_src(src, sst, rec)) == -1)
+			return -1;
+		(void)close(sfd);
+		return 0;
+	}
+	rc = file_regular_data(ctx, src, sst, dst, ds, rec);
+	alias_end(ctx->aliases, rc == 0);
 	return rc;
 }
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+#include "alias.h"
 #include "created.h"
 #include "engine.h"
 #include "links.h"
@@ -30,6 +31,8 @@ struct file_ctx {
 	/* Engines that failed as unsupported between these filesystems. */
 	dev_t		 skip_src, skip_dst;
 	struct engine_skip skip;
+	/* The parallel walk's writes into shared files (NULL: in order). */
+	struct alias_order *aliases;
 };
 
 /*

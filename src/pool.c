@@ -419,6 +419,9 @@ pool_copy_dir(struct walk *w, const struct file_ref *src,
 	p.fctx.progress = w->fctx.progress;
 	p.fctx.kept = w->fctx.kept;
 	p.fctx.verifying = w->fctx.verifying;
+	/* (Out of memory for it: shared files are written in any order.) */
+	p.fctx.aliases = alias_new(path_str(src->path));
+	w->fctx.aliases = p.fctx.aliases;
 	(void)pthread_mutex_init(&p.lock, NULL);
 	(void)pthread_cond_init(&p.more, NULL);
 	/* An operand: its name is its path, relative to the cwd.  Out of
@@ -427,12 +430,12 @@ pool_copy_dir(struct walk *w, const struct file_ref *src,
 	    (top = calloc(1, sizeof(*top))) == NULL) {
 		free(name);
 		tree_copy(w, &w->fctx, src, sst, dst, NULL);
-		return;
+		goto out;
 	}
 	free(top);
 	if ((top = pool_dir_open(&p, NULL, name, dst->name, sst,
 	    src->follow)) == NULL)
-		return;
+		goto out;
 	if ((tid = calloc(n, sizeof(*tid))) == NULL)
 		n = 0;		/* this thread alone */
 	p.busy = 1;		/* this thread, reading the top directory */
@@ -458,6 +461,9 @@ pool_copy_dir(struct walk *w, const struct file_ref *src,
 	for (i = 0; i < started; i++)
 		(void)pthread_join(tid[i], NULL);
 	free(tid);
+out:
 	(void)pthread_cond_destroy(&p.more);
 	(void)pthread_mutex_destroy(&p.lock);
+	w->fctx.aliases = NULL;
+	alias_free(p.fctx.aliases);
 }
