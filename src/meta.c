@@ -168,9 +168,15 @@ meta_set(const struct options *o, const struct meta_target *t,
 		return -1;
 	}
 	if (o->preserve_xattr) {
-		/* An unprivileged owner needs write permission to set them. */
-		bool lend = t->fd >= 0 && !(sst->st_mode & S_IWUSR) &&
-		    geteuid() != 0 && fchmod(t->fd, S_IRUSR | S_IWUSR) == 0;
+		/*
+		 * An unprivileged owner needs write permission to set them:
+		 * lent to a file, as cp does (not to a directory, which cp
+		 * leaves as it is: one that is there may have a sticky or
+		 * set-group-ID bit that the mode set below keeps).
+		 */
+		bool lend = t->fd >= 0 && !S_ISDIR(sst->st_mode) &&
+		    !(sst->st_mode & S_IWUSR) && geteuid() != 0 &&
+		    fchmod(t->fd, S_IRUSR | S_IWUSR) == 0;
 
 		r = meta_xattrs(o, t, XATTR_PLAIN, rec);
 		if (lend)	/* back to the mode it has without -p */

@@ -65,3 +65,25 @@ difftree_jobs() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *$'\n'"0 of "*" runs differ"* ]]
 }
+
+@test "difftree: as an unprivileged user, -aH onto an existing directory keeps its sticky bit as cp (seed 25)" {
+	# An existing directory whose source is read-only: cp sets its
+	# extended attributes without making it writable first (it does so
+	# for files only), and the mode's rwx bits alone through the ACL,
+	# so the destination's sticky bit stays.  zcp lent and took back
+	# u+w, and the bit was lost.
+	[ "$(id -u)" -eq 0 ] || skip "needs root to switch to nobody"
+	command -v setpriv >/dev/null || skip "setpriv is not installed"
+	id nobody >/dev/null 2>&1 || skip "no user nobody"
+	local py=/usr/bin/python3
+	[ -x "$py" ] || skip "no /usr/bin/python3"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	    test -x "$ZCP" -a -r "$DIFFTREE" ||
+	    skip "the build tree is not readable by nobody"
+	run setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	    "$py" "$DIFFTREE" --zcp "$ZCP" --cp "$(command -v cp)" \
+	    --tmp "$BOXES" --seed 25 --sets aH --scenario pair --zcp-arg=-j1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'\n'"0 of 1 runs differ"* ]]
+}
