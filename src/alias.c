@@ -6,15 +6,20 @@
  * by inode number (gnulib's savedir), so the place of a source in it is
  * the list of the inode numbers of its path's components below the
  * operand, compared element by element: the smaller list comes first.
- * Such writes are rare (a destination that already exists and is a
- * symbolic link, or has other hard links): the inode numbers are read
- * with lstat(2) when one is met, and the files kept in a list.
+ *
+ * Each shared file written is kept in a hash table under its (device,
+ * inode), with the source last written into it.  Writes into one file
+ * wait for each other; writes into different files do not.  The places
+ * are read (lstat(2) of each component) only when a second source comes
+ * for one file, which in most trees never happens: a destination with
+ * other hard links is usually written once.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,22 +27,27 @@
 #include "alias.h"
 
 struct alias_file {
-	struct alias_file *next;
+	struct alias_file *next;	/* in its hash chain */
 	dev_t		 dev;
 	ino_t		 ino;
-	size_t		 n;		/* the last write's place: n inodes */
-	ino_t		*key;
+	bool		 busy;		/* a write into it is in progress */
+	char		*src;		/* the source last written, or NULL */
+	ino_t		*key;		/* its place, once read (n inodes) */
+	size_t		 n;
+	/* The write in progress: its source and place (key may be NULL). */
+	char		*cur_src;
+	ino_t		*cur_key;
+	size_t		 cur_n;
 };
 
 struct alias_order {
 	pthread_mutex_t	 lock;
+	pthread_cond_t	 done;		/* a write ended */
 	char		*top;
 	size_t		 toplen;
-	struct alias_file *files;
-	/* The write in progress (the lock is held). */
-	struct alias_file *cur;
-	ino_t		*cur_key;
-	size_t		 cur_n;
+	struct alias_file **slot;
+	size_t		 nslot;		/* a power of two */
+	size_t		 count;
 };
 
 struct alias_order *
@@ -47,7 +57,10 @@ alias_new(const char *top)
 
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return NULL;
-	if ((a->top = strdup(top)) == NULL) {
+	a->nslot = 64;
+	if ((a->slot = calloc(a->nslot, sizeof(*a->slot))) == NULL ||
+	    (a->top = strdup(top)) == NULL) {
+		free(a->slot);
 		free(a);
 		return NULL;
 	}
@@ -55,6 +68,7 @@ alias_new(const char *top)
 	while (a->toplen > 1 && top[a->toplen - 1] == '/')
 		a->toplen--;
 	(void)pthread_mutex_init(&a->lock, NULL);
+	(void)pthread_cond_init(&a->done, NULL);
 	return a;
 }
 
@@ -62,17 +76,54 @@ void
 alias_free(struct alias_order *a)
 {
 	struct alias_file *f, *next;
+	size_t i;
 
 	if (a == NULL)
 		return;
-	for (f = a->files; f != NULL; f = next) {
-		next = f->next;
-		free(f->key);
-		free(f);
-	}
+	for (i = 0; i < a->nslot; i++)
+		for (f = a->slot[i]; f != NULL; f = next) {
+			next = f->next;
+			free(f->src);
+			free(f->key);
+			free(f);
+		}
+	(void)pthread_cond_destroy(&a->done);
 	(void)pthread_mutex_destroy(&a->lock);
+	free(a->slot);
 	free(a->top);
 	free(a);
+}
+
+static size_t
+alias_hash(dev_t dev, ino_t ino, size_t nslot)
+{
+	uint64_t h = ((uint64_t)dev * 0x9e3779b97f4a7c15ULL) ^ (uint64_t)ino;
+
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 32;
+	return (size_t)h & (nslot - 1);
+}
+
+/* Doubles the table (if memory allows: longer chains otherwise). */
+static void
+alias_grow(struct alias_order *a)
+{
+	struct alias_file **slot, *f, *next;
+	size_t i, n = a->nslot * 2, h;
+
+	if ((slot = calloc(n, sizeof(*slot))) == NULL)
+		return;
+	for (i = 0; i < a->nslot; i++)
+		for (f = a->slot[i]; f != NULL; f = next) {
+			next = f->next;
+			h = alias_hash(f->dev, f->ino, n);
+			f->next = slot[h];
+			slot[h] = f;
+		}
+	free(a->slot);
+	a->slot = slot;
+	a->nslot = n;
 }
 
 /*
@@ -137,49 +188,89 @@ alias_cmp(const ino_t *a, size_t na, const ino_t *b, size_t nb)
 	return na < nb ? -1 : na > nb;
 }
 
-int
-alias_begin(struct alias_order *a, const char *src, dev_t dev, ino_t ino)
+/* The entry of (dev, ino), made if new; NULL if out of memory. */
+static struct alias_file *
+alias_find(struct alias_order *a, dev_t dev, ino_t ino)
 {
 	struct alias_file *f;
-	size_t n;
-	ino_t *key = alias_key(a, src, &n);
+	size_t h = alias_hash(dev, ino, a->nslot);
+
+	for (f = a->slot[h]; f != NULL; f = f->next)
+		if (f->dev == dev && f->ino == ino)
+			return f;
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		return NULL;
+	f->dev = dev;
+	f->ino = ino;
+	if (a->count >= a->nslot)
+		alias_grow(a);
+	h = alias_hash(dev, ino, a->nslot);
+	f->next = a->slot[h];
+	a->slot[h] = f;
+	a->count++;
+	return f;
+}
+
+int
+alias_begin(struct alias_order *a, const char *src, struct alias_file **fp,
+    dev_t dev, ino_t ino)
+{
+	struct alias_file *f;
+	ino_t *key = NULL;
+	size_t n = 0;
 
 	(void)pthread_mutex_lock(&a->lock);
-	for (f = a->files; f != NULL; f = f->next)
-		if (f->dev == dev && f->ino == ino)
-			break;
-	if (f != NULL && key != NULL && f->key != NULL &&
-	    alias_cmp(key, n, f->key, f->n) < 0) {
-		/* cp writes this one first: the later one already is. */
+	if ((f = alias_find(a, dev, ino)) == NULL) {
+		/* Out of memory: written, in no particular order. */
 		(void)pthread_mutex_unlock(&a->lock);
-		free(key);
-		return 0;
+		*fp = NULL;
+		return 1;
 	}
-	if (f == NULL && (f = calloc(1, sizeof(*f))) != NULL) {
-		f->dev = dev;
-		f->ino = ino;
-		f->next = a->files;
-		a->files = f;
+	while (f->busy)
+		(void)pthread_cond_wait(&a->done, &a->lock);
+	if (f->src != NULL) {
+		/* A second source for this file: where are both in cp's walk? */
+		if (f->key == NULL)
+			f->key = alias_key(a, f->src, &f->n);
+		key = alias_key(a, src, &n);
+		if (key != NULL && f->key != NULL &&
+		    alias_cmp(key, n, f->key, f->n) < 0) {
+			/* cp writes this one first: the later one already is. */
+			(void)pthread_mutex_unlock(&a->lock);
+			free(key);
+			return 0;
+		}
 	}
-	a->cur = f;
-	a->cur_key = key;
-	a->cur_n = n;
+	f->busy = true;
+	f->cur_src = strdup(src);
+	f->cur_key = key;
+	f->cur_n = n;
+	(void)pthread_mutex_unlock(&a->lock);
+	*fp = f;
 	return 1;
 }
 
 void
-alias_end(struct alias_order *a, bool ok)
+alias_end(struct alias_order *a, struct alias_file *f, bool ok)
 {
-	struct alias_file *f = a->cur;
-
-	/* (A write whose place is not known does not change the order.) */
-	if (ok && f != NULL && a->cur_key != NULL) {
+	if (f == NULL)
+		return;
+	(void)pthread_mutex_lock(&a->lock);
+	/* (A write that failed, or whose source is not known, does not
+	 * change what the file holds last.) */
+	if (ok && f->cur_src != NULL) {
+		free(f->src);
 		free(f->key);
-		f->key = a->cur_key;
-		f->n = a->cur_n;
-	} else
-		free(a->cur_key);
-	a->cur = NULL;
-	a->cur_key = NULL;
+		f->src = f->cur_src;
+		f->key = f->cur_key;
+		f->n = f->cur_n;
+	} else {
+		free(f->cur_src);
+		free(f->cur_key);
+	}
+	f->cur_src = NULL;
+	f->cur_key = NULL;
+	f->busy = false;
+	(void)pthread_cond_broadcast(&a->done);
 	(void)pthread_mutex_unlock(&a->lock);
 }

@@ -9,7 +9,8 @@
  * file holds in the end.  The threads reach them in any order, and two
  * writes at once would mix both sources.  So such writes take one lock,
  * one after another, and a write that cp would have made before one
- * already done is left out: the file ends as with cp, whole.
+ * already done is left out: the file ends as with cp, whole.  Writes into
+ * different files go on at once.
  */
 #ifndef ZCP_ALIAS_H
 #define ZCP_ALIAS_H
@@ -18,6 +19,7 @@
 #include <sys/types.h>
 
 struct alias_order;
+struct alias_file;
 
 /*
  * For the operand whose source path is top (the start of every source
@@ -28,13 +30,14 @@ void	 alias_free(struct alias_order *);
 
 /*
  * Before the source src is written into the file (dev, ino) that other
- * destination names may share: 1 if it is to be written (the lock is
- * then held until alias_end()), 0 if a source cp copies later was
- * written there already (nothing to do; no lock held).
+ * destination names may share (after any write into it in progress):
+ * 1 if it is to be written, with *f set for alias_end(), 0 if a source
+ * cp copies later was written there already (nothing to do).
  */
-int	 alias_begin(struct alias_order *, const char *src, dev_t, ino_t);
+int	 alias_begin(struct alias_order *, const char *src,
+	    struct alias_file **f, dev_t, ino_t);
 
 /* After the write alias_begin() allowed: ok says whether it was made. */
-void	 alias_end(struct alias_order *, bool ok);
+void	 alias_end(struct alias_order *, struct alias_file *f, bool ok);
 
 #endif

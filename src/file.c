@@ -477,19 +477,20 @@ file_regular(struct file_ctx *ctx, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
     const struct dest_state *ds, struct file_record *rec)
 {
+	struct alias_file *f;
 	int rc, sfd;
 
 	if (!file_aliased(ctx, dst, ds))
 		return file_regular_data(ctx, src, sst, dst, ds, rec);
-	if (alias_begin(ctx->aliases, path_str(src->path), ds->st.st_dev,
-	    ds->st.st_ino) == 0) {
+	if (alias_begin(ctx->aliases, path_str(src->path), &f,
+	    ds->st.st_dev, ds->st.st_ino) == 0) {
 		if ((sfd = file_open_src(src, sst, rec)) == -1)
 			return -1;
 		(void)close(sfd);
 		return 0;
 	}
 	rc = file_regular_data(ctx, src, sst, dst, ds, rec);
-	alias_end(ctx->aliases, rc == 0);
+	alias_end(ctx->aliases, f, rc == 0);
 	return rc;
 }
 
