@@ -12,7 +12,8 @@
  * wait for each other; writes into different files do not.  The places
  * are read (lstat(2) of each component) only when a second source comes
  * for one file, which in most trees never happens: a destination with
- * other hard links is usually written once.
+ * other hard links is usually written once.  The source kept is the last
+ * in cp's order: a write before it in that order is followed by it again.
  */
 #include "config.h"
 
@@ -38,6 +39,7 @@ struct alias_file {
 	char		*cur_src;
 	ino_t		*cur_key;
 	size_t		 cur_n;
+	bool		 cur_earlier;	/* before src in cp's order */
 };
 
 struct alias_order {
@@ -211,20 +213,22 @@ alias_find(struct alias_order *a, dev_t dev, ino_t ino)
 	return f;
 }
 
-int
+void
 alias_begin(struct alias_order *a, const char *src, struct alias_file **fp,
-    dev_t dev, ino_t ino)
+    char **again, dev_t dev, ino_t ino)
 {
 	struct alias_file *f;
 	ino_t *key = NULL;
 	size_t n = 0;
+	bool earlier = false;
 
+	*fp = NULL;
+	*again = NULL;
 	(void)pthread_mutex_lock(&a->lock);
 	if ((f = alias_find(a, dev, ino)) == NULL) {
 		/* Out of memory: written, in no particular order. */
 		(void)pthread_mutex_unlock(&a->lock);
-		*fp = NULL;
-		return 1;
+		return;
 	}
 	while (f->busy)
 		(void)pthread_cond_wait(&a->done, &a->lock);
@@ -233,21 +237,21 @@ alias_begin(struct alias_order *a, const char *src, struct alias_file **fp,
 		if (f->key == NULL)
 			f->key = alias_key(a, f->src, &f->n);
 		key = alias_key(a, src, &n);
-		if (key != NULL && f->key != NULL &&
-		    alias_cmp(key, n, f->key, f->n) < 0) {
-			/* cp writes this one first: the later one already is. */
-			(void)pthread_mutex_unlock(&a->lock);
-			free(key);
-			return 0;
-		}
+		/* cp writes this one first: the later one goes again. */
+		earlier = key != NULL && f->key != NULL &&
+		    alias_cmp(key, n, f->key, f->n) < 0;
+		if (earlier && (*again = strdup(f->src)) == NULL)
+			earlier = false;
 	}
 	f->busy = true;
-	f->cur_src = strdup(src);
-	f->cur_key = key;
+	f->cur_earlier = earlier;
+	f->cur_src = earlier ? NULL : strdup(src);
+	f->cur_key = earlier ? NULL : key;
 	f->cur_n = n;
+	if (earlier)
+		free(key);
 	(void)pthread_mutex_unlock(&a->lock);
 	*fp = f;
-	return 1;
 }
 
 void
@@ -256,9 +260,9 @@ alias_end(struct alias_order *a, struct alias_file *f, bool ok)
 	if (f == NULL)
 		return;
 	(void)pthread_mutex_lock(&a->lock);
-	/* (A write that failed, or whose source is not known, does not
-	 * change what the file holds last.) */
-	if (ok && f->cur_src != NULL) {
+	/* (A write that failed, whose source is not known, or that was
+	 * followed by the later one again, does not change the last.) */
+	if (ok && !f->cur_earlier && f->cur_src != NULL) {
 		free(f->src);
 		free(f->key);
 		f->src = f->cur_src;
@@ -270,6 +274,7 @@ alias_end(struct alias_order *a, struct alias_file *f, bool ok)
 	}
 	f->cur_src = NULL;
 	f->cur_key = NULL;
+	f->cur_earlier = false;
 	f->busy = false;
 	(void)pthread_cond_broadcast(&a->done);
 	(void)pthread_mutex_unlock(&a->lock);

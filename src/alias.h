@@ -6,10 +6,11 @@
  * cp copies a tree one entry after another, each directory's entries in
  * inode order, so when two destinations are one file (links to a file
  * outside the destination, say) the source cp reaches last is what that
- * file holds in the end.  The threads reach them in any order, and two
- * writes at once would mix both sources.  So such writes take one lock,
- * one after another, and a write that cp would have made before one
- * already done is left out: the file ends as with cp, whole.  Writes into
+ * file holds in the end, with what the earlier ones alone left (a set-ID
+ * bit, extended attributes).  The threads reach them in any order, and
+ * two writes at once would mix both sources.  So writes into one file
+ * wait for each other, and a write that cp makes before one already done
+ * is followed by that one again: the file ends as with cp.  Writes into
  * different files go on at once.
  */
 #ifndef ZCP_ALIAS_H
@@ -30,14 +31,15 @@ void	 alias_free(struct alias_order *);
 
 /*
  * Before the source src is written into the file (dev, ino) that other
- * destination names may share (after any write into it in progress):
- * 1 if it is to be written, with *f set for alias_end(), 0 if a source
- * cp copies later was written there already (nothing to do).
+ * destination names may share (waits for any write into it in progress):
+ * sets *f for alias_end(), and *again to the source (malloc'd) to write
+ * there once more after src, if cp copies it after src and it was
+ * written already (else NULL).
  */
-int	 alias_begin(struct alias_order *, const char *src,
-	    struct alias_file **f, dev_t, ino_t);
+void	 alias_begin(struct alias_order *, const char *src,
+	    struct alias_file **f, char **again, dev_t, ino_t);
 
-/* After the write alias_begin() allowed: ok says whether it was made. */
+/* After the write (and the one again): ok says whether src's was made. */
 void	 alias_end(struct alias_order *, struct alias_file *f, bool ok);
 
 #endif

@@ -468,9 +468,46 @@ file_aliased(const struct file_ctx *ctx, const struct file_ref *dst,
 }
 
 /*
- * A regular copy; one into a file other destinations share is made in
- * cp's order, and left out if cp would have made it before one already
- * made (the source must still be readable, as cp would have read it).
+ * Writes the source at path again into dst, after a write that cp makes
+ * before it (alias.h): its data and attributes, not reported unless it
+ * fails (then rec, the earlier write's record, says so).
+ */
+static int
+file_again(struct file_ctx *ctx, const char *path,
+    const struct file_ref *dst, const struct dest_state *ds,
+    struct file_record *rec)
+{
+	bool follow = ctx->opts->deref == DEREF_ALWAYS;
+	struct file_record r;
+	struct file_ref s;
+	struct path sp;
+	struct stat st;
+	int rc;
+
+	path_init(&sp, NULL, path);
+	s = (struct file_ref){ AT_FDCWD, path, &sp, follow, false, 0, false };
+	if (fstatat(AT_FDCWD, path, &st, follow ? 0 : AT_SYMLINK_NOFOLLOW) ==
+	    -1 || !S_ISREG(st.st_mode))
+		return 0;	/* gone or changed: as if copied before */
+	memset(&r, 0, sizeof(r));
+	r.src = &sp;
+	r.dst = dst->path;
+	r.kind = FILE_KIND_FILE;
+	/* (A failure of the earlier write is the one said.) */
+	if ((rc = file_regular_data(ctx, &s, &st, dst, ds, &r)) == -1 &&
+	    rec->status != FILE_FAILED) {
+		record_fail(rec, 0, "%s", r.msg != NULL ? r.msg :
+		    "cannot copy");
+		rec->err = r.err;
+	}
+	record_free(&r);
+	return rc;
+}
+
+/*
+ * A regular copy.  One into a file other destinations share waits for
+ * any other write into it, and if cp makes it before one already made,
+ * that one is made again after it (alias.h): the file ends as with cp.
  */
 static int
 file_regular(struct file_ctx *ctx, const struct file_ref *src,
@@ -478,18 +515,17 @@ file_regular(struct file_ctx *ctx, const struct file_ref *src,
     const struct dest_state *ds, struct file_record *rec)
 {
 	struct alias_file *f;
-	int rc, sfd;
+	char *again;
+	int rc;
 
 	if (!file_aliased(ctx, dst, ds))
 		return file_regular_data(ctx, src, sst, dst, ds, rec);
-	if (alias_begin(ctx->aliases, path_str(src->path), &f,
-	    ds->st.st_dev, ds->st.st_ino) == 0) {
-		if ((sfd = file_open_src(src, sst, rec)) == -1)
-			return -1;
-		(void)close(sfd);
-		return 0;
-	}
+	alias_begin(ctx->aliases, path_str(src->path), &f, &again,
+	    ds->st.st_dev, ds->st.st_ino);
 	rc = file_regular_data(ctx, src, sst, dst, ds, rec);
+	if (again != NULL && file_again(ctx, again, dst, ds, rec) == -1)
+		rc = -1;
+	free(again);
 	alias_end(ctx->aliases, f, rc == 0);
 	return rc;
 }

@@ -281,3 +281,40 @@ last_shared() {
 		done
 	done
 }
+
+@test "-jN: a shared file keeps what an earlier write alone left, as with cp (a set-ID bit)" {
+	# cp -a writes s through the link of the first directory (a set-user-
+	# ID empty file, its mode set with chmod), then through the second's
+	# (a plain file, its mode set as an ACL, rwx bits only): the bit
+	# stays.  The threads may write the second first; the first must
+	# then be followed by the second again.
+	local j r want got
+	mkdir -p src dst out
+	mkdir src/t1 src/t2
+	set -- $(stat -c '%i %n' src/t? | sort -n | cut -d' ' -f2)
+	mv "$1" src/a
+	mv "$2" src/b
+	: > src/a/f
+	chmod 4755 src/a/f
+	printf 'the later file\n' > src/b/f
+	mkdir dst/a dst/b
+	ln -s ../../out/s dst/a/f
+	ln -s ../../out/s dst/b/f
+	printf 'old\n' > out/s
+	cp -p out/s out/s.orig
+	cp -a src/. dst
+	want="$(stat -c %a out/s) $(cat out/s)"
+	[[ $want == "4644 the later file" ]] || { echo "cp: $want"; return 1; }
+	for j in 2 4; do
+		for r in 1 2 3 4 5; do
+			rm -f out/s
+			cp -p out/s.orig out/s
+			rm -rf dst/a/f dst/b/f
+			ln -s ../../out/s dst/a/f
+			ln -s ../../out/s dst/b/f
+			"$ZCP" -j"$j" -a src/. dst
+			got="$(stat -c %a out/s) $(cat out/s)"
+			[[ $got == "$want" ]] || { echo "-j$j run $r: $got"; return 1; }
+		done
+	done
+}
