@@ -130,11 +130,11 @@ alias_grow(struct alias_order *a)
 
 /*
  * The place of src in cp's walk: the inode numbers of its components
- * below the operand.  NULL (*n 0) if it cannot be told (not under the
- * operand's path, a component gone, out of memory).
+ * below the operand (toplen bytes of src).  NULL (*n 0) if it cannot be
+ * told (a component gone, out of memory).
  */
 static ino_t *
-alias_key(const struct alias_order *a, const char *src, size_t *n)
+alias_key_at(size_t toplen, const char *src, size_t *n)
 {
 	size_t len = strlen(src), i, cap = 8;
 	ino_t *key;
@@ -142,14 +142,13 @@ alias_key(const struct alias_order *a, const char *src, size_t *n)
 	char *p;
 
 	*n = 0;
-	if (len <= a->toplen || strncmp(src, a->top, a->toplen) != 0 ||
-	    src[a->toplen] != '/' || (p = strdup(src)) == NULL)
+	if ((p = strdup(src)) == NULL)
 		return NULL;
 	if ((key = malloc(cap * sizeof(*key))) == NULL) {
 		free(p);
 		return NULL;
 	}
-	for (i = a->toplen + 1; i <= len; i++) {
+	for (i = toplen + 1; i <= len; i++) {
 		if (i < len && p[i] != '/')
 			continue;
 		if (i < len && p[i - 1] == '/')
@@ -178,8 +177,34 @@ fail:
 	return NULL;
 }
 
-/* < 0, 0, > 0 as cp's walk reaches key a before, with or after b. */
-static int
+/* The place of src under the operand a->top (NULL if not under it). */
+static ino_t *
+alias_key(const struct alias_order *a, const char *src, size_t *n)
+{
+	size_t len = strlen(src);
+
+	*n = 0;
+	if (len <= a->toplen || strncmp(src, a->top, a->toplen) != 0 ||
+	    src[a->toplen] != '/')
+		return NULL;
+	return alias_key_at(a->toplen, src, n);
+}
+
+ino_t *
+alias_place(const char *top, const char *src, size_t *n)
+{
+	size_t toplen = strlen(top), len = strlen(src);
+
+	*n = 0;
+	while (toplen > 1 && top[toplen - 1] == '/')
+		toplen--;
+	if (len <= toplen || strncmp(src, top, toplen) != 0 ||
+	    src[toplen] != '/')
+		return NULL;
+	return alias_key_at(toplen, src, n);
+}
+
+int
 alias_cmp(const ino_t *a, size_t na, const ino_t *b, size_t nb)
 {
 	size_t i;

@@ -39,6 +39,16 @@ void	 alias_free(struct alias_order *);
 void	 alias_begin(struct alias_order *, const char *src,
 	    struct alias_file **f, char **again, dev_t, ino_t);
 
+/*
+ * The place of the source path src in cp's walk of the operand top: the
+ * inode numbers of its components below top (lstat(2)), malloc'd, *n of
+ * them; NULL if it cannot be told.
+ */
+ino_t	*alias_place(const char *top, const char *src, size_t *n);
+
+/* < 0, 0, > 0 as cp's walk reaches place a before, with or after b. */
+int	 alias_cmp(const ino_t *a, size_t na, const ino_t *b, size_t nb);
+
 /* After the write (and the one again): ok says whether src's was made. */
 void	 alias_end(struct alias_order *, struct alias_file *f, bool ok);
 

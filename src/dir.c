@@ -439,6 +439,8 @@ dir_file(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
 	struct progress *prog = progress_current();
 	bool made;
 
+	if (fc->later != NULL && fc->later(fc->later_arg, src, sst, dst))
+		return false;
 	progress_file_start(prog, src->path, sst);
 	(void)file_copy(fc, src, sst, dst, &rec);
 	progress_file_done(prog, sst, &rec);

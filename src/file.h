@@ -33,6 +33,10 @@ struct file_ctx {
 	struct engine_skip skip;
 	/* The parallel walk's writes into shared files (NULL: in order). */
 	struct alias_order *aliases;
+	/* The parallel walk's: keeps a file for the end instead (true). */
+	bool		(*later)(void *, const struct file_ref *,
+			    const struct stat *, const struct file_ref *);
+	void		*later_arg;
 };
 
 /*

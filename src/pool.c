@@ -19,11 +19,14 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "alias.h"
 #include "pool.h"
 #include "quote.h"
 #include "tree.h"
@@ -62,6 +65,21 @@ struct pool_task {
 	struct pool_entry e[];		/* 1 for a subdirectory, or a batch */
 };
 
+/*
+ * A hard-linked file kept for the end (pool_deferred_run()): its source
+ * and destination paths, its stat, its place in cp's walk.
+ */
+struct pool_later {
+	char		*src, *dst;
+	struct stat	 st;
+	ino_t		*key;
+	size_t		 n;
+	size_t		 seq;		/* the order it was met in */
+	mode_t		 pmode;		/* its directory's mode while it was
+					   being filled, if have_pmode */
+	bool		 have_pmode;
+};
+
 struct pool {
 	struct walk	*w;
 	pthread_mutex_t	 lock;
@@ -71,6 +89,15 @@ struct pool {
 	unsigned	 idle;		/* threads waiting (atomic: read unlocked) */
 	struct file_ctx	 fctx;		/* what each thread starts from */
 	bool		 top_fresh;	/* the operand's copy is taken as new */
+	/*
+	 * --preserve=links: which name of a hard-linked file is copied first
+	 * (the others are linked to it) can decide what happens to their
+	 * destinations: they are then kept, and copied at the end, one by
+	 * one, in cp's order.
+	 */
+	bool		 later_links;
+	struct pool_later *later;
+	size_t		 nlater, later_cap;
 };
 
 static void	pool_read(struct pool *, struct file_ctx *,
@@ -254,6 +281,60 @@ pool_subdir(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 	pool_release(p, d);
 }
 
+/*
+ * Keeps the hard-linked file cs (stat'ed as st) for the end, if
+ * later_links says so.  Returns true if kept.
+ */
+static bool
+pool_keep(void *arg, const struct file_ref *cs, const struct stat *st,
+    const struct file_ref *cd)
+{
+	struct pool *p = arg;
+	struct pool_later *l;
+	struct stat pst;
+	bool have_pmode;
+	char *s, *d;
+
+	if (!p->later_links || S_ISDIR(st->st_mode) || st->st_nlink < 2)
+		return false;
+	/* The directory as cp would find it then (made: u+rwx; else as it
+	 * was): its mode is set when done, before the end's copies. */
+	have_pmode = fstatat(cd->dirfd, ".", &pst, 0) == 0;
+	if ((s = path_dup(cs->path)) == NULL)
+		return false;
+	if ((d = path_dup(cd->path)) == NULL || strlen(s) >= PATH_MAX ||
+	    strlen(d) >= PATH_MAX) {
+		/* (Too long to be reached by name: copied now.) */
+		free(s);
+		free(d);
+		return false;
+	}
+	(void)pthread_mutex_lock(&p->lock);
+	if (p->nlater == p->later_cap) {
+		size_t cap = p->later_cap ? 2 * p->later_cap : 64;
+
+		if ((l = reallocarray(p->later, cap, sizeof(*l))) == NULL) {
+			(void)pthread_mutex_unlock(&p->lock);
+			free(s);
+			free(d);
+			return false;
+		}
+		p->later = l;
+		p->later_cap = cap;
+	}
+	l = &p->later[p->nlater];
+	l->src = s;
+	l->dst = d;
+	l->st = *st;
+	l->key = NULL;
+	l->n = 0;
+	l->seq = p->nlater++;
+	l->pmode = have_pmode ? pst.st_mode & 07777 : 0;
+	l->have_pmode = have_pmode;
+	(void)pthread_mutex_unlock(&p->lock);
+	return true;
+}
+
 /* Copies a batch of files of t->dir. */
 static void
 pool_files(struct pool *p, struct file_ctx *fc, struct pool_task *t)
@@ -399,6 +480,215 @@ pool_thread(void *arg)
 	return NULL;
 }
 
+/* By file (device, inode), then place in cp's walk, then as met. */
+static int
+pool_later_cmp(const void *x, const void *y)
+{
+	const struct pool_later *a = x, *b = y;
+	int c;
+
+	if (a->st.st_dev != b->st.st_dev)
+		return a->st.st_dev < b->st.st_dev ? -1 : 1;
+	if (a->st.st_ino != b->st.st_ino)
+		return a->st.st_ino < b->st.st_ino ? -1 : 1;
+	/* Places not known go last, in the order they were met. */
+	if (a->key == NULL || b->key == NULL)
+		c = (a->key == NULL) - (b->key == NULL);
+	else
+		c = alias_cmp(a->key, a->n, b->key, b->n);
+	if (c == 0)
+		c = (a->seq > b->seq) - (a->seq < b->seq);
+	return c;
+}
+
+static bool
+pool_later_same(const struct pool_later *a, const struct pool_later *b)
+{
+	return a->st.st_dev == b->st.st_dev && a->st.st_ino == b->st.st_ino;
+}
+
+/* A destination directory entered at the end, and what to give back. */
+struct pool_parent {
+	char		*dst, *src;
+	mode_t		 mode;		/* to set back, if lent is set */
+	bool		 lent;		/* its filling mode given back to it */
+};
+
+/* The end's work: groups [i, next) of later, taken by the threads. */
+struct pool_end {
+	struct pool	*p;
+	size_t		 next;		/* the next group's first, atomic */
+};
+
+/*
+ * The directory of the kept file l's destination, found in (or added to)
+ * the n parents: given the mode it had while being filled (so that the
+ * copy is refused or allowed as with cp), until the end.
+ */
+static void
+pool_later_parent(struct pool_parent **pp, size_t *n,
+    const struct pool_later *l)
+{
+	const char *sl = strrchr(l->dst, '/'), *ss = strrchr(l->src, '/');
+	struct pool_parent *q;
+	struct stat st;
+	char *d, *s;
+	size_t i;
+
+	if (sl == NULL || ss == NULL)
+		return;
+	if ((d = strndup(l->dst, (size_t)(sl - l->dst))) == NULL)
+		return;
+	for (i = *n; i > 0; i--)	/* (mostly the last one) */
+		if (strcmp((*pp)[i - 1].dst, d) == 0) {
+			free(d);
+			return;
+		}
+	if ((s = strndup(l->src, (size_t)(ss - l->src))) == NULL ||
+	    (q = reallocarray(*pp, *n + 1, sizeof(**pp))) == NULL) {
+		free(s);
+		free(d);
+		return;
+	}
+	*pp = q;
+	q = &(*pp)[(*n)++];
+	q->dst = d;
+	q->src = s;
+	q->lent = false;
+	if (l->have_pmode && stat(d, &st) == 0 && (st.st_mode & 07777) !=
+	    l->pmode && chmod(d, l->pmode) == 0) {
+		q->mode = st.st_mode & 07777;
+		q->lent = true;
+	}
+}
+
+/* Copies the kept files of one group, in order. */
+static void
+pool_later_group(struct pool *p, struct file_ctx *fc, size_t i, size_t end)
+{
+	struct walk *w = p->w;
+	struct path sp, dp;
+
+	for (; i < end && !dir_stopped(w); i++) {
+		struct pool_later *l = &p->later[i];
+		struct file_ref s = { AT_FDCWD, l->src, &sp,
+		    w->opts->deref == DEREF_ALWAYS, false, 0, false };
+		struct file_ref d = { AT_FDCWD, l->dst, &dp, false, false, 0,
+		    false };
+
+		path_init(&sp, NULL, l->src);
+		path_init(&dp, NULL, l->dst);
+		(void)dir_file(w, fc, &s, &l->st, &d);
+	}
+}
+
+/* Takes groups until none is left. */
+static void
+pool_end_loop(struct pool_end *e, struct file_ctx *fc)
+{
+	struct pool *p = e->p;
+	size_t i, end;
+
+	for (;;) {
+		/* A group's first: the next one not of the group before. */
+		(void)pthread_mutex_lock(&p->lock);
+		i = e->next;
+		for (end = i + 1; end < p->nlater &&
+		    pool_later_same(&p->later[end], &p->later[i]); end++)
+			;
+		e->next = end;
+		(void)pthread_mutex_unlock(&p->lock);
+		if (i >= p->nlater)
+			return;
+		pool_later_group(p, fc, i, end);
+	}
+}
+
+static void *
+pool_end_thread(void *arg)
+{
+	struct pool_end *e = arg;
+	struct file_ctx fc = e->p->fctx;
+
+	pool_end_loop(e, &fc);
+	engine_buf_free(&fc.buf);
+	path_thread_free();
+	quote_thread_free();
+	return NULL;
+}
+
+/*
+ * The hard-linked files kept for the end: each group's names copied one
+ * by one in cp's order, so that the first of each group in that order
+ * is the one copied and the others are linked to it, as with cp (the
+ * groups by the threads, at once).  Their directories are done by then:
+ * each has the mode it had while being filled until the end, and under
+ * -p gets its times again.
+ */
+static void
+pool_later_run(struct pool *p, const char *top, unsigned nthreads)
+{
+	struct walk *w = p->w;
+	struct pool_parent *par = NULL;
+	struct pool_end e = { p, 0 };
+	struct timespec ts[2];
+	pthread_attr_t attr;
+	pthread_t *tid;
+	unsigned started = 0, t;
+	struct stat st;
+	size_t i, j, npar = 0;
+
+	/* Places are read only where a group has two names or more. */
+	qsort(p->later, p->nlater, sizeof(*p->later), pool_later_cmp);
+	for (i = 0; i < p->nlater; i = j) {
+		for (j = i + 1; j < p->nlater &&
+		    pool_later_same(&p->later[j], &p->later[i]); j++)
+			;
+		if (j - i < 2)
+			continue;
+		for (; i < j; i++)
+			p->later[i].key = alias_place(top, p->later[i].src,
+			    &p->later[i].n);
+	}
+	qsort(p->later, p->nlater, sizeof(*p->later), pool_later_cmp);
+	for (i = 0; i < p->nlater; i++)
+		pool_later_parent(&par, &npar, &p->later[i]);
+	p->fctx.later = NULL;
+	tid = nthreads > 0 ? calloc(nthreads, sizeof(*tid)) : NULL;
+	(void)pthread_attr_init(&attr);
+	(void)pthread_attr_setstacksize(&attr, POOL_STACK);
+	for (t = 0; tid != NULL && t < nthreads; t++)
+		if (pthread_create(&tid[started], &attr, pool_end_thread,
+		    &e) == 0)
+			started++;
+	(void)pthread_attr_destroy(&attr);
+	pool_end_loop(&e, &w->fctx);
+	for (t = 0; t < started; t++)
+		(void)pthread_join(tid[t], NULL);
+	free(tid);
+	for (i = 0; i < p->nlater; i++) {
+		free(p->later[i].src);
+		free(p->later[i].dst);
+		free(p->later[i].key);
+	}
+	free(p->later);
+	p->later = NULL;
+	p->nlater = 0;
+	for (i = 0; i < npar; i++) {
+		if (par[i].lent)
+			(void)chmod(par[i].dst, par[i].mode);
+		if (w->opts->preserve_timestamps && stat(par[i].src, &st) ==
+		    0) {
+			ts[0] = st.st_atim;
+			ts[1] = st.st_mtim;
+			(void)utimensat(AT_FDCWD, par[i].dst, ts, 0);
+		}
+		free(par[i].dst);
+		free(par[i].src);
+	}
+	free(par);
+}
+
 void
 pool_copy_dir(struct walk *w, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst)
@@ -436,6 +726,19 @@ pool_copy_dir(struct walk *w, const struct file_ref *src,
 	if ((top = pool_dir_open(&p, NULL, name, dst->name, sst,
 	    src->follow)) == NULL)
 		goto out;
+	/*
+	 * Hard links at the end, in order, where the first of a group makes
+	 * a difference: into a directory that was there (other names of the
+	 * group may be there, of any kind), or with other operands (which
+	 * may name them again, and are told the first one's name).
+	 */
+	if (w->opts->preserve_links && (!top->created || w->dirs != NULL)) {
+		p.later_links = true;
+		p.fctx.later = pool_keep;
+		p.fctx.later_arg = &p;
+		w->fctx.later = pool_keep;
+		w->fctx.later_arg = &p;
+	}
 	if ((tid = calloc(n, sizeof(*tid))) == NULL)
 		n = 0;		/* this thread alone */
 	p.busy = 1;		/* this thread, reading the top directory */
@@ -461,6 +764,10 @@ pool_copy_dir(struct walk *w, const struct file_ref *src,
 	for (i = 0; i < started; i++)
 		(void)pthread_join(tid[i], NULL);
 	free(tid);
+	w->fctx.later = NULL;
+	w->fctx.later_arg = NULL;
+	if (p.nlater > 0)
+		pool_later_run(&p, path_str(src->path), started);
 out:
 	(void)pthread_cond_destroy(&p.more);
 	(void)pthread_mutex_destroy(&p.lock);

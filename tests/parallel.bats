@@ -318,3 +318,54 @@ last_shared() {
 		done
 	done
 }
+
+# setup_group_dst: for I in 1..20, dst/pI/f a symbolic link to out/sI,
+# which holds "old I" (the sources are made by the test).
+setup_group_dst() {
+	local i
+	rm -rf dst out
+	mkdir -p dst out
+	for ((i = 1; i <= 20; i++)); do
+		mkdir dst/p$i
+		echo "old $i" > out/s$i
+		ln -s ../../out/s$i dst/p$i/f
+	done
+}
+
+# group_state: what each group's destinations became.
+group_state() {
+	local i
+	for ((i = 1; i <= 20; i++)); do
+		echo "$i: $(stat -c '%F %h' dst/p$i/f dst/q$i/f 2>&1 | xargs) $(cat out/s$i)"
+	done
+}
+
+@test "-jN --preserve=links: the first name of a hard-linked file is cp's first, into an existing destination" {
+	# src/pI/f and src/qI/f are one file.  cp -a copies whichever it
+	# reaches first (inode order) and links the other to it: pI first,
+	# it writes through dst/pI/f into out/sI; qI first, dst/pI/f is
+	# removed and linked to dst/qI/f, and out/sI keeps "old I".  The
+	# threads reach them in any order.
+	local i j r want got
+	mkdir src
+	for ((i = 1; i <= 20; i++)); do
+		mkdir src/p$i src/q$i
+		echo "data $i" > src/p$i/f
+		ln src/p$i/f src/q$i/f
+	done
+	setup_group_dst
+	cp -a src/. dst
+	want=$(group_state)
+	for j in 2 4; do
+		for r in 1 2 3; do
+			setup_group_dst
+			"$ZCP" -j"$j" -a src/. dst
+			got=$(group_state)
+			[[ $got == "$want" ]] || {
+				diff <(echo "$want") <(echo "$got")
+				echo "-j$j run $r"
+				return 1
+			}
+		done
+	done
+}
