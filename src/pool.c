@@ -467,6 +467,15 @@ pool_loop(struct pool *p, struct file_ctx *fc)
 	(void)pthread_mutex_unlock(&p->lock);
 }
 
+/* What a worker thread leaves: its buffers. */
+static void
+pool_thread_done(struct file_ctx *fc)
+{
+	engine_buf_free(&fc->buf);
+	path_thread_free();
+	quote_thread_free();
+}
+
 static void *
 pool_thread(void *arg)
 {
@@ -474,9 +483,7 @@ pool_thread(void *arg)
 	struct file_ctx fc = p->fctx;
 
 	pool_loop(p, &fc);
-	engine_buf_free(&fc.buf);
-	path_thread_free();
-	quote_thread_free();
+	pool_thread_done(&fc);
 	return NULL;
 }
 
@@ -611,9 +618,7 @@ pool_end_thread(void *arg)
 	struct file_ctx fc = e->p->fctx;
 
 	pool_end_loop(e, &fc);
-	engine_buf_free(&fc.buf);
-	path_thread_free();
-	quote_thread_free();
+	pool_thread_done(&fc);
 	return NULL;
 }
 
