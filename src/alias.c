@@ -45,8 +45,7 @@ struct alias_file {
 struct alias_order {
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 done;		/* a write ended */
-	char		*top;
-	size_t		 toplen;
+	char		*top;		/* the operand's source path */
 	struct alias_file **slot;
 	size_t		 nslot;		/* a power of two */
 	size_t		 count;
@@ -66,9 +65,6 @@ alias_new(const char *top)
 		free(a);
 		return NULL;
 	}
-	a->toplen = strlen(top);
-	while (a->toplen > 1 && top[a->toplen - 1] == '/')
-		a->toplen--;
 	(void)pthread_mutex_init(&a->lock, NULL);
 	(void)pthread_cond_init(&a->done, NULL);
 	return a;
@@ -128,21 +124,19 @@ alias_grow(struct alias_order *a)
 	a->nslot = n;
 }
 
-/*
- * The place of src in cp's walk: the inode numbers of its components
- * below the operand (toplen bytes of src).  NULL (*n 0) if it cannot be
- * told (a component gone, out of memory).
- */
-static ino_t *
-alias_key_at(size_t toplen, const char *src, size_t *n)
+ino_t *
+alias_place(const char *top, const char *src, size_t *n)
 {
-	size_t len = strlen(src), i, cap = 8;
+	size_t toplen = strlen(top), len = strlen(src), i, cap = 8;
 	ino_t *key;
 	struct stat st;
 	char *p;
 
 	*n = 0;
-	if ((p = strdup(src)) == NULL)
+	while (toplen > 1 && top[toplen - 1] == '/')
+		toplen--;
+	if (len <= toplen || strncmp(src, top, toplen) != 0 ||
+	    src[toplen] != '/' || (p = strdup(src)) == NULL)
 		return NULL;
 	if ((key = malloc(cap * sizeof(*key))) == NULL) {
 		free(p);
@@ -175,33 +169,6 @@ fail:
 	free(key);
 	*n = 0;
 	return NULL;
-}
-
-/* The place of src under the operand a->top (NULL if not under it). */
-static ino_t *
-alias_key(const struct alias_order *a, const char *src, size_t *n)
-{
-	size_t len = strlen(src);
-
-	*n = 0;
-	if (len <= a->toplen || strncmp(src, a->top, a->toplen) != 0 ||
-	    src[a->toplen] != '/')
-		return NULL;
-	return alias_key_at(a->toplen, src, n);
-}
-
-ino_t *
-alias_place(const char *top, const char *src, size_t *n)
-{
-	size_t toplen = strlen(top), len = strlen(src);
-
-	*n = 0;
-	while (toplen > 1 && top[toplen - 1] == '/')
-		toplen--;
-	if (len <= toplen || strncmp(src, top, toplen) != 0 ||
-	    src[toplen] != '/')
-		return NULL;
-	return alias_key_at(toplen, src, n);
 }
 
 int
@@ -260,8 +227,8 @@ alias_begin(struct alias_order *a, const char *src, struct alias_file **fp,
 	if (f->src != NULL) {
 		/* A second source for this file: where are both in cp's walk? */
 		if (f->key == NULL)
-			f->key = alias_key(a, f->src, &f->n);
-		key = alias_key(a, src, &n);
+			f->key = alias_place(a->top, f->src, &f->n);
+		key = alias_place(a->top, src, &n);
 		/* cp writes this one first: the later one goes again. */
 		earlier = key != NULL && f->key != NULL &&
 		    alias_cmp(key, n, f->key, f->n) < 0;

@@ -156,40 +156,34 @@ dir_made_same_entry(const struct walk *w, const struct file_ref *cs)
 	    len) == 0;
 }
 
-/*
- * True if the directory dirfd is st or lies below it (through ".."), or
- * if that cannot be told: a copy into dirfd of st would then be inside
- * what it copies.
- */
-static bool
-dir_within(int dirfd, const struct stat *st)
+bool
+dir_within(int dirfd, const char *name, const struct stat *st, bool doubt)
 {
 	struct stat at, up;
-	int fd, pfd;
+	bool r = doubt;
+	int fd, pfd, depth;
 
-	if ((fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
-	    -1)
-		return true;
-	for (;;) {
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (depth = 0; fd != -1 && depth < 4096; depth++) {
 		if (fstat(fd, &at) == -1)
 			break;
-		if (at.st_dev == st->st_dev && at.st_ino == st->st_ino)
+		if (at.st_dev == st->st_dev && at.st_ino == st->st_ino) {
+			r = true;
 			break;
-		pfd = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (pfd == -1)
-			break;
-		if (fstat(pfd, &up) == 0 && up.st_dev == at.st_dev &&
-		    up.st_ino == at.st_ino) {
-			/* The root: its ".." is itself. */
-			(void)close(pfd);
-			(void)close(fd);
-			return false;
 		}
+		pfd = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		(void)close(fd);
 		fd = pfd;
+		/* The root: its ".." is itself. */
+		if (fd != -1 && fstat(fd, &up) == 0 &&
+		    up.st_dev == at.st_dev && up.st_ino == at.st_ino) {
+			r = false;
+			break;
+		}
 	}
-	(void)close(fd);
-	return true;
+	if (fd != -1)
+		(void)close(fd);
+	return r;
 }
 
 /* Creates (or reuses) the destination directory.  Returns its fd or -1. */
@@ -354,14 +348,13 @@ dir_into_self(const struct walk *w, const struct file_ref *cs,
 {
 	bool first = w->made && st->st_dev == w->made_dev &&
 	    st->st_ino == w->made_ino;
+	bool made = first || (w->made_dirs != NULL &&
+	    inoset_has(w->made_dirs, st->st_dev, st->st_ino));
 
-	if (!w->sequential)
-		return first || (w->made_dirs != NULL &&
-		    inoset_has(w->made_dirs, st->st_dev, st->st_ino));
-	if (first && (!cs->follow || dir_made_same_entry(w, cs)))
-		return true;
-	return (first || (w->made_dirs != NULL && inoset_has(w->made_dirs,
-	    st->st_dev, st->st_ino))) && dir_within(cd->dirfd, st);
+	if (!w->sequential || (first && (!cs->follow ||
+	    dir_made_same_entry(w, cs))))
+		return made;
+	return made && dir_within(cd->dirfd, ".", st, true);
 }
 
 int

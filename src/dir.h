@@ -89,6 +89,12 @@ void	 dir_done(struct walk *, int, int, const struct stat *, bool,
 	    struct file_record *);
 /* True once the operand was found to be copied into itself. */
 bool	 dir_stopped(struct walk *);
+/*
+ * True if the directory dirfd/name is st or lies below it (through ".."
+ * up to the root); doubt if that cannot be told (a directory that cannot
+ * be opened or stat'ed, or more than 4096 levels).
+ */
+bool	 dir_within(int, const char *, const struct stat *, bool);
 /* Stats a directory entry; -1 if it was reported (error, into itself). */
 int	 dir_stat_entry(struct walk *, const struct file_ref *, struct stat *,
 	    const struct file_ref *);

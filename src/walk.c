@@ -390,16 +390,14 @@ walk_seen(struct walk *w, const struct file_ref *src, const struct stat *st,
  * entries that come before it (in inode order) and stops there with
  * "cannot copy a directory into itself".  Only the sequential walk can
  * stop at the same entry, so such a copy does not go to the threads.
- * Walks up through "..", comparing devices and inodes (links followed,
- * as the copy's own path will be).
+ * (Links followed, as the copy's own path will be.)
  */
 static bool
 walk_inside(const struct stat *st, const char *dst)
 {
 	size_t n = strlen(dst);
-	struct stat at, up;
 	char *dir;
-	int fd, pfd, depth;
+	bool r;
 
 	/* dst's directory: what is before its last component. */
 	while (n > 1 && dst[n - 1] == '/')
@@ -408,26 +406,9 @@ walk_inside(const struct stat *st, const char *dst)
 		n--;
 	if ((dir = strndup(dst, n)) == NULL)
 		return true;	/* when in doubt, one thread */
-	fd = open(n > 0 ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	r = dir_within(AT_FDCWD, n > 0 ? dir : ".", st, false);
 	free(dir);
-	for (depth = 0; fd != -1 && depth < 4096; depth++) {
-		if (fstat(fd, &at) == -1)
-			break;
-		if (at.st_dev == st->st_dev && at.st_ino == st->st_ino) {
-			(void)close(fd);
-			return true;
-		}
-		pfd = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		(void)close(fd);
-		fd = pfd;
-		/* The root: its ".." is itself. */
-		if (fd != -1 && fstat(fd, &up) == 0 && up.st_dev == at.st_dev &&
-		    up.st_ino == at.st_ino)
-			break;
-	}
-	if (fd != -1)
-		(void)close(fd);
-	return false;
+	return r;
 }
 
 /* Copies the directory operand src (stat'ed as st) to dst. */
