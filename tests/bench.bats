@@ -201,30 +201,8 @@ EOF
 }
 
 @test "bench: --verify fails a contender whose copy differs" {
-	need_cmd cc
-	cat > flip.c <<'EOF'
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <stddef.h>
-#include <unistd.h>
-
-int
-fdatasync(int fd)
-{
-	static int (*real)(int);
-	unsigned char c = 0;
-
-	if (real == NULL)
-		real = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
-	if (pread(fd, &c, 1, 10) == 1) {
-		c ^= 1;
-		(void)pwrite(fd, &c, 1, 10);
-	}
-	return real(fd);
-}
-EOF
-	cc -shared -fPIC -O2 -o flip.so flip.c -ldl || skip "cannot build a shim"
-	run env LD_PRELOAD="$(sanitizer_preload)$PWD/flip.so" "$ZCP" \
+	build_flip
+	run env LD_PRELOAD="$FLIP" "$ZCP" \
 	    --bench=rw --bench-size=1M --runs=1 --verify out
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"rw: --verify: the copy differs from "*" at byte 11" ]]

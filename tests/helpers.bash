@@ -526,3 +526,35 @@ sanitizer_preload()
 {
 	ldd "$ZCP" 2>/dev/null | awk '/lib(a|t|ub)san/ { printf "%s ", $3 }'
 }
+
+# build_flip: an LD_PRELOAD shim (in $FLIP, with the sanitizer runtimes
+# first) whose fdatasync(2) flips one bit of byte 10 of the file first:
+# a copy that differs from its source by the time --verify reads it back.
+build_flip()
+{
+	need_cmd cc
+	cat > "$BATS_TEST_TMPDIR/flip.c" <<'SHIM'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stddef.h>
+#include <unistd.h>
+
+int
+fdatasync(int fd)
+{
+	static int (*real)(int);
+	unsigned char c = 0;
+
+	if (real == NULL)
+		real = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
+	if (pread(fd, &c, 1, 10) == 1) {
+		c ^= 1;
+		(void)pwrite(fd, &c, 1, 10);
+	}
+	return real(fd);
+}
+SHIM
+	cc -shared -fPIC -O2 -o "$BATS_TEST_TMPDIR/flip.so" \
+	    "$BATS_TEST_TMPDIR/flip.c" -ldl || skip "cannot build a shim"
+	FLIP="$(sanitizer_preload)$BATS_TEST_TMPDIR/flip.so"
+}

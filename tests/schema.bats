@@ -168,31 +168,9 @@ EOF
 }
 
 @test "schema: verified false validates (a copy corrupted before the check)" {
-	need_cmd cc
-	cat > flip.c <<'EOF'
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <stddef.h>
-#include <unistd.h>
-
-int
-fdatasync(int fd)
-{
-	static int (*real)(int);
-	unsigned char c = 0;
-
-	if (real == NULL)
-		real = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
-	if (pread(fd, &c, 1, 10) == 1) {
-		c ^= 1;
-		(void)pwrite(fd, &c, 1, 10);
-	}
-	return real(fd);
-}
-EOF
-	cc -shared -fPIC -O2 -o flip.so flip.c -ldl || skip "cannot build a shim"
+	build_flip
 	mkrandom a 100000
-	run --separate-stderr env LD_PRELOAD="$(sanitizer_preload)$PWD/flip.so" \
+	run --separate-stderr env LD_PRELOAD="$FLIP" \
 	    "$ZCP" --json --verify a b
 	[ "$status" -eq 1 ]
 	printf '%s\n' "$output" > out.jsonl
