@@ -5,11 +5,18 @@
 #ifndef ZCP_COMPAT_H
 #define ZCP_COMPAT_H
 
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#if HAVE_LINUX_FS_H
+#include <linux/fs.h>
+#endif
 
 /* glibc has no getprogname(3); it has the same under another name. */
 #if !HAVE_GETPROGNAME
@@ -72,6 +79,61 @@ compat_rename_noreplace(int od, const char *o, int nd, const char *n)
 	if (linkat(od, o, nd, n, 0) == -1)
 		return -1;
 	return unlinkat(od, o, 0);
+}
+
+/*
+ * The birth time of the file open as fd, from statx(2) (Linux 4.11,
+ * glibc 2.28).  0, or -1 with errno: ENODATA where the file system keeps
+ * none (ext4 with 128-byte inodes, NFS before 4.2, ...), ENOSYS without
+ * statx.
+ */
+static inline int
+compat_birth_time(int fd, struct timespec *ts)
+{
+#if HAVE_STATX
+	struct statx sx;
+
+	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_SYNC_AS_STAT, STATX_BTIME,
+	    &sx) == -1)
+		return -1;
+	if (!(sx.stx_mask & STATX_BTIME)) {
+		errno = ENODATA;
+		return -1;
+	}
+	ts->tv_sec = (time_t)sx.stx_btime.tv_sec;
+	ts->tv_nsec = (long)sx.stx_btime.tv_nsec;
+	return 0;
+#else
+	(void)fd;
+	(void)ts;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/*
+ * The generation number of the inode open as fd, which a file system
+ * gives each new inode so that a number used again names another file
+ * (FS_IOC_GETVERSION: ext2/3/4, btrfs; not tmpfs, XFS or NFS).  0, or
+ * -1 with errno (ENOTTY where the file system has none).
+ */
+static inline int
+compat_generation(int fd, unsigned int *gen)
+{
+#if HAVE_LINUX_FS_H && defined(FS_IOC_GETVERSION)
+	int g = 0;
+
+	/* The kernel writes an int, whatever the ioctl's number says. */
+	if (ioctl(fd, FS_IOC_GETVERSION, &g) == -1)
+		return -1;
+	*gen = (unsigned int)g;
+	return 0;
+#else
+	(void)fd;
+	(void)gen;
+	errno = ENOTTY;
+	return -1;
+#endif
 }
 
 #endif

@@ -21,11 +21,13 @@
 /*
  * Decides where the copy of sfd (the source, stat'ed as sst) into dfd, a
  * regular file of size bytes open for reading and writing, starts: at
- * dfd's end if it is the start of the source (rec->resumed, rec->resume
- * say so), else at 0 with dfd truncated.  Marks dfd with the source's
- * identity; *marked says it carries a mark to take off once its data is
- * complete (resume_done()).  Leaves both offsets at the start.  Returns
- * 0, or -1 (rec filled).
+ * dfd's end if it is shorter than the source and its start (rec->resumed,
+ * rec->resume say so), else at 0 with dfd truncated.  Marks dfd with the
+ * source's identity (sfd's, as it is now) unless the source changed on
+ * the clock's current tick; *marked says it carries a mark to take off
+ * once its data is complete (resume_done()).  Leaves both offsets at the
+ * start.  Returns 0, or -1 (rec filled; errno of the ftruncate or lseek
+ * that failed).
  */
 int	 resume_prepare(const struct options *, int, const struct stat *,
 	    int, uint64_t, bool *, const struct path *,

@@ -36,6 +36,33 @@ moved()
 print(sum(json.loads(sys.stdin.readline())["moved"].values()))'
 }
 
+# settle FILE: waits until FILE's last change lies on an earlier tick of
+# the kernel's clock than now.  zcp marks its partial copy with the
+# source's identity only then: a change made within the same tick could
+# keep the change time (resume.c).  The clock's ticks are 10 ms at most.
+settle()
+{
+	local c
+	c=$(stat -c %.9Z "$1")
+	c=${c/./}
+	while (( $(date +%s%N) < 10#$c + 30000000 )); do
+		sleep 0.01
+	done
+}
+
+# identity FILE: what zcp records of FILE in user.zcp.source, as the
+# manual gives it: DEV:INO:SIZE:MTIME:CTIME:BTIME:GEN, "-" for a birth
+# time or a generation number the file system does not give.
+identity()
+{
+	local b g
+	b=$(stat -c %W "$1")
+	[[ $b != 0 ]] && b=$(stat -c %.9W "$1") || b=-
+	g=$(lsattr -vd "$1" 2>/dev/null | cut -d' ' -f1)
+	[[ $g =~ ^[0-9]+$ ]] || g=-
+	printf '%s:%s:%s\n' "$(stat -c '%d:%i:%s:%.9Y:%.9Z' "$1")" "$b" "$g"
+}
+
 # partial_copy SRC DST ARGS...: a copy of SRC to DST with zcp ARGS,
 # killed once half of it is written (the rw engine, slowed down by
 # build_slow's shim so that it cannot end first).
@@ -43,6 +70,7 @@ partial_copy()
 {
 	local src=$1 dst=$2 half
 	shift 2
+	settle "$src"
 	half=$(( $(fsize "$src") / 2 ))
 	KILL_AT=$half slow_kill KILL "$src" "$dst" --engine=rw "$@"
 }
@@ -137,7 +165,7 @@ slow_kill()
 	((n >= 10 * MIB && n < 20 * MIB))
 	assert_prefix src d/.f.zcp-partial
 	assert_eq "$(getfattr --only-values -n user.zcp.source d/.f.zcp-partial)" \
-	    "$(stat -c '%d:%i:%s:' src)$(stat -c '%.9Y' src)"
+	    "$(identity src)"
 	# The next run checks its last MiB, moves the rest, renames it.
 	run --separate-stderr "$ZCP" --json --debug --atomic --resume src d/f
 	assert_status 0
@@ -257,4 +285,150 @@ slow_kill()
 	assert_status 0
 	cmp src dst
 	assert_match "$stderr" "^zcp: copied 10\\.0 MiB \\(1 file\\) in [0-9.]+ s, $R_RE \\(8\\.00 MiB kept by --resume\\)$"
+}
+
+# mark_of SRC: the mark zcp gives a partial copy of SRC as it is now (read
+# from one it leaves), whatever the mark's format.
+mark_of()
+{
+	partial_copy "$1" .mark --resume > /dev/null
+	getfattr --only-values -n user.zcp.source .mark
+	rm -f .mark
+}
+
+# private_ext4 DIR: mounts a small ext4 of the test's own on DIR
+# (unmounted in teardown).  Returns 1 where it cannot (not root, no
+# mkfs.ext4 or loop device).
+private_ext4()
+{
+	[[ $EUID -eq 0 ]] && command -v mkfs.ext4 > /dev/null || return 1
+	truncate -s 256M ext4.img &&
+	    mkfs.ext4 -q -F ext4.img > /dev/null 2>&1 &&
+	    mkdir -p "$1" &&
+	    mount -o loop ext4.img "$1" 2>/dev/null || return 1
+	_MOUNTS+=("$BATS_TEST_TMPDIR/$1")
+}
+
+# resume_twice ARGS...: the partial file d/.f.zcp-partial continued into
+# d/f by zcp --atomic --resume ARGS src d/f, then again from the same
+# partial file with --verify added.  Both must end with the source's
+# bytes and exit 0.  $output is the first run's (--debug).
+resume_twice()
+{
+	local first
+	cp --preserve=mode,xattr d/.f.zcp-partial keep
+	run --separate-stderr "$ZCP" --debug --atomic --resume "$@" src d/f
+	assert_status 0
+	cmp src d/f
+	first=$output
+	rm d/f
+	cp --preserve=mode,xattr keep d/.f.zcp-partial
+	run --separate-stderr "$ZCP" --verify --atomic --resume "$@" src d/f
+	assert_status 0
+	cmp src d/f
+	output=$first
+}
+
+@test "--resume: a source changed inside the part kept, its mtime put back (touch -d), is not taken for the same: the copy is right" {
+	need_cmd getfattr
+	mkrandom src $((20 * MIB))
+	mkdir d
+	partial_copy src d/f --atomic --resume
+	n=$(fsize d/.f.zcp-partial)
+	((n > 8192))
+	getfattr -n user.zcp.source d/.f.zcp-partial > /dev/null
+	mt=$(stat -c %.9Y src)
+	dd if=/dev/zero of=src bs=4096 count=1 seek=1 conv=notrunc status=none
+	touch -d "@$mt" src
+	assert_eq "$(stat -c %.9Y:%s src)" "$mt:$((20 * MIB))"
+	resume_twice
+	assert_match "$output" "not resumed: the destination differs from the source at byte (409[7-9]|4[1-9][0-9][0-9]|[5-8][0-9][0-9][0-9])$"
+}
+
+@test "--resume: a source made anew with the same inode number, size and mtime is not taken for the same: the copy is right" {
+	local ino mt i
+	need_cmd getfattr
+	# On an ext4 of its own where one can be had: there no other process
+	# takes the inode number that the test frees.
+	if private_ext4 e; then
+		cd e
+	fi
+	mkrandom src $((20 * MIB))
+	# The new source differs from the old one near its start only.
+	cp src new
+	dd if=/dev/zero of=new bs=4096 count=1 seek=1 conv=notrunc status=none
+	mkdir d
+	partial_copy src d/f --atomic --resume
+	getfattr -n user.zcp.source d/.f.zcp-partial > /dev/null
+	ino=$(stat -c %i src)
+	mt=$(stat -c %.9Y src)
+	# A file made at once after one is deleted often gets its inode
+	# number (ext4 gives the lowest free one in a group it chooses).
+	# Made empty, so that no block taken moves it to another group; a
+	# number that is not the one sought is kept taken.
+	rm src
+	for i in $(seq 20); do
+		: > src
+		[[ $(stat -c %i src) != "$ino" ]] || break
+		mv src "taken.$i"
+		sleep 0.05
+	done
+	[[ $(stat -c %i src) == "$ino" ]] ||
+	    skip "the file system gave the new source another inode number 20 times"
+	cat new > src
+	touch -d "@$mt" src
+	assert_eq "$(stat -c %i:%.9Y:%s src)" "$ino:$mt:$((20 * MIB))"
+	resume_twice
+	assert_match "$output" "not resumed: the destination differs from the source at byte (409[7-9]|4[1-9][0-9][0-9]|[5-8][0-9][0-9][0-9])$"
+}
+
+@test "--resume: a destination as long as the source is copied in full, also one that carries the mark of this source" {
+	need_cmd getfattr setfattr
+	mkrandom src $((8 * MIB))
+	cp src dst
+	dd if=/dev/zero of=dst bs=4096 count=1 seek=1 conv=notrunc status=none
+	setfattr -n user.zcp.source -v "$(mark_of src)" dst
+	run --separate-stderr "$ZCP" --json --debug --resume src dst
+	assert_status 0
+	cmp src dst
+	assert_eq "$(json resumed)" 0
+	assert_eq "$(moved)" $((8 * MIB))
+	# A longer one too, and with --verify.
+	cat src src > dst
+	setfattr -n user.zcp.source -v "$(mark_of src)" dst
+	run --separate-stderr "$ZCP" --verify --json --resume src dst
+	assert_status 0
+	cmp src dst
+	assert_eq "$(moved)" $((8 * MIB))
+}
+
+@test "--resume --verify: bytes kept on the word of a mark that lies (what the fast path cannot see) fail the check" {
+	need_cmd getfattr setfattr
+	mkrandom src $((20 * MIB))
+	mkdir d
+	partial_copy src d/f --atomic --resume
+	dd if=/dev/zero of=src bs=4096 count=1 seek=1 conv=notrunc status=none
+	# As if the change had kept the source's identity (a raw write to
+	# the disk under the file system, the clock set back by root).
+	setfattr -n user.zcp.source -v "$(mark_of src)" d/.f.zcp-partial
+	run --separate-stderr "$ZCP" --debug --verify --atomic --resume src d/f
+	assert_status 1
+	assert_match "$output" "zcp's partial copy of this source: its last 1\\.00 MiB checked"
+	assert_match "$stderr" "zcp: verification failed: 'd/f' differs from 'src' at byte [0-9]+"
+	assert_eq "$(ls -A d | xargs)" ""
+}
+
+@test "--resume after an interrupted copy still takes the fast path: the last MiB checked, only the rest moved" {
+	mkrandom src $((20 * MIB))
+	partial_copy src dst --resume
+	n=$(fsize dst)
+	# Reading the source, as the copy did, changes none of its times
+	# that the mark holds (atime is not in it).
+	cat src > /dev/null
+	run --separate-stderr "$ZCP" --json --debug --resume -p src dst
+	assert_status 0
+	cmp src dst
+	assert_match "$stderr" "zcp's partial copy of this source: its last 1\\.00 MiB checked"
+	assert_eq "$(json resumed)" "$n"
+	assert_eq "$(moved)" $((20 * MIB - n))
 }
