@@ -353,43 +353,176 @@ atomic_place(struct atomic_file *a, atomic_maker make, mode_t mode)
 	return -1;
 }
 
+/* atomic_partial() did not open a partial file: make an ordinary one. */
+#define ATOMIC_NO_PARTIAL	(-2)
+
+/* Why a partial file is not adopted, and not removed either. */
+static const char atomic_busy[] = "another zcp is writing it";
+static const char atomic_replaced[] = "it was replaced while being looked at";
+
 /*
- * --resume: the partial file a former run left for a->name, if it is a
- * regular file with no other name, else a new one.  Returns the fd or -1
- * with errno.
+ * Why the file at --resume's partial name (st, from a descriptor on it)
+ * is not what zcp would have left there for this user, or NULL if it is:
+ * a regular file of one link, owned by the effective user, in the group a
+ * new file there gets, that no one else may write to.
+ */
+static const char *
+atomic_foreign(const struct atomic_file *a, const struct stat *st)
+{
+	size_t dl = atomic_dirlen(a->name);
+	struct stat dir;
+	char *d;
+	int rc;
+
+	if (S_ISLNK(st->st_mode))
+		return "it is a symbolic link";
+	if (!S_ISREG(st->st_mode))
+		return "it is not a regular file";
+	if (st->st_uid != geteuid())
+		return "another user owns it";
+	if (st->st_nlink != 1)
+		return "it has other hard links";
+	/* With an ACL, the group's bits are its mask: no entry writes. */
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return "other users may write to it";
+	if (st->st_gid == getegid())
+		return NULL;
+	/* Else the directory's (set-group-ID, or mounted with grpid). */
+	if ((d = dl > 0 ? strndup(a->name, dl) : strdup(".")) == NULL)
+		return "it belongs to another group";
+	rc = fstatat(a->dirfd, d, &dir, 0);
+	free(d);
+	return rc == 0 && dir.st_gid == st->st_gid ? NULL :
+	    "it belongs to another group";
+}
+
+/*
+ * Opens the partial file (st: what atomic_look() found at its name) to
+ * write it, and checks again on that descriptor that it is the same
+ * file, still zcp's (atomic_foreign()), and that no other zcp holds its
+ * lock.  Returns the fd (a->size set), or -1 with *why set, or -1 with
+ * *why NULL and errno (an error that says nothing of the file: EMFILE,
+ * ENOMEM, ...).
  */
 static int
-atomic_partial(struct atomic_file *a, mode_t mode)
+atomic_adopt(struct atomic_file *a, const struct stat *st, const char **why)
 {
+	struct stat fst;
+	int fd, e;
+
+	*why = NULL;
+	fd = openat(a->dirfd, a->tmp, O_RDWR | O_NOFOLLOW | O_NONBLOCK |
+	    O_NOCTTY | O_CLOEXEC);
+	if (fd == -1) {
+		if (errno == ELOOP || errno == ENOENT)
+			*why = atomic_replaced;
+		else if (errno == EACCES || errno == EPERM ||
+		    errno == ETXTBSY)
+			*why = "it cannot be opened for writing";
+		return -1;
+	}
+	if (fstat(fd, &fst) == -1)
+		;
+	else if (fst.st_dev != st->st_dev || fst.st_ino != st->st_ino)
+		*why = atomic_replaced;
+	else if ((*why = atomic_foreign(a, &fst)) != NULL)
+		;
+	/* (Where locks are refused, ENOLCK, a new one is not locked.) */
+	else if (flock(fd, LOCK_EX | LOCK_NB) == -1 && errno == EWOULDBLOCK)
+		*why = atomic_busy;
+	/* Clears O_NONBLOCK (F_SETFL ignores the access mode). */
+	else if (fcntl(fd, F_SETFL, 0) == 0) {
+		a->size = (uint64_t)fst.st_size;
+		return fd;
+	}
+	e = errno;
+	(void)close(fd);
+	errno = e;
+	return -1;
+}
+
+/*
+ * What is at the partial file's name, without opening it for reading or
+ * writing (a FIFO or a device would be) or following a symbolic link:
+ * 0 with st filled, or -1 with errno (ENOENT: nothing).
+ */
+static int
+atomic_look(int dirfd, const char *name, struct stat *st)
+{
+	int fd, rc, e;
+
+	fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	rc = fstat(fd, st);
+	e = errno;
+	(void)close(fd);
+	errno = e;
+	return rc;
+}
+
+/*
+ * A file at --resume's partial name that zcp does not adopt is removed
+ * (and a new partial file made) only if it is the user's own and not in
+ * use by another zcp: one name of the user's files, which loses no one
+ * else's data; another user's file, or a directory, is left as it is.
+ * Returns true if it was removed; says which in rec.
+ */
+static bool
+atomic_reject(struct atomic_file *a, const struct stat *st, const char *why,
+    struct file_record *rec)
+{
+	rec->resume = RESUME_NOT_ADOPTED;
+	rec->resume_why = why;
+	rec->resume_removed = why != atomic_busy && why != atomic_replaced &&
+	    st->st_uid == geteuid() && !S_ISDIR(st->st_mode) &&
+	    unlinkat(a->dirfd, a->tmp, 0) == 0;
+	return rec->resume_removed;
+}
+
+/*
+ * --resume: the partial file a former run left for a->name, if it is one
+ * zcp would have left for this user (atomic_foreign()), else a new one
+ * under that name, made open to its owner alone, never to the group or
+ * others (atomic_inherit() gives it its mode).  Returns the fd, -1 with
+ * errno, or ATOMIC_NO_PARTIAL (a->tmp NULL) where the name is taken by a
+ * file not adopted (rec says why) and left: then the copy is made as
+ * without --resume.
+ */
+static int
+atomic_partial(struct atomic_file *a, mode_t mode, struct file_record *rec)
+{
+	const char *why;
 	struct stat st;
 	int fd;
 
 	a->partial = true;
 	if ((a->tmp = atomic_partial_name(a->name)) == NULL)
 		return -1;
-	fd = openat(a->dirfd, a->tmp, O_RDWR | O_CLOEXEC | O_NOCTTY |
-	    O_NOFOLLOW);
-	if (fd != -1) {
-		if (fstat(fd, &st) == -1) {
-			(void)close(fd);
-			return -1;
-		}
-		if (S_ISREG(st.st_mode) && st.st_nlink == 1) {
-			a->size = (uint64_t)st.st_size;
+	if (atomic_look(a->dirfd, a->tmp, &st) == 0) {
+		if ((why = atomic_foreign(a, &st)) == NULL &&
+		    (fd = atomic_adopt(a, &st, &why)) != -1)
 			return fd;
-		}
-		(void)close(fd);
-		/* Not one zcp would have left: not written into. */
-		if (!S_ISREG(st.st_mode)) {
-			errno = EEXIST;
+		if (why == NULL)
 			return -1;
-		}
-		if (unlinkat(a->dirfd, a->tmp, 0) == -1)
-			return -1;
+		if (!atomic_reject(a, &st, why, rec))
+			goto unnamed;
 	} else if (errno != ENOENT)
 		return -1;
-	return openat(a->dirfd, a->tmp, O_RDWR | O_CREAT | O_EXCL |
-	    O_CLOEXEC | O_NOCTTY, mode);
+	fd = openat(a->dirfd, a->tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC |
+	    O_NOCTTY, (mode | S_IRUSR | S_IWUSR) & ~(S_IWGRP | S_IWOTH));
+	if (fd != -1) {
+		(void)flock(fd, LOCK_EX | LOCK_NB);	/* for atomic_adopt() */
+		return fd;
+	}
+	/* Made by another process meanwhile: not ours to take. */
+	if (errno != EEXIST)
+		return -1;
+unnamed:
+	a->partial = false;
+	free(a->tmp);
+	a->tmp = NULL;
+	return ATOMIC_NO_PARTIAL;
 }
 
 int
@@ -404,6 +537,7 @@ atomic_open(const struct options *o, const struct file_ref *dst,
 	a->dirfd = dst->dirfd;
 	a->name = dst->name;
 	a->replace = ds->exists;
+	a->mode = mode & ~o->umask;
 	/*
 	 * cp cannot open a file it may not write, and replaces it only
 	 * under -f: the rename, which needs no such right, must not either.
@@ -415,8 +549,8 @@ atomic_open(const struct options *o, const struct file_ref *dst,
 		return -1;
 	}
 	if (o->resume)
-		a->fd = atomic_partial(a, mode);
-	else {
+		a->fd = atomic_partial(a, mode, rec);
+	if (!o->resume || a->fd == ATOMIC_NO_PARTIAL) {
 		a->fd = atomic_unnamed(dst->dirfd, dst->name, mode);
 		if (a->fd == -1 && atomic_no_tmpfile(errno) &&
 		    atomic_place(a, atomic_make_file, mode) == -1)
@@ -442,6 +576,12 @@ int
 atomic_inherit(const struct options *o, const struct atomic_file *a,
     const struct dest_state *ds, struct file_record *rec)
 {
+	/* A partial file's mode was its owner's alone: now a new file's. */
+	if (!ds->exists && a->partial && fchmod(a->fd, a->mode) == -1) {
+		record_fail(rec, errno, "setting permissions for %s",
+		    quote(path_str(rec->dst)));
+		return -1;
+	}
 	if (!ds->exists)
 		return 0;
 	/* Best effort, as a user who may not give files away. */

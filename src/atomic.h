@@ -25,6 +25,7 @@ struct atomic_file {
 	bool		 partial;	/* --resume's partial file: kept
 					   when the copy stops midway */
 	uint64_t	 size;		/* partial: its size when opened */
+	mode_t		 mode;		/* the mode a new file gets */
 	int		 slot;		/* in the signal handler's list, -1 */
 	int		 hold;		/* keeps the temporary name's lock
 					   until the rename, or -1 */
@@ -34,8 +35,10 @@ struct atomic_file {
  * Opens the file that becomes dst (as dest_check() left it in ds): an
  * unnamed file in dst's directory (O_TMPFILE), or where the file system
  * refuses one, a new file under a hidden temporary name; with --resume,
- * the partial file a former run left (a->size says how long it is) or a
- * new one, under the name the manual gives.  mode: its permissions
+ * the partial file a former run left, if it is one zcp would have left
+ * for this user (a->size says how long it is), or a new one, under the
+ * name the manual gives (or, where another file holds that name, a file
+ * as without --resume: rec->resume says why).  mode: its permissions
  * while it is made.  Returns the fd (also in a->fd), or -1 (rec filled).
  */
 int	 atomic_open(const struct options *, const struct file_ref *,
@@ -45,7 +48,10 @@ int	 atomic_open(const struct options *, const struct file_ref *,
 /*
  * The old destination's owner and permissions for the new file, when
  * the options do not take them from the source (cp keeps an existing
- * file's, since it writes into it).  Returns 0, or -1 (rec filled).
+ * file's, since it writes into it); where there was none, --resume's
+ * partial file gets the permissions a new file gets (meta_set() then
+ * sets those the options ask for).  Returns 0, or -1 (rec filled, errno
+ * of the fchmod).
  */
 int	 atomic_inherit(const struct options *, const struct atomic_file *,
 	    const struct dest_state *, struct file_record *);

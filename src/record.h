@@ -56,7 +56,9 @@ enum resume_how {
 	RESUME_FULL,		/* any other: compared byte for byte */
 	RESUME_DIFFERS,		/* not a prefix (at resume_at): copied anew */
 	RESUME_LONGER,		/* longer than the source: copied anew */
-	RESUME_UNREADABLE	/* could not be read: copied anew */
+	RESUME_UNREADABLE,	/* could not be read: copied anew */
+	RESUME_NOT_ADOPTED	/* --atomic: the file at the partial file's
+				   name is not one zcp left (resume_why) */
 };
 
 struct file_record {
@@ -89,6 +91,8 @@ struct file_record {
 	uint64_t	 resume_checked; /* bytes compared to decide */
 	uint64_t	 resume_at;	/* RESUME_DIFFERS: first byte that
 					   differs (0-based) */
+	const char	*resume_why;	/* RESUME_NOT_ADOPTED: why (static) */
+	bool		 resume_removed; /* ... and it was removed */
 	/* --verify (verify.c). */
 	enum verify_state verify;
 	double		 verify_seconds; /* the check's wall time */

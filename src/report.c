@@ -168,6 +168,11 @@ report_resume(struct line *l, const struct file_record *rec)
 		line_add(l, ", not resumed: the destination could not be "
 		    "read");
 		break;
+	case RESUME_NOT_ADOPTED:
+		line_add(l, ", not resumed: the partial file is not one zcp "
+		    "left: %s; %s", rec->resume_why, rec->resume_removed ?
+		    "removed" : "left as it is");
+		break;
 	default:
 		break;
 	}

@@ -567,3 +567,187 @@ EOF
 		done
 	done
 }
+
+# The user who plants files in the tests of a shared directory.
+NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+
+# sticky_dir: $ST, a new directory like /tmp (mode 1777) that the user
+# nobody can reach (bats' own is not searchable by others), removed in
+# teardown.  Needs root, to be another user than nobody.
+sticky_dir()
+{
+	need_root
+	need_cmd setpriv
+	"${NOBODY[@]}" true 2>/dev/null || skip "setpriv cannot switch to nobody"
+	ST=$(mktemp -d /tmp/zcp-sticky.XXXXXX)
+	chmod 1777 "$ST"
+}
+
+# The helpers' teardown, after removing a test's sticky directory.
+eval "helpers_$(declare -f teardown)"
+teardown()
+{
+	[[ -z ${ST:-} ]] || rm -rf "$ST"
+	helpers_teardown
+}
+
+# hold_open FILE GO: as nobody, in the background, opens FILE for
+# writing, and once GO exists writes "HIJACKED" through that descriptor
+# (at offset 0) and exits.  Returns once FILE is open; $HOLDER is the pid.
+hold_open()
+{
+	"${NOBODY[@]}" sh -c 'exec 3<> "$1" || exit 1
+	    while [ ! -e "$2" ]; do sleep 0.02; done
+	    printf HIJACKED >&3' sh "$1" "$2" 3>&- &
+	HOLDER=$!
+	register_pid "$HOLDER"
+	until [[ $(readlink "/proc/$HOLDER/fd/3" 2>/dev/null) == "$1" ]]; do
+		kill -0 "$HOLDER" 2>/dev/null || return 1
+		sleep 0.02
+	done
+}
+
+@test "--atomic --resume: a partial file another user planted in a sticky directory is never adopted: the copy is made afresh, as the user's own" {
+	sticky_dir
+	printf 'TOP SECRET\n' > secret
+	chmod 600 secret
+	"${NOBODY[@]}" sh -c 'umask 0; : > "$1"' sh "$ST/.out.zcp-partial"
+	run --separate-stderr "$ZCP" --debug --atomic --resume secret "$ST/out"
+	assert_status 0
+	cmp secret "$ST/out"
+	assert_eq "$(stat -c '%U %a %h' "$ST/out")" "root 600 1"
+	assert_match "$output" ", not resumed: the partial file is not one zcp left: another user owns it; left as it is$"
+	# Never written into, never removed.
+	assert_eq "$(stat -c '%U %a %s' "$ST/.out.zcp-partial")" "nobody 666 0"
+	run "${NOBODY[@]}" cat "$ST/out"
+	assert_status 1
+}
+
+@test "--atomic --resume -p --verify: a descriptor another user holds on a planted partial file cannot write into the copy" {
+	sticky_dir
+	mkrandom secret 300000
+	chmod 600 secret
+	"${NOBODY[@]}" sh -c 'umask 0; : > "$1"' sh "$ST/.out.zcp-partial"
+	hold_open "$ST/.out.zcp-partial" "$ST/go"
+	run "$ZCP" -p --verify --atomic --resume secret "$ST/out"
+	assert_status 0
+	touch "$ST/go"
+	wait "$HOLDER"
+	cmp secret "$ST/out"
+	assert_eq "$(stat -c '%U %a' "$ST/out")" "root 600"
+	assert_eq "$(cat "$ST/.out.zcp-partial")" HIJACKED
+}
+
+@test "--atomic --resume: a partial file others may write is not adopted, even the user's own: removed, and a descriptor held on it writes elsewhere" {
+	sticky_dir
+	mkrandom src 300000
+	# A good start of the source, but open to all (umask 0).
+	(umask 0 && head -c 100000 src > "$ST/.out.zcp-partial")
+	chmod 666 "$ST/.out.zcp-partial"
+	hold_open "$ST/.out.zcp-partial" "$ST/go"
+	run --separate-stderr "$ZCP" --debug --json --atomic --resume src "$ST/out"
+	assert_status 0
+	assert_match "$stderr" ", not resumed: the partial file is not one zcp left: other users may write to it; removed$"
+	assert_match "$output" '"resumed":0,'
+	touch "$ST/go"
+	wait "$HOLDER"
+	cmp src "$ST/out"
+	assert_eq "$(stat -c '%U %a' "$ST/out")" "root 644"
+	assert_eq "$(ls -A "$ST" | xargs)" "go out"
+}
+
+@test "--atomic --resume: a symbolic link at the partial file's name is not followed nor removed, and the copy is made" {
+	sticky_dir
+	printf 'precious\n' > "$ST/victim"
+	"${NOBODY[@]}" ln -s "$ST/victim" "$ST/.out.zcp-partial"
+	mkrandom src 300000
+	run --separate-stderr "$ZCP" --debug --atomic --resume src "$ST/out"
+	assert_status 0
+	cmp src "$ST/out"
+	assert_match "$output" ", not resumed: the partial file is not one zcp left: it is a symbolic link; left as it is$"
+	assert_eq "$(cat "$ST/victim")" precious
+	[[ -L $ST/.out.zcp-partial && $(stat -c %U "$ST/out") == root ]]
+}
+
+@test "--atomic --resume: a partial file with another hard link is not written into; the user's own name is removed, the data stays at the other" {
+	mkdir d
+	mkrandom src 300000
+	head -c 100000 src > other
+	ln other d/.f.zcp-partial
+	cp other before
+	run --separate-stderr "$ZCP" --debug --atomic --resume src d/f
+	assert_status 0
+	cmp src d/f
+	assert_match "$output" ", not resumed: the partial file is not one zcp left: it has other hard links; removed$"
+	cmp before other
+	assert_eq "$(stat -c %h other):$(entries d)" "1:f"
+}
+
+@test "--atomic --resume: the file that lands has the mode a copy without --resume gives; the partial file is never open to others" {
+	mkrandom src $((20 * 1024 * 1024))
+	chmod 666 src
+	mkdir d d2
+	# zcp's own partial file, made (umask 0) for a 0666 source.
+	umask 0
+	build_slow
+	KILL_AT=$((8 * 1024 * 1024)) SLOW_US=10000 LD_PRELOAD=$SLOW \
+	    kill_copy KILL src d/f --engine=rw --atomic --resume
+	assert_eq "$status" 137
+	assert_eq "$(stat -c '%U %a' d/.f.zcp-partial)" "root 644"
+	run --separate-stderr "$ZCP" --debug --atomic --resume src d/f
+	assert_status 0
+	cmp src d/f
+	assert_match "$output" ", atomic, resumed at "
+	"$ZCP" --atomic src d2/f
+	assert_eq "$(stat -c '%a %U %G' d/f)" "$(stat -c '%a %U %G' d2/f)"
+	assert_eq "$(stat -c %a d/f)" 666
+	# A partial file of the user's own, with a narrower mode: adopted,
+	# and given the mode of a new file when it lands.
+	umask 022
+	chmod 644 src
+	head -c 100000 src > d/.g.zcp-partial
+	chmod 600 d/.g.zcp-partial
+	run --separate-stderr "$ZCP" --debug --atomic --resume src d/g
+	assert_status 0
+	cmp src d/g
+	assert_match "$output" ", atomic, resumed at "
+	assert_eq "$(stat -c %a d/g)" 644
+}
+
+@test "--resume without --atomic writes into the destination the user named: its owner and mode are those a copy without --resume leaves" {
+	need_root
+	mkrandom src 300000
+	chmod 600 src
+	for f in a b; do
+		head -c 100000 src > "$f"
+		chown nobody:nogroup "$f"
+		chmod 664 "$f"
+	done
+	run "$ZCP" --resume src a
+	assert_status 0
+	run "$ZCP" src b
+	assert_status 0
+	cmp src a
+	assert_eq "$(stat -c '%U %G %a' a)" "$(stat -c '%U %G %a' b)"
+	assert_eq "$(stat -c '%U %G %a' a)" "nobody nogroup 664"
+}
+
+@test "--atomic --resume: a partial file another zcp is writing (its lock held) is neither adopted nor removed" {
+	need_cmd flock
+	mkdir d
+	mkrandom src 300000
+	head -c 100000 src > d/.f.zcp-partial
+	cp d/.f.zcp-partial before
+	flock d/.f.zcp-partial sh -c 'while [ ! -e go ]; do sleep 0.02; done' &
+	register_pid "$!"
+	while flock -n d/.f.zcp-partial true; do
+		sleep 0.02
+	done
+	run --separate-stderr "$ZCP" --debug --atomic --resume src d/f
+	touch go
+	wait
+	assert_status 0
+	cmp src d/f
+	cmp before d/.f.zcp-partial
+	assert_match "$output" ", not resumed: the partial file is not one zcp left: another zcp is writing it; left as it is$"
+}
