@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * bench-data.c: what zcp --bench measured, for programs: one JSON
+ * bench/data.c: what zcp --bench measured, for programs: one JSON
  * document (--json) or CSV (--csv), described by doc/zcp-bench.schema.json.
  *
  * Both are written from the same tables of fields below, so a column of
@@ -16,7 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench.h"
+#include "bench/data.h"
+#include "bench/result.h"
 #include "compat.h"
 #include "json.h"
 
@@ -38,14 +39,6 @@ struct bench_field {
 	bench_data_fn	 fn;
 	bool		 csv;		/* a run's field: also a CSV column */
 };
-
-const char *
-bench_data_errname(int e)
-{
-	const char *n = strerrorname_np(e);
-
-	return n != NULL ? n : "EUNKNOWN";
-}
 
 static void
 bv_str(struct bench_val *v, const char *s)
@@ -168,7 +161,7 @@ static void
 bd_ratio(const struct bench *b, const struct bench_eng *e,
     struct bench_val *v)
 {
-	const struct bench_eng *f = bench_print_fastest(b);
+	const struct bench_eng *f = bench_fastest(b);
 
 	bv_num(v, bench_ran(e) && f != NULL && f->median > 0,
 	    f != NULL && f->median > 0 ? e->median / f->median : 0);
@@ -195,7 +188,7 @@ bd_errno(const struct bench *b, const struct bench_eng *e,
     struct bench_val *v)
 {
 	(void)b;
-	bv_str(v, e->refused ? bench_data_errname(e->refused) : NULL);
+	bv_str(v, e->refused ? bench_errname(e->refused) : NULL);
 }
 
 static void
@@ -208,21 +201,21 @@ bd_error(const struct bench *b, const struct bench_eng *e,
 }
 
 static const struct bench_field bench_eng_fields[] = {
-	{ "engine", bd_engine, true },
-	{ "used", bd_used, true },
-	{ "status", bd_status, true },
-	{ "runs", bd_runs, true },
-	{ "seconds", bd_seconds, true },
-	{ "min_s", bd_min, true },
-	{ "median_s", bd_median, true },
-	{ "max_s", bd_max, true },
-	{ "spread_percent", bd_spread, true },
-	{ "bytes_per_second", bd_rate, true },
-	{ "ratio_to_fastest", bd_ratio, true },
-	{ "within_noise", bd_tie, true },
-	{ "cloned", bd_cloned, true },
-	{ "errno", bd_errno, true },
-	{ "error", bd_error, true },
+	{ .name = "engine", .fn = bd_engine, .csv = true },
+	{ .name = "used", .fn = bd_used, .csv = true },
+	{ .name = "status", .fn = bd_status, .csv = true },
+	{ .name = "runs", .fn = bd_runs, .csv = true },
+	{ .name = "seconds", .fn = bd_seconds, .csv = true },
+	{ .name = "min_s", .fn = bd_min, .csv = true },
+	{ .name = "median_s", .fn = bd_median, .csv = true },
+	{ .name = "max_s", .fn = bd_max, .csv = true },
+	{ .name = "spread_percent", .fn = bd_spread, .csv = true },
+	{ .name = "bytes_per_second", .fn = bd_rate, .csv = true },
+	{ .name = "ratio_to_fastest", .fn = bd_ratio, .csv = true },
+	{ .name = "within_noise", .fn = bd_tie, .csv = true },
+	{ .name = "cloned", .fn = bd_cloned, .csv = true },
+	{ .name = "errno", .fn = bd_errno, .csv = true },
+	{ .name = "error", .fn = bd_error, .csv = true },
 };
 
 /* The run's fields (e is NULL). */
@@ -360,22 +353,22 @@ bd_cp(const struct bench *b, const struct bench_eng *e,
 }
 
 static const struct bench_field bench_run_fields[] = {
-	{ "version", bd_version, true },
-	{ "kernel", bd_kernel, true },
-	{ "source", bd_source, false },
-	{ "random_source", bd_random, false },
-	{ "directory", bd_directory, false },
-	{ "to_socket", bd_to_socket, true },
-	{ "bytes", bd_bytes, true },
-	{ "source_fs", bd_src_fs, true },
-	{ "destination_fs", bd_dst_fs, true },
-	{ "runs", bd_nruns, false },
-	{ "cold", bd_cold, true },
-	{ "fsync", bd_fsync, true },
-	{ "verify", bd_verify, true },
-	{ "sparse", bd_sparse, false },
-	{ "resident_percent", bd_resident, false },
-	{ "cp", bd_cp, false },
+	{ .name = "version", .fn = bd_version, .csv = true },
+	{ .name = "kernel", .fn = bd_kernel, .csv = true },
+	{ .name = "source", .fn = bd_source, .csv = false },
+	{ .name = "random_source", .fn = bd_random, .csv = false },
+	{ .name = "directory", .fn = bd_directory, .csv = false },
+	{ .name = "to_socket", .fn = bd_to_socket, .csv = true },
+	{ .name = "bytes", .fn = bd_bytes, .csv = true },
+	{ .name = "source_fs", .fn = bd_src_fs, .csv = true },
+	{ .name = "destination_fs", .fn = bd_dst_fs, .csv = true },
+	{ .name = "runs", .fn = bd_nruns, .csv = false },
+	{ .name = "cold", .fn = bd_cold, .csv = true },
+	{ .name = "fsync", .fn = bd_fsync, .csv = true },
+	{ .name = "verify", .fn = bd_verify, .csv = true },
+	{ .name = "sparse", .fn = bd_sparse, .csv = false },
+	{ .name = "resident_percent", .fn = bd_resident, .csv = false },
+	{ .name = "cp", .fn = bd_cp, .csv = false },
 };
 
 /* The verdict's fields, after the contenders. */
@@ -384,7 +377,7 @@ static void
 bd_fastest(const struct bench *b, const struct bench_eng *e,
     struct bench_val *v)
 {
-	const struct bench_eng *f = bench_print_fastest(b);
+	const struct bench_eng *f = bench_fastest(b);
 
 	(void)e;
 	bv_str(v, f != NULL ? bench_name(f->id) : NULL);
@@ -408,8 +401,8 @@ static void
 bd_over_rw(const struct bench *b, const struct bench_eng *e,
     struct bench_val *v)
 {
-	const struct bench_eng *f = bench_print_fastest(b);
-	const struct bench_eng *rw = bench_print_find(b, ENGINE_RW);
+	const struct bench_eng *f = bench_fastest(b);
+	const struct bench_eng *rw = bench_find(b, ENGINE_RW);
 
 	(void)e;
 	bv_num(v, f != NULL && rw != NULL, rw != NULL && f != NULL ?
@@ -420,8 +413,8 @@ static void
 bd_over_cp(const struct bench *b, const struct bench_eng *e,
     struct bench_val *v)
 {
-	const struct bench_eng *a = bench_print_find(b, ENGINE_AUTO);
-	const struct bench_eng *cp = bench_print_find(b, BENCH_CP);
+	const struct bench_eng *a = bench_find(b, ENGINE_AUTO);
+	const struct bench_eng *cp = bench_find(b, BENCH_CP);
 
 	(void)e;
 	bv_num(v, a != NULL && cp != NULL, a != NULL && cp != NULL ?
@@ -432,8 +425,8 @@ static void
 bd_cp_clear(const struct bench *b, const struct bench_eng *e,
     struct bench_val *v)
 {
-	const struct bench_eng *a = bench_print_find(b, ENGINE_AUTO);
-	const struct bench_eng *cp = bench_print_find(b, BENCH_CP);
+	const struct bench_eng *a = bench_find(b, ENGINE_AUTO);
+	const struct bench_eng *cp = bench_find(b, BENCH_CP);
 
 	(void)e;
 	bv_bool(v, a != NULL && cp != NULL && b->opts->bench_runs > 1,
@@ -441,11 +434,11 @@ bd_cp_clear(const struct bench *b, const struct bench_eng *e,
 }
 
 static const struct bench_field bench_verdict_fields[] = {
-	{ "fastest", bd_fastest, false },
-	{ "clear_winner", bd_clear, false },
-	{ "speedup_over_rw", bd_over_rw, false },
-	{ "auto_speedup_over_cp", bd_over_cp, false },
-	{ "auto_vs_cp_clear", bd_cp_clear, false },
+	{ .name = "fastest", .fn = bd_fastest, .csv = false },
+	{ .name = "clear_winner", .fn = bd_clear, .csv = false },
+	{ .name = "speedup_over_rw", .fn = bd_over_rw, .csv = false },
+	{ .name = "auto_speedup_over_cp", .fn = bd_over_cp, .csv = false },
+	{ .name = "auto_vs_cp_clear", .fn = bd_cp_clear, .csv = false },
 };
 
 #define NFIELDS(a)	(sizeof(a) / sizeof((a)[0]))
