@@ -174,10 +174,18 @@ bench_copy_failed(struct bench *b, struct bench_eng *e,
 	err(1, "%s: error copying %s", bench_name(e->id), quote(b->src_path));
 }
 
+/*
+ * Before the clock starts: the source dropped from the cache (--cold)
+ * and read from its start, and the job of a run of e into fd.
+ */
 static void
-bench_copy_job(const struct bench *b, const struct bench_eng *e, int fd,
+bench_copy_job(struct bench *b, const struct bench_eng *e, int fd,
     struct engine_job *job)
 {
+	if (b->opts->bench_cold)
+		bench_copy_drop(b);
+	if (lseek(b->src, 0, SEEK_SET) == -1)
+		err(1, "cannot seek in %s", quote(b->src_path));
 	*job = (struct engine_job){
 		.src = b->src,
 		.dst = fd,
@@ -208,10 +216,6 @@ bench_copy_file(struct bench *b, struct bench_eng *e, bool first)
 	int fd, rc;
 
 	fd = bench_tmp_open(b->dir, BENCH_DST);
-	if (b->opts->bench_cold)
-		bench_copy_drop(b);
-	if (lseek(b->src, 0, SEEK_SET) == -1)
-		err(1, "cannot seek in %s", quote(b->src_path));
 	bench_copy_job(b, e, fd, &job);
 	t0 = units_now();
 	rc = engine_copy(&job, &res);
@@ -335,10 +339,6 @@ bench_copy_socket(struct bench *b, struct bench_eng *e, bool first)
 
 	if ((fd = bench_socket_connect(&b->sock, first)) == -1)
 		err(1, "cannot connect to the reader on the loopback");
-	if (b->opts->bench_cold)
-		bench_copy_drop(b);
-	if (lseek(b->src, 0, SEEK_SET) == -1)
-		err(1, "cannot seek in %s", quote(b->src_path));
 	bench_copy_job(b, e, fd, &job);
 	t0 = units_now();
 	rc = engine_copy(&job, &res);
