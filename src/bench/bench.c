@@ -10,6 +10,9 @@
  * hits every contender alike (copy.c times one run).  Every temporary
  * file is removed on the way out, also when a signal ends the process
  * (tmp.c).  print.c prints the results for people, data.c as JSON or CSV.
+ *
+ * With --sweep, sweep.c times the contenders over a range of sizes, and
+ * the results go to table.c and chart.c, data.c, plot.c (--plot).
  */
 #include "config.h"
 
@@ -23,13 +26,17 @@
 #include <unistd.h>
 
 #include "bench/bench.h"
+#include "bench/chart.h"
 #include "bench/copy.h"
 #include "bench/data.h"
+#include "bench/plot.h"
 #include "bench/print.h"
 #include "bench/result.h"
 #include "bench/setup.h"
 #include "bench/socket.h"
 #include "bench/status.h"
+#include "bench/sweep.h"
+#include "bench/table.h"
 #include "bench/tmp.h"
 #include "quote.h"
 #include "units.h"
@@ -112,7 +119,7 @@ bench_check(struct bench *b, struct stat *sst)
 static void
 bench_rounds(struct bench *b)
 {
-	unsigned runs = b->opts->bench_runs, r;
+	unsigned runs = b->runs, r;
 	struct bench_eng *e;
 	int i;
 
@@ -175,6 +182,75 @@ bench_finish(struct bench *b)
 	engine_buf_free(&b->buf);
 }
 
+/*
+ * The sweep's results: the picture (--plot), then on stdout JSON, CSV,
+ * or the table and (on a terminal, or with --chart) the chart.
+ */
+static void
+bench_sweep_output(struct bench_sweep *sw)
+{
+	const struct options *o = sw->opts;
+
+	if (o->plot != NULL && bench_plot(sw, o->plot) == -1) {
+		warn("cannot write the plot to %s", quote(o->plot));
+		sw->failed = true;
+	}
+	if (o->json)
+		bench_data_sweep_json(sw);
+	else if (o->csv)
+		bench_data_sweep_csv(sw);
+	else {
+		bench_table(sw);
+		if (o->chart == CHART_ALWAYS || (o->chart == CHART_AUTO &&
+		    isatty(STDOUT_FILENO)))
+			bench_chart(sw);
+	}
+}
+
+/*
+ * After a sweep: says which contenders asked for did not run (at the
+ * first size where they did not), once each.
+ */
+static void
+bench_sweep_finish(const struct bench_sweep *sw)
+{
+	const struct bench_eng *e;
+	unsigned i;
+	int k, j;
+
+	for (k = 0; k < BENCH_MAX && sw->opts->bench_engines != 0; k++)
+		for (i = 0; i < sw->n; i++) {
+			for (j = 0, e = NULL; j < sw->size[i].neng; j++)
+				if (sw->size[i].eng[j].id == bench_order(k))
+					e = &sw->size[i].eng[j];
+			if (e == NULL || (!e->refused && !e->missing))
+				continue;
+			(void)fflush(stdout);
+			errno = e->refused;
+			if (e->missing)
+				warnx("cp: not found in PATH");
+			else
+				warn("%s: refused by the kernel here",
+				    bench_name(e->id));
+			break;
+		}
+}
+
+/* zcp --bench --sweep. */
+static int
+bench_sweep(const struct options *o, int n, char **files)
+{
+	struct bench_sweep sw = { .opts = o };
+
+	if (o->plot != NULL && bench_plot_check(o->plot) == -1)
+		err(1, "cannot write the plot to %s", quote(o->plot));
+	bench_sweep_time(&sw, n, files);
+	bench_sweep_output(&sw);
+	bench_sweep_finish(&sw);
+	bench_sweep_free(&sw);
+	return sw.failed;
+}
+
 int
 bench_run(const struct options *o, int n, char **files)
 {
@@ -184,9 +260,12 @@ bench_run(const struct options *o, int n, char **files)
 		.sock = { .listen = -1 },
 		.resident = o->bench_cold ? 0 : -1,
 		.src = -1,
+		.runs = o->bench_runs,
 	};
 	struct stat sst;
 
+	if (o->sweep)
+		return bench_sweep(o, n, files);
 	bench_operands(&b, n, files);
 	bench_check(&b, &sst);
 	bench_tmp_catch();

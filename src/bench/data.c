@@ -24,11 +24,12 @@
 /* One value, of one of the types JSON and CSV share. */
 struct bench_val {
 	enum { BV_NULL, BV_STR, BV_INT, BV_NUM, BV_TIME, BV_BOOL,
-	    BV_SECS } type;
+	    BV_SECS, BV_INTS } type;
 	const char	*s;
 	unsigned long long i;
 	double		 d;
 	const struct bench_eng *e;	/* BV_SECS: its run times */
+	const uint64_t	*ints;		/* BV_INTS: i of them */
 };
 
 typedef void (*bench_data_fn)(const struct bench *, const struct bench_eng *,
@@ -300,7 +301,7 @@ bd_nruns(const struct bench *b, const struct bench_eng *e,
 {
 	(void)e;
 	v->type = BV_INT;
-	v->i = b->opts->bench_runs;
+	v->i = b->runs;
 }
 
 static void
@@ -393,7 +394,7 @@ bd_clear(const struct bench *b, const struct bench_eng *e,
 	for (i = 0; i < b->neng; i++)
 		ran += bench_ran(&b->eng[i]);
 	/* One run measures no spread: unknown. */
-	bv_bool(v, ran > 0 && (ran == 1 || b->opts->bench_runs > 1),
+	bv_bool(v, ran > 0 && (ran == 1 || b->runs > 1),
 	    b->clear);
 }
 
@@ -429,7 +430,7 @@ bd_cp_clear(const struct bench *b, const struct bench_eng *e,
 	const struct bench_eng *cp = bench_find(b, BENCH_CP);
 
 	(void)e;
-	bv_bool(v, a != NULL && cp != NULL && b->opts->bench_runs > 1,
+	bv_bool(v, a != NULL && cp != NULL && b->runs > 1,
 	    a != NULL && cp != NULL && !bench_overlap(a, cp));
 }
 
@@ -439,6 +440,79 @@ static const struct bench_field bench_verdict_fields[] = {
 	{ .name = "speedup_over_rw", .fn = bd_over_rw, .csv = false },
 	{ .name = "auto_speedup_over_cp", .fn = bd_over_cp, .csv = false },
 	{ .name = "auto_vs_cp_clear", .fn = bd_cp_clear, .csv = false },
+};
+
+/*
+ * --sweep: the document's fields (b is its first size, e NULL), then
+ * each size's (b that size).  The run's fields above that a sweep shares
+ * with --bench, and its own.
+ */
+
+static void
+bd_budget(const struct bench *b, const struct bench_eng *e,
+    struct bench_val *v)
+{
+	(void)e;
+	bv_num(v, b->sweep->budget > 0, b->sweep->budget);
+}
+
+static void
+bd_runs_per_size(const struct bench *b, const struct bench_eng *e,
+    struct bench_val *v)
+{
+	(void)e;
+	v->type = b->sweep->budget > 0 ? BV_NULL : BV_INT;
+	v->i = b->opts->bench_runs;
+}
+
+static void
+bd_sweep_elapsed(const struct bench *b, const struct bench_eng *e,
+    struct bench_val *v)
+{
+	(void)e;
+	bv_time(v, true, b->sweep->seconds);
+}
+
+static void
+bd_left_out(const struct bench *b, const struct bench_eng *e,
+    struct bench_val *v)
+{
+	(void)e;
+	v->type = BV_INTS;
+	v->ints = b->sweep->left_out;
+	v->i = b->sweep->nleft;
+}
+
+static void
+bd_size_elapsed(const struct bench *b, const struct bench_eng *e,
+    struct bench_val *v)
+{
+	(void)e;
+	bv_time(v, true, b->seconds);
+}
+
+static const struct bench_field bench_sweep_fields[] = {
+	{ .name = "version", .fn = bd_version },
+	{ .name = "kernel", .fn = bd_kernel },
+	{ .name = "directory", .fn = bd_directory },
+	{ .name = "to_socket", .fn = bd_to_socket },
+	{ .name = "source_fs", .fn = bd_src_fs },
+	{ .name = "destination_fs", .fn = bd_dst_fs },
+	{ .name = "cold", .fn = bd_cold },
+	{ .name = "fsync", .fn = bd_fsync },
+	{ .name = "verify", .fn = bd_verify },
+	{ .name = "cp", .fn = bd_cp },
+	{ .name = "budget_s", .fn = bd_budget },
+	{ .name = "runs_per_size", .fn = bd_runs_per_size },
+	{ .name = "elapsed_s", .fn = bd_sweep_elapsed },
+	{ .name = "left_out", .fn = bd_left_out },
+};
+
+static const struct bench_field bench_size_fields[] = {
+	{ .name = "bytes", .fn = bd_bytes },
+	{ .name = "runs", .fn = bd_nruns },
+	{ .name = "elapsed_s", .fn = bd_size_elapsed },
+	{ .name = "resident_percent", .fn = bd_resident },
 };
 
 #define NFIELDS(a)	(sizeof(a) / sizeof((a)[0]))
@@ -485,6 +559,13 @@ bench_data_jval(const struct bench_val *v)
 			printf("%s%.9f", i ? "," : "", v->e->secs[i]);
 		putchar(']');
 		break;
+	case BV_INTS:
+		putchar('[');
+		for (i = 0; i < v->i; i++)
+			printf("%s%llu", i ? "," : "",
+			    (unsigned long long)v->ints[i]);
+		putchar(']');
+		break;
 	}
 }
 
@@ -507,17 +588,22 @@ bench_data_jfields(const struct bench *b, const struct bench_eng *e,
 	}
 }
 
-void
-bench_data_json(const struct bench *b)
+/* "{"type":"name"": the start of a document. */
+static void
+bench_data_jtype(const char *name)
 {
-	int i;
-
 	printf("{");
 	bench_data_jstr("type");
 	printf(":");
-	bench_data_jstr("bench");
-	bench_data_jfields(b, NULL, bench_run_fields,
-	    NFIELDS(bench_run_fields), true);
+	bench_data_jstr(name);
+}
+
+/* b's contenders (the member "engines"), then its verdict. */
+static void
+bench_data_jresults(const struct bench *b)
+{
+	int i;
+
 	printf(",");
 	bench_data_jstr("engines");
 	printf(":[");
@@ -530,7 +616,37 @@ bench_data_json(const struct bench *b)
 	printf("]");
 	bench_data_jfields(b, NULL, bench_verdict_fields,
 	    NFIELDS(bench_verdict_fields), true);
+}
+
+void
+bench_data_json(const struct bench *b)
+{
+	bench_data_jtype("bench");
+	bench_data_jfields(b, NULL, bench_run_fields,
+	    NFIELDS(bench_run_fields), true);
+	bench_data_jresults(b);
 	printf("}\n");
+}
+
+void
+bench_data_sweep_json(const struct bench_sweep *sw)
+{
+	unsigned i;
+
+	bench_data_jtype("sweep");
+	bench_data_jfields(&sw->size[0], NULL, bench_sweep_fields,
+	    NFIELDS(bench_sweep_fields), true);
+	printf(",");
+	bench_data_jstr("sizes");
+	printf(":[");
+	for (i = 0; i < sw->n; i++) {
+		printf("%s{", i ? "," : "");
+		bench_data_jfields(&sw->size[i], NULL, bench_size_fields,
+		    NFIELDS(bench_size_fields), false);
+		bench_data_jresults(&sw->size[i]);
+		printf("}");
+	}
+	printf("]}\n");
 }
 
 /* s as one CSV field (RFC 4180: quoted if it holds , " or a newline). */
@@ -596,16 +712,12 @@ bench_data_cfields(const struct bench *b, const struct bench_eng *e,
 	}
 }
 
-void
-bench_data_csv(const struct bench *b)
+/* A row for each of b's contenders. */
+static void
+bench_data_crows(const struct bench *b)
 {
 	int i;
 
-	bench_data_cfields(b, NULL, bench_eng_fields,
-	    NFIELDS(bench_eng_fields), true, true);
-	bench_data_cfields(b, NULL, bench_run_fields,
-	    NFIELDS(bench_run_fields), true, false);
-	putchar('\n');
 	for (i = 0; i < b->neng; i++) {
 		bench_data_cfields(b, &b->eng[i], bench_eng_fields,
 		    NFIELDS(bench_eng_fields), false, true);
@@ -613,4 +725,32 @@ bench_data_csv(const struct bench *b)
 		    NFIELDS(bench_run_fields), false, false);
 		putchar('\n');
 	}
+}
+
+/* The header line (b is only passed through). */
+static void
+bench_data_chead(const struct bench *b)
+{
+	bench_data_cfields(b, NULL, bench_eng_fields,
+	    NFIELDS(bench_eng_fields), true, true);
+	bench_data_cfields(b, NULL, bench_run_fields,
+	    NFIELDS(bench_run_fields), true, false);
+	putchar('\n');
+}
+
+void
+bench_data_csv(const struct bench *b)
+{
+	bench_data_chead(b);
+	bench_data_crows(b);
+}
+
+void
+bench_data_sweep_csv(const struct bench_sweep *sw)
+{
+	unsigned i;
+
+	bench_data_chead(&sw->size[0]);
+	for (i = 0; i < sw->n; i++)
+		bench_data_crows(&sw->size[i]);
 }

@@ -13,4 +13,13 @@
 void	 bench_data_json(const struct bench *);
 void	 bench_data_csv(const struct bench *);
 
+/*
+ * --sweep: one JSON document with the run's fields and, in "sizes", an
+ * object for each size with its contenders and verdict; or the CSV of
+ * --bench with the rows of every size (its "bytes" column tells them
+ * apart).
+ */
+void	 bench_data_sweep_json(const struct bench_sweep *);
+void	 bench_data_sweep_csv(const struct bench_sweep *);
+
 #endif

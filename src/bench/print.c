@@ -73,7 +73,7 @@ bench_print_header(const struct bench *b)
 
 	bench_print_what(b);
 	printf("%u %s of each after a warm-up, interleaved; %s; %s%s\n",
-	    o->bench_runs, o->bench_runs == 1 ? "run" : "runs",
+	    b->runs, b->runs == 1 ? "run" : "runs",
 	    o->bench_cold ? "cold cache (the source dropped before each "
 	    "run)" : "warm cache", b->to_socket ? "each run ends when the "
 	    "reader has received the last byte" : o->fsync ?
@@ -242,7 +242,7 @@ bench_print(const struct bench *b)
 	for (i = 0; i < b->neng; i++)
 		bench_print_row(b, &b->eng[i], width, ref, utf8);
 	printf("\n");
-	if (ran > 1 && b->opts->bench_runs == 1)
+	if (ran > 1 && b->runs == 1)
 		printf("note: one run each measures no spread, so a lead may "
 		    "be noise (--runs=5 or more tells)\n");
 	bench_print_verdict(b);

@@ -151,3 +151,62 @@ bench_summarize(struct bench *b)
 	qsort(b->eng, (size_t)b->neng, sizeof(b->eng[0]), bench_cmp_eng);
 	bench_ties(b);
 }
+
+int
+bench_order(int k)
+{
+	if (k < ENGINE_NUM - 1)
+		return k + 1;
+	return k == ENGINE_NUM - 1 ? ENGINE_AUTO : BENCH_CP;
+}
+
+bool
+bench_rates(const struct bench *b, int id, double *med, double *lo,
+    double *hi)
+{
+	const struct bench_eng *e = bench_find(b, id);
+
+	if (e == NULL || e->median <= 0 || e->min <= 0)
+		return false;
+	*med = (double)b->size / e->median;
+	*lo = (double)b->size / e->max;
+	*hi = (double)b->size / e->min;
+	return true;
+}
+
+int
+bench_series(const struct bench_sweep *sw, int *ids)
+{
+	unsigned i;
+	int k, n = 0;
+
+	for (k = 0; k < BENCH_MAX; k++)
+		for (i = 0; i < sw->n; i++)
+			if (bench_find(&sw->size[i], bench_order(k)) != NULL) {
+				ids[n++] = bench_order(k);
+				break;
+			}
+	return n;
+}
+
+const char *
+bench_series_label(const struct bench_sweep *sw, int id, char *buf,
+    size_t len)
+{
+	const struct bench_eng *e, *first = NULL;
+	bool same = id == ENGINE_AUTO;
+	unsigned i;
+
+	for (i = 0; same && i < sw->n; i++) {
+		if ((e = bench_find(&sw->size[i], id)) == NULL)
+			continue;
+		if (first == NULL)
+			first = e;
+		else if (e->cloned != first->cloned || e->used != first->used)
+			same = false;
+	}
+	if (same && first != NULL)
+		return bench_label(first, buf, len);
+	(void)snprintf(buf, len, "%s", bench_name(id));
+	return buf;
+}

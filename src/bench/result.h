@@ -50,4 +50,31 @@ const struct bench_eng *bench_find(const struct bench *, int);
  */
 void	 bench_summarize(struct bench *);
 
+/*
+ * The contender ids in the order tables list them (the engines in chain
+ * order, then auto, then cp): the k-th of BENCH_MAX.
+ */
+int	 bench_order(int);
+
+/*
+ * The throughput of contender id at b's size, in bytes per second: of
+ * its median run into *med, of its slowest and fastest runs into *lo and
+ * *hi.  Returns false (and sets nothing) if it did not run there.
+ */
+bool	 bench_rates(const struct bench *, int, double *, double *, double *);
+
+/*
+ * The contenders that ran at one size of the sweep at least, in
+ * bench_order(), into ids (BENCH_MAX of room).  Returns their number.
+ */
+int	 bench_series(const struct bench_sweep *, int *);
+
+/*
+ * The label of contender id over a whole sweep into buf (len bytes):
+ * its name, and for auto the engine it ended with when that was the same
+ * at every size ("auto (copy_file_range)").  Returns buf.
+ */
+const char *bench_series_label(const struct bench_sweep *, int, char *,
+	    size_t);
+
 #endif

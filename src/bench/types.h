@@ -7,6 +7,7 @@
  *
  * The floors, top down (no file includes a header from a floor above):
  *   bench.c              zcp --bench: operands, checks, rounds, output
+ *   sweep.c              --sweep: the sizes, their budget, their rounds
  *   copy.c               one timed run of one contender
  *   setup.c              the source, its file systems, the contenders
  *   tmp.c                temporary files and the cp that writes one,
@@ -14,6 +15,9 @@
  *   status.c, cp.c, socket.c   the status line, the system's cp, the
  *                        loopback reader
  *   print.c, data.c      the results as a table; as JSON or CSV
+ *   table.c, chart.c, plot.c   a sweep as a table, a chart in
+ *                        characters, an SVG picture
+ *   axis.c               the logarithmic axes of both charts
  *   result.c             queries on the results: median, ties, fastest
  *   types.h              this file
  */
@@ -72,7 +76,8 @@ struct bench {
 	const struct options *opts;
 	const char	*src_path;	/* SOURCE, or the made-up source */
 	const char	*dir;		/* where the copies go */
-	bool		 made;		/* the source is --bench-size's */
+	bool		 made;		/* the source is made up (--bench-size,
+					   --sweep) */
 	bool		 to_socket;	/* --to-socket: into loopback TCP */
 	int		 src;		/* the source, open */
 	uint64_t	 size;		/* its size */
@@ -84,11 +89,30 @@ struct bench {
 	char		 cp[PATH_MAX];	/* the cp found in PATH, or "" */
 	struct bench_eng eng[BENCH_MAX];
 	int		 neng;		/* contenders in eng[], in order */
+	unsigned	 runs;		/* timed rounds: --runs, or those
+					   the sweep's time allowed */
+	double		 seconds;	/* --sweep: this size's wall time */
+	const struct bench_sweep *sweep; /* the sweep it is part of, or
+					   NULL */
 	int		 resident;	/* --cold: most % of SOURCE cached */
 	bool		 failed;	/* a contender asked for did not run */
 	bool		 clear;		/* the fastest is ahead of the noise */
 	struct engine_buf buf;		/* the rw engine's buffer */
 	struct bench_sock sock;		/* --to-socket */
+};
+
+/* --sweep: a benchmark for each size, in ascending order. */
+struct bench_sweep {
+	const struct options *opts;
+	const char	*dir;		/* DIRECTORY */
+	struct bench	*size;		/* one per size */
+	unsigned	 n;		/* sizes timed */
+	uint64_t	 left_out[OPTIONS_SWEEP_MAX]; /* sizes too large for
+					   the free space (default sizes) */
+	unsigned	 nleft;
+	double		 budget;	/* seconds (about), or 0 with --runs */
+	double		 seconds;	/* its wall time */
+	bool		 failed;	/* a contender asked for did not run */
 };
 
 #endif
