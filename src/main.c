@@ -9,7 +9,7 @@
 #include <locale.h>
 
 #include "atomic.h"
-#include "bench.h"
+#include "bench/bench.h"
 #include "closeout.h"
 #include "options.h"
 #include "progress.h"

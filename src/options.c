@@ -55,7 +55,11 @@ enum {
 	OPT_COLD,
 	OPT_CSV,
 	OPT_RUNS,
-	OPT_TO_SOCKET
+	OPT_TO_SOCKET,
+	OPT_SWEEP,
+	OPT_SWEEP_TIME,
+	OPT_PLOT,
+	OPT_CHART
 };
 
 /* The year of the copyright line of --version. */
@@ -117,6 +121,11 @@ static const struct option options_long[] = {
 	{ "runs",			required_argument, NULL, OPT_RUNS },
 	{ "to-socket",			no_argument,	   NULL,
 	    OPT_TO_SOCKET },
+	{ "sweep",			optional_argument, NULL, OPT_SWEEP },
+	{ "sweep-time",			required_argument, NULL,
+	    OPT_SWEEP_TIME },
+	{ "plot",			required_argument, NULL, OPT_PLOT },
+	{ "chart",			optional_argument, NULL, OPT_CHART },
 	{ NULL,				0,		   NULL, 0 }
 };
 
@@ -130,6 +139,8 @@ static const char *const bench_args[] = {
 	"auto", "clone", "copy_file_range", "sendfile", "splice", "rw", "cp",
 	NULL
 };
+/* In enum chart_when's order. */
+static const char *const chart_args[] = { "auto", "never", "always", NULL };
 static const char *const preserve_args[] = {
 	"mode", "timestamps", "ownership", "links", "context", "xattr", "all",
 	NULL
@@ -162,6 +173,7 @@ Usage: %1$s [OPTION]... [-T] SOURCE DEST\n\
   or:  %1$s [OPTION]... -t DIRECTORY SOURCE...\n\
   or:  %1$s --bench[=ENGINES] [OPTION]... SOURCE [DIRECTORY]\n\
   or:  %1$s --bench[=ENGINES] --bench-size=SIZE [OPTION]... [DIRECTORY]\n\
+  or:  %1$s --bench[=ENGINES] --sweep[=SIZES] [OPTION]... [DIRECTORY]\n\
 Copy SOURCE to DEST, or multiple SOURCE(s) to DIRECTORY, each file with\n\
 the fastest way the kernel offers, and say which one it was.\n\
 \n\
@@ -256,6 +268,16 @@ Timing the engines (--bench copies SOURCE to temporary files only):\n\
                                  connection to a reader that zcp starts and\n\
                                  checks (no DIRECTORY then, but with\n\
                                  --bench-size, where to make the source)\n\
+      --sweep[=SIZES]          time them on random files of each SIZE made in\n\
+                                 DIRECTORY (comma-separated; default: 4K to\n\
+                                 1G in powers of 4): a table of throughputs\n\
+                                 against size, a verdict for each size\n\
+      --sweep-time=SECONDS     about how long --sweep may take (default 60;\n\
+                                 small sizes get more runs, big ones fewer)\n\
+      --plot=FILE              with --sweep, draw the curves into FILE (SVG)\n\
+      --chart[=WHEN]           with --sweep, draw them with characters after\n\
+                                 the table (WHEN: auto, the default, when\n\
+                                 stdout is a terminal; always; never)\n\
 \n\
       --help                   display this help and exit\n\
       --version                output version information and exit\n\
@@ -586,6 +608,46 @@ options_bad_number(const char *what, const char *arg)
 	options_usage_hint();
 }
 
+static int
+options_cmp_size(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * --sweep=SIZES: comma-separated sizes into sizes (OPTIONS_SWEEP_MAX at
+ * most), ascending, each once.  Returns their number.
+ */
+static unsigned
+options_sweep_sizes(const char *list, uint64_t *sizes)
+{
+	char *copy, *tok, *save;
+	unsigned n = 0, i, k;
+
+	if ((copy = strdup(list)) == NULL)
+		err(1, NULL);
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if (n == OPTIONS_SWEEP_MAX) {
+			warnx("--sweep: at most %d sizes", OPTIONS_SWEEP_MAX);
+			options_usage_hint();
+		}
+		if (units_parse_size(tok, &sizes[n]) == -1 || sizes[n] == 0)
+			options_bad_number("size", tok);
+		n++;
+	}
+	free(copy);
+	if (n == 0)
+		options_bad_number("size", list);
+	qsort(sizes, n, sizeof(*sizes), options_cmp_size);
+	for (i = k = 1; i < n; i++)
+		if (sizes[i] != sizes[k - 1])
+			sizes[k++] = sizes[i];
+	return k;
+}
+
 /* The options of --bench and --progress.  Returns false if c is not one. */
 static bool
 options_bench_one(struct options *o, int c)
@@ -615,6 +677,26 @@ options_bench_one(struct options *o, int c)
 		return true;
 	case OPT_TO_SOCKET:
 		o->bench_socket = true;
+		return true;
+	case OPT_SWEEP:
+		o->sweep = true;
+		o->sweep_n = optarg == NULL ? 0 : options_sweep_sizes(optarg,
+		    o->sweep_sizes);
+		return true;
+	case OPT_SWEEP_TIME:
+		errno = 0;
+		o->sweep_time = strtod(optarg, &end);
+		if (*optarg < '0' || *optarg > '9' || *end != '\0' ||
+		    errno != 0 || !(o->sweep_time > 0) ||
+		    o->sweep_time > 86400)
+			options_bad_number("time", optarg);
+		return true;
+	case OPT_PLOT:
+		o->plot = optarg;
+		return true;
+	case OPT_CHART:
+		o->chart = optarg == NULL ? CHART_ALWAYS : (enum chart_when)
+		    options_match(optarg, "--chart", chart_args, false);
 		return true;
 	case OPT_RUNS:
 		errno = 0;
@@ -661,6 +743,40 @@ options_bench_conflict(const struct options *o)
 	return NULL;
 }
 
+/* The first option that only --sweep uses, or NULL. */
+static const char *
+options_sweep_only(const struct options *o)
+{
+	return o->sweep_time > 0 ? "--sweep-time" : o->plot != NULL ?
+	    "--plot" : o->chart != CHART_AUTO ? "--chart" : NULL;
+}
+
+/* The combinations of --sweep and its options. */
+static void
+options_check_sweep(const struct options *o)
+{
+	const char *bad;
+
+	if (!o->sweep && (bad = options_sweep_only(o)) != NULL) {
+		warnx("%s can be used only with --sweep", bad);
+		options_usage_hint();
+	}
+	if (o->sweep && o->bench_size) {
+		warnx("--sweep cannot be used with --bench-size "
+		    "(--sweep=SIZES names the sizes)");
+		options_usage_hint();
+	}
+	if (o->sweep_time > 0 && o->bench_runs) {
+		warnx("cannot combine --runs and --sweep-time");
+		options_usage_hint();
+	}
+	if (o->chart == CHART_ALWAYS && (o->json || o->csv)) {
+		warnx("cannot combine --chart and --%s", o->json ? "json" :
+		    "csv");
+		options_usage_hint();
+	}
+}
+
 /* After options_check(): the combinations of --bench and its options. */
 static void
 options_check_bench(struct options *o)
@@ -674,7 +790,8 @@ options_check_bench(struct options *o)
 	if (!o->bench) {
 		bad = o->bench_runs ? "--runs" : o->bench_size ?
 		    "--bench-size" : o->bench_cold ? "--cold" : o->csv ?
-		    "--csv" : o->bench_socket ? "--to-socket" : NULL;
+		    "--csv" : o->bench_socket ? "--to-socket" : o->sweep ?
+		    "--sweep" : options_sweep_only(o);
 		if (bad != NULL) {
 			warnx("%s can be used only with --bench", bad);
 			options_usage_hint();
@@ -693,7 +810,8 @@ options_check_bench(struct options *o)
 		    "--bench=cp (cp cannot write into a socket)");
 		options_usage_hint();
 	}
-	if (o->bench_runs == 0)
+	options_check_sweep(o);
+	if (o->bench_runs == 0 && !o->sweep)
 		o->bench_runs = 5;
 }
 

@@ -54,6 +54,16 @@ enum backup_mode {
 /* In --bench=LIST, beside the ENGINE_BIT()s: the system's cp. */
 #define OPTIONS_BENCH_CP	ENGINE_BIT(ENGINE_NUM)
 
+/* --sweep=SIZES: at most this many sizes. */
+#define OPTIONS_SWEEP_MAX	32
+
+/* --chart[=WHEN]. */
+enum chart_when {
+	CHART_AUTO,		/* when stdout is a terminal (default) */
+	CHART_NEVER,
+	CHART_ALWAYS		/* --chart, --chart=always */
+};
+
 struct options {
 	/* Operands. */
 	const char	*target_dir;	/* -t DIR: copy every operand into it */
@@ -123,6 +133,13 @@ struct options {
 	bool		 bench_cold;	/* --cold: drop caches before each run */
 	bool		 csv;		/* --csv: the --bench table as CSV */
 	bool		 bench_socket;	/* --to-socket: into loopback TCP */
+	bool		 sweep;		/* --sweep: over a range of sizes */
+	uint64_t	 sweep_sizes[OPTIONS_SWEEP_MAX]; /* --sweep=SIZES,
+					   ascending */
+	unsigned	 sweep_n;	/* their number, 0: the default */
+	double		 sweep_time;	/* --sweep-time: seconds, 0: 60 */
+	const char	*plot;		/* --plot=FILE: the sweep as SVG */
+	enum chart_when	 chart;		/* --chart: the sweep in characters */
 
 	/* Derived. */
 	mode_t		 umask;		/* the process umask, read once */

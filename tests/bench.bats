@@ -337,18 +337,25 @@ EOF
 	empty out
 }
 
-@test "bench: SIGUSR1 prints what is running, and the bench goes on" {
-	# Enough runs to last well past the signals, on any machine.
-	"$ZCP" --bench=rw,auto --bench-size=16M --runs=1000 out > bench.out \
-	    2> bench.err &
+# usr1_term ARGS...: zcp ARGS DIRECTORY out in the background (its
+# stderr in bench.err); once it has made its files, SIGUSR1, then SIGTERM;
+# its exit status in $status.
+usr1_term() {
+	"$ZCP" "$@" out > bench.out 2> bench.err &
 	BG=$!
 	poll 200 0.05 entries_at_least out 2 || true
 	sleep 0.2
 	kill -USR1 "$BG"
 	sleep 0.2
 	kill -TERM "$BG"
-	wait "$BG" || true
+	status=0
+	wait "$BG" || status=$?
 	BG=
+}
+
+@test "bench: SIGUSR1 prints what is running, and the bench goes on" {
+	# Enough runs to last well past the signals, on any machine.
+	usr1_term --bench=rw,auto --bench-size=16M --runs=1000
 	cat bench.err
 	grep -qE '^zcp --bench: (warm-up|run [0-9]+ of 1000), (rw|auto)$' bench.err
 	empty out
@@ -596,4 +603,374 @@ assert [x["status"] for x in d["engines"]] == ["ok", "ok"]
 	run "$ZCP" --to-socket src out
 	[ "$status" -eq 1 ]
 	[ "${lines[0]}" = "zcp: --to-socket can be used only with --bench" ]
+}
+
+# --sweep.  Tiny sizes and --runs (or a small --sweep-time) only; nothing
+# here depends on how fast a copy is, except the slowed engine's test,
+# whose shim makes each of its calls 100 ms late.
+
+# pick_py MODULE...: $PY, a python3 that has the modules, or skip.
+pick_py() {
+	local p m
+	for p in /usr/bin/python3 python3; do
+		command -v "$p" >/dev/null 2>&1 || continue
+		for m; do
+			"$p" -c "import $m" 2>/dev/null || continue 2
+		done
+		PY=$p
+		return 0
+	done
+	skip "needs python3 with $*"
+}
+
+@test "bench --sweep: a row for each size, a column for each contender, a verdict" {
+	run "$ZCP" --bench=rw,auto,sendfile --sweep=4K,64K --runs=2 out
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "zcp --bench --sweep: random files of 4.00 KiB to 64.0 KiB in 'out' ("*"), Linux "* ]]
+	[[ "${lines[1]}" == "at each size, a warm-up then 2 runs of each, interleaved; warm cache; not flushed to disk; took "* ]]
+	[ "${lines[2]}" = "median throughput in MiB/s" ]
+	[[ "${lines[3]}" =~ ^\ +size\ +runs\ +sendfile\ +rw\ +auto\ +fastest$ ]]
+	[[ "${lines[4]}" =~ ^\ 4\.00\ KiB\ +2(\ +[0-9.]+){3}\ \ (sendfile|rw|auto|no\ clear\ winner)$ ]]
+	[[ "${lines[5]}" =~ ^\ 64\.0\ KiB\ +2(\ +[0-9.]+){3}\ \ (sendfile|rw|auto|no\ clear\ winner)$ ]]
+	[ "${#lines[@]}" -eq 6 ]
+	empty out
+}
+
+@test "bench --sweep: the default contenders; one never accepted is listed under the table" {
+	run "$ZCP" --bench --sweep=4K --runs=1 out
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "zcp --bench --sweep: a random file of 4.00 KiB in 'out' ("* ]]
+	[[ "$output" =~ size\ +runs\ +copy_file_range\ +sendfile\ +splice\ +rw\ +auto\ +cp\ +fastest ]] ||
+	    [[ "$output" =~ size\ +runs\ +clone\ +copy_file_range ]]
+	if ! [[ "$output" =~ \ clone\  ]]; then
+		printf '%s\n' "$output" | grep -qE '^clone: refused: .+ \(E[A-Z]+\)$'
+	fi
+	printf '%s\n' "$output" | grep -qx "note: cp is $(command -v cp), run as a command: its times include starting and ending a process"
+	empty out
+}
+
+@test "bench --sweep: --chart draws the curves with characters; not by default when stdout is no terminal" {
+	run "$ZCP" --bench=rw,auto --sweep=4K,64K --runs=1 out
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"median throughput against file size"* ]]
+	run env LC_ALL=C "$ZCP" --bench=rw,auto --sweep=4K,64K --runs=1 --chart out
+	echo "$output"
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | grep -qx 'median throughput against file size, both logarithmic (K, M, G: KiB, MiB, GiB)'
+	# Ticks labelled on the throughput axis, the sizes under the x axis,
+	# a letter for each contender at each size, the legend.
+	printf '%s\n' "$output" | grep -qE '^ *[0-9]+[KMG]/s \+'
+	printf '%s\n' "$output" | grep -qE '^ +\+-+$'
+	printf '%s\n' "$output" | grep -qE '^ +4K +64K *$'
+	printf '%s\n' "$output" | grep -qE '^ +r rw  a auto( \([a-z_]+\))?  *$'
+	[ "$(printf '%s\n' "$output" | grep -E '^ *([0-9]+[KMG]/s)? [|+]' | grep -o '[ra]' | wc -l)" -eq 4 ]
+	run "$ZCP" --bench=rw --sweep=4K --runs=1 --chart=never out
+	[[ "$output" != *"median throughput against file size"* ]]
+	empty out
+}
+
+@test "bench --sweep --json: every run's times, for every size" {
+	pick_py json
+	run "$ZCP" --bench=rw,auto --sweep=4K,64K --runs=3 --json out
+	[ "$status" -eq 0 ]
+	"$PY" - "$output" <<'EOF'
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["type"] == "sweep" and d["directory"] == "out", d
+assert d["budget_s"] is None and d["runs_per_size"] == 3
+assert d["left_out"] == [] and d["elapsed_s"] > 0
+assert [s["bytes"] for s in d["sizes"]] == [4096, 65536]
+for s in d["sizes"]:
+    assert s["runs"] == 3 and s["elapsed_s"] > 0
+    assert sorted(e["engine"] for e in s["engines"]) == ["auto", "rw"]
+    for e in s["engines"]:
+        assert e["status"] == "ok" and len(e["seconds"]) == 3
+        assert e["min_s"] == min(e["seconds"]) and e["max_s"] == max(e["seconds"])
+        r = s["bytes"] / e["median_s"]	# median_s: to the nanosecond
+        assert abs(e["bytes_per_second"] - r) <= 1e-3 * r, (e, r)
+    assert s["fastest"] == s["engines"][0]["engine"]
+    assert isinstance(s["clear_winner"], bool)
+EOF
+	run "$ZCP" --bench=rw --sweep=4K,16K --sweep-time=1 --json out
+	[ "$status" -eq 0 ]
+	"$PY" - "$output" <<'EOF'
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["budget_s"] == 1 and d["runs_per_size"] is None, d
+# The budget decides, between the fewest and the most runs.
+for s in d["sizes"]:
+    assert 3 <= s["runs"] <= 25, s["runs"]
+    assert len(s["engines"][0]["seconds"]) == s["runs"]
+EOF
+	empty out
+}
+
+@test "bench --sweep --csv: the columns of --bench --csv, the rows of every size" {
+	run "$ZCP" --bench=rw,auto --sweep=4K,64K --runs=1 --csv out
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$("$ZCP" --bench=rw --bench-size=4K --runs=1 --csv out | head -n 1)" ]
+	[ "${#lines[@]}" -eq 5 ]
+	[ "$(printf '%s\n' "${lines[@]:1}" | grep -c ',false,4096,')" -eq 2 ]
+	[ "$(printf '%s\n' "${lines[@]:1}" | grep -c ',false,65536,')" -eq 2 ]
+	empty out
+}
+
+# sweep_plot ARGS...: a sweep with --plot=plot.svg and --json > sweep.json.
+sweep_plot() {
+	"$ZCP" --bench=copy_file_range,sendfile,rw,auto,cp --sweep=4K,64K \
+	    --runs=2 --plot=plot.svg --json "$@" out > sweep.json
+}
+
+@test "bench --sweep --plot: an SVG picture, one series for each contender that ran" {
+	pick_py json xml.etree.ElementTree
+	sweep_plot
+	"$PY" - plot.svg sweep.json "$(uname -r)" <<'EOF'
+import json, sys
+import xml.etree.ElementTree as ET
+N = "{http://www.w3.org/2000/svg}"
+root = ET.parse(sys.argv[1]).getroot()
+d = json.load(open(sys.argv[2]))
+assert root.tag == N + "svg", root.tag
+ran = {e["engine"] for s in d["sizes"] for e in s["engines"]
+       if e["status"] == "ok"}
+assert "cp" in ran or d["cp"] is None
+series = {g.get("data-engine"): g for g in root.iter(N + "g")
+          if g.get("class") == "series"}
+assert set(series) == ran, (set(series), ran)
+for name, g in series.items():
+    line = g.find(N + "polyline")
+    points = line.get("points").split()
+    # A point, a marker and a band for each size.
+    assert len(points) == len(d["sizes"]), points
+    assert len(g.findall(N + "path")) == len(d["sizes"])
+    assert g.find(N + "polygon") is not None
+    # cp dashed, the others not.
+    assert (line.get("stroke-dasharray") is not None) == (name == "cp")
+texts = ["".join(t.itertext()) for t in root.iter(N + "text")]
+legend = [g for g in root.iter(N + "g") if g.get("id") == "legend"][0]
+labels = ["".join(t.itertext()) for t in legend.iter(N + "text")]
+for name in ran:
+    assert any(l.split(" ")[0] == name for l in labels), (name, labels)
+# The title names the kernel, the file systems and the cache.
+sub = texts[1]
+assert sys.argv[3] in sub and "warm cache" in sub, sub
+assert d["source_fs"] in sub and d["destination_fs"] in sub, sub
+# Axes: ticks with labels.
+assert any(t.endswith("iB/s") for t in texts), texts
+assert "4 KiB" in texts and "64 KiB" in texts, texts
+assert root.find(N + "rect[@id='plot-area']") is not None
+EOF
+	empty out
+}
+
+@test "bench --sweep --plot: rendered, it shows the legend and a line of each series" {
+	need_cmd rsvg-convert
+	pick_py PIL xml.etree.ElementTree
+	sweep_plot
+	rsvg-convert -o plot.png plot.svg
+	"$PY" - plot.svg plot.png <<'EOF'
+import copy, subprocess, sys
+import xml.etree.ElementTree as ET
+from PIL import Image
+S = "http://www.w3.org/2000/svg"
+N = "{%s}" % S
+ET.register_namespace("", S)
+tree = ET.parse(sys.argv[1])
+root = tree.getroot()
+def rgb(c):
+    return tuple(int(c[i:i + 2], 16) for i in (1, 3, 5))
+def count(img, box, colour):
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    px = img.crop((x0, y0, x1, y1)).getdata()
+    return sum(1 for p in px if p[:3] == colour)
+area = root.find(N + "rect[@id='plot-area']")
+plot = [float(area.get(k)) for k in ("x", "y", "width", "height")]
+plot = (plot[0], plot[1], plot[0] + plot[2], plot[1] + plot[3])
+legend = [g for g in root.iter(N + "g") if g.get("id") == "legend"][0]
+box = legend.find(N + "rect")
+lb = [float(box.get(k)) for k in ("x", "y", "width", "height")]
+lb = (lb[0], lb[1], lb[0] + lb[2], lb[1] + lb[3])
+# The legend lies beside the plot, not over it.
+assert lb[0] >= plot[2], (lb, plot)
+series = [g for g in root.iter(N + "g") if g.get("class") == "series"]
+colours = {g.get("data-engine"): rgb(g.find(N + "polyline").get("stroke"))
+           for g in series}
+assert len(set(colours.values())) == len(colours), colours
+full = Image.open(sys.argv[2]).convert("RGB")
+for name, c in colours.items():
+    n = count(full, lb, c)
+    print(name, "legend", n)
+    assert n >= 20, (name, "not in the legend")
+# Each series alone, without its markers: its line, in its colour, in the
+# plot.
+for g in series:
+    t = copy.deepcopy(tree)
+    r = t.getroot()
+    for other in list(r):
+        if other.tag == N + "g" and (other.get("id") == "legend" or
+                (other.get("class") == "series" and
+                 other.get("data-engine") != g.get("data-engine"))):
+            r.remove(other)
+        elif other.get("class") == "series":
+            for m in other.findall(N + "path"):
+                other.remove(m)
+    t.write("one.svg")
+    subprocess.run(["rsvg-convert", "-o", "one.png", "one.svg"], check=True)
+    n = count(Image.open("one.png").convert("RGB"), plot,
+              colours[g.get("data-engine")])
+    print(g.get("data-engine"), "plot", n)
+    assert n >= 60, (g.get("data-engine"), "draws no line", n)
+EOF
+	empty out
+}
+
+# build_slow: an LD_PRELOAD shim (in $SLOW, with the sanitizer runtimes
+# first) whose sendfile(2) sleeps 100 ms before each call.
+build_slow() {
+	need_cmd cc
+	cat > "$BATS_TEST_TMPDIR/slow.c" <<'SHIM'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+ssize_t
+sendfile(int out, int in, off_t *off, size_t n)
+{
+	static ssize_t (*real)(int, int, off_t *, size_t);
+	struct timespec ts = { 0, 100000000 };
+
+	if (real == NULL)
+		real = (ssize_t (*)(int, int, off_t *, size_t))dlsym(RTLD_NEXT,
+		    "sendfile");
+	(void)nanosleep(&ts, NULL);
+	return real(out, in, off, n);
+}
+SHIM
+	cc -shared -fPIC -O2 -o "$BATS_TEST_TMPDIR/slow.so" \
+	    "$BATS_TEST_TMPDIR/slow.c" -ldl || skip "cannot build a shim"
+	SLOW="$(sanitizer_preload)$BATS_TEST_TMPDIR/slow.so"
+}
+
+@test "bench --sweep on tmpfs: an engine slowed down is the lowest curve, in the table, the JSON and the plot" {
+	[ -d /dev/shm ] && [ -w /dev/shm ] || skip "no /dev/shm"
+	pick_py json xml.etree.ElementTree
+	build_slow
+	d=$(mktemp -d /dev/shm/zcp-sweep.XXXXXX)
+	status=0
+	env LD_PRELOAD="$SLOW" "$ZCP" --bench=copy_file_range,sendfile,splice,rw,auto \
+	    --sweep=4K,64K --runs=2 --plot=plot.svg "$d" > table.txt || status=$?
+	env LD_PRELOAD="$SLOW" "$ZCP" --bench=sendfile,rw,auto --sweep=4K,64K \
+	    --runs=2 --json "$d" > sweep.json || status=$?
+	rmdir "$d"
+	cat table.txt
+	[ "$status" -eq 0 ]
+	# Each row: sendfile's median throughput is the lowest.
+	awk '$2 == "KiB" {
+		for (i = 4; i <= 8; i++) if (i != 5 && $i + 0 <= $5 + 0) bad = 1
+		rows++
+	} END { exit bad || rows != 2 }' table.txt
+	"$PY" - sweep.json plot.svg <<'EOF'
+import json, sys
+import xml.etree.ElementTree as ET
+d = json.load(open(sys.argv[1]))
+for s in d["sizes"]:
+    e = {x["engine"]: x["median_s"] for x in s["engines"]}
+    assert max(e, key=e.get) == "sendfile", e
+    assert s["engines"][-1]["engine"] == "sendfile"
+N = "{http://www.w3.org/2000/svg}"
+lines = {g.get("data-engine"): [tuple(map(float, p.split(",")))
+         for p in g.find(N + "polyline").get("points").split()]
+         for g in ET.parse(sys.argv[2]).getroot().iter(N + "g")
+         if g.get("class") == "series"}
+# SVG's y grows downwards: the lowest curve has the largest y at each x.
+for i in range(2):
+    ys = {name: pts[i][1] for name, pts in lines.items()}
+    assert max(ys, key=ys.get) == "sendfile", ys
+EOF
+}
+
+@test "bench --sweep: the default sizes that do not fit are left out, and said so" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to mount a small tmpfs"
+	mkdir mnt
+	mount -t tmpfs -o size=3m tmpfs mnt 2>/dev/null || skip "cannot mount a tmpfs"
+	MNT=$PWD/mnt
+	run "$ZCP" --bench=rw --sweep --runs=1 mnt
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# 4 KiB to 1 MiB fit (each needs its source and a copy), 4 MiB to
+	# 1 GiB do not.
+	[[ "${lines[0]}" == "zcp --bench --sweep: random files of 4.00 KiB to 1.00 MiB in 'mnt' (tmpfs), Linux "* ]]
+	printf '%s\n' "$output" | grep -qx "note: 4.00 MiB left out: too large for the free space in 'mnt'"
+	printf '%s\n' "$output" | grep -qx "note: 1.00 GiB left out: too large for the free space in 'mnt'"
+	[ "$(printf '%s\n' "$output" | grep -cE '^ *[0-9.]+ [KM]iB +1 ')" -eq 5 ]
+	run "$ZCP" --bench=rw --sweep --runs=1 --json mnt
+	[[ "$output" == *'"left_out":[4194304,16777216,67108864,268435456,1073741824]'* ]]
+	# Sizes asked for must fit.
+	run "$ZCP" --bench=rw --sweep=4K,2M --runs=1 mnt
+	[ "$status" -eq 1 ]
+	[[ "$output" =~ ^zcp:\ not\ enough\ free\ space\ in\ \'mnt\':\ --sweep\ needs\ 4\.00\ MiB,\ .+\ available$ ]]
+	empty mnt
+}
+
+@test "bench --sweep --to-socket: each size sent into a loopback connection" {
+	run "$ZCP" --bench --to-socket --sweep=4K,64K --runs=1 out
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "zcp --bench --sweep: random files of 4.00 KiB to 64.0 KiB in 'out' ("*") -> a loopback TCP connection, Linux "* ]]
+	[[ "${lines[1]}" == *"; each run ends when the reader has received the last byte; took "* ]]
+	[[ "$output" =~ size\ +runs\ +sendfile\ +splice\ +rw\ +auto\ +fastest ]]
+	empty out
+}
+
+@test "bench --sweep: SIGUSR1 prints the size and the run; SIGTERM leaves no file" {
+	usr1_term --bench=rw --sweep=16M --runs=1000
+	cat bench.err
+	[ "$status" -eq 143 ]
+	grep -qE '^zcp --bench: 16\.0 MiB \(1 of 1\): (warm-up|run [0-9]+ of 1000), rw$' bench.err
+	empty out
+}
+
+@test "bench --sweep: bad options and operands: one line, exit 1, nothing written" {
+	run "$ZCP" --sweep out
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = "zcp: --sweep can be used only with --bench" ]
+	run "$ZCP" --bench --plot=p.svg --bench-size=1M out
+	[ "${lines[0]}" = "zcp: --plot can be used only with --sweep" ]
+	run "$ZCP" --bench --chart --bench-size=1M out
+	[ "${lines[0]}" = "zcp: --chart can be used only with --sweep" ]
+	run "$ZCP" --bench --sweep-time=5 --bench-size=1M out
+	[ "${lines[0]}" = "zcp: --sweep-time can be used only with --sweep" ]
+	run "$ZCP" --bench --sweep --bench-size=1M out
+	[ "${lines[0]}" = "zcp: --sweep cannot be used with --bench-size (--sweep=SIZES names the sizes)" ]
+	run "$ZCP" --bench --sweep --runs=3 --sweep-time=5 out
+	[ "${lines[0]}" = "zcp: cannot combine --runs and --sweep-time" ]
+	run "$ZCP" --bench --sweep --chart --json out
+	[ "${lines[0]}" = "zcp: cannot combine --chart and --json" ]
+	run "$ZCP" --bench --sweep=4K,0 out
+	[[ "${lines[0]}" == "zcp: invalid size: "*0* ]]
+	run "$ZCP" --bench --sweep=4K,lots out
+	[[ "${lines[0]}" == "zcp: invalid size: "*lots* ]]
+	run "$ZCP" --bench --sweep --sweep-time=0 out
+	[[ "${lines[0]}" == "zcp: invalid time: "*0* ]]
+	run "$ZCP" --bench --sweep --chart=sometimes out
+	[[ "${lines[0]}" == "zcp: invalid argument "*sometimes*" for "*--chart* ]]
+	run "$ZCP" --bench --sweep out extra
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = "zcp: extra operand 'extra'" ]
+	run "$ZCP" --bench --sweep=1E out
+	[ "$status" -eq 1 ]
+	[[ "$output" =~ ^zcp:\ not\ enough\ free\ space\ in\ \'out\':\ --sweep\ needs\ 2\.00\ EiB,\ .+\ available$ ]]
+	run "$ZCP" --bench --sweep=4K --plot=nodir/p.svg out
+	[ "$status" -eq 1 ]
+	[ "$output" = "zcp: cannot write the plot to 'nodir/p.svg': No such file or directory" ]
+	run "$ZCP" --bench --sweep=4K --plot=out out
+	[ "$output" = "zcp: cannot write the plot to 'out': Is a directory" ]
+	run "$ZCP" --bench --sweep=4K nodir
+	[ "$output" = "zcp: cannot stat 'nodir': No such file or directory" ]
+	empty out
 }

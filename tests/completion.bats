@@ -5,7 +5,7 @@
 # They offer every option zcp --help lists (taken from --help now, so an
 # option added to zcp and not to a completion fails here) and none it
 # lacks; the values of --engine, --reflink, --sparse, --update, --backup,
-# --preserve, --no-preserve and --bench (every value zcp accepts, taken
+# --preserve, --no-preserve, --bench and --chart (every value zcp accepts, taken
 # from its own "Valid arguments" message), comma lists, file and
 # directory names.  bash through bash-completion's own functions, zsh by
 # pressing Tab in a real zsh on a pseudo-terminal (zpty).  make install
@@ -153,6 +153,7 @@ VALUES_sparse="auto always never"
 VALUES_update="all none none-fail older"
 VALUES_backup="none off numbered t existing nil simple never"
 VALUES_preserve="mode ownership timestamps links context xattr all"
+VALUES_chart="auto never always"
 
 values_of()
 {
@@ -164,7 +165,7 @@ values_of()
 	esac
 }
 
-OPTS_WITH_VALUES="engine reflink sparse update backup preserve no-preserve bench"
+OPTS_WITH_VALUES="engine reflink sparse update backup preserve no-preserve bench chart"
 
 @test "bash: every option of zcp --help, and no other" {
 	complete_bash "zcp -" > got.txt

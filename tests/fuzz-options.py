@@ -75,6 +75,11 @@ VALUES = {
     "runs": ["1", "2"],
     "bench-size": ["1", "4K", "1M", "1.5K", "0.5M", ".5K", "4096B", "1KiB"],
     "context": ["", "system_u:object_r:tmp_t:s0"],
+    # --bench --sweep: small sizes only (the default ones reach 1 GiB and
+    # take a minute), a short budget.
+    "sweep": ["4K", "1K,4K", "1", "64K,4K"],
+    "sweep-time": ["1", "0.5"],
+    "chart": ["auto", "never", "always", "a"],
 }
 BAD_NUMBERS = ["0", "-1", "257", "10001", "99999999999999999999", "1e3",
                "0x10", "nan", "inf", "-inf", " 1", "1 ", "+1", "1.5", "",
@@ -237,7 +242,7 @@ def one_option(rng, opts, sane=False):
     lng, sht, mode, meta = rng.choice(pool)
     name = lng or sht
     want_val = mode == "required" or (mode == "optional" and
-                                      rng.random() < 0.6)
+                                      (rng.random() < 0.6 or lng == "sweep"))
     val = value(rng, lng or "", meta, sane) if want_val else None
     form = rng.random()
     if sht and (form < 0.35 or not lng):

@@ -239,3 +239,26 @@ EOF
 	echo "$output"
 	[ "$status" -eq 0 ]
 }
+
+@test "schema: zcp --bench --sweep --json validates, and is strict" {
+	mkdir out
+	"$ZCP" --bench --sweep=4K,64K --runs=2 --json out > 1.json
+	"$ZCP" --bench=rw,auto --sweep=4K,16K --sweep-time=1 --cold --json out > 2.json
+	"$ZCP" --bench --to-socket --sweep=4K --runs=1 --json out > 3.json
+	env PATH=/nonexistent "$ZCP" --bench=clone,rw,cp --sweep=4K --runs=1 \
+	    --json out > 4.json || true
+	for f in 1 2 3 4; do
+		run validate zcp-bench.schema.json doc $f.json
+		echo "$f: $output"
+		[ "$status" -eq 0 ]
+	done
+	run strict zcp-bench.schema.json doc 1.json \
+	    'd[0]["surprise"] = 1' 'd[0]["sizes"][0]["surprise"] = 1' \
+	    'del d[0]["sizes"]' 'd[0]["sizes"] = []' 'd[0]["bytes"] = 4096' \
+	    'd[0]["budget_s"] = "60"' 'del d[0]["sizes"][1]["runs"]' \
+	    'd[0]["sizes"][0]["engines"][0]["seconds"] = [0]' \
+	    'd[0]["left_out"] = [0]' 'd[0]["type"] = "sweeps"'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -z "$(ls -A out)" ]
+}

@@ -1,57 +1,26 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * bench-print.c: what zcp --bench measured, on stdout, for people: a
+ * bench/print.c: what zcp --bench measured, on stdout, for people: a
  * header saying what was copied where, one row per contender with its
  * spread and a bar drawn in Unicode blocks (or '#' when the locale is not
  * UTF-8), then the verdict: the fastest, or "no clear winner" when its
  * lead is within the noise, and how zcp compares with cp.  The JSON and
- * CSV forms are in bench-data.c.
+ * CSV forms are in data.c.
  */
 #include "config.h"
 
-#include <err.h>
 #include <langinfo.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "bench.h"
+#include "bench/print.h"
+#include "bench/result.h"
 #include "compat.h"
-#include "json.h"
 #include "quote.h"
 #include "units.h"
 
 /* Cells of the bar of the fastest engine. */
 #define BENCH_BAR	20
-
-const char *
-bench_print_label(const struct bench_eng *e, char *buf, size_t len)
-{
-	if (e->id == ENGINE_AUTO && bench_ran(e))
-		(void)snprintf(buf, len, "auto (%s)", engine_name(e->cloned ?
-		    ENGINE_CLONE : e->used));
-	else
-		(void)snprintf(buf, len, "%s", bench_name(e->id));
-	return buf;
-}
-
-const struct bench_eng *
-bench_print_fastest(const struct bench *b)
-{
-	return b->neng > 0 && bench_ran(&b->eng[0]) ? &b->eng[0] :
-	    NULL;
-}
-
-const struct bench_eng *
-bench_print_find(const struct bench *b, int id)
-{
-	int i;
-
-	for (i = 0; i < b->neng; i++)
-		if (b->eng[i].id == id && bench_ran(&b->eng[i]))
-			return &b->eng[i];
-	return NULL;
-}
 
 /* A bar of frac (0..1) of BENCH_BAR cells, in eighths with Unicode. */
 static void
@@ -104,7 +73,7 @@ bench_print_header(const struct bench *b)
 
 	bench_print_what(b);
 	printf("%u %s of each after a warm-up, interleaved; %s; %s%s\n",
-	    o->bench_runs, o->bench_runs == 1 ? "run" : "runs",
+	    b->runs, b->runs == 1 ? "run" : "runs",
 	    o->bench_cold ? "cold cache (the source dropped before each "
 	    "run)" : "warm cache", b->to_socket ? "each run ends when the "
 	    "reader has received the last byte" : o->fsync ?
@@ -119,7 +88,7 @@ bench_print_header(const struct bench *b)
 		printf(b->to_socket ? "note: the source has holes: they are "
 		    "sent as zeros\n" : "note: the source has holes: the "
 		    "engines copy its data only\n");
-	if (bench_print_find(b, BENCH_CP) != NULL)
+	if (bench_find(b, BENCH_CP) != NULL)
 		printf("note: cp is %s, run as a command: its times include "
 		    "starting and ending a process\n", b->cp);
 }
@@ -132,19 +101,19 @@ bench_print_absent(const struct bench_eng *e, int width, const char *label)
 		printf("%-*s  skipped: not found in PATH\n", width, label);
 	else
 		printf("%-*s  refused: %s (%s)\n", width, label,
-		    strerror(e->refused), bench_data_errname(e->refused));
+		    strerror(e->refused), bench_errname(e->refused));
 }
 
 static void
 bench_print_row(const struct bench *b, const struct bench_eng *e,
     int width, double ref, bool utf8)
 {
-	const struct bench_eng *f = bench_print_fastest(b);
+	const struct bench_eng *f = bench_fastest(b);
 	char label[64], t1[16], t2[16], t3[16], rate[32], ratio[16];
 	char spread[16];
 	double r;
 
-	bench_print_label(e, label, sizeof(label));
+	bench_label(e, label, sizeof(label));
 	if (!bench_ran(e)) {
 		bench_print_absent(e, width, label);
 		return;
@@ -185,7 +154,7 @@ bench_print_ties(const struct bench *b)
 		if (!b->eng[i].tie)
 			continue;
 		printf("%s%s", k == 0 ? "" : k == n - 1 ? " and " : ", ",
-		    bench_print_label(&b->eng[i], label, sizeof(label)));
+		    bench_label(&b->eng[i], label, sizeof(label)));
 		k++;
 	}
 }
@@ -197,8 +166,8 @@ bench_print_ties(const struct bench *b)
 static void
 bench_print_verdict(const struct bench *b)
 {
-	const struct bench_eng *f = bench_print_fastest(b);
-	const struct bench_eng *rw = bench_print_find(b, ENGINE_RW);
+	const struct bench_eng *f = bench_fastest(b);
+	const struct bench_eng *rw = bench_find(b, ENGINE_RW);
 	char label[64];
 
 	if (f == NULL) {
@@ -212,7 +181,7 @@ bench_print_verdict(const struct bench *b)
 		    "another's min-max range)\n");
 		return;
 	}
-	bench_print_label(f, label, sizeof(label));
+	bench_label(f, label, sizeof(label));
 	printf("fastest: %s%s", label, f->cloned ? " (a clone: the copy "
 	    "shares the source's blocks)" : "");
 	if (f == rw || (f->id == ENGINE_AUTO && f->used == ENGINE_RW &&
@@ -231,13 +200,13 @@ bench_print_verdict(const struct bench *b)
 static void
 bench_print_versus_cp(const struct bench *b)
 {
-	const struct bench_eng *a = bench_print_find(b, ENGINE_AUTO);
-	const struct bench_eng *cp = bench_print_find(b, BENCH_CP);
+	const struct bench_eng *a = bench_find(b, ENGINE_AUTO);
+	const struct bench_eng *cp = bench_find(b, BENCH_CP);
 	char label[64];
 
 	if (a == NULL || cp == NULL)
 		return;
-	bench_print_label(a, label, sizeof(label));
+	bench_label(a, label, sizeof(label));
 	if (bench_overlap(a, cp))
 		printf("zcp vs cp: no clear difference: %s and cp are within "
 		    "each other's noise\n", label);
@@ -249,8 +218,8 @@ bench_print_versus_cp(const struct bench *b)
 		    a->median / cp->median, label);
 }
 
-static void
-bench_print_table(const struct bench *b)
+void
+bench_print(const struct bench *b)
 {
 	const char *cs = nl_langinfo(CODESET);
 	bool utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
@@ -259,7 +228,7 @@ bench_print_table(const struct bench *b)
 	int i, width = 6, n, ran = 0;
 
 	for (i = 0; i < b->neng; i++) {
-		n = (int)strlen(bench_print_label(&b->eng[i], label,
+		n = (int)strlen(bench_label(&b->eng[i], label,
 		    sizeof(label)));
 		width = n > width ? n : width;
 		if (bench_ran(&b->eng[i]) && !b->eng[i].cloned &&
@@ -273,20 +242,9 @@ bench_print_table(const struct bench *b)
 	for (i = 0; i < b->neng; i++)
 		bench_print_row(b, &b->eng[i], width, ref, utf8);
 	printf("\n");
-	if (ran > 1 && b->opts->bench_runs == 1)
+	if (ran > 1 && b->runs == 1)
 		printf("note: one run each measures no spread, so a lead may "
 		    "be noise (--runs=5 or more tells)\n");
 	bench_print_verdict(b);
 	bench_print_versus_cp(b);
-}
-
-void
-bench_print(const struct bench *b)
-{
-	if (b->opts->json)
-		bench_data_json(b);
-	else if (b->opts->csv)
-		bench_data_csv(b);
-	else
-		bench_print_table(b);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * bench-data.c: what zcp --bench measured, for programs: one JSON
+ * bench/data.c: what zcp --bench measured, for programs: one JSON
  * document (--json) or CSV (--csv), described by doc/zcp-bench.schema.json.
  *
  * Both are written from the same tables of fields below, so a column of
@@ -16,18 +16,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench.h"
+#include "bench/data.h"
+#include "bench/result.h"
 #include "compat.h"
 #include "json.h"
 
 /* One value, of one of the types JSON and CSV share. */
 struct bench_val {
 	enum { BV_NULL, BV_STR, BV_INT, BV_NUM, BV_TIME, BV_BOOL,
-	    BV_SECS } type;
+	    BV_SECS, BV_INTS } type;
 	const char	*s;
 	unsigned long long i;
 	double		 d;
 	const struct bench_eng *e;	/* BV_SECS: its run times */
+	const uint64_t	*ints;		/* BV_INTS: i of them */
 };
 
 typedef void (*bench_data_fn)(const struct bench *, const struct bench_eng *,
@@ -38,14 +40,6 @@ struct bench_field {
 	bench_data_fn	 fn;
 	bool		 csv;		/* a run's field: also a CSV column */
 };
-
-const char *
-bench_data_errname(int e)
-{
-	const char *n = strerrorname_np(e);
-
-	return n != NULL ? n : "EUNKNOWN";
-}
 
 static void
 bv_str(struct bench_val *v, const char *s)
@@ -168,7 +162,7 @@ static void
 bd_ratio(const struct bench *b, const struct bench_eng *e,
     struct bench_val *v)
 {
-	const struct bench_eng *f = bench_print_fastest(b);
+	const struct bench_eng *f = bench_fastest(b);
 
 	bv_num(v, bench_ran(e) && f != NULL && f->median > 0,
 	    f != NULL && f->median > 0 ? e->median / f->median : 0);
@@ -195,7 +189,7 @@ bd_errno(const struct bench *b, const struct bench_eng *e,
     struct bench_val *v)
 {
 	(void)b;
-	bv_str(v, e->refused ? bench_data_errname(e->refused) : NULL);
+	bv_str(v, e->refused ? bench_errname(e->refused) : NULL);
 }
 
 static void
@@ -208,21 +202,21 @@ bd_error(const struct bench *b, const struct bench_eng *e,
 }
 
 static const struct bench_field bench_eng_fields[] = {
-	{ "engine", bd_engine, true },
-	{ "used", bd_used, true },
-	{ "status", bd_status, true },
-	{ "runs", bd_runs, true },
-	{ "seconds", bd_seconds, true },
-	{ "min_s", bd_min, true },
-	{ "median_s", bd_median, true },
-	{ "max_s", bd_max, true },
-	{ "spread_percent", bd_spread, true },
-	{ "bytes_per_second", bd_rate, true },
-	{ "ratio_to_fastest", bd_ratio, true },
-	{ "within_noise", bd_tie, true },
-	{ "cloned", bd_cloned, true },
-	{ "errno", bd_errno, true },
-	{ "error", bd_error, true },
+	{ .name = "engine", .fn = bd_engine, .csv = true },
+	{ .name = "used", .fn = bd_used, .csv = true },
+	{ .name = "status", .fn = bd_status, .csv = true },
+	{ .name = "runs", .fn = bd_runs, .csv = true },
+	{ .name = "seconds", .fn = bd_seconds, .csv = true },
+	{ .name = "min_s", .fn = bd_min, .csv = true },
+	{ .name = "median_s", .fn = bd_median, .csv = true },
+	{ .name = "max_s", .fn = bd_max, .csv = true },
+	{ .name = "spread_percent", .fn = bd_spread, .csv = true },
+	{ .name = "bytes_per_second", .fn = bd_rate, .csv = true },
+	{ .name = "ratio_to_fastest", .fn = bd_ratio, .csv = true },
+	{ .name = "within_noise", .fn = bd_tie, .csv = true },
+	{ .name = "cloned", .fn = bd_cloned, .csv = true },
+	{ .name = "errno", .fn = bd_errno, .csv = true },
+	{ .name = "error", .fn = bd_error, .csv = true },
 };
 
 /* The run's fields (e is NULL). */
@@ -307,7 +301,7 @@ bd_nruns(const struct bench *b, const struct bench_eng *e,
 {
 	(void)e;
 	v->type = BV_INT;
-	v->i = b->opts->bench_runs;
+	v->i = b->runs;
 }
 
 static void
@@ -360,22 +354,22 @@ bd_cp(const struct bench *b, const struct bench_eng *e,
 }
 
 static const struct bench_field bench_run_fields[] = {
-	{ "version", bd_version, true },
-	{ "kernel", bd_kernel, true },
-	{ "source", bd_source, false },
-	{ "random_source", bd_random, false },
-	{ "directory", bd_directory, false },
-	{ "to_socket", bd_to_socket, true },
-	{ "bytes", bd_bytes, true },
-	{ "source_fs", bd_src_fs, true },
-	{ "destination_fs", bd_dst_fs, true },
-	{ "runs", bd_nruns, false },
-	{ "cold", bd_cold, true },
-	{ "fsync", bd_fsync, true },
-	{ "verify", bd_verify, true },
-	{ "sparse", bd_sparse, false },
-	{ "resident_percent", bd_resident, false },
-	{ "cp", bd_cp, false },
+	{ .name = "version", .fn = bd_version, .csv = true },
+	{ .name = "kernel", .fn = bd_kernel, .csv = true },
+	{ .name = "source", .fn = bd_source, .csv = false },
+	{ .name = "random_source", .fn = bd_random, .csv = false },
+	{ .name = "directory", .fn = bd_directory, .csv = false },
+	{ .name = "to_socket", .fn = bd_to_socket, .csv = true },
+	{ .name = "bytes", .fn = bd_bytes, .csv = true },
+	{ .name = "source_fs", .fn = bd_src_fs, .csv = true },
+	{ .name = "destination_fs", .fn = bd_dst_fs, .csv = true },
+	{ .name = "runs", .fn = bd_nruns, .csv = false },
+	{ .name = "cold", .fn = bd_cold, .csv = true },
+	{ .name = "fsync", .fn = bd_fsync, .csv = true },
+	{ .name = "verify", .fn = bd_verify, .csv = true },
+	{ .name = "sparse", .fn = bd_sparse, .csv = false },
+	{ .name = "resident_percent", .fn = bd_resident, .csv = false },
+	{ .name = "cp", .fn = bd_cp, .csv = false },
 };
 
 /* The verdict's fields, after the contenders. */
@@ -384,7 +378,7 @@ static void
 bd_fastest(const struct bench *b, const struct bench_eng *e,
     struct bench_val *v)
 {
-	const struct bench_eng *f = bench_print_fastest(b);
+	const struct bench_eng *f = bench_fastest(b);
 
 	(void)e;
 	bv_str(v, f != NULL ? bench_name(f->id) : NULL);
@@ -400,7 +394,7 @@ bd_clear(const struct bench *b, const struct bench_eng *e,
 	for (i = 0; i < b->neng; i++)
 		ran += bench_ran(&b->eng[i]);
 	/* One run measures no spread: unknown. */
-	bv_bool(v, ran > 0 && (ran == 1 || b->opts->bench_runs > 1),
+	bv_bool(v, ran > 0 && (ran == 1 || b->runs > 1),
 	    b->clear);
 }
 
@@ -408,8 +402,8 @@ static void
 bd_over_rw(const struct bench *b, const struct bench_eng *e,
     struct bench_val *v)
 {
-	const struct bench_eng *f = bench_print_fastest(b);
-	const struct bench_eng *rw = bench_print_find(b, ENGINE_RW);
+	const struct bench_eng *f = bench_fastest(b);
+	const struct bench_eng *rw = bench_find(b, ENGINE_RW);
 
 	(void)e;
 	bv_num(v, f != NULL && rw != NULL, rw != NULL && f != NULL ?
@@ -420,8 +414,8 @@ static void
 bd_over_cp(const struct bench *b, const struct bench_eng *e,
     struct bench_val *v)
 {
-	const struct bench_eng *a = bench_print_find(b, ENGINE_AUTO);
-	const struct bench_eng *cp = bench_print_find(b, BENCH_CP);
+	const struct bench_eng *a = bench_find(b, ENGINE_AUTO);
+	const struct bench_eng *cp = bench_find(b, BENCH_CP);
 
 	(void)e;
 	bv_num(v, a != NULL && cp != NULL, a != NULL && cp != NULL ?
@@ -432,20 +426,93 @@ static void
 bd_cp_clear(const struct bench *b, const struct bench_eng *e,
     struct bench_val *v)
 {
-	const struct bench_eng *a = bench_print_find(b, ENGINE_AUTO);
-	const struct bench_eng *cp = bench_print_find(b, BENCH_CP);
+	const struct bench_eng *a = bench_find(b, ENGINE_AUTO);
+	const struct bench_eng *cp = bench_find(b, BENCH_CP);
 
 	(void)e;
-	bv_bool(v, a != NULL && cp != NULL && b->opts->bench_runs > 1,
+	bv_bool(v, a != NULL && cp != NULL && b->runs > 1,
 	    a != NULL && cp != NULL && !bench_overlap(a, cp));
 }
 
 static const struct bench_field bench_verdict_fields[] = {
-	{ "fastest", bd_fastest, false },
-	{ "clear_winner", bd_clear, false },
-	{ "speedup_over_rw", bd_over_rw, false },
-	{ "auto_speedup_over_cp", bd_over_cp, false },
-	{ "auto_vs_cp_clear", bd_cp_clear, false },
+	{ .name = "fastest", .fn = bd_fastest, .csv = false },
+	{ .name = "clear_winner", .fn = bd_clear, .csv = false },
+	{ .name = "speedup_over_rw", .fn = bd_over_rw, .csv = false },
+	{ .name = "auto_speedup_over_cp", .fn = bd_over_cp, .csv = false },
+	{ .name = "auto_vs_cp_clear", .fn = bd_cp_clear, .csv = false },
+};
+
+/*
+ * --sweep: the document's fields (b is its first size, e NULL), then
+ * each size's (b that size).  The run's fields above that a sweep shares
+ * with --bench, and its own.
+ */
+
+static void
+bd_budget(const struct bench *b, const struct bench_eng *e,
+    struct bench_val *v)
+{
+	(void)e;
+	bv_num(v, b->sweep->budget > 0, b->sweep->budget);
+}
+
+static void
+bd_runs_per_size(const struct bench *b, const struct bench_eng *e,
+    struct bench_val *v)
+{
+	(void)e;
+	v->type = b->sweep->budget > 0 ? BV_NULL : BV_INT;
+	v->i = b->opts->bench_runs;
+}
+
+static void
+bd_sweep_elapsed(const struct bench *b, const struct bench_eng *e,
+    struct bench_val *v)
+{
+	(void)e;
+	bv_time(v, true, b->sweep->seconds);
+}
+
+static void
+bd_left_out(const struct bench *b, const struct bench_eng *e,
+    struct bench_val *v)
+{
+	(void)e;
+	v->type = BV_INTS;
+	v->ints = b->sweep->left_out;
+	v->i = b->sweep->nleft;
+}
+
+static void
+bd_size_elapsed(const struct bench *b, const struct bench_eng *e,
+    struct bench_val *v)
+{
+	(void)e;
+	bv_time(v, true, b->seconds);
+}
+
+static const struct bench_field bench_sweep_fields[] = {
+	{ .name = "version", .fn = bd_version },
+	{ .name = "kernel", .fn = bd_kernel },
+	{ .name = "directory", .fn = bd_directory },
+	{ .name = "to_socket", .fn = bd_to_socket },
+	{ .name = "source_fs", .fn = bd_src_fs },
+	{ .name = "destination_fs", .fn = bd_dst_fs },
+	{ .name = "cold", .fn = bd_cold },
+	{ .name = "fsync", .fn = bd_fsync },
+	{ .name = "verify", .fn = bd_verify },
+	{ .name = "cp", .fn = bd_cp },
+	{ .name = "budget_s", .fn = bd_budget },
+	{ .name = "runs_per_size", .fn = bd_runs_per_size },
+	{ .name = "elapsed_s", .fn = bd_sweep_elapsed },
+	{ .name = "left_out", .fn = bd_left_out },
+};
+
+static const struct bench_field bench_size_fields[] = {
+	{ .name = "bytes", .fn = bd_bytes },
+	{ .name = "runs", .fn = bd_nruns },
+	{ .name = "elapsed_s", .fn = bd_size_elapsed },
+	{ .name = "resident_percent", .fn = bd_resident },
 };
 
 #define NFIELDS(a)	(sizeof(a) / sizeof((a)[0]))
@@ -492,6 +559,13 @@ bench_data_jval(const struct bench_val *v)
 			printf("%s%.9f", i ? "," : "", v->e->secs[i]);
 		putchar(']');
 		break;
+	case BV_INTS:
+		putchar('[');
+		for (i = 0; i < v->i; i++)
+			printf("%s%llu", i ? "," : "",
+			    (unsigned long long)v->ints[i]);
+		putchar(']');
+		break;
 	}
 }
 
@@ -514,17 +588,22 @@ bench_data_jfields(const struct bench *b, const struct bench_eng *e,
 	}
 }
 
-void
-bench_data_json(const struct bench *b)
+/* "{"type":"name"": the start of a document. */
+static void
+bench_data_jtype(const char *name)
 {
-	int i;
-
 	printf("{");
 	bench_data_jstr("type");
 	printf(":");
-	bench_data_jstr("bench");
-	bench_data_jfields(b, NULL, bench_run_fields,
-	    NFIELDS(bench_run_fields), true);
+	bench_data_jstr(name);
+}
+
+/* b's contenders (the member "engines"), then its verdict. */
+static void
+bench_data_jresults(const struct bench *b)
+{
+	int i;
+
 	printf(",");
 	bench_data_jstr("engines");
 	printf(":[");
@@ -537,7 +616,37 @@ bench_data_json(const struct bench *b)
 	printf("]");
 	bench_data_jfields(b, NULL, bench_verdict_fields,
 	    NFIELDS(bench_verdict_fields), true);
+}
+
+void
+bench_data_json(const struct bench *b)
+{
+	bench_data_jtype("bench");
+	bench_data_jfields(b, NULL, bench_run_fields,
+	    NFIELDS(bench_run_fields), true);
+	bench_data_jresults(b);
 	printf("}\n");
+}
+
+void
+bench_data_sweep_json(const struct bench_sweep *sw)
+{
+	unsigned i;
+
+	bench_data_jtype("sweep");
+	bench_data_jfields(&sw->size[0], NULL, bench_sweep_fields,
+	    NFIELDS(bench_sweep_fields), true);
+	printf(",");
+	bench_data_jstr("sizes");
+	printf(":[");
+	for (i = 0; i < sw->n; i++) {
+		printf("%s{", i ? "," : "");
+		bench_data_jfields(&sw->size[i], NULL, bench_size_fields,
+		    NFIELDS(bench_size_fields), false);
+		bench_data_jresults(&sw->size[i]);
+		printf("}");
+	}
+	printf("]}\n");
 }
 
 /* s as one CSV field (RFC 4180: quoted if it holds , " or a newline). */
@@ -603,16 +712,12 @@ bench_data_cfields(const struct bench *b, const struct bench_eng *e,
 	}
 }
 
-void
-bench_data_csv(const struct bench *b)
+/* A row for each of b's contenders. */
+static void
+bench_data_crows(const struct bench *b)
 {
 	int i;
 
-	bench_data_cfields(b, NULL, bench_eng_fields,
-	    NFIELDS(bench_eng_fields), true, true);
-	bench_data_cfields(b, NULL, bench_run_fields,
-	    NFIELDS(bench_run_fields), true, false);
-	putchar('\n');
 	for (i = 0; i < b->neng; i++) {
 		bench_data_cfields(b, &b->eng[i], bench_eng_fields,
 		    NFIELDS(bench_eng_fields), false, true);
@@ -620,4 +725,32 @@ bench_data_csv(const struct bench *b)
 		    NFIELDS(bench_run_fields), false, false);
 		putchar('\n');
 	}
+}
+
+/* The header line (b is only passed through). */
+static void
+bench_data_chead(const struct bench *b)
+{
+	bench_data_cfields(b, NULL, bench_eng_fields,
+	    NFIELDS(bench_eng_fields), true, true);
+	bench_data_cfields(b, NULL, bench_run_fields,
+	    NFIELDS(bench_run_fields), true, false);
+	putchar('\n');
+}
+
+void
+bench_data_csv(const struct bench *b)
+{
+	bench_data_chead(b);
+	bench_data_crows(b);
+}
+
+void
+bench_data_sweep_csv(const struct bench_sweep *sw)
+{
+	unsigned i;
+
+	bench_data_chead(&sw->size[0]);
+	for (i = 0; i < sw->n; i++)
+		bench_data_crows(&sw->size[i]);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * bench-socket.c: zcp --bench --to-socket, the engines sending SOURCE
+ * bench/socket.c: zcp --bench --to-socket, the engines sending SOURCE
  * into a socket, sendfile's home ground.
  *
  * A listener on 127.0.0.1 (a port the kernel picks), one new connection
@@ -22,7 +22,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "bench.h"
+#include "bench/socket.h"
 
 /* One receive; as large as the rw engine's largest buffer. */
 #define BENCH_SOCK_BUF	((size_t)1 << 20)

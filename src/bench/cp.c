@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * bench-cp.c: the system's cp as a --bench contender, so that one command
+ * bench/cp.c: the system's cp as a --bench contender, so that one command
  * answers "is zcp faster than cp here?".  cp is looked up in PATH as a
  * shell looks it up, and run as a user runs it, a process of its own
- * (posix_spawn(3), then waitpid(2) in bench.c): its times include
+ * (posix_spawn(3), then waitpid(2) in tmp.c): its times include
  * starting and ending that process, which zcp's own engines do not pay.
  */
 #include "config.h"
@@ -12,13 +12,14 @@
 #include <limits.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bench.h"
+#include "bench/cp.h"
 
 extern char **environ;
 
