@@ -191,7 +191,7 @@ OPTS_WITH_VALUES="engine reflink sparse update backup preserve no-preserve bench
 	complete_bash "zcp --bench=rw,s" > got.txt
 	assert_eq "$(sort got.txt | tr '\n' ' ')" "rw,sendfile rw,splice "
 	complete_bash "zcp --preserve=mode," > got.txt
-	! grep -qx 'mode,mode' got.txt
+	run ! grep -qx 'mode,mode' got.txt
 	[[ $(wc -l < got.txt) -eq 6 ]]
 }
 
@@ -233,7 +233,7 @@ OPTS_WITH_VALUES="engine reflink sparse update backup preserve no-preserve bench
 		check_values got.txt "--$o" $(values_of "$o")
 	done
 	complete_zsh "zcp --preserve=mode," > got.txt
-	! grep -qx 'mode' got.txt
+	run ! grep -qx 'mode' got.txt
 	grep -qx 'timestamps' got.txt
 	mkdir -p w/dir1
 	touch w/file1

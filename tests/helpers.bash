@@ -376,7 +376,9 @@ wait_exit()
 {
 	local i
 	for ((i = 0; i < 1200; i++)); do
-		[[ -n ${2:-} ]] && { kill -CONT "$2" 2>/dev/null || true; }
+		if [[ -n ${2:-} ]]; then
+			kill -CONT "$2" 2>/dev/null || true
+		fi
 		if ! kill -0 "$1" 2>/dev/null; then
 			wait "$1"
 			status=$?

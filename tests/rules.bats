@@ -268,7 +268,8 @@ same_as_gnu()
 	local setup='echo a > f; echo b > g; chmod 0 g'
 	mkdir -p gnu/box zcp/box
 	chmod -R 777 gnu zcp
-	(cd gnu/box && as_user sh -c "$setup") && (cd zcp/box && as_user sh -c "$setup")
+	(cd gnu/box && as_user sh -c "$setup")
+	(cd zcp/box && as_user sh -c "$setup")
 	(cd gnu/box && as_user cp -if f g < ../../no.txt 2> ../err) || true
 	(cd zcp/box && as_user "$ZCP" -if f g < ../../no.txt 2> ../err) || true
 	assert_eq "$(cat zcp/err)" "zcp: replace 'g', overriding mode 0000 (---------)? "
