@@ -24,10 +24,7 @@ teardown() {
 	if [[ -n $SCRATCH ]]; then
 		umount "$SCRATCH" 2>/dev/null || umount -l "$SCRATCH"
 	fi
-	if [[ -n $USERDIR ]]; then
-		chmod -R u+rwx "$USERDIR" 2>/dev/null
-		rm -rf "$USERDIR"
-	fi
+	user_dir_remove
 	return 0
 }
 

@@ -33,10 +33,7 @@ teardown() {
 	for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
 		umount "${MOUNTS[i]}" 2>/dev/null || umount -l "${MOUNTS[i]}"
 	done
-	if [[ -n $USERDIR ]]; then
-		chmod -R u+rwx "$USERDIR" 2>/dev/null
-		rm -rf "$USERDIR"
-	fi
+	user_dir_remove
 	return 0
 }
 
