@@ -245,9 +245,11 @@ OPTS_WITH_VALUES="engine reflink sparse update backup preserve no-preserve bench
 }
 
 # With prefix=/usr, make install puts the bash completion in the directory
-# bash-completion.pc names, and the zsh one in zsh's site-functions.
+# bash-completion.pc names, and the zsh one in zsh's site-functions, or
+# where configure was told (debian/rules: vendor-completions, where
+# Debian's zsh reads packages' completions).
 @test "make install: the completions where bash-completion.pc says" {
-	local dir b=${ZCP_BUILDDIR:-}
+	local dir zdir b=${ZCP_BUILDDIR:-}
 	[[ -n $b && -f $b/Makefile ]] || skip "no build tree (ZCP_BUILDDIR)"
 	command -v pkg-config >/dev/null || skip "pkg-config is not installed"
 	dir=$(pkg-config --variable=completionsdir bash-completion) ||
@@ -260,5 +262,14 @@ OPTS_WITH_VALUES="engine reflink sparse update backup preserve no-preserve bench
 		    prefix=/usr
 	)
 	cmp "$BASH_COMP" "root$dir/zcp"
-	cmp "$ZSH_COMP" "root/usr/share/zsh/site-functions/_zcp"
+	zdir=$(
+		unset MAKEFLAGS MFLAGS MAKELEVEL
+		make -s --no-print-directory -C "$b" prefix=/usr \
+		    --eval 'zcp-zshdir: ; @echo $(zshcompletiondir)' zcp-zshdir
+	)
+	if ! "$b/config.status" --config | grep -q -- --with-zsh-completion-dir
+	then
+		assert_eq "$zdir" /usr/share/zsh/site-functions "the default"
+	fi
+	cmp "$ZSH_COMP" "root$zdir/_zcp"
 }
