@@ -525,7 +525,7 @@ assert cp["runs"] == 0 and cp["seconds"] == [] and d["cp"] is None
 	wait "$BG" || status=$?
 	BG=
 	[ "$status" -eq 143 ]
-	! kill -0 "$(cat cp.pid)" 2>/dev/null
+	run ! kill -0 "$(cat cp.pid)"
 	sleep 2.5
 	empty out
 }
@@ -540,7 +540,7 @@ assert cp["runs"] == 0 and cp["seconds"] == [] and d["cp"] is None
 		printf '%s\n' "$output" | grep -qE "^$e +1 .*/s "
 	done
 	printf '%s\n' "$output" | grep -qE '^auto \(sendfile\) +1 '
-	! printf '%s\n' "$output" | grep -qE '^(clone|copy_file_range|cp) '
+	run ! grep -qE '^(clone|copy_file_range|cp) ' <<< "$output"
 	empty out
 }
 

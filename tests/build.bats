@@ -30,7 +30,9 @@ setup_file()
 	mkdir -p "$d"
 	for f in configure configure.ac Makefile.am Makefile.in config.h.in \
 	    aclocal.m4 build-aux m4 src man completion tests doc; do
-		[[ -e $SRC/$f ]] && cp -pR "$SRC/$f" "$d/"
+		if [[ -e $SRC/$f ]]; then
+			cp -pR "$SRC/$f" "$d/"
+		fi
 	done
 	rm -rf "$d"/src/*.o "$d"/src/zcp "$d"/src/.deps "$d"/src/.dirstamp
 	(

@@ -192,7 +192,7 @@ OPTS_WITH_VALUES="engine reflink sparse update backup preserve no-preserve bench
 	complete_bash "zcp --bench=rw,s" > got.txt
 	assert_eq "$(sort got.txt | tr '\n' ' ')" "rw,sendfile rw,splice "
 	complete_bash "zcp --preserve=mode," > got.txt
-	! grep -qx 'mode,mode' got.txt
+	run ! grep -qx 'mode,mode' got.txt
 	[[ $(wc -l < got.txt) -eq 6 ]]
 }
 
@@ -234,7 +234,7 @@ OPTS_WITH_VALUES="engine reflink sparse update backup preserve no-preserve bench
 		check_values got.txt "--$o" $(values_of "$o")
 	done
 	complete_zsh "zcp --preserve=mode," > got.txt
-	! grep -qx 'mode' got.txt
+	run ! grep -qx 'mode' got.txt
 	grep -qx 'timestamps' got.txt
 	mkdir -p w/dir1
 	touch w/file1
@@ -246,9 +246,11 @@ OPTS_WITH_VALUES="engine reflink sparse update backup preserve no-preserve bench
 }
 
 # With prefix=/usr, make install puts the bash completion in the directory
-# bash-completion.pc names, and the zsh one in zsh's site-functions.
+# bash-completion.pc names, and the zsh one in zsh's site-functions, or
+# where configure was told (debian/rules: vendor-completions, where
+# Debian's zsh reads packages' completions).
 @test "make install: the completions where bash-completion.pc says" {
-	local dir b=${ZCP_BUILDDIR:-}
+	local dir zdir b=${ZCP_BUILDDIR:-}
 	[[ -n $b && -f $b/Makefile ]] || skip "no build tree (ZCP_BUILDDIR)"
 	command -v pkg-config >/dev/null || skip "pkg-config is not installed"
 	dir=$(pkg-config --variable=completionsdir bash-completion) ||
@@ -261,5 +263,14 @@ OPTS_WITH_VALUES="engine reflink sparse update backup preserve no-preserve bench
 		    prefix=/usr
 	)
 	cmp "$BASH_COMP" "root$dir/zcp"
-	cmp "$ZSH_COMP" "root/usr/share/zsh/site-functions/_zcp"
+	zdir=$(
+		unset MAKEFLAGS MFLAGS MAKELEVEL
+		make -s --no-print-directory -C "$b" prefix=/usr \
+		    --eval 'zcp-zshdir: ; @echo $(zshcompletiondir)' zcp-zshdir
+	)
+	if ! "$b/config.status" --config | grep -q -- --with-zsh-completion-dir
+	then
+		assert_eq "$zdir" /usr/share/zsh/site-functions "the default"
+	fi
+	cmp "$ZSH_COMP" "root$zdir/_zcp"
 }

@@ -36,6 +36,12 @@ zcp_setup()
 
 teardown()
 {
+	zcp_teardown
+}
+
+# zcp_teardown: what teardown does, for a file that defines its own.
+zcp_teardown()
+{
 	local p m i
 
 	# Children first: a tracee left behind by a killed strace stays
@@ -376,7 +382,9 @@ wait_exit()
 {
 	local i
 	for ((i = 0; i < 1200; i++)); do
-		[[ -n ${2:-} ]] && { kill -CONT "$2" 2>/dev/null || true; }
+		if [[ -n ${2:-} ]]; then
+			kill -CONT "$2" 2>/dev/null || true
+		fi
 		if ! kill -0 "$1" 2>/dev/null; then
 			wait "$1"
 			status=$?

@@ -10,7 +10,9 @@ zcp_bare()
 	local f n
 	for f in /proc/$BASHPID/fd/*; do
 		n=${f##*/}
-		((n > 2)) && eval "exec $n>&-"
+		if ((n > 2)); then
+			eval "exec $n>&-"
+		fi
 	done
 	# With SIGINT as it should be: a shell without job control starts
 	# '&' commands with it ignored (so does one whose parent ignored it,

@@ -79,7 +79,8 @@ link_structure() {
 	mkdir -p src/d1 src/d2
 	for i in 1 2 3 4 5 6 7 8; do echo $i > src/d1/f$i; echo $i > src/d2/f$i; done
 	chmod 000 src/d2/f5
-	chmod -R a+rX src/d1 && chmod a+rx src src/d2
+	chmod -R a+rX src/d1
+	chmod a+rx src src/d2
 	chmod 1777 .
 	local run_as=()
 	[ "$(id -u)" -eq 0 ] &&
@@ -199,7 +200,8 @@ check_failures() {
 	run "$ZCP" -r -j1 --debug src out3
 	[ "$status" -eq 0 ]
 	[ "$(grep -c "^copy offload: yes, reflink: unsupported, .*, engine: copy_file_range after clone: " <<< "$output")" -eq 40 ]
-	diff -r src out1 && diff -r src out2
+	diff -r src out1
+	diff -r src out2
 	# Files given on the command line, into a directory: the same.
 	mkdir into
 	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \

@@ -14,6 +14,8 @@
 ZCP="${ZCP:-$BATS_TEST_DIRNAME/../src/zcp}"
 load poll
 
+bats_require_minimum_version 1.5.0	# run !
+
 setup() {
 	case $ZCP in /*) ;; *) ZCP=$PWD/$ZCP ;; esac
 	cd "$BATS_TEST_TMPDIR" || return 1
@@ -263,8 +265,8 @@ size_at_least() {
 	grep -qE '^zcp: [0-9.]+ [KM]iB of 14\.0 MiB \([0-9]+%\), file 1 of 1, 0:0[5-9] elapsed, [0-9.]+ [KM]iB/s, ETA [0-9]+:[0-9]{2}, copying big$' err
 	tail -n 1 err | grep -qE '^zcp: copied 14\.0 MiB \(1 file\) in [0-9.]+ s, '
 	# No terminal escapes.
-	! grep -q $'\e' err
-	! grep -q $'\r' err
+	run ! grep -q $'\e' err
+	run ! grep -q $'\r' err
 	cmp big copy
 }
 

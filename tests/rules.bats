@@ -16,8 +16,16 @@ load tree-helpers
 setup()
 {
 	zcp_setup
+	USERDIR=
 	[[ $(cp --version 2>/dev/null | head -1) == *"GNU coreutils"* ]] ||
 	    skip "needs GNU cp to compare with"
+}
+
+# The tests that run as nobody work in a directory of /tmp (user_dir).
+teardown()
+{
+	zcp_teardown
+	user_dir_remove
 }
 
 # snap DIR: every entry under DIR: name, type, mode, size, link target,
@@ -268,7 +276,8 @@ same_as_gnu()
 	local setup='echo a > f; echo b > g; chmod 0 g'
 	mkdir -p gnu/box zcp/box
 	chmod -R 777 gnu zcp
-	(cd gnu/box && as_user sh -c "$setup") && (cd zcp/box && as_user sh -c "$setup")
+	(cd gnu/box && as_user sh -c "$setup")
+	(cd zcp/box && as_user sh -c "$setup")
 	(cd gnu/box && as_user cp -if f g < ../../no.txt 2> ../err) || true
 	(cd zcp/box && as_user "$ZCP" -if f g < ../../no.txt 2> ../err) || true
 	assert_eq "$(cat zcp/err)" "zcp: replace 'g', overriding mode 0000 (---------)? "
@@ -497,4 +506,52 @@ zcp: cannot open 'src/a' for reading: Permission denied
 	assert_eq "$(stat -c %a zcp/box/src/ka/f)" "$(stat -c %a gnu/box/src/ka/f)" "the source's mode"
 	assert_eq "$(stat -c %a zcp/box/src/ka/f)" 4755
 	assert_eq "$(sed 's/^cp:/zcp:/' gnu/out)" "$(cat zcp/out)"
+}
+
+# The tests above that run as nobody (user_dir) work in directories
+# outside bats' own: teardown removes them, whether the test passed or
+# failed.  A bats of their own runs them again, with those directories
+# made in a scratch one that must be empty after: as they are, and made
+# to fail right after user_dir.
+@test "the tests that run as nobody leave no directory behind, passed or failed" {
+	[[ -z ${ZCP_USER_TMPDIR:-} ]] || skip "inside its own check"
+	local bats=${BATS_ROOT:+$BATS_ROOT/bin/bats} names filter n then
+	[[ -x $bats ]] || bats=$(command -v bats) || skip "no bats to run"
+	names=$(awk '/^@test "/ { t = $0; sub(/^@test "/, "", t)
+	    sub(/" \{$/, "", t) } /^\tuser_dir$/ { print t }' \
+	    "$BATS_TEST_DIRNAME/rules.bats")
+	n=$(wc -l <<< "$names")
+	[[ $n -ge 3 ]]
+	filter=$(sed 's/[][\.*^$+?(){}|/]/\\&/g; s/.*/^&$/' <<< "$names" |
+	    paste -sd '|')
+	# Copies of the files, this one with user_dir logged and followed
+	# by $ZCP_CHECK_THEN.
+	mkdir t
+	cp "$BATS_TEST_DIRNAME"/rules.bats "$BATS_TEST_DIRNAME"/*.bash t/
+	cat >> t/rules.bats <<'EOF'
+eval "zcp_check_$(declare -f user_dir)"
+user_dir() {
+	zcp_check_user_dir
+	echo "$USERDIR" >> "$ZCP_CHECK_LOG"
+	$ZCP_CHECK_THEN
+}
+EOF
+	# Searchable by nobody, and removed by teardown.
+	USERDIR=$(mktemp -d /tmp/zcp-check-XXXX)
+	chmod 755 "$USERDIR"
+	for then in true false; do
+		: > made
+		run env ZCP_USER_TMPDIR="$USERDIR" ZCP_CHECK_LOG="$PWD/made" \
+		    ZCP_CHECK_THEN=$then "$bats" --tap -f "$filter" t/rules.bats
+		printf '%s\n' "$output"
+		if [[ $then == true ]]; then
+			assert_status 0
+			[[ $(grep -c '^ok ' <<< "$output") -eq $n ]]
+		else
+			assert_status 1
+			[[ $(grep -c '^not ok ' <<< "$output") -eq $n ]]
+		fi
+		[[ $(wc -l < made) -eq $n ]]
+		assert_eq "$(ls -A "$USERDIR")" "" "left in $USERDIR ($then)"
+	done
 }

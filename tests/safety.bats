@@ -24,10 +24,7 @@ teardown() {
 	if [[ -n $SCRATCH ]]; then
 		umount "$SCRATCH" 2>/dev/null || umount -l "$SCRATCH"
 	fi
-	if [[ -n $USERDIR ]]; then
-		chmod -R u+rwx "$USERDIR" 2>/dev/null
-		rm -rf "$USERDIR"
-	fi
+	user_dir_remove
 	return 0
 }
 
@@ -71,7 +68,7 @@ setup_self() {
 		assert_eq "$gnu_err" "zcp: cannot copy a directory, ${spec#*:}" "cp: $spec"
 		assert_status 1
 		assert_eq "$stderr" "zcp: cannot copy a directory, ${spec#*:}" "$spec"
-		[ ! -e zcp/a/a/a ] && [ ! -e zcp/a/b/a/b/a ] && [ ! -e zcp/a/b/c/c ]
+		[[ ! -e zcp/a/a/a && ! -e zcp/a/b/a/b/a && ! -e zcp/a/b/c/c ]]
 	done
 }
 
@@ -217,7 +214,7 @@ setup_same() {
 		assert_eq "$gnu_status" 1
 		assert_status 1
 		assert_eq "$stderr" "zcp: 'sl' and 'f' are the same file" "$o"
-		[ -f zcp/f ] && [ ! -L zcp/f ]
+		[[ -f zcp/f && ! -L zcp/f ]]
 		assert_eq "$(cat zcp/f)" precious "$o"
 		assert_eq "$(listing zcp)" "$(listing gnu)" "$o"
 	done
@@ -335,13 +332,13 @@ setup_dlink() {
 	assert_status 1
 	assert_eq "$stderr" "zcp: not writing through dangling symlink 'l'"
 	assert_eq "$stderr" "$gnu_err"
-	[ ! -e zcp/nowhere ] && [ -L zcp/l ]
+	[[ ! -e zcp/nowhere && -L zcp/l ]]
 	rm -rf gnu zcp
 	both setup_dlink -r a t
 	assert_status 1
 	assert_eq "$stderr" "zcp: not writing through dangling symlink 't/a/l'"
 	assert_eq "$stderr" "$gnu_err"
-	[ ! -e zcp/t/a/nowhere ] && [ -L zcp/t/a/l ]
+	[[ ! -e zcp/t/a/nowhere && -L zcp/t/a/l ]]
 	assert_eq "$(listing zcp)" "$(listing gnu)"
 }
 
@@ -362,7 +359,7 @@ setup_rmdest() {
 		both setup_rmdest --remove-destination f "$dst"
 		assert_status 0
 		assert_eq "$stderr" ""
-		[ -f "zcp/$dst" ] && [ ! -L "zcp/$dst" ]
+		[[ -f "zcp/$dst" && ! -L "zcp/$dst" ]]
 		assert_eq "$(cat "zcp/$dst")" new
 		assert_eq "$(cat zcp/target)" target
 		[ ! -e zcp/nowhere ]
@@ -371,7 +368,7 @@ setup_rmdest() {
 	rm -rf gnu zcp
 	both setup_rmdest -r --remove-destination a t
 	assert_status 0
-	[ -f zcp/t/a/l ] && [ ! -L zcp/t/a/l ]
+	[[ -f zcp/t/a/l && ! -L zcp/t/a/l ]]
 	assert_eq "$(cat zcp/target)" target
 	assert_eq "$(listing zcp)" "$(listing gnu)"
 }
@@ -466,7 +463,9 @@ creates() {
 	chmod 600 src/d/g
 	chmod 4755 src/setuid
 	chmod 750 src/d
-	[[ $EUID -eq 0 ]] && chown 1234:5678 src/f src/d
+	if [[ $EUID -eq 0 ]]; then
+		chown 1234:5678 src/f src/d
+	fi
 	local o line mode path final
 	for o in -rp -a "-r --preserve=mode" -r; do
 		rm -rf dst trace

@@ -28,15 +28,25 @@ need_cmd() {
 }
 
 # user_dir: moves to a fresh directory an unprivileged user can reach
-# (bats' own tmpdir is not searchable by nobody), removed in teardown.
+# (bats' own tmpdir is not searchable by nobody), in $ZCP_USER_TMPDIR
+# (default /tmp), which teardown must remove (user_dir_remove).
 user_dir() {
 	if [[ $EUID -eq 0 ]]; then
 		need_cmd setpriv
 		"${NOBODY[@]}" true 2>/dev/null || skip "setpriv cannot switch to nobody"
 	fi
-	USERDIR=$(mktemp -d /tmp/zcp-XXXX)
+	USERDIR=$(mktemp -d "${ZCP_USER_TMPDIR:-/tmp}/zcp-XXXX")
 	chmod 1777 "$USERDIR"
 	cd "$USERDIR" || return 1
+}
+
+# user_dir_remove: for teardown, whatever the test's outcome: removes the
+# directory user_dir made, if any, with what nobody left in it.
+user_dir_remove() {
+	[[ -n ${USERDIR:-} ]] || return 0
+	chmod -R u+rwx "$USERDIR" 2>/dev/null || true
+	rm -rf "$USERDIR"
+	USERDIR=
 }
 
 # as_user CMD...: CMD as nobody when root, as is otherwise.

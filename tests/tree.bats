@@ -33,10 +33,7 @@ teardown() {
 	for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
 		umount "${MOUNTS[i]}" 2>/dev/null || umount -l "${MOUNTS[i]}"
 	done
-	if [[ -n $USERDIR ]]; then
-		chmod -R u+rwx "$USERDIR" 2>/dev/null
-		rm -rf "$USERDIR"
-	fi
+	user_dir_remove
 	return 0
 }
 
@@ -80,8 +77,8 @@ mktree() {
 		assert_eq "$stderr" "" stderr
 		diff -r src dst
 		assert_eq "$(listing dst)" "$(listing src)" "$opt listing"
-		[ -d dst/empty ] && [ -d dst/sub/empty2 ]
-		[ -f dst/zero ] && [ ! -s dst/zero ]
+		[[ -d dst/empty && -d dst/sub/empty2 ]]
+		[[ -f dst/zero && ! -s dst/zero ]]
 		cmp src/sub/big dst/sub/big
 	done
 }
@@ -132,7 +129,7 @@ setup_slashes() {
 		assert_eq "$(listing zcp)" "$(listing gnu)" "tree for $args"
 	done
 	# Concrete: 'a/ d/' lands in d/a, 'a/ new' is new itself.
-	[ -f zcp/new/f ] && [ ! -e zcp/new/a ]
+	[[ -f zcp/new/f && ! -e zcp/new/a ]]
 	rm -rf gnu zcp
 	both setup_slashes -rv a/ d/
 	cmp zcp/a/f zcp/d/a/f
@@ -182,7 +179,7 @@ setup_strip() {
 	rm -rf gnu zcp
 	both setup_strip -r la/ d
 	assert_status 0
-	[ -d zcp/d/la ] && [ ! -L zcp/d/la ]
+	[[ -d zcp/d/la && ! -L zcp/d/la ]]
 	cmp zcp/a/f zcp/d/la/f
 	assert_eq "$(listing zcp)" "$(listing gnu)"
 }
@@ -195,7 +192,7 @@ setup_strip() {
 	assert_status 0
 	assert_eq "$stderr" ""
 	assert_eq "$(listing zcp)" "$(listing gnu)"
-	[ -d zcp/new ] && [ ! -L zcp/new ]
+	[[ -d zcp/new && ! -L zcp/new ]]
 	cmp zcp/a/f zcp/new/f
 	assert_eq "$(vsort "$output")" "$(vsort "$gnu_out")"
 }
@@ -234,7 +231,7 @@ setup_td() {
 	assert_status 0
 	assert_eq "$stderr" ""
 	cmp zcp/a/f zcp/d/f
-	[ -d zcp/d/x ] && [ -d zcp/d/keep ] && [ ! -e zcp/d/a ]
+	[[ -d zcp/d/x && -d zcp/d/keep && ! -e zcp/d/a ]]
 	assert_eq "$(listing zcp)" "$(listing gnu)"
 	rm -rf gnu zcp
 	both setup_td -rT a new
@@ -304,7 +301,7 @@ setup_td() {
 	assert_eq "$(stat -c '%a %u:%g %y' dst/d)" \
 	    "2750 1234:5678 1999-12-31 23:59:59.987654321 +0000"
 	assert_eq "$(stat -c '%y' dst)" "1999-12-31 23:59:59.987654321 +0000"
-	[ -L dst/sl ] && [ -L dst/dangling ]
+	[[ -L dst/sl && -L dst/dangling ]]
 	assert_eq "$(readlink dst/sl)" f
 	assert_eq "$(readlink dst/dangling)" /nonexistent
 	assert_eq "$(stat -c '%u:%g %y' dst/sl)" \
@@ -325,7 +322,9 @@ setup_td() {
 	printf 'data\n' > src/f
 	chmod 640 src/f
 	chmod 755 src
-	[[ $EUID -eq 0 ]] && chown 1234:5678 src/f
+	if [[ $EUID -eq 0 ]]; then
+		chown 1234:5678 src/f
+	fi
 	chmod 644 src/f
 	touch -d '2001-02-03 04:05:06.123456789' src/f
 	run --separate-stderr as_user "$ZCP" -rp src dst
@@ -349,8 +348,12 @@ setup_pres() {
 
 # meta DIR: mode, owner, mtime, link count of each entry, and user.x of f.
 meta() {
-	(cd "$1" && find . -printf '%p %m %U:%G %TY-%Tm-%Td_%TT %n\n' | sort &&
-	    getfattr --absolute-names --only-values -n user.x f 2>/dev/null; echo)
+	(
+		cd "$1" || exit 1
+		find . -printf '%p %m %U:%G %TY-%Tm-%Td_%TT %n\n' | sort
+		getfattr --absolute-names --only-values -n user.x f 2>/dev/null
+		echo
+	)
 }
 
 @test "-p and --preserve=LIST keep what they name and nothing else" {
@@ -446,13 +449,13 @@ meta() {
 	assert_eq "$stderr" ""
 	assert_eq "$(cat new/f)" "old data here"
 	assert_eq "$(stat -c '%a %y' new/f)" "640 2001-02-03 04:05:06.123456789 +0000"
-	[ -f new/b/g ] && [ ! -s new/b/g ]
+	[[ -f new/b/g && ! -s new/b/g ]]
 	assert_eq "$(stat -c '%a %y' new/b/g)" "644 2001-02-03 04:05:06.123456789 +0000"
 	assert_eq "$(listing new)" "$(listing gnu)"
 	# A new tree: every file empty.
 	run --separate-stderr "$ZCP" -a --attributes-only a fresh
 	assert_status 0
-	[ ! -s fresh/f ] && [ ! -s fresh/b/g ]
+	[[ ! -s fresh/f && ! -s fresh/b/g ]]
 	assert_eq "$(stat -c '%a %y' fresh/f)" "640 2001-02-03 04:05:06.123456789 +0000"
 }
 
@@ -505,7 +508,7 @@ setup_links() {
 		both setup_links $o la a d
 		assert_status 0
 		assert_eq "$stderr" ""
-		[ -L zcp/d/la ] && [ -L zcp/d/a/sl ] && [ -L zcp/d/a/dl ]
+		[[ -L zcp/d/la && -L zcp/d/a/sl && -L zcp/d/a/dl ]]
 		[ -L zcp/d/a/dangling ]
 		assert_eq "$(readlink zcp/d/la)" a
 		assert_eq "$(readlink zcp/d/a/dl)" b
@@ -524,14 +527,14 @@ setup_links() {
 	run --separate-stderr "$ZCP" -rL la l
 	assert_status 0
 	assert_eq "$stderr" ""
-	[ -d l ] && [ ! -L l ] && [ -f l/sl ] && [ ! -L l/sl ]
-	[ -d l/dl ] && [ ! -L l/dl ]
+	[[ -d l && ! -L l && -f l/sl && ! -L l/sl ]]
+	[[ -d l/dl && ! -L l/dl ]]
 	cmp a/f l/sl
 	cmp a/b/g l/dl/g
 	run --separate-stderr "$ZCP" -rH la h
 	assert_status 0
-	[ -d h ] && [ ! -L h ]
-	[ -L h/sl ] && [ -L h/dl ]
+	[[ -d h && ! -L h ]]
+	[[ -L h/sl && -L h/dl ]]
 	assert_eq "$(readlink h/dl)" b
 	cp -rL la gl
 	cp -rH la gh
@@ -569,8 +572,8 @@ setup_links() {
 		assert_eq "$(listing zcp)" "$(listing gnu)" "$o"
 		case $want in
 		link)	[ -L zcp/new ] ;;
-		top)	[ -d zcp/new ] && [ ! -L zcp/new ] && [ -L zcp/new/sl ] ;;
-		dir)	[ -d zcp/new ] && [ ! -L zcp/new/sl ] && [ -f zcp/new/sl ] ;;
+		top)	[[ -d zcp/new && ! -L zcp/new && -L zcp/new/sl ]] ;;
+		dir)	[[ -d zcp/new && ! -L zcp/new/sl && -f zcp/new/sl ]] ;;
 		esac
 	done
 }
@@ -588,7 +591,7 @@ setup_links() {
 	assert_status 1
 	assert_eq "$stderr" "zcp: cannot stat 'a/dangling': No such file or directory"
 	cmp a/f l/f
-	[ ! -e l/dangling ] && [ ! -L l/dangling ]
+	[[ ! -e l/dangling && ! -L l/dangling ]]
 	run --separate-stderr cp -rL a gl
 	assert_eq "${stderr/#cp:/zcp:}" "zcp: cannot stat 'a/dangling': No such file or directory"
 }
@@ -600,12 +603,12 @@ setup_links() {
 	ln -s "$PWD/a/real" a/abslink
 	run --separate-stderr "$ZCP" -r a r
 	assert_status 0
-	[ -L r/dirlink ] && [ -L r/abslink ]
+	[[ -L r/dirlink && -L r/abslink ]]
 	assert_eq "$(readlink r/abslink)" "$PWD/a/real"
 	run --separate-stderr "$ZCP" -rL a l
 	assert_status 0
 	assert_eq "$stderr" ""
-	[ -d l/dirlink ] && [ ! -L l/dirlink ] && [ -d l/abslink ] && [ ! -L l/abslink ]
+	[[ -d l/dirlink && ! -L l/dirlink && -d l/abslink && ! -L l/abslink ]]
 	cmp a/real/f l/dirlink/f
 	cmp a/real/f l/abslink/f
 }
@@ -621,7 +624,7 @@ setup_links() {
 	assert_status 1
 	assert_eq "$stderr" "zcp: cannot copy cyclic symbolic link 'a/b/up'"
 	cmp zcp/a/f zcp/new/f
-	[ -d zcp/new/b ] && [ ! -e zcp/new/b/up/b ]
+	[[ -d zcp/new/b && ! -e zcp/new/b/up/b ]]
 	assert_eq "$(listing zcp)" "$(listing gnu)"
 }
 
@@ -693,7 +696,7 @@ zcp: cannot stat 'a/x2': Too many levels of symbolic links"
 	run --separate-stderr "$ZCP" -rs "$PWD/a" sd/tree
 	assert_status 0
 	assert_eq "$stderr" ""
-	[ -d sd/tree/b ] && [ -L sd/tree/b/g ]
+	[[ -d sd/tree/b && -L sd/tree/b/g ]]
 	assert_eq "$(readlink sd/tree/b/g)" "$PWD/a/b/g"
 }
 
@@ -706,7 +709,7 @@ zcp: cannot stat 'a/x2': Too many levels of symbolic links"
 	run --separate-stderr "$ZCP" -s x sd/x
 	assert_status 1
 	assert_eq "$stderr" "zcp: sd/x: can make relative symbolic links only in current directory"
-	[ ! -e sd/x ] && [ ! -L sd/x ]
+	[[ ! -e sd/x && ! -L sd/x ]]
 	run --separate-stderr cp -s x sd/x
 	assert_eq "${stderr/#cp:/zcp:}" "zcp: sd/x: can make relative symbolic links only in current directory"
 	# In a tree given by a relative name: refused for each file.
@@ -754,7 +757,10 @@ bk_check() {
 	    "--backup=never f~ g~" "--backup=none - -" "--backup=off - -" \
 	    "--backup=nu f.~1~ g.~2~"; do
 		read -r c f g <<< "$spec"
-		rm -rf w && mkdir w && cd w && setup_bk
+		rm -rf w
+		mkdir w
+		cd w
+		setup_bk
 		run --separate-stderr "$ZCP" -r "$c" a d
 		assert_status 0
 		assert_eq "$stderr" "" "$c: stderr"
@@ -768,29 +774,36 @@ bk_check() {
 	run --separate-stderr "$ZCP" -r -b -S .bak a d
 	assert_status 0
 	bk_check -S f.bak g.~2~
-	rm -rf a d && setup_bk
+	rm -rf a d
+	setup_bk
 	run --separate-stderr "$ZCP" -r --suffix=.s --backup=simple a d
 	assert_status 0
 	bk_check --suffix f.s g.s
-	rm -rf a d && setup_bk
+	rm -rf a d
+	setup_bk
 	SIMPLE_BACKUP_SUFFIX=.env run --separate-stderr "$ZCP" -r -b a d
 	assert_status 0
 	bk_check SIMPLE_BACKUP_SUFFIX f.env g.~2~
-	rm -rf a d && setup_bk
+	rm -rf a d
+	setup_bk
 	SIMPLE_BACKUP_SUFFIX=.env run --separate-stderr "$ZCP" -r -b -S .opt a d
 	bk_check "-S over the environment" f.opt g.~2~
-	rm -rf a d && setup_bk
+	rm -rf a d
+	setup_bk
 	VERSION_CONTROL=numbered run --separate-stderr "$ZCP" -r --backup a d
 	assert_status 0
 	bk_check VERSION_CONTROL=numbered f.~1~ g.~2~
-	rm -rf a d && setup_bk
+	rm -rf a d
+	setup_bk
 	VERSION_CONTROL=simple run --separate-stderr "$ZCP" -r -b a d
 	assert_status 0
 	bk_check "VERSION_CONTROL with -b" f~ g~
-	rm -rf a d && setup_bk
+	rm -rf a d
+	setup_bk
 	VERSION_CONTROL=simple run --separate-stderr "$ZCP" -r --backup=t a d
 	bk_check "--backup=t over VERSION_CONTROL" f.~1~ g.~2~
-	rm -rf a d && setup_bk
+	rm -rf a d
+	setup_bk
 	VERSION_CONTROL=off run --separate-stderr "$ZCP" -r --backup a d
 	bk_check VERSION_CONTROL=off - -
 }
@@ -867,7 +880,10 @@ up_check() {
 @test "-u and --update replace only older destination files in a tree" {
 	local o
 	for o in -u --update --update=older; do
-		rm -rf w && mkdir w && cd w && setup_up
+		rm -rf w
+		mkdir w
+		cd w
+		setup_up
 		run --separate-stderr "$ZCP" -rv "$o" a d
 		assert_status 0
 		assert_eq "$stderr" "" "$o"
@@ -885,7 +901,8 @@ up_check() {
 	run --separate-stderr "$ZCP" -r --update=all a d
 	assert_status 0
 	up_check new newer NEW
-	rm -rf a d && setup_up
+	rm -rf a d
+	setup_up
 	run --separate-stderr "$ZCP" -r --update=none a d
 	assert_status 0
 	assert_eq "$stderr" ""
@@ -1067,7 +1084,7 @@ Try 'zcp --help' for more information."
 	run --separate-stderr timeout 10 "$ZCP" -R --copy-contents a new
 	assert_status 0
 	assert_eq "$stderr" ""
-	[ -f new/fifo ] && [ ! -p new/fifo ]
+	[[ -f new/fifo && ! -p new/fifo ]]
 	assert_eq "$(cat new/fifo)" "hello fifo"
 	cmp a/f new/f
 }

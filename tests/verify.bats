@@ -32,7 +32,9 @@ build_corrupt()
 	cat > corrupt.c <<'EOF'
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -82,16 +84,28 @@ pread(int fd, void *buf, size_t len, off_t off)
 	return pread64(fd, buf, len, off);
 }
 
+/*
+ * Through a descriptor of its own: without --verify zcp opens the copy
+ * write-only, and pread() on that one fails (EBADF).
+ */
 static void
 flip(int fd)
 {
 	REAL(pread64);
+	char path[64];
 	unsigned char c;
+	int rw;
 
-	if (target(fd, "sync") && real_pread64(fd, &c, 1, at()) == 1) {
+	if (!target(fd, "sync"))
+		return;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if ((rw = open(path, O_RDWR)) == -1)
+		return;
+	if (real_pread64(rw, &c, 1, at()) == 1) {
 		c ^= 0x5a;
-		(void)pwrite(fd, &c, 1, at());
+		(void)pwrite(rw, &c, 1, at());
 	}
+	close(rw);
 }
 
 int
@@ -260,7 +274,7 @@ print(json.dumps(d[sys.argv[2]]))' "$1" "$2"
 		# corruption is real.
 		zcp_corrupt sync --fsync --engine="$e" src out
 		assert_status 0
-		! cmp -s src out
+		run ! cmp -s src out
 		cd "$BATS_TEST_TMPDIR"
 	done
 }
@@ -275,7 +289,7 @@ print(json.dumps(d[sys.argv[2]]))' "$1" "$2"
 	done
 	zcp_corrupt write --engine=rw src out
 	assert_status 0
-	! cmp -s src out
+	run ! cmp -s src out
 	# Uncorrupted, under the same shim: it passes.
 	zcp_corrupt none --verify --engine=rw src out
 	assert_status 0
