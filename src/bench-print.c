@@ -14,15 +14,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "bench.h"
 #include "compat.h"
 #include "json.h"
+#include "nls.h"
 #include "quote.h"
 #include "units.h"
 
 /* Cells of the bar of the fastest engine. */
 #define BENCH_BAR	20
+
+/*
+ * The table's columns: their headings and least widths.  A translated
+ * heading that is wider widens its column.
+ */
+#define BENCH_NCOLS	8
+static const struct {
+	const char	*head;
+	int		 width;
+} bench_cols[BENCH_NCOLS] = {
+	{ N_("engine"), 6 }, { N_("runs"), 4 }, { N_("min"), 8 },
+	{ N_("median"), 8 }, { N_("max"), 8 }, { N_("spread"), 6 },
+	{ N_("rate"), 11 }, { N_("ratio"), 6 }
+};
 
 const char *
 bench_print_label(const struct bench_eng *e, char *buf, size_t len)
@@ -81,19 +97,20 @@ bench_print_what(const struct bench *b)
 
 	units_size(sz, sizeof(sz), (double)b->size);
 	if (b->to_socket)
-		(void)snprintf(dst, sizeof(dst), "a loopback TCP connection");
+		(void)snprintf(dst, sizeof(dst), "%s",
+		    _("a loopback TCP connection"));
 	else
 		(void)snprintf(dst, sizeof(dst), "%s (%s)", quote(b->dir),
 		    b->dst_fs);
 	if (b->made && b->to_socket)
-		printf("%s --bench: a random %s file in %s (%s) -> %s, %s\n",
+		printf(_("%s --bench: a random %s file in %s (%s) -> %s, %s\n"),
 		    getprogname(), sz, quote(b->dir), b->src_fs, dst,
 		    b->kernel);
 	else if (b->made)
-		printf("%s --bench: a random %s file in %s, %s\n",
+		printf(_("%s --bench: a random %s file in %s, %s\n"),
 		    getprogname(), sz, dst, b->kernel);
 	else
-		printf("%s --bench: %s (%s, %s) -> %s, %s\n", getprogname(),
+		printf(_("%s --bench: %s (%s, %s) -> %s, %s\n"), getprogname(),
 		    quote(b->src_path), sz, b->src_fs, dst, b->kernel);
 }
 
@@ -103,25 +120,26 @@ bench_print_header(const struct bench *b)
 	const struct options *o = b->opts;
 
 	bench_print_what(b);
-	printf("%u %s of each after a warm-up, interleaved; %s; %s%s\n",
-	    o->bench_runs, o->bench_runs == 1 ? "run" : "runs",
-	    o->bench_cold ? "cold cache (the source dropped before each "
-	    "run)" : "warm cache", b->to_socket ? "each run ends when the "
-	    "reader has received the last byte" : o->fsync ?
-	    "fsync included" : "not flushed to disk", o->verify ?
-	    "; --verify's check included (the copy flushed and read back)" :
-	    "");
+	printf(P_("%u run of each after a warm-up, interleaved; %s; %s%s\n",
+	    "%u runs of each after a warm-up, interleaved; %s; %s%s\n",
+	    o->bench_runs), o->bench_runs,
+	    o->bench_cold ? _("cold cache (the source dropped before each "
+	    "run)") : _("warm cache"), b->to_socket ? _("each run ends when "
+	    "the reader has received the last byte") : o->fsync ?
+	    _("fsync included") : _("not flushed to disk"), o->verify ?
+	    _("; --verify's check included (the copy flushed and read "
+	    "back)") : "");
 	if (b->resident > 0)
-		printf("note: the kernel kept up to %d%% of the source in "
+		printf(_("note: the kernel kept up to %d%% of the source in "
 		    "memory after dropping it (tmpfs keeps its files there), "
-		    "so runs read from memory\n", b->resident);
+		    "so runs read from memory\n"), b->resident);
 	if (b->sparse)
-		printf(b->to_socket ? "note: the source has holes: they are "
-		    "sent as zeros\n" : "note: the source has holes: the "
-		    "engines copy its data only\n");
+		fputs(b->to_socket ? _("note: the source has holes: they are "
+		    "sent as zeros\n") : _("note: the source has holes: the "
+		    "engines copy its data only\n"), stdout);
 	if (bench_print_find(b, BENCH_CP) != NULL)
-		printf("note: cp is %s, run as a command: its times include "
-		    "starting and ending a process\n", b->cp);
+		printf(_("note: cp is %s, run as a command: its times include "
+		    "starting and ending a process\n"), b->cp);
 }
 
 /* The row of a contender that did not run: why. */
@@ -129,15 +147,15 @@ static void
 bench_print_absent(const struct bench_eng *e, int width, const char *label)
 {
 	if (e->missing)
-		printf("%-*s  skipped: not found in PATH\n", width, label);
+		printf(_("%-*s  skipped: not found in PATH\n"), width, label);
 	else
-		printf("%-*s  refused: %s (%s)\n", width, label,
+		printf(_("%-*s  refused: %s (%s)\n"), width, label,
 		    strerror(e->refused), bench_data_errname(e->refused));
 }
 
 static void
 bench_print_row(const struct bench *b, const struct bench_eng *e,
-    int width, double ref, bool utf8)
+    const int *w, double ref, bool utf8)
 {
 	const struct bench_eng *f = bench_print_fastest(b);
 	char label[64], t1[16], t2[16], t3[16], rate[32], ratio[16];
@@ -146,11 +164,11 @@ bench_print_row(const struct bench *b, const struct bench_eng *e,
 
 	bench_print_label(e, label, sizeof(label));
 	if (!bench_ran(e)) {
-		bench_print_absent(e, width, label);
+		bench_print_absent(e, w[0], label);
 		return;
 	}
 	if (e->cloned)
-		(void)snprintf(rate, sizeof(rate), "cloned");
+		(void)snprintf(rate, sizeof(rate), "%s", _("cloned"));
 	else
 		units_rate(rate, sizeof(rate), (double)b->size, e->median);
 	r = e->median / f->median;
@@ -161,12 +179,13 @@ bench_print_row(const struct bench *b, const struct bench_eng *e,
 		(void)snprintf(spread, sizeof(spread), ">999%%");
 	else
 		(void)snprintf(spread, sizeof(spread), "%.0f%%", e->spread);
-	printf("%-*s %4u %8s %8s %8s %6s %11s %6s  ", width, label, e->nruns,
-	    units_time(t1, sizeof(t1), e->min),
-	    units_time(t2, sizeof(t2), e->median),
-	    units_time(t3, sizeof(t3), e->max), spread, rate, ratio);
+	printf("%-*s %*u %*s %*s %*s %*s %*s %*s  ", w[0], label, w[1],
+	    e->nruns, w[2], units_time(t1, sizeof(t1), e->min),
+	    w[3], units_time(t2, sizeof(t2), e->median),
+	    w[4], units_time(t3, sizeof(t3), e->max), w[5], spread, w[6],
+	    rate, w[7], ratio);
 	if (e->cloned)
-		fputs("(no data copied)", stdout);
+		fputs(_("(no data copied)"), stdout);
 	else if (ref > 0)
 		bench_print_bar(ref / e->median, utf8);
 	fputc('\n', stdout);
@@ -184,7 +203,7 @@ bench_print_ties(const struct bench *b)
 	for (i = 0; i < b->neng; i++) {
 		if (!b->eng[i].tie)
 			continue;
-		printf("%s%s", k == 0 ? "" : k == n - 1 ? " and " : ", ",
+		printf("%s%s", k == 0 ? "" : k == n - 1 ? _(" and ") : ", ",
 		    bench_print_label(&b->eng[i], label, sizeof(label)));
 		k++;
 	}
@@ -202,28 +221,28 @@ bench_print_verdict(const struct bench *b)
 	char label[64];
 
 	if (f == NULL) {
-		printf("no engine could copy the source here\n");
+		fputs(_("no engine could copy the source here\n"), stdout);
 		return;
 	}
 	if (!b->clear) {
-		printf("no clear winner: ");
+		fputs(_("no clear winner: "), stdout);
 		bench_print_ties(b);
-		printf(" are within each other's noise (a median inside "
-		    "another's min-max range)\n");
+		fputs(_(" are within each other's noise (a median inside "
+		    "another's min-max range)\n"), stdout);
 		return;
 	}
 	bench_print_label(f, label, sizeof(label));
-	printf("fastest: %s%s", label, f->cloned ? " (a clone: the copy "
-	    "shares the source's blocks)" : "");
+	printf(_("fastest: %s%s"), label, f->cloned ? _(" (a clone: the "
+	    "copy shares the source's blocks)") : "");
 	if (f == rw || (f->id == ENGINE_AUTO && f->used == ENGINE_RW &&
 	    rw == NULL))
-		printf(", the plain read/write loop\n");
+		fputs(_(", the plain read/write loop\n"), stdout);
 	else if (rw == NULL)
-		printf(" (rw, read/write, was not timed)\n");
+		fputs(_(" (rw, read/write, was not timed)\n"), stdout);
 	else
 		printf(rw->median / f->median < 99.5 ?
-		    ", %.2fx as fast as rw (read/write)\n" :
-		    ", %.0fx as fast as rw (read/write)\n",
+		    _(", %.2fx as fast as rw (read/write)\n") :
+		    _(", %.0fx as fast as rw (read/write)\n"),
 		    rw->median / f->median);
 }
 
@@ -239,14 +258,50 @@ bench_print_versus_cp(const struct bench *b)
 		return;
 	bench_print_label(a, label, sizeof(label));
 	if (bench_overlap(a, cp))
-		printf("zcp vs cp: no clear difference: %s and cp are within "
-		    "each other's noise\n", label);
+		printf(_("zcp vs cp: no clear difference: %s and cp are within "
+		    "each other's noise\n"), label);
 	else if (a->median < cp->median)
-		printf("zcp vs cp: zcp, %s, is %.2fx as fast as cp\n", label,
+		printf(_("zcp vs cp: zcp, %s, is %.2fx as fast as cp\n"), label,
 		    cp->median / a->median);
 	else
-		printf("zcp vs cp: cp is %.2fx as fast as zcp, %s\n",
+		printf(_("zcp vs cp: cp is %.2fx as fast as zcp, %s\n"),
 		    a->median / cp->median, label);
+}
+
+/* The columns s takes on a terminal (its bytes if it is not text). */
+static int
+bench_print_cols(const char *s)
+{
+	wchar_t wc[64];
+	size_t n = mbstowcs(wc, s, sizeof(wc) / sizeof(wc[0]));
+	int c;
+
+	if (n == (size_t)-1 || n >= sizeof(wc) / sizeof(wc[0]))
+		return (int)strlen(s);
+	c = wcswidth(wc, n);
+	return c < 0 ? (int)strlen(s) : c;
+}
+
+/* The headings, each column's width in w (the first left-aligned). */
+static void
+bench_print_heads(const int *w)
+{
+	const char *h;
+	int i, pad;
+
+	for (i = 0; i < BENCH_NCOLS; i++) {
+		h = _(bench_cols[i].head);
+		pad = w[i] - bench_print_cols(h);
+		if (i > 0)
+			putchar(' ');
+		if (i == 0)
+			fputs(h, stdout);
+		for (; pad > 0; pad--)
+			putchar(' ');
+		if (i > 0)
+			fputs(h, stdout);
+	}
+	putchar('\n');
 }
 
 static void
@@ -256,26 +311,30 @@ bench_print_table(const struct bench *b)
 	bool utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
 	char label[64];
 	double ref = 0;
-	int i, width = 6, n, ran = 0;
+	int i, w[BENCH_NCOLS], n, ran = 0;
 
+	for (i = 0; i < BENCH_NCOLS; i++) {
+		n = bench_print_cols(_(bench_cols[i].head));
+		w[i] = n > bench_cols[i].width ? n : bench_cols[i].width;
+	}
 	for (i = 0; i < b->neng; i++) {
 		n = (int)strlen(bench_print_label(&b->eng[i], label,
 		    sizeof(label)));
-		width = n > width ? n : width;
+		w[0] = n > w[0] ? n : w[0];
 		if (bench_ran(&b->eng[i]) && !b->eng[i].cloned &&
 		    ref == 0)
 			ref = b->eng[i].median;
 		ran += bench_ran(&b->eng[i]);
 	}
 	bench_print_header(b);
-	printf("\n%-*s %4s %8s %8s %8s %6s %11s %6s\n", width, "engine",
-	    "runs", "min", "median", "max", "spread", "rate", "ratio");
+	putchar('\n');
+	bench_print_heads(w);
 	for (i = 0; i < b->neng; i++)
-		bench_print_row(b, &b->eng[i], width, ref, utf8);
+		bench_print_row(b, &b->eng[i], w, ref, utf8);
 	printf("\n");
 	if (ran > 1 && b->opts->bench_runs == 1)
-		printf("note: one run each measures no spread, so a lead may "
-		    "be noise (--runs=5 or more tells)\n");
+		fputs(_("note: one run each measures no spread, so a lead may "
+		    "be noise (--runs=5 or more tells)\n"), stdout);
 	bench_print_verdict(b);
 	bench_print_versus_cp(b);
 }

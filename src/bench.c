@@ -35,6 +35,7 @@
 
 #include "bench.h"
 #include "compat.h"
+#include "nls.h"
 #include "quote.h"
 #include "units.h"
 #include "verify.h"
@@ -191,7 +192,7 @@ bench_tmp_open(const char *dir, int slot)
 		    "%s/.zcp-bench.%ld.%u", dir, (long)getpid(), seq++);
 		if (n < 0 || (size_t)n >= sizeof(bench_tmp[slot])) {
 			errno = ENAMETOOLONG;
-			err(1, "cannot create a file in %s", quote(dir));
+			err(1, _("cannot create a file in %s"), quote(dir));
 		}
 		(void)sigprocmask(SIG_BLOCK, &all, &old);
 		fd = open(bench_tmp[slot], O_RDWR | O_CREAT | O_EXCL |
@@ -202,7 +203,7 @@ bench_tmp_open(const char *dir, int slot)
 	} while (fd == -1 && e == EEXIST);
 	if (fd == -1) {
 		errno = e;
-		err(1, "cannot create a file in %s", quote(dir));
+		err(1, _("cannot create a file in %s"), quote(dir));
 	}
 	return fd;
 }
@@ -212,10 +213,10 @@ static void
 bench_tmp_remove(int fd, int slot)
 {
 	if (close(fd) == -1)
-		err(1, "failed to close %s", quote(bench_tmp[slot]));
+		err(1, CP_("failed to close %s"), quote(bench_tmp[slot]));
 	bench_live[slot] = 0;
 	if (unlink(bench_tmp[slot]) == -1)
-		err(1, "cannot remove %s", quote(bench_tmp[slot]));
+		err(1, CP_("cannot remove %s"), quote(bench_tmp[slot]));
 }
 
 /*
@@ -230,11 +231,11 @@ bench_operands(struct bench *b, int n, char **files)
 	int most = nsrc + (b->to_socket && nsrc ? 0 : 1);
 
 	if (n < nsrc) {
-		warnx("missing file operand");
+		warnx(CP_("missing file operand"));
 		options_usage_hint();
 	}
 	if (n > most) {
-		warnx("extra operand %s", quote(files[most]));
+		warnx(CP_("extra operand %s"), quote(files[most]));
 		options_usage_hint();
 	}
 	b->src_path = nsrc ? files[0] : NULL;
@@ -245,16 +246,16 @@ static const char *
 bench_kind(mode_t m)
 {
 	if (S_ISDIR(m))
-		return "a directory";
+		return _("a directory");
 	if (S_ISFIFO(m))
-		return "a fifo";
+		return _("a fifo");
 	if (S_ISSOCK(m))
-		return "a socket";
+		return _("a socket");
 	if (S_ISCHR(m))
-		return "a character device";
+		return _("a character device");
 	if (S_ISBLK(m))
-		return "a block device";
-	return "not a regular file";
+		return _("a block device");
+	return _("not a regular file");
 }
 
 /*
@@ -272,12 +273,12 @@ bench_check(struct bench *b, struct stat *sst)
 
 	if (b->src_path != NULL) {
 		if (stat(b->src_path, sst) == -1)
-			err(1, "cannot stat %s", quote(b->src_path));
+			err(1, CP_("cannot stat %s"), quote(b->src_path));
 		if (!S_ISREG(sst->st_mode))
-			errx(1, "--bench needs a regular file: %s is %s",
+			errx(1, _("--bench needs a regular file: %s is %s"),
 			    quote(b->src_path), bench_kind(sst->st_mode));
 		if (sst->st_size == 0)
-			errx(1, "--bench needs data to copy: %s is empty",
+			errx(1, _("--bench needs data to copy: %s is empty"),
 			    quote(b->src_path));
 		b->size = (uint64_t)sst->st_size;
 	} else
@@ -285,21 +286,22 @@ bench_check(struct bench *b, struct stat *sst)
 	if (b->to_socket && !b->opts->bench_size)
 		return;		/* nothing is written */
 	if (stat(b->dir, &st) == -1)
-		err(1, "cannot stat %s", quote(b->dir));
+		err(1, CP_("cannot stat %s"), quote(b->dir));
 	if (!S_ISDIR(st.st_mode))
-		errx(1, "cannot copy into %s: Not a directory", quote(b->dir));
+		errx(1, _("cannot copy into %s: %s"), quote(b->dir),
+		    strerror(ENOTDIR));
 	if (access(b->dir, W_OK | X_OK) == -1)
-		err(1, "cannot write in %s", quote(b->dir));
+		err(1, _("cannot write in %s"), quote(b->dir));
 	if (statvfs(b->dir, &vfs) == -1)
-		err(1, "cannot get the free space of %s", quote(b->dir));
+		err(1, _("cannot get the free space of %s"), quote(b->dir));
 	/* The copy, and the made-up source; sizes never wrap to small ones. */
 	k = (b->to_socket ? 0 : 1) + (b->src_path == NULL ? 1 : 0);
 	need = b->size > UINT64_MAX / 2 ? UINT64_MAX : b->size * k;
 	avail = vfs.f_frsize != 0 && vfs.f_bavail > UINT64_MAX /
 	    vfs.f_frsize ? UINT64_MAX : (uint64_t)vfs.f_bavail * vfs.f_frsize;
 	if (avail < need)
-		errx(1, "not enough free space in %s: --bench needs %s, %s "
-		    "available", quote(b->dir), units_size(n1, sizeof(n1),
+		errx(1, _("not enough free space in %s: --bench needs %s, %s "
+		    "available"), quote(b->dir), units_size(n1, sizeof(n1),
 		    (double)need), units_size(n2, sizeof(n2), (double)avail));
 }
 
@@ -329,19 +331,19 @@ bench_make_source(struct bench *b, struct stat *sst)
 	if ((buf = malloc(bufsize)) == NULL)
 		err(1, NULL);
 	seed = (uint64_t)(units_now() * 1e9) ^ ((uint64_t)getpid() << 32);
-	bench_status(b, "making a random %s source", units_size(sz,
+	bench_status(b, _("making a random %s source"), units_size(sz,
 	    sizeof(sz), (double)b->size));
 	while (left > 0) {
 		for (i = 0; i < bufsize / sizeof(*buf); i++)
 			buf[i] = bench_random(&seed);
 		n = left < bufsize ? (size_t)left : bufsize;
 		if (engine_write_all(b->src, (const char *)buf, n) == -1)
-			err(1, "error writing %s", quote(b->src_path));
+			err(1, CP_("error writing %s"), quote(b->src_path));
 		left -= n;
 	}
 	free(buf);
 	if (fdatasync(b->src) == -1 || fstat(b->src, sst) == -1)
-		err(1, "error writing %s", quote(b->src_path));
+		err(1, CP_("error writing %s"), quote(b->src_path));
 }
 
 /* The fs type named in /proc/self/mountinfo for dev, into buf.  0 or -1. */
@@ -509,9 +511,9 @@ bench_verify(const struct bench *b, const struct bench_eng *e, int fd)
 		err(1, NULL);
 	for (;;) {
 		if ((ns = verify_pread(b->src, s, bufsize, off)) == -1)
-			err(1, "error reading %s", quote(b->src_path));
+			err(1, CP_("error reading %s"), quote(b->src_path));
 		if ((nd = verify_pread(fd, d, bufsize, off)) == -1)
-			err(1, "error reading %s", quote(bench_tmp[BENCH_DST]));
+			err(1, CP_("error reading %s"), quote(bench_tmp[BENCH_DST]));
 		if (ns != nd || memcmp(s, d, (size_t)ns) != 0)
 			break;
 		if (ns == 0)
@@ -523,7 +525,7 @@ bench_verify(const struct bench *b, const struct bench_eng *e, int fd)
 		    i++)
 			;
 		bench_status_clear();
-		errx(1, "%s: the copy differs from %s at byte %llu",
+		errx(1, _("%s: the copy differs from %s at byte %llu"),
 		    bench_label(e), quote(b->src_path),
 		    (unsigned long long)(off + i + 1));
 	}
@@ -546,7 +548,7 @@ bench_check_copy(const struct bench *b, const struct bench_eng *e, int fd,
 	if (!b->opts->verify)
 		return;
 	if (fstat(b->src, &st) == -1)
-		err(1, "cannot stat %s", quote(b->src_path));
+		err(1, CP_("cannot stat %s"), quote(b->src_path));
 	memset(&j, 0, sizeof(j));
 	j.src = b->src;
 	j.dst = fd;
@@ -558,16 +560,16 @@ bench_check_copy(const struct bench *b, const struct bench_eng *e, int fd,
 	if (verify_fds(&j, &r) == -1) {
 		bench_status_clear();
 		errno = r.err;
-		err(1, "%s: --verify: error reading %s", bench_label(e),
+		err(1, _("%s: --verify: error reading %s"), bench_label(e),
 		    quote(r.dst_err ? bench_tmp[BENCH_DST] : b->src_path));
 	}
 	if (r.state == VERIFY_OK)
 		return;
 	bench_status_clear();
 	if (r.state == VERIFY_SKIPPED)
-		errx(1, "%s: --verify: cannot check the copy: %s",
-		    bench_label(e), r.why);
-	errx(1, "%s: --verify: the copy differs from %s at byte %llu",
+		errx(1, _("%s: --verify: cannot check the copy: %s"),
+		    bench_label(e), nls_text(r.why));
+	errx(1, _("%s: --verify: the copy differs from %s at byte %llu"),
 	    bench_label(e), quote(b->src_path), (unsigned long long)r.at + 1);
 }
 
@@ -587,12 +589,12 @@ bench_failed(struct bench *b, struct bench_eng *e,
 	bench_status_clear();
 	errno = e_err;
 	if (res->write_failed && b->to_socket)
-		err(1, "%s: error sending %s", bench_label(e),
+		err(1, _("%s: error sending %s"), bench_label(e),
 		    quote(b->src_path));
 	if (res->write_failed)
-		err(1, "%s: error writing %s", bench_label(e),
+		err(1, _("%s: error writing %s"), bench_label(e),
 		    quote(bench_tmp[BENCH_DST]));
-	err(1, "%s: error copying %s", bench_label(e), quote(b->src_path));
+	err(1, _("%s: error copying %s"), bench_label(e), quote(b->src_path));
 }
 
 static void
@@ -631,7 +633,7 @@ bench_copy_file(struct bench *b, struct bench_eng *e, bool first)
 	if (b->opts->bench_cold)
 		bench_drop(b);
 	if (lseek(b->src, 0, SEEK_SET) == -1)
-		err(1, "cannot seek in %s", quote(b->src_path));
+		err(1, _("cannot seek in %s"), quote(b->src_path));
 	bench_job(b, e, fd, &job);
 	t0 = units_now();
 	rc = engine_copy(&job, &res);
@@ -665,7 +667,7 @@ bench_cp_wait(pid_t pid)
 	/* Not reaped yet: the pid stays cp's while a signal may come. */
 	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) == -1)
 		if (errno != EINTR)
-			err(1, "cannot wait for cp");
+			err(1, _("cannot wait for cp"));
 	(void)sigfillset(&all);
 	(void)sigprocmask(SIG_BLOCK, &all, &old);
 	(void)waitpid(pid, &st, 0);
@@ -680,9 +682,9 @@ bench_cp_failed(const struct bench *b, int st)
 {
 	bench_status_clear();
 	if (WIFEXITED(st))
-		errx(1, "cp: %s exited with status %d copying %s", b->cp,
+		errx(1, _("cp: %s exited with status %d copying %s"), b->cp,
 		    WEXITSTATUS(st), quote(b->src_path));
-	errx(1, "cp: %s was killed by signal %d (%s) copying %s", b->cp,
+	errx(1, _("cp: %s was killed by signal %d (%s) copying %s"), b->cp,
 	    WTERMSIG(st), strsignal(WTERMSIG(st)), quote(b->src_path));
 }
 
@@ -712,16 +714,16 @@ bench_copy_cp(struct bench *b, struct bench_eng *e, bool first)
 	(void)sigprocmask(SIG_SETMASK, &old, NULL);
 	if (pid == -1) {
 		bench_status_clear();
-		err(1, "cannot run %s", quote(b->cp));
+		err(1, _("cannot run %s"), quote(b->cp));
 	}
 	if ((st = bench_cp_wait(pid)) == 0 && b->opts->fsync &&
 	    ((rfd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fsync(rfd) == -1))
-		err(1, "cp: cannot flush %s", quote(path));
+		err(1, _("cp: cannot flush %s"), quote(path));
 	/* --verify: cp's copy gets zcp's check, timed with it. */
 	if (st == 0 && b->opts->verify) {
 		if (rfd == -1 && (rfd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-			err(1, "cp: cannot open %s", quote(path));
+			err(1, _("cp: cannot open %s"), quote(path));
 		bench_check_copy(b, e, rfd, NULL);
 	}
 	t = units_now() - t0;
@@ -729,7 +731,7 @@ bench_copy_cp(struct bench *b, struct bench_eng *e, bool first)
 		bench_cp_failed(b, st);
 	/* cp may have made a new file at the name: read what is there. */
 	if (rfd == -1 && (rfd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		err(1, "cp: cannot open %s", quote(path));
+		err(1, _("cp: cannot open %s"), quote(path));
 	if (first) {
 		e->used = ENGINE_AUTO;
 		e->cloned = engine_shared(rfd) == 1;
@@ -749,16 +751,16 @@ bench_socket_verdict(const struct bench *b, const struct bench_eng *e)
 	if (s->err != 0) {
 		bench_status_clear();
 		errno = s->err;
-		err(1, "%s: the reader of the socket failed", bench_label(e));
+		err(1, _("%s: the reader of the socket failed"), bench_label(e));
 	}
 	if (s->differs == 0 && s->received == b->size)
 		return;
 	bench_status_clear();
 	if (s->differs != 0 && s->differs <= b->size)
-		errx(1, "%s: the bytes the reader received differ from %s "
-		    "at byte %llu", bench_label(e), quote(b->src_path),
+		errx(1, _("%s: the bytes the reader received differ from %s "
+		    "at byte %llu"), bench_label(e), quote(b->src_path),
 		    (unsigned long long)s->differs);
-	errx(1, "%s: the reader received %llu bytes of %s, not %llu",
+	errx(1, _("%s: the reader received %llu bytes of %s, not %llu"),
 	    bench_label(e), (unsigned long long)s->received,
 	    quote(b->src_path), (unsigned long long)b->size);
 }
@@ -779,11 +781,11 @@ bench_copy_socket(struct bench *b, struct bench_eng *e, bool first)
 	int fd, rc, end;
 
 	if ((fd = bench_socket_connect(&b->sock, first)) == -1)
-		err(1, "cannot connect to the reader on the loopback");
+		err(1, _("cannot connect to the reader on the loopback"));
 	if (b->opts->bench_cold)
 		bench_drop(b);
 	if (lseek(b->src, 0, SEEK_SET) == -1)
-		err(1, "cannot seek in %s", quote(b->src_path));
+		err(1, _("cannot seek in %s"), quote(b->src_path));
 	bench_job(b, e, fd, &job);
 	t0 = units_now();
 	rc = engine_copy(&job, &res);
@@ -832,7 +834,7 @@ bench_rounds(struct bench *b)
 			b->failed |= b->opts->bench_engines != 0;
 			continue;
 		}
-		bench_status(b, "warm-up, %s", bench_label(e));
+		bench_status(b, _("warm-up, %s"), bench_label(e));
 		if (bench_copy(b, e, true) < 0 && b->opts->bench_engines != 0)
 			b->failed = true;
 	}
@@ -841,7 +843,7 @@ bench_rounds(struct bench *b)
 			e = &b->eng[i];
 			if (e->refused || e->missing)
 				continue;
-			bench_status(b, "run %u of %u, %s", r + 1, runs,
+			bench_status(b, _("run %u of %u, %s"), r + 1, runs,
 			    bench_label(e));
 			e->secs[e->nruns++] = bench_copy(b, e, false);
 		}
@@ -951,9 +953,9 @@ bench_setup(struct bench *b, struct stat *sst)
 		bench_make_source(b, sst);
 	else if ((b->src = open(b->src_path, O_RDONLY | O_CLOEXEC |
 	    O_NOCTTY)) == -1)
-		err(1, "cannot open %s for reading", quote(b->src_path));
+		err(1, CP_("cannot open %s for reading"), quote(b->src_path));
 	else if (fstat(b->src, sst) == -1)
-		err(1, "cannot stat %s", quote(b->src_path));
+		err(1, CP_("cannot stat %s"), quote(b->src_path));
 	b->size = (uint64_t)sst->st_size;
 	b->sparse = (uint64_t)sst->st_blocks * 512 < (uint64_t)sst->st_size;
 	b->blksize = (size_t)sst->st_blksize;
@@ -961,7 +963,7 @@ bench_setup(struct bench *b, struct stat *sst)
 	if (!b->to_socket)
 		bench_fs_name(b->dir, b->dst_fs, sizeof(b->dst_fs));
 	else if (bench_socket_listen(&b->sock, b->src) == -1)
-		err(1, "cannot listen on the loopback");
+		err(1, _("cannot listen on the loopback"));
 	if (uname(&u) == 0)
 		(void)snprintf(b->kernel, sizeof(b->kernel), "%s %s",
 		    u.sysname, u.release);
@@ -994,19 +996,19 @@ bench_run(const struct options *o, int n, char **files)
 	if (b.made && bench_live[BENCH_SRC]) {
 		bench_live[BENCH_SRC] = 0;
 		if (unlink(bench_tmp[BENCH_SRC]) == -1)
-			warn("cannot remove %s", quote(bench_tmp[BENCH_SRC]));
+			warn(CP_("cannot remove %s"), quote(bench_tmp[BENCH_SRC]));
 	}
 	bench_print(&b);
 	for (i = 0; i < b.neng; i++) {
 		if (b.eng[i].refused && o->bench_engines != 0) {
 			(void)fflush(stdout);
 			errno = b.eng[i].refused;
-			warn("%s: refused by the kernel here",
+			warn(_("%s: refused by the kernel here"),
 			    bench_name(b.eng[i].id));
 		}
 		if (b.eng[i].missing && o->bench_engines != 0) {
 			(void)fflush(stdout);
-			warnx("cp: not found in PATH");
+			warnx(_("cp: not found in PATH"));
 		}
 		free(b.eng[i].secs);
 	}
