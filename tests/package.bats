@@ -4,8 +4,8 @@
 # tests/package.bats: the Debian package.  dpkg-buildpackage -us -uc -b
 # builds it from a copy of the source tree, with a bats that does not
 # exist (the build must not need it: make check skips every file, and
-# configure says so); the .deb holds zcp, its manual and both
-# completions; unpacked in a scratch root (dpkg -x) the binary runs and
+# configure says so); the .deb holds zcp, its manual, both completions
+# and its German catalog; unpacked in a scratch root (dpkg -x) the binary runs and
 # copies, the manual renders and bash-completion loads the completion;
 # lintian reports no error.
 #
@@ -97,13 +97,14 @@ need_deb()
 	! grep -qE '^(FAIL|ERROR|PASS): ' "$OUT/build.log"
 }
 
-@test "the .deb holds zcp, its manual and the bash and zsh completions" {
+@test "the .deb holds zcp, its manual, the completions and its German" {
 	need_deb
 	dpkg -c "$DEB" | awk '{ print $NF }' > files.txt
 	local f
 	for f in ./usr/bin/zcp ./usr/share/man/man1/zcp.1.gz \
 	    ./usr/share/bash-completion/completions/zcp \
 	    ./usr/share/zsh/vendor-completions/_zcp \
+	    ./usr/share/locale/de/LC_MESSAGES/zcp.mo \
 	    ./usr/share/doc/zcp/copyright; do
 		grep -qxF "$f" files.txt || { echo "no $f"; return 1; }
 	done
