@@ -156,6 +156,10 @@ unwritable_dest() { files; chmod 444 g; chmod 1777 .; }
 	same_as_cp none nosuch x
 }
 
+@test "locale: odd names, quoted as cp quotes them in the locale" {
+	same_as_cp tree "grö\$ße" $'new\nline' "it's" $'\xff\xfe' e
+}
+
 @test "locale: no operand at all" {
 	same_as_cp none
 }
