@@ -354,6 +354,8 @@ options_bad_arg(bool ambiguous, const char *arg, const char *opt,
 			    l, valid[1], r);
 		else
 			fprintf(stderr, "  - %s%s%s\n", l, *valid, r);
+	free(lv);
+	free(lo);
 	options_usage_hint();
 }
 

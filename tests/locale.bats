@@ -397,6 +397,29 @@ unwritable_dest() { files; chmod 444 g; chmod 1777 .; }
 	[ "$status" -eq 0 ]
 }
 
+# The functions that print a message or keep one for later take it marked
+# (nls.h): a bare English format among their arguments is a message no
+# catalog will find.  The few that are not words for translators, or
+# that cp itself prints in English (libattr's), are named here.
+@test "every message the sources print is marked for translation" {
+	need_cmd xgettext msgcat
+	xgettext --from-code=UTF-8 --language=C --omit-header -k \
+	    -krecord_fail:3 -krecord_warn:3 -kdir_fail:6 -kdir_skip:5 \
+	    -kwarnx:1 -kwarn:1 -kerrx:2 -kerr:2 -kwalk_die:2 \
+	    -kreport_error:2 -kbench_status:2 -o bare.pot \
+	    "$SRC"/src/*.c "$SRC"/src/*.h
+	touch bare.pot
+	msgcat --no-wrap --no-location bare.pot 2>/dev/null |
+	    sed -n 's/^msgid "\(.*\)"$/\1/p' | grep -v '^$' > bare.txt || true
+	grep -vxF -e 'atexit' -e '%s %s -> %s' -e '%s' \
+	    -e '%s attributes for %s' bare.txt > unmarked.txt || true
+	if [[ -s unmarked.txt ]]; then
+		echo "not marked for translation (src/nls.h):"
+		cat unmarked.txt
+		return 1
+	fi
+}
+
 # A message in GNU cp's words (CP_(), CPN_()) must be one of coreutils'
 # message ids, or no language would find it.
 @test "every message zcp takes from coreutils is one of coreutils' own" {
