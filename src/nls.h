@@ -10,7 +10,8 @@
  *   _("...")		zcp's words, translated here
  *   N_("...")		zcp's words, translated later (nls_text())
  *   P_(one, many, n)	zcp's words, singular or plural
- *   CP_("...")		GNU cp's words (a coreutils message id), translated
+ *   CP_("...")		GNU cp's words (a coreutils message id),
+ *			translated
  *   CPN_("...")	GNU cp's words, translated later (nls_text())
  * po/zcp.pot holds the first three; every string marked with the last two
  * must be a message id of coreutils (tests/locale.bats checks).

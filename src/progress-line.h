@@ -48,7 +48,7 @@ struct progress_snap {
  */
 struct pl_words {
 	const char	*of;		/* " of " */
-	const char	*file, *files;	/* " file", " files" after a number */
+	const char	*file, *files;	/* " file", " files" after one */
 	const char	*file_n, *files_n; /* "file ", "files " before one */
 	const char	*elapsed;	/* " elapsed" */
 	const char	*counting_n;	/* " (counting: " */

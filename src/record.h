@@ -71,7 +71,7 @@ struct file_record {
 	bool		 synced;	/* fsync'd inside the clock */
 	int		 err;		/* errno of the failure, or 0 */
 	char		*msg;		/* cp-style message if FILE_FAILED */
-	char		*msg_c;		/* the same in English, for --json */
+	char		*msg_c;		/* the same in English (--json) */
 	char		*warn;		/* a warning that is not a failure */
 	char		*backup;	/* path of the backup made, if any */
 	bool		 removed;	/* the old destination was unlinked

@@ -50,23 +50,26 @@ static const struct {
 	unsigned long	 magic;
 	const char	*why;
 } verify_pseudo[] = {
-	{ 0x9fa0,	N_("its file system, procfs, makes it anew at each read") },
-	{ 0x62656572,	N_("its file system, sysfs, makes it anew at each read") },
-	{ 0x64626720,	N_("its file system, debugfs, makes it anew at each "
-			    "read") },
-	{ 0x74726163,	N_("its file system, tracefs, makes it anew at each "
-			    "read") },
-	{ 0x73636673,	N_("its file system, securityfs, makes it anew at each "
-			    "read") },
-	{ 0x27e0eb,	N_("its file system, cgroup, makes it anew at each "
-			    "read") },
-	{ 0x63677270,	N_("its file system, cgroup2, makes it anew at each "
-			    "read") },
-	{ 0xcafe4a11,	N_("its file system, bpf, makes it anew at each read") },
-	{ 0xde5e81e4,	N_("its file system, efivarfs, makes it anew at each "
-			    "read") },
-	{ 0x62656570,	N_("its file system, configfs, makes it anew at each "
-			    "read") },
+	{ 0x9fa0,
+	    N_("its file system, procfs, makes it anew at each read") },
+	{ 0x62656572,
+	    N_("its file system, sysfs, makes it anew at each read") },
+	{ 0x64626720,
+	    N_("its file system, debugfs, makes it anew at each read") },
+	{ 0x74726163,
+	    N_("its file system, tracefs, makes it anew at each read") },
+	{ 0x73636673,
+	    N_("its file system, securityfs, makes it anew at each read") },
+	{ 0x27e0eb,
+	    N_("its file system, cgroup, makes it anew at each read") },
+	{ 0x63677270,
+	    N_("its file system, cgroup2, makes it anew at each read") },
+	{ 0xcafe4a11,
+	    N_("its file system, bpf, makes it anew at each read") },
+	{ 0xde5e81e4,
+	    N_("its file system, efivarfs, makes it anew at each read") },
+	{ 0x62656570,
+	    N_("its file system, configfs, makes it anew at each read") },
 };
 
 #define VERIFY_TMPFS	0x01021994
