@@ -544,7 +544,7 @@ atomic_open(const struct options *o, const struct file_ref *dst,
 	 */
 	if (ds->exists && !o->unlink_failed && faccessat(dst->dirfd,
 	    dst->name, W_OK, AT_EACCESS) == -1 && errno == EACCES) {
-		record_fail(rec, errno, "cannot create regular file %s",
+		record_fail(rec, errno, CPN_("cannot create regular file %s"),
 		    quote(path_str(dst->path)));
 		return -1;
 	}
@@ -561,11 +561,11 @@ atomic_open(const struct options *o, const struct file_ref *dst,
 	/* The partial file's name is the user's business: say it. */
 	if (a->partial && a->tmp != NULL &&
 	    (shown = atomic_shown(dst, a->tmp)) != NULL) {
-		record_fail(rec, errno, "cannot create regular file %s",
+		record_fail(rec, errno, CPN_("cannot create regular file %s"),
 		    quote(shown));
 		free(shown);
 	} else
-		record_fail(rec, errno, "cannot create regular file %s",
+		record_fail(rec, errno, CPN_("cannot create regular file %s"),
 		    quote(path_str(dst->path)));
 	free(a->tmp);
 	a->tmp = NULL;
@@ -589,7 +589,7 @@ atomic_inherit(const struct options *o, const struct atomic_file *a,
 	    ds->st.st_gid != getegid()))
 		(void)fchown(a->fd, ds->st.st_uid, ds->st.st_gid);
 	if (!o->preserve_mode && fchmod(a->fd, ds->st.st_mode & 07777) == -1) {
-		record_fail(rec, errno, "setting permissions for %s",
+		record_fail(rec, errno, CPN_("setting permissions for %s"),
 		    quote(path_str(rec->dst)));
 		return -1;
 	}
@@ -665,7 +665,7 @@ atomic_close(struct atomic_file *a, const struct file_ref *dst,
 	int e;
 
 	if (unnamed && atomic_name_unnamed(a) == -1) {
-		record_fail(rec, errno, "cannot create regular file %s",
+		record_fail(rec, errno, CPN_("cannot create regular file %s"),
 		    quote(path_str(dst->path)));
 		return -1;
 	}
@@ -676,7 +676,7 @@ atomic_close(struct atomic_file *a, const struct file_ref *dst,
 	a->fd = -1;
 	if (e == 0)
 		return 0;
-	record_fail(rec, e, "failed to close %s", quote(path_str(dst->path)));
+	record_fail(rec, e, CPN_("failed to close %s"), quote(path_str(dst->path)));
 	/* What was linked is ours: unnamed, it held the new file only. */
 	if (unnamed && a->tmp == NULL)
 		(void)unlinkat(a->dirfd, a->name, 0);
@@ -695,7 +695,7 @@ atomic_commit(const struct options *o, struct atomic_file *a,
 	else if (a->tmp != NULL && (a->replace ? renameat(a->dirfd, a->tmp,
 	    a->dirfd, a->name) : compat_rename_noreplace(a->dirfd, a->tmp,
 	    a->dirfd, a->name)) == -1) {
-		record_fail(rec, errno, "cannot create regular file %s",
+		record_fail(rec, errno, CPN_("cannot create regular file %s"),
 		    quote(path_str(dst->path)));
 		rc = -1;
 	}
@@ -710,7 +710,7 @@ atomic_commit(const struct options *o, struct atomic_file *a,
 	if (rc == 0)
 		rec->atomic = true;
 	if (rc == 0 && o->fsync && atomic_sync_dir(dst) == -1) {
-		record_fail(rec, errno, "cannot flush the directory of %s",
+		record_fail(rec, errno, N_("cannot flush the directory of %s"),
 		    quote(path_str(dst->path)));
 		rc = -1;
 	}

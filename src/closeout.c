@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "closeout.h"
+#include "nls.h"
 
 /*
  * stdout's buffer for a text printed just before exiting.  stdio drops
@@ -62,9 +63,9 @@ closeout_at_exit(void)
 {
 	if (closeout_stream(stdout) == -1) {
 		if (errno != 0)
-			warn("write error");
+			warn(CP_("write error"));
 		else
-			warnx("write error");
+			warnx(CP_("write error"));
 		_exit(1);
 	}
 	if (closeout_stream(stderr) == -1)

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +22,11 @@
 /* glibc has no getprogname(3); it has the same under another name. */
 #if !HAVE_GETPROGNAME
 #define getprogname()	program_invocation_short_name
+#endif
+
+/* secure_getenv(3) came with glibc 2.17: getenv() does before. */
+#if !HAVE_SECURE_GETENV
+#define secure_getenv(name)	getenv(name)
 #endif
 
 /* strerrorname_np(3) came with glibc 2.32; before, name the common ones. */

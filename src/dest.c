@@ -229,12 +229,12 @@ dest_ask(const struct options *o, const struct file_ref *dst,
 	    faccessat(dst->dirfd, dst->name, W_OK, AT_EACCESS) != 0) {
 		dest_strmode(st->st_mode, perms);
 		fprintf(stderr, dest_unlink_first(o) || o->unlink_failed ?
-		    "%s: replace %s, overriding mode %04lo (%s)? " :
-		    "%s: unwritable %s (mode %04lo, %s); try anyway? ",
+		    CP_("%s: replace %s, overriding mode %04lo (%s)? ") :
+		    CP_("%s: unwritable %s (mode %04lo, %s); try anyway? "),
 		    getprogname(), quote(path_str(dst->path)),
 		    (unsigned long)(st->st_mode & 07777), perms);
 	} else
-		fprintf(stderr, "%s: overwrite %s? ", getprogname(),
+		fprintf(stderr, CP_("%s: overwrite %s? "), getprogname(),
 		    quote(path_str(dst->path)));
 	fflush(stderr);
 	/* As cp's yesno(): the locale's answer for yes (rpmatch). */
@@ -413,7 +413,7 @@ dest_backup(const struct options *o, const struct file_ref *dst,
 	do {
 		if ((name = dest_backup_name(o, dst->dirfd, dst->name)) ==
 		    NULL) {
-			record_fail(rec, errno, "cannot backup %s",
+			record_fail(rec, errno, CPN_("cannot backup %s"),
 			    quote(path_str(dst->path)));
 			return -1;
 		}
@@ -432,7 +432,7 @@ dest_backup(const struct options *o, const struct file_ref *dst,
 			free(name);
 			return 0;
 		}
-		record_fail(rec, errno, "cannot backup %s",
+		record_fail(rec, errno, CPN_("cannot backup %s"),
 		    quote(path_str(dst->path)));
 		free(name);
 		return -1;
@@ -510,7 +510,7 @@ dest_stat(const struct options *o, const struct file_ref *dst,
 	}
 	if (errno == ENOENT)
 		return 0;
-	record_fail(rec, errno, "cannot stat %s", quote(path_str(dst->path)));
+	record_fail(rec, errno, CPN_("cannot stat %s"), quote(path_str(dst->path)));
 	return -1;
 }
 
@@ -524,7 +524,7 @@ dest_overwrite(const struct options *o, const struct stat *sst,
 	    !dest_newer(&sst->st_mtim, &dst_st->st_mtim))
 		return DEST_UPTODATE;
 	if (o->update == UPDATE_NONE_FAIL) {
-		record_fail(rec, 0, "not replacing %s",
+		record_fail(rec, 0, N_("not replacing %s"),
 		    quote(path_str(dst->path)));
 		return DEST_FAIL;
 	}
@@ -572,8 +572,8 @@ dest_clear(const struct options *o, const struct file_ref *src,
 	if (o->backup != BACKUP_NONE && !dots) {
 		if (o->backup != BACKUP_NUMBERED &&
 		    dest_source_is_backup(o, src, sst, dst)) {
-			record_fail(rec, 0, "backing up %s might destroy "
-			    "source;  %s not copied",
+			record_fail(rec, 0, CPN_("backing up %s might destroy "
+			    "source;  %s not copied"),
 			    quote(path_str(dst->path)),
 			    quote(path_str(src->path)));
 			return DEST_FAIL;
@@ -596,7 +596,7 @@ dest_clear(const struct options *o, const struct file_ref *src,
 	    (dest_deref(o, src) == DEREF_NEVER && !S_ISREG(sst->st_mode))))) {
 		if (unlinkat(dst->dirfd, dst->name, 0) == -1 &&
 		    errno != ENOENT) {
-			record_fail(rec, errno, "cannot remove %s",
+			record_fail(rec, errno, CPN_("cannot remove %s"),
 			    quote(path_str(dst->path)));
 			return DEST_FAIL;
 		}
@@ -618,7 +618,7 @@ dest_existing(const struct options *o, const struct created *made,
 
 	if (o->interactive != INTERACTIVE_ALWAYS_NO &&
 	    !dest_same_ok(o, src, sst, dst, &ds->st, &now)) {
-		record_fail(rec, 0, "%s and %s are the same file",
+		record_fail(rec, 0, CPN_("%s and %s are the same file"),
 		    quote(path_str(src->path)),
 		    quote(path_str(dst->path)));
 		return DEST_FAIL;
@@ -629,8 +629,8 @@ dest_existing(const struct options *o, const struct created *made,
 			return DEST_NOOP;
 		if (S_ISDIR(ds->st.st_mode))
 			return DEST_GO;
-		record_fail(rec, 0, "cannot overwrite non-directory %s with "
-		    "directory %s", quote(path_str(dst->path)),
+		record_fail(rec, 0, CPN_("cannot overwrite non-directory %s with "
+		    "directory %s"), quote(path_str(dst->path)),
 		    quote(path_str(src->path)));
 		return DEST_FAIL;
 	}
@@ -642,14 +642,14 @@ dest_existing(const struct options *o, const struct created *made,
 	if (!S_ISDIR(ds->st.st_mode) && src->operand &&
 	    o->backup != BACKUP_NUMBERED && created_find(made,
 	    ds->st.st_dev, ds->st.st_ino, dst->dirfd, dst->name, NULL) == 1) {
-		record_fail(rec, 0, "will not overwrite just-created %s with %s",
+		record_fail(rec, 0, CPN_("will not overwrite just-created %s with %s"),
 		    quote(path_str(dst->path)),
 		    quote(path_str(src->path)));
 		return DEST_FAIL;
 	}
 	if (S_ISDIR(ds->st.st_mode)) {
 		record_fail(rec, 0,
-		    "cannot overwrite directory %s with non-directory",
+		    CPN_("cannot overwrite directory %s with non-directory"),
 		    quote(path_str(dst->path)));
 		return DEST_FAIL;
 	}
@@ -670,7 +670,7 @@ dest_through_made(const struct options *o, const struct created *made,
 	    created_find(made, st.st_dev, st.st_ino, dst->dirfd, dst->name,
 	    NULL) != 1)
 		return false;
-	record_fail(rec, 0, "will not copy %s through just-created symlink %s",
+	record_fail(rec, 0, CPN_("will not copy %s through just-created symlink %s"),
 	    quote(path_str(src->path)), quote(path_str(dst->path)));
 	return true;
 }
@@ -721,7 +721,7 @@ dest_unbackup(const struct file_ref *dst, struct dest_state *ds,
 		if (rc == 0)
 			rec->unbackup = true;
 		else
-			record_warn(rec, errno, "cannot un-backup %s",
+			record_warn(rec, errno, CPN_("cannot un-backup %s"),
 			    quote(path_str(dst->path)));
 	}
 	free(ds->backup);
@@ -749,8 +749,8 @@ dest_create(const struct options *o, const struct file_ref *dst,
 	    (errno = EEXIST, false))) {
 		/* POSIX wants it followed; cp does so only if told to. */
 		if (getenv("POSIXLY_CORRECT") == NULL) {
-			record_fail(rec, 0, "not writing through dangling "
-			    "symlink %s", quote(path_str(dst->path)));
+			record_fail(rec, 0, CPN_("not writing through dangling "
+			    "symlink %s"), quote(path_str(dst->path)));
 			return -1;
 		}
 		fd = openat(dst->dirfd, dst->name, flags, mode);
@@ -761,7 +761,7 @@ dest_create(const struct options *o, const struct file_ref *dst,
 	if (errno == EISDIR && dst->name[0] != '\0' &&
 	    dst->name[strlen(dst->name) - 1] == '/')
 		errno = ENOTDIR;
-	record_fail(rec, errno, "cannot create regular file %s",
+	record_fail(rec, errno, CPN_("cannot create regular file %s"),
 	    quote(path_str(dst->path)));
 	return -1;
 }
@@ -792,14 +792,14 @@ dest_open(const struct options *o, const struct file_ref *dst,
 			if (unlinkat(dst->dirfd, dst->name, 0) == 0)
 				rec->removed_after = true;
 			else if (errno != ENOENT) {
-				record_fail(rec, errno, "cannot remove %s",
+				record_fail(rec, errno, CPN_("cannot remove %s"),
 				    quote(path_str(dst->path)));
 				return -1;
 			}
 			e = ENOENT;
 		}
 		if (e != ENOENT) {
-			record_fail(rec, e, "cannot create regular file %s",
+			record_fail(rec, e, CPN_("cannot create regular file %s"),
 			    quote(path_str(dst->path)));
 			return -1;
 		}

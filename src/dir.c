@@ -100,15 +100,15 @@ dir_named_before(struct walk *w, const struct file_ref *src,
 		return false;
 	if (created_find(w->dirs, sst->st_dev, sst->st_ino, dst->dirfd,
 	    dst->name, NULL) == 1) {
-		dir_skip(w, src, dst, FILE_KIND_DIR, "warning: source directory "
-		    "%s specified more than once", w->top_src);
+		dir_skip(w, src, dst, FILE_KIND_DIR, CPN_("warning: source directory "
+		    "%s specified more than once"), w->top_src);
 		return true;
 	}
 	if (d != DEREF_ALWAYS && d != DEREF_ARGS && (earlier =
 	    created_label(w->dirs, sst->st_dev, sst->st_ino)) != NULL) {
 		path_init(&ep, NULL, earlier);
-		dir_fail(w, src, dst, FILE_KIND_DIR, 0, "will not create hard "
-		    "link %s to directory %s", dst->path, &ep);
+		dir_fail(w, src, dst, FILE_KIND_DIR, 0, CPN_("will not create hard "
+		    "link %s to directory %s"), dst->path, &ep);
 		return true;
 	}
 	/* Under the first name only: cp's remember_copied() keeps that. */
@@ -226,7 +226,7 @@ dir_mkdir(struct walk *w, const struct file_ref *src,
 		 * error, as cp says it; the rest is reused. */
 		else if (errno != EEXIST || dst->fresh) {
 			dir_fail(w, src, dst, FILE_KIND_DIR, errno,
-			    "cannot create directory %s", dst->path, NULL);
+			    CPN_("cannot create directory %s"), dst->path, NULL);
 			return -1;
 		}
 	}
@@ -239,12 +239,12 @@ dir_mkdir(struct walk *w, const struct file_ref *src,
 	    O_NOFOLLOW));
 	if (fd == -1) {
 		if (!*created && (errno == ENOTDIR || errno == ELOOP))
-			dir_fail(w, src, dst, FILE_KIND_DIR, 0, "cannot overwrite "
-			    "non-directory %s with directory %s", dst->path,
+			dir_fail(w, src, dst, FILE_KIND_DIR, 0, CPN_("cannot overwrite "
+			    "non-directory %s with directory %s"), dst->path,
 			    src->path);
 		else
 			dir_fail(w, src, dst, FILE_KIND_DIR, errno,
-			    "cannot open directory %s", dst->path, NULL);
+			    CPN_("cannot open directory %s"), dst->path, NULL);
 		return -1;
 	}
 	/*
@@ -265,7 +265,7 @@ dir_mkdir(struct walk *w, const struct file_ref *src,
 			return fd;
 		/* Not recorded: its contents could be copied into it. */
 		dir_fail(w, src, dst, FILE_KIND_DIR, errno,
-		    "cannot stat %s", dst->path, NULL);
+		    CPN_("cannot stat %s"), dst->path, NULL);
 		(void)close(fd);
 		return -1;
 	}
@@ -285,7 +285,7 @@ dir_mkdir(struct walk *w, const struct file_ref *src,
 	if (*created && w->made_dirs != NULL &&
 	    inoset_add(w->made_dirs, st.st_dev, st.st_ino) == -1) {
 		dir_fail(w, src, dst, FILE_KIND_DIR, errno,
-		    "cannot create directory %s", dst->path, NULL);
+		    CPN_("cannot create directory %s"), dst->path, NULL);
 		(void)close(fd);
 		return -1;
 	}
@@ -307,7 +307,7 @@ dir_final_mode(int dfd, mode_t want, struct file_record *rec)
 			return;
 	}
 	if (fchmod(dfd, want) == -1)
-		record_fail(rec, errno, "setting permissions for %s",
+		record_fail(rec, errno, CPN_("setting permissions for %s"),
 		    quote(path_str(rec->dst)));
 }
 
@@ -363,15 +363,15 @@ dir_stat_entry(struct walk *w, const struct file_ref *cs, struct stat *st,
 {
 	if (fstatat(cs->dirfd, cs->name, st, cs->follow ? 0 :
 	    AT_SYMLINK_NOFOLLOW) == -1) {
-		dir_fail(w, cs, cd, FILE_KIND_FILE, errno, "cannot stat %s", cs->path, NULL);
+		dir_fail(w, cs, cd, FILE_KIND_FILE, errno, CPN_("cannot stat %s"), cs->path, NULL);
 		return -1;
 	}
 	if (S_ISDIR(st->st_mode) && dir_into_self(w, cs, st, cd)) {
 		/* As cp: once, with the operand's names, and stop there. */
 		if (__atomic_exchange_n(&w->into_self, 1, __ATOMIC_RELAXED) ==
 		    0)
-			dir_fail(w, cs, cd, FILE_KIND_DIR, 0, "cannot copy a directory, %s, "
-			    "into itself, %s", w->top_src, w->top_dst);
+			dir_fail(w, cs, cd, FILE_KIND_DIR, 0, CPN_("cannot copy a directory, %s, "
+			    "into itself, %s"), w->top_src, w->top_dst);
 		return -1;
 	}
 	return 0;
@@ -393,7 +393,7 @@ dir_cyclic(struct walk *w, const struct file_ref *src,
 	for (a = up; a != NULL; a = a->up)
 		if (a->dev == sst->st_dev && a->ino == sst->st_ino) {
 			dir_fail(w, src, dst, FILE_KIND_DIR, 0,
-			    "cannot copy cyclic symbolic link %s", src->path,
+			    CPN_("cannot copy cyclic symbolic link %s"), src->path,
 			    NULL);
 			return true;
 		}
@@ -416,7 +416,7 @@ void
 dir_close_record(struct walk *w, int dfd, struct file_record *rec)
 {
 	if (close(dfd) == -1 && rec->status != FILE_FAILED)
-		record_fail(rec, errno, "failed to close %s", quote(path_str(rec->dst)));
+		record_fail(rec, errno, CPN_("failed to close %s"), quote(path_str(rec->dst)));
 	if (rec->status == FILE_FAILED)
 		dir_report(w, rec);
 	else

@@ -165,27 +165,27 @@ file_op_fail(const struct file_ref *src, const struct file_ref *dst,
 
 	switch (e->op) {
 	case ENGINE_OP_READ:
-		record_fail(rec, e->err, "error reading %s", s);
+		record_fail(rec, e->err, CPN_("error reading %s"), s);
 		return true;
 	case ENGINE_OP_BUFFER:
-		record_fail(rec, e->err, "cannot allocate a buffer to copy %s",
+		record_fail(rec, e->err, N_("cannot allocate a buffer to copy %s"),
 		    s);
 		return true;
 	case ENGINE_OP_PIPE:
-		record_fail(rec, e->err, "cannot create a pipe to copy %s", s);
+		record_fail(rec, e->err, N_("cannot create a pipe to copy %s"), s);
 		return true;
 	case ENGINE_OP_STAT:
-		record_fail(rec, e->err, "cannot fstat %s", s);
+		record_fail(rec, e->err, CPN_("cannot fstat %s"), s);
 		return true;
 	case ENGINE_OP_SEEK:
-		record_fail(rec, e->err, "cannot lseek %s",
+		record_fail(rec, e->err, CPN_("cannot lseek %s"),
 		    e->write_failed ? d : s);
 		return true;
 	case ENGINE_OP_EXTEND:
-		record_fail(rec, e->err, "failed to extend %s", d);
+		record_fail(rec, e->err, CPN_("failed to extend %s"), d);
 		return true;
 	case ENGINE_OP_SYNC:
-		record_fail(rec, e->err, "error syncing %s", d);
+		record_fail(rec, e->err, CPN_("error syncing %s"), d);
 		return true;
 	default:
 		return false;
@@ -203,19 +203,19 @@ file_engine_fail(const struct options *o, const struct file_ref *src,
 	if (file_op_fail(src, dst, rec))
 		return;
 	if (e->engine == ENGINE_CLONE && o->reflink == REFLINK_ALWAYS)
-		record_fail(rec, err, "failed to clone %s from %s",
+		record_fail(rec, err, CPN_("failed to clone %s from %s"),
 		    quote(path_str(dst->path)), quote(path_str(src->path)));
 	else if (err == ENOSPC || err == EDQUOT || err == EFBIG)
-		record_fail(rec, err, "error writing %s", quote(path_str(dst->path)));
+		record_fail(rec, err, CPN_("error writing %s"), quote(path_str(dst->path)));
 	else if (e->engine != ENGINE_RW && engine_fallback_ok(err))
 		/* A forced engine the kernel refused, on either side. */
 		record_fail(rec, err, "%s %s -> %s", engine_name(e->engine),
 		    quote(path_str(src->path)), quote(path_str(dst->path)));
 	else if (e->write_failed && (e->engine == ENGINE_RW ||
 	    e->moved[e->engine] == 0))
-		record_fail(rec, err, "error writing %s", quote(path_str(dst->path)));
+		record_fail(rec, err, CPN_("error writing %s"), quote(path_str(dst->path)));
 	else if (e->engine == ENGINE_RW)
-		record_fail(rec, err, "error reading %s", quote(path_str(src->path)));
+		record_fail(rec, err, CPN_("error reading %s"), quote(path_str(src->path)));
 	else
 		record_fail(rec, err, "%s %s -> %s", engine_name(e->engine),
 		    quote(path_str(src->path)), quote(path_str(dst->path)));
@@ -232,14 +232,14 @@ file_open_src(const struct file_ref *src, const struct stat *sst,
 	fd = openat(src->dirfd, src->name, O_RDONLY | O_CLOEXEC | O_NOCTTY |
 	    (src->follow ? 0 : O_NOFOLLOW));
 	if (fd == -1) {
-		record_fail(rec, errno, "cannot open %s for reading",
+		record_fail(rec, errno, CPN_("cannot open %s for reading"),
 		    quote(path_str(src->path)));
 		return -1;
 	}
 	if (fstat(fd, &st) == -1 || st.st_ino != sst->st_ino ||
 	    st.st_dev != sst->st_dev) {
 		record_fail(rec, 0,
-		    "skipping file %s, as it was replaced while being copied",
+		    CPN_("skipping file %s, as it was replaced while being copied"),
 		    quote(path_str(src->path)));
 		(void)close(fd);
 		return -1;
@@ -277,7 +277,7 @@ file_socket(struct file_ctx *ctx, const struct file_ref *src,
 	rec->began = true;
 	if (ctx->opts->verify) {
 		rec->verify = VERIFY_SKIPPED;
-		rec->verify_why = "the destination is a socket";
+		rec->verify_why = N_("the destination is a socket");
 	}
 	if ((sfd = file_open_src(src, sst, rec)) == -1) {
 		(void)close(dfd);
@@ -306,7 +306,7 @@ file_to_socket(struct file_ctx *ctx, const struct file_ref *src,
 	if ((dfd = fdpath_socket(dst->dirfd, dst->name, &dst_st)) != -1)
 		return file_socket(ctx, src, sst, dst, dfd, &dst_st, rec);
 	if (errno != 0) {
-		record_fail(rec, errno, "cannot create regular file %s",
+		record_fail(rec, errno, CPN_("cannot create regular file %s"),
 		    quote(path_str(dst->path)));
 		return -1;
 	}
@@ -442,7 +442,7 @@ file_regular_data(struct file_ctx *ctx, const struct file_ref *src,
 		return -1;
 	}
 	if (close(out.fd) == -1 && rc == 0) {
-		record_fail(rec, errno, "failed to close %s",
+		record_fail(rec, errno, CPN_("failed to close %s"),
 		    quote(path_str(dst->path)));
 		rc = -1;
 	}
@@ -498,6 +498,9 @@ file_again(struct file_ctx *ctx, const char *path,
 	    rec->status != FILE_FAILED) {
 		record_fail(rec, 0, "%s", r.msg != NULL ? r.msg :
 		    "cannot copy");
+		free(rec->msg_c);	/* and r's English, for --json */
+		rec->msg_c = r.msg_c;
+		r.msg_c = NULL;
 		rec->err = r.err;
 	}
 	record_free(&r);
@@ -558,14 +561,14 @@ file_readlink(const struct file_ref *src, const struct stat *sst,
 	ssize_t n;
 
 	if ((target = malloc(size)) == NULL) {
-		record_fail(rec, ENOMEM, "cannot read symbolic link %s",
+		record_fail(rec, ENOMEM, CPN_("cannot read symbolic link %s"),
 		    quote(path_str(src->path)));
 		return NULL;
 	}
 	n = readlinkat(src->dirfd, src->name, target, size);
 	if (n < 0 || (size_t)n >= size) {
 		record_fail(rec, n < 0 ? errno : ENAMETOOLONG,
-		    "cannot read symbolic link %s", quote(path_str(src->path)));
+		    CPN_("cannot read symbolic link %s"), quote(path_str(src->path)));
 		free(target);
 		return NULL;
 	}
@@ -610,7 +613,7 @@ file_symlink(struct file_ctx *ctx, const struct file_ref *src,
 		rc = 0;
 	free(target);
 	if (rc == -1) {
-		record_fail(rec, errno, "cannot create symbolic link %s",
+		record_fail(rec, errno, CPN_("cannot create symbolic link %s"),
 		    quote(path_str(dst->path)));
 		return -1;
 	}
@@ -626,7 +629,7 @@ file_special(struct file_ctx *ctx, const struct file_ref *src,
 	if (mknodat(dst->dirfd, dst->name, (sst->st_mode & S_IFMT) |
 	    meta_base_mode(ctx->opts, sst->st_mode), sst->st_rdev) == -1) {
 		record_fail(rec, errno, S_ISFIFO(sst->st_mode) ?
-		    "cannot create fifo %s" : "cannot create special file %s",
+		    CPN_("cannot create fifo %s") : CPN_("cannot create special file %s"),
 		    quote(path_str(dst->path)));
 		return -1;
 	}
@@ -659,7 +662,7 @@ file_hardlink(const struct file_ref *src, const struct file_link *l,
 	int rc = dest_link(dst, replace, file_do_link, l);
 
 	if (rc == -1) {
-		record_fail(rec, errno, "cannot create hard link %s to %s",
+		record_fail(rec, errno, CPN_("cannot create hard link %s to %s"),
 		    quote(path_str(dst->path)), quote(path_str(src->path)));
 		return -1;
 	}
@@ -678,7 +681,7 @@ file_symlink_to(struct file_ctx *ctx, const struct file_ref *src,
 	int rc;
 
 	if (target == NULL) {
-		record_fail(rec, ENOMEM, "cannot create symbolic link %s",
+		record_fail(rec, ENOMEM, CPN_("cannot create symbolic link %s"),
 		    quote(path_str(dst->path)));
 		return -1;
 	}
@@ -692,15 +695,15 @@ file_symlink_to(struct file_ctx *ctx, const struct file_ref *src,
 		free(dir);
 	}
 	if (!here) {
-		record_fail(rec, 0, "%s: can make relative symbolic links only "
-		    "in current directory",
+		record_fail(rec, 0, CPN_("%s: can make relative symbolic links only "
+		    "in current directory"),
 		    quote_if_needed(path_str(dst->path)));
 		free(target);
 		return -1;
 	}
 	rc = dest_link(dst, ctx->opts->unlink_failed, file_do_symlink, target);
 	if (rc == -1)
-		record_fail(rec, errno, "cannot create symbolic link %s to %s",
+		record_fail(rec, errno, CPN_("cannot create symbolic link %s to %s"),
 		    quote(path_str(dst->path)), quote(target));
 	free(target);
 	return rc < 0 ? -1 : 0;
@@ -805,7 +808,7 @@ file_link_earlier(struct file_ctx *ctx, const struct file_ref *src,
 		l.flags = AT_SYMLINK_FOLLOW;
 	rc = dest_link(dst, true, file_do_link, &l);
 	if (rc == -1)
-		record_fail(rec, errno, "cannot create hard link %s to %s",
+		record_fail(rec, errno, CPN_("cannot create hard link %s to %s"),
 		    quote(path_str(dst->path)), quote(first));
 	else if (rc == 1)
 		rec->removed_after = true;

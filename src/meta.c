@@ -97,7 +97,7 @@ meta_owner(const struct options *o, const struct meta_target *t,
 		(void)meta_chown(t, (uid_t)-1, sst->st_gid);
 		return 1;
 	}
-	record_fail(rec, e, "failed to preserve ownership for %s",
+	record_fail(rec, e, CPN_("failed to preserve ownership for %s"),
 	    quote(path_str(rec->dst)));
 	return o->require_preserve ? -1 : 1;
 }
@@ -120,10 +120,11 @@ meta_xattrs(const struct options *o, const struct meta_target *t,
 		return 0;
 	e = errno;
 	if (set == XATTR_ACL) {
-		record_fail(rec, e, "preserving permissions for %s",
+		record_fail(rec, e, CPN_("preserving permissions for %s"),
 		    quote(path_str(rec->dst)));
 		return o->require_preserve ? -1 : 0;
 	}
+	/* libattr's words, which cp prints in English in every locale. */
 	if (o->require_xattr) {
 		record_fail(rec, e, "%s attributes for %s", what,
 		    quote(path_str(strcmp(what, "setting") == 0 ? rec->dst :
@@ -147,7 +148,7 @@ meta_set(const struct options *o, const struct meta_target *t,
 
 	if (o->preserve_timestamps && meta_times(t, sst) == -1 &&
 	    !(link && errno == EOPNOTSUPP)) {
-		record_fail(rec, errno, "preserving times for %s",
+		record_fail(rec, errno, CPN_("preserving times for %s"),
 		    quote(path_str(rec->dst)));
 		if (o->require_preserve)
 			return -1;
@@ -163,7 +164,7 @@ meta_set(const struct options *o, const struct meta_target *t,
 	    !link && (t->fd >= 0 ? fchmod(t->fd, meta_base_mode(o,
 	    sst->st_mode) & ~o->umask) : fchmodat(t->dirfd, t->name,
 	    meta_base_mode(o, sst->st_mode) & ~o->umask, 0)) == -1) {
-		record_fail(rec, errno, "setting permissions for %s",
+		record_fail(rec, errno, CPN_("setting permissions for %s"),
 		    quote(path_str(rec->dst)));
 		return -1;
 	}
@@ -190,7 +191,7 @@ meta_set(const struct options *o, const struct meta_target *t,
 	mode = meta_mode(t, mode);
 	if ((t->fd >= 0 ? fchmod(t->fd, mode) :
 	    fchmodat(t->dirfd, t->name, mode, 0)) == -1) {
-		record_fail(rec, errno, "preserving permissions for %s",
+		record_fail(rec, errno, CPN_("preserving permissions for %s"),
 		    quote(path_str(rec->dst)));
 		return o->require_preserve ? -1 : 0;
 	}

@@ -18,6 +18,7 @@
 
 #include "closeout.h"
 #include "compat.h"
+#include "nls.h"
 #include "options.h"
 #include "quote.h"
 #include "units.h"
@@ -158,32 +159,45 @@ static const char *const backup_args[] = {
 void
 options_usage_hint(void)
 {
-	fprintf(stderr, "Try '%s --help' for more information.\n",
+	fprintf(stderr, CP_("Try '%s --help' for more information.\n"),
 	    getprogname());
 	exit(1);
 }
 
+/*
+ * --help, in parts: those in GNU cp's words (the same bytes as in its
+ * --help) from coreutils' catalog, the others from zcp's.
+ */
 static void
 options_help(void)
 {
 	closeout_buffer();
-	printf("\
+	printf(_("\
 Usage: %1$s [OPTION]... [-T] SOURCE DEST\n\
   or:  %1$s [OPTION]... SOURCE... DIRECTORY\n\
   or:  %1$s [OPTION]... -t DIRECTORY SOURCE...\n\
   or:  %1$s --bench[=ENGINES] [OPTION]... SOURCE [DIRECTORY]\n\
   or:  %1$s --bench[=ENGINES] --bench-size=SIZE [OPTION]... [DIRECTORY]\n\
   or:  %1$s --bench[=ENGINES] --sweep[=SIZES] [OPTION]... [DIRECTORY]\n\
+"), getprogname());
+	fputs(_("\
 Copy SOURCE to DEST, or multiple SOURCE(s) to DIRECTORY, each file with\n\
 the fastest way the kernel offers, and say which one it was.\n\
+"), stdout);
+	fputs(CP_("\
 \n\
 Mandatory arguments to long options are mandatory for short options too.\n\
+"), stdout);
+	fputs(CP_("\
   -a, --archive                same as -dR --preserve=all\n\
       --attributes-only        don't copy the file data, just the attributes\n\
-      --backup[=CONTROL]       make a backup of each existing destination file\n\
+      --backup[=CONTROL]       make a backup of each existing destination file\
+\n\
   -b                           like --backup but does not accept an argument\n\
       --copy-contents          copy contents of special files when recursive\n\
   -d                           same as --no-dereference --preserve=links\n\
+"), stdout);
+	fputs(_("\
       --debug                  explain how a file is copied: GNU cp's line,\n\
                                  then the engine, fallbacks, bytes, time and\n\
                                  rate of each file.  Implies -v\n\
@@ -196,16 +210,24 @@ Mandatory arguments to long options are mandatory for short options too.\n\
   -H                           follow command-line symbolic links in SOURCE\n\
       --keep-directory-symlink  copy a directory into an existing symbolic\n\
                                  link to a directory in the destination\n\
+"), stdout);
+	fputs(CP_("\
   -l, --link                   hard link files instead of copying\n\
   -L, --dereference            always follow symbolic links in SOURCE\n\
+"), stdout);
+	fputs(_("\
   -n, --no-clobber             do not overwrite an existing file\n\
   -P, --no-dereference         never follow symbolic links in SOURCE\n\
   -p                           same as --preserve=mode,ownership,timestamps\n\
       --preserve[=ATTR_LIST]   preserve the specified attributes (default:\n\
                                  mode,ownership,timestamps), if possible\n\
                                  additional attributes: links, xattr, all\n\
+"), stdout);
+	fputs(CP_("\
       --no-preserve=ATTR_LIST  don't preserve the specified attributes\n\
       --parents                use full source file name under DIRECTORY\n\
+"), stdout);
+	fputs(_("\
   -R, -r, --recursive          copy directories recursively\n\
       --reflink[=WHEN]         control clone/CoW copies (auto, always, never)\n\
       --remove-destination     remove each existing destination file before\n\
@@ -214,10 +236,14 @@ Mandatory arguments to long options are mandatory for short options too.\n\
                                  always, never)\n\
       --strip-trailing-slashes  remove any trailing slashes from each SOURCE\n\
                                  argument\n\
+"), stdout);
+	fputs(CP_("\
   -s, --symbolic-link          make symbolic links instead of copying\n\
   -S, --suffix=SUFFIX          override the usual backup suffix\n\
   -t, --target-directory=DIRECTORY  copy all SOURCE arguments into DIRECTORY\n\
   -T, --no-target-directory    treat DEST as a normal file\n\
+"), stdout);
+	fputs(_("\
   -u, --update[=WHEN]          replace only destination files that are older\n\
                                  than the source (WHEN: older, the default;\n\
                                  all; none: never replace; none-fail: never\n\
@@ -227,6 +253,8 @@ Mandatory arguments to long options are mandatory for short options too.\n\
   -Z, --context[=CTX]          SELinux contexts: without SELinux, as GNU cp,\n\
                                  ignored (--context=CTX warns); zcp cannot set\n\
                                  them, so on an SELinux system it refuses\n\
+"), stdout);
+	fputs(_("\
 \n\
 Engines and reports:\n\
       --engine=NAME            copy with NAME alone: auto (default: the\n\
@@ -239,6 +267,8 @@ Engines and reports:\n\
                                  go to stderr)\n\
   -g, --progress               show progress on stderr: a status line on a\n\
                                  terminal, else a line every few seconds\n\
+"), stdout);
+	fputs(_("\
 \n\
 Trusting the copy:\n\
       --atomic                 write each regular file where no one sees it and\n\
@@ -252,6 +282,8 @@ Trusting the copy:\n\
       --resume                 continue a destination shorter than the source\n\
                                  once checked to be the start of it, instead of\n\
                                  copying it all again\n\
+"), stdout);
+	fputs(_("\
 \n\
 Timing the engines (--bench copies SOURCE to temporary files only):\n\
       --bench[=ENGINES]        time each engine (a comma-separated list;\n\
@@ -278,32 +310,45 @@ Timing the engines (--bench copies SOURCE to temporary files only):\n\
       --chart[=WHEN]           with --sweep, draw them with characters after\n\
                                  the table (WHEN: auto, the default, when\n\
                                  stdout is a terminal; always; never)\n\
+"), stdout);
+	fputs(_("\
 \n\
       --help                   display this help and exit\n\
       --version                output version information and exit\n\
+"), stdout);
+	fputs(_("\
 \n\
 The backup suffix is '~', unless set with --suffix or SIMPLE_BACKUP_SUFFIX.\n\
 The version control method may be selected via the --backup option or\n\
 through the VERSION_CONTROL environment variable: none, off (never make\n\
 backups); numbered, t; existing, nil (numbered if numbered backups exist,\n\
 simple otherwise); simple, never.\n\
+"), stdout);
+	fputs(_("\
 \n\
 Exit status is 0 if every file was copied, 1 if any failed.\n\
-See zcp(1) for the engines, the report formats and examples.\n",
-	    getprogname());
+See zcp(1) for the engines, the report formats and examples.\n\
+"), stdout);
 }
 
-/* Quotes as cp's argmatch does: curly quotes in a UTF-8 locale. */
+/*
+ * Quotes as cp's argmatch does (gnulib's gettext_quote()): each as
+ * coreutils translates ` and ', else curly quotes in a UTF-8 locale, else
+ * '.  (Untranslated, gettext gives the very pointer back.)
+ */
 static void
 options_quotes(const char **l, const char **r)
 {
+	static const char lq[] = "`", rq[] = "'";
 	const char *cs = nl_langinfo(CODESET);
+	bool utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
 
-	if (cs != NULL && strcmp(cs, "UTF-8") == 0) {
-		*l = "\xe2\x80\x98";
-		*r = "\xe2\x80\x99";
-	} else
-		*l = *r = "'";
+	*l = CP_(lq);
+	*r = CP_(rq);
+	if (*l == lq)
+		*l = utf8 ? "\xe2\x80\x98" : "'";
+	if (*r == rq)
+		*r = utf8 ? "\xe2\x80\x99" : "'";
 }
 
 /*
@@ -311,21 +356,28 @@ options_quotes(const char **l, const char **r)
  * two by two and they are listed side by side, as for backup types.
  */
 static void __attribute__((noreturn))
-options_bad_arg(const char *what, const char *arg, const char *opt,
+options_bad_arg(bool ambiguous, const char *arg, const char *opt,
     const char *const *valid, bool pairs)
 {
 	const char *l, *r;
+	char *lv, *lo;
 
 	options_quotes(&l, &r);
-	fprintf(stderr, "%s: %s argument %s%s%s for %s%s%s\n",
-	    getprogname(), what, l, arg, r, l, opt, r);
-	fprintf(stderr, "Valid arguments are:\n");
+	if (asprintf(&lv, "%s%s%s", l, arg, r) == -1 ||
+	    asprintf(&lo, "%s%s%s", l, opt, r) == -1)
+		err(1, NULL);
+	fprintf(stderr, "%s: ", getprogname());
+	fprintf(stderr, ambiguous ? CP_("ambiguous argument %s for %s") :
+	    CP_("invalid argument %s for %s"), lv, lo);
+	fprintf(stderr, "\n%s\n", CP_("Valid arguments are:"));
 	for (; *valid != NULL; valid += pairs ? 2 : 1)
 		if (pairs)
 			fprintf(stderr, "  - %s%s%s, %s%s%s\n", l, valid[0], r,
 			    l, valid[1], r);
 		else
 			fprintf(stderr, "  - %s%s%s\n", l, *valid, r);
+	free(lv);
+	free(lo);
 	options_usage_hint();
 }
 
@@ -354,8 +406,7 @@ options_match(const char *arg, const char *opt, const char *const *valid,
 		}
 	}
 	if (found == -1 || ambiguous)
-		options_bad_arg(ambiguous ? "ambiguous" : "invalid", arg, opt,
-		    valid, pairs);
+		options_bad_arg(ambiguous, arg, opt, valid, pairs);
 	return found;
 }
 
@@ -392,11 +443,11 @@ static void
 options_context(const char *ctx)
 {
 	if (options_selinux())
-		errx(1, "cannot set security contexts: zcp is built without "
-		    "SELinux support");
+		errx(1, _("cannot set security contexts: zcp is built without "
+		    "SELinux support"));
 	if (ctx != NULL)
-		warnx("warning: ignoring --context; it requires an "
-		    "SELinux-enabled kernel");
+		warnx(CP_("warning: ignoring --context; it requires an "
+		    "SELinux-enabled kernel"));
 }
 
 /*
@@ -414,8 +465,7 @@ options_preserve(struct options *o, const char *list, bool on,
 		err(1, NULL);
 	for (rest = copy; (tok = strsep(&rest, ",")) != NULL;) {
 		if (*tok == '\0')
-			options_bad_arg("ambiguous", tok, opt, preserve_args,
-			    false);
+			options_bad_arg(true, tok, opt, preserve_args, false);
 		switch (options_match(tok, opt, preserve_args, false)) {
 		case 0:
 			o->preserve_mode = on;
@@ -432,8 +482,8 @@ options_preserve(struct options *o, const char *list, bool on,
 			break;
 		case 4:
 			if (on)
-				errx(1, "cannot preserve security context "
-				    "without an SELinux-enabled kernel");
+				errx(1, CP_("cannot preserve security context "
+				    "without an SELinux-enabled kernel"));
 			break;
 		case 5:
 			o->preserve_xattr = o->require_xattr = on;
@@ -476,16 +526,14 @@ static void
 options_version(void)
 {
 	closeout_buffer();
-	printf("%s %s\n"
-	    "Copyright (C) %s the zcp authors.\n"
-	    "License GPLv3+: GNU GPL version 3 or later "
-	    "<https://gnu.org/licenses/gpl.html>.\n"
+	printf("%s %s\nCopyright %s %s the zcp authors.\n", PACKAGE_NAME,
+	    PACKAGE_VERSION, CP_("(C)"), OPTIONS_YEAR);
+	printf(CP_("License GPLv3+: GNU GPL version 3 or later <%s>.\n"
 	    "This is free software: you are free to change and redistribute "
 	    "it.\n"
-	    "There is NO WARRANTY, to the extent permitted by law.\n"
-	    "\n"
-	    "engines: %s\n", PACKAGE_NAME, PACKAGE_VERSION, OPTIONS_YEAR,
-	    ZCP_ENGINES);
+	    "There is NO WARRANTY, to the extent permitted by law.\n"),
+	    "https://gnu.org/licenses/gpl.html");
+	printf("\nengines: %s\n", ZCP_ENGINES);
 }
 
 /* -j N: a whole number from 1 to 256. */
@@ -498,7 +546,7 @@ options_jobs(const char *arg)
 	errno = 0;
 	n = strtoul(arg, &end, 10);
 	if (errno != 0 || *arg == '\0' || *end != '\0' || n < 1 || n > 256) {
-		warnx("invalid number of jobs: %s", quote(arg));
+		warnx(_("invalid number of jobs: %s"), quote(arg));
 		options_usage_hint();
 	}
 	return (unsigned)n;
@@ -518,42 +566,42 @@ options_check(struct options *o, bool backup, const char *backup_arg)
 {
 
 	if (o->target_dir != NULL && o->no_target_dir)
-		errx(1, "cannot combine --target-directory (-t) and "
-		    "--no-target-directory (-T)");
+		errx(1, CP_("cannot combine --target-directory (-t) and "
+		    "--no-target-directory (-T)"));
 	if (o->hard_link && o->sym_link) {
-		warnx("cannot make both hard and symbolic links");
+		warnx(CP_("cannot make both hard and symbolic links"));
 		options_usage_hint();
 	}
 	if (backup && o->interactive == INTERACTIVE_ALWAYS_NO) {
-		warnx("options --backup and --no-clobber are mutually "
-		    "exclusive");
+		warnx(CP_("options --backup and --no-clobber are mutually "
+		    "exclusive"));
 		options_usage_hint();
 	}
 	if (o->reflink == REFLINK_ALWAYS && o->sparse != SPARSE_AUTO) {
-		warnx("--reflink can be used only with --sparse=auto");
+		warnx(CP_("--reflink can be used only with --sparse=auto"));
 		options_usage_hint();
 	}
 	if (o->reflink == REFLINK_ALWAYS && o->engine != ENGINE_AUTO &&
 	    o->engine != ENGINE_CLONE) {
-		warnx("--reflink=always can be used only with --engine=clone "
-		    "or auto");
+		warnx(_("--reflink=always can be used only with --engine=clone "
+		    "or auto"));
 		options_usage_hint();
 	}
 	if (o->reflink == REFLINK_NEVER && (o->engine == ENGINE_CLONE ||
 	    o->engine == ENGINE_CFR)) {
-		warnx("--engine=%s may share extents, which --reflink=never "
-		    "forbids", engine_name(o->engine));
+		warnx(_("--engine=%s may share extents, which --reflink=never "
+		    "forbids"), engine_name(o->engine));
 		options_usage_hint();
 	}
 	if (o->sparse == SPARSE_NEVER && (o->engine == ENGINE_CLONE ||
 	    o->engine == ENGINE_CFR)) {
-		warnx("--engine=%s may keep holes, which --sparse=never "
-		    "forbids", engine_name(o->engine));
+		warnx(_("--engine=%s may keep holes, which --sparse=never "
+		    "forbids"), engine_name(o->engine));
 		options_usage_hint();
 	}
 	if (backup)
 		o->backup = backup_arg != NULL ?
-		    options_backup(backup_arg, "backup type") :
+		    options_backup(backup_arg, CP_("backup type")) :
 		    options_backup(NULL, "$VERSION_CONTROL");
 	if (o->suffix == NULL)
 		o->suffix = getenv("SIMPLE_BACKUP_SUFFIX");
@@ -594,17 +642,18 @@ options_bench_list(const char *list)
 	}
 	free(copy);
 	if (mask == 0)
-		options_bad_arg("invalid", list, "--bench", bench_args, false);
+		options_bad_arg(false, list, "--bench", bench_args, false);
 	return mask;
 }
 
+/* fmt: the message, with %s%s%s for the quotes around arg. */
 static void
-options_bad_number(const char *what, const char *arg)
+options_bad_number(const char *fmt, const char *arg)
 {
 	const char *l, *r;
 
 	options_quotes(&l, &r);
-	warnx("invalid %s: %s%s%s", what, l, arg, r);
+	warnx(fmt, l, arg, r);
 	options_usage_hint();
 }
 
@@ -667,7 +716,8 @@ options_bench_one(struct options *o, int c)
 	case OPT_BENCH_SIZE:
 		if (units_parse_size(optarg, &o->bench_size) == -1 ||
 		    o->bench_size == 0)
-			options_bad_number("size", optarg);
+			/* TRANSLATORS: %s%s%s: quote, value, quote. */
+			options_bad_number(_("invalid size: %s%s%s"), optarg);
 		return true;
 	case OPT_COLD:
 		o->bench_cold = true;
@@ -703,7 +753,8 @@ options_bench_one(struct options *o, int c)
 		n = strtoul(optarg, &end, 10);
 		if (*optarg < '0' || *optarg > '9' || *end != '\0' ||
 		    errno != 0 || n == 0 || n > 10000)
-			options_bad_number("number of runs", optarg);
+			options_bad_number(_("invalid number of runs: %s%s%s"),
+			    optarg);
 		o->bench_runs = (unsigned)n;
 		return true;
 	default:
@@ -717,29 +768,29 @@ options_bench_conflict(const struct options *o)
 {
 	if (o->recursive || o->one_fs || o->parents || o->copy_contents ||
 	    o->strip_slashes)
-		return "-r, -x, --parents or --copy-contents";
+		return _("-r, -x, --parents or --copy-contents");
 	if (o->target_dir != NULL || o->no_target_dir)
-		return "--target-directory (-t, -T)";
+		return _("--target-directory (-t, -T)");
 	if (o->interactive != INTERACTIVE_UNSET || o->update != UPDATE_ALL ||
 	    o->remove_dest || o->backup != BACKUP_NONE)
-		return "-b, -f, -i, -n, -u or --remove-destination";
+		return _("-b, -f, -i, -n, -u or --remove-destination");
 	if (o->deref == DEREF_NEVER || o->deref == DEREF_ARGS)
-		return "-d, -H or -P";
+		return _("-d, -H or -P");
 	if (o->hard_link || o->sym_link || o->attributes_only)
-		return "-l, -s or --attributes-only";
+		return _("-l, -s or --attributes-only");
 	if (o->preserve_mode || o->preserve_ownership ||
 	    o->preserve_timestamps || o->preserve_links || o->preserve_xattr)
-		return "--preserve (-a, -p)";
+		return _("--preserve (-a, -p)");
 	if (o->engine != ENGINE_AUTO)
-		return "--engine (name the engines in --bench=ENGINES)";
+		return _("--engine (name the engines in --bench=ENGINES)");
 	if (o->atomic || o->resume)
-		return "--atomic or --resume";
+		return _("--atomic or --resume");
 	if (o->reflink != REFLINK_AUTO || o->sparse != SPARSE_AUTO)
-		return "--reflink or --sparse";
+		return _("--reflink or --sparse");
 	if (o->verbose || o->stats)
-		return "--verbose (-v), --debug or --stats";
+		return _("--verbose (-v), --debug or --stats");
 	if (o->progress)
-		return "--progress (-g)";
+		return _("--progress (-g)");
 	return NULL;
 }
 
@@ -784,7 +835,7 @@ options_check_bench(struct options *o)
 	const char *bad;
 
 	if (o->csv && o->json) {
-		warnx("cannot combine --csv and --json");
+		warnx(_("cannot combine --csv and --json"));
 		options_usage_hint();
 	}
 	if (!o->bench) {
@@ -793,21 +844,21 @@ options_check_bench(struct options *o)
 		    "--csv" : o->bench_socket ? "--to-socket" : o->sweep ?
 		    "--sweep" : options_sweep_only(o);
 		if (bad != NULL) {
-			warnx("%s can be used only with --bench", bad);
+			warnx(_("%s can be used only with --bench"), bad);
 			options_usage_hint();
 		}
 		return;
 	}
 	if ((bad = options_bench_conflict(o)) != NULL) {
-		warnx("--bench cannot be used with %s", bad);
+		warnx(_("--bench cannot be used with %s"), bad);
 		options_usage_hint();
 	}
 	if (o->bench_socket && (o->fsync || o->verify ||
 	    (o->bench_engines & OPTIONS_BENCH_CP))) {
-		warnx("--to-socket cannot be used with %s", o->fsync ?
-		    "--fsync (a socket has nothing to flush)" : o->verify ?
-		    "--verify (a socket cannot be read back)" :
-		    "--bench=cp (cp cannot write into a socket)");
+		warnx(_("--to-socket cannot be used with %s"), o->fsync ?
+		    _("--fsync (a socket has nothing to flush)") : o->verify ?
+		    _("--verify (a socket cannot be read back)") :
+		    _("--bench=cp (cp cannot write into a socket)"));
 		options_usage_hint();
 	}
 	options_check_sweep(o);
@@ -994,7 +1045,7 @@ options_one(struct options *o, struct options_parse *st, int c)
 		break;
 	case 't':
 		if (o->target_dir != NULL)
-			errx(1, "multiple target directories specified");
+			errx(1, CP_("multiple target directories specified"));
 		o->target_dir = optarg;
 		break;
 	case 'T':

@@ -178,7 +178,7 @@ pool_nomem(struct pool *p, struct pool_dir *up, const char *name,
 
 	path_init(&sp, up != NULL ? &up->sp : NULL, name);
 	path_init(&dp, up != NULL ? &up->dp : NULL, dname);
-	dir_fail(p->w, &src, &dst, FILE_KIND_DIR, ENOMEM, "cannot access %s",
+	dir_fail(p->w, &src, &dst, FILE_KIND_DIR, ENOMEM, CPN_("cannot access %s"),
 	    &sp, NULL);
 }
 
@@ -227,7 +227,7 @@ pool_dir_open(struct pool *p, struct pool_dir *up, char *name,
 	if (sfd != -1 && (d->d = fdopendir(sfd)) != NULL)
 		return d;
 	dir_fail(p->w, &d->src, &d->dst, FILE_KIND_DIR, errno,
-	    "cannot access %s", &d->sp, NULL);
+	    CPN_("cannot access %s"), &d->sp, NULL);
 	if (sfd != -1)
 		(void)close(sfd);
 	dir_done(p->w, -1, d->dfd, sst, d->created, &d->rec);
@@ -433,7 +433,7 @@ pool_read(struct pool *p, struct file_ctx *fc, struct pool_dir *d)
 	}
 	if (!dir_stopped(p->w) && errno != 0)
 		dir_fail(p->w, &d->src, &d->dst, FILE_KIND_DIR, errno,
-		    "cannot access %s", &d->sp, NULL);
+		    CPN_("cannot access %s"), &d->sp, NULL);
 	if (batch != NULL) {
 		pool_files(p, fc, batch);
 		pool_task_free(batch);

@@ -51,6 +51,9 @@ struct layout {
 	bool		 full;		/* a figure did not fit: no more */
 };
 
+static int	layout_cols(const char *);
+static void	layout_pad(struct pline *, int);
+
 int
 layout_bar_cells(int cols)
 {
@@ -64,7 +67,7 @@ layout_bar_cells(int cols)
 	return rest < LAYOUT_BAR_MAX ? rest : LAYOUT_BAR_MAX;
 }
 
-/* Appends f (ASCII, cols columns), after a space unless it is first. */
+/* Appends f (cols columns), after a space unless it is first. */
 static void
 layout_add(struct layout *y, const struct pline *f, int cols)
 {
@@ -109,12 +112,17 @@ layout_bar(struct pline *l, const struct progress_snap *s, int cells,
 		"", "\u258f", "\u258e", "\u258d", "\u258c", "\u258b", "\u258a",
 		"\u2589"
 	};
+	const char *w;
 	int n, used = 0;
 
 	pl_str(l, "[");
 	if (s->counting) {
-		pl_str(l, cells >= 11 ? "counting..." : "counting");
-		used = cells >= 11 ? 11 : 8;
+		w = cells >= layout_cols(pl_w->counting) ? pl_w->counting :
+		    pl_w->counting_short;
+		if ((used = layout_cols(w)) <= cells)
+			pl_str(l, w);
+		else
+			used = 0;
 	} else {
 		n = (int)((double)s->done / (double)s->total * cells * 8);
 		n = n < 0 ? 0 : n > cells * 8 ? cells * 8 : n;
@@ -168,8 +176,8 @@ layout_rate(struct layout *y, const struct progress_snap *s, bool bar)
 	pl_clear(&f);
 	if (s->flushing) {
 		pl_flushing(&f, s);
-		pl_pad(&f, 0, LAYOUT_RATE + 1 + LAYOUT_ETA);
-		layout_add(y, &f, (int)f.n);
+		layout_pad(&f, LAYOUT_RATE + 1 + LAYOUT_ETA);
+		layout_add(y, &f, layout_cols(f.b));
 		return;
 	}
 	pl_size(&f, rate);
@@ -178,15 +186,15 @@ layout_rate(struct layout *y, const struct progress_snap *s, bool bar)
 	layout_add(y, &f, (int)f.n);
 	pl_clear(&f);
 	if (s->counting && !bar)
-		pl_str(&f, "counting...");
+		pl_str(&f, pl_w->counting);
 	else if (pl_known(s) && rate > 0) {
-		pl_str(&f, "ETA ");
+		pl_str(&f, pl_w->eta);
 		pl_clock(&f, s->done >= s->total ? 0 :
 		    (double)(s->total - s->done) / rate);
 	} else if (!pl_known(s))
 		return;
-	pl_pad(&f, 0, LAYOUT_ETA);
-	layout_add(y, &f, (int)f.n);
+	layout_pad(&f, LAYOUT_ETA);
+	layout_add(y, &f, layout_cols(f.b));
 }
 
 /* "3/10 files": the files done and those being copied, of the total. */
@@ -208,8 +216,8 @@ layout_files(struct layout *y, const struct progress_snap *s)
 		pl_uint(&f, nf, 1);
 	} else
 		pl_uint(&f, k, 1);
-	pl_str(&f, (nf > 0 ? nf : k) == 1 ? " file" : " files");
-	layout_add(y, &f, (int)f.n);
+	pl_str(&f, (nf > 0 ? nf : k) == 1 ? pl_w->file : pl_w->files);
+	layout_add(y, &f, layout_cols(f.b));
 }
 
 /*
@@ -229,6 +237,32 @@ layout_char(const char *s, size_t n, mbstate_t *st, int *w)
 	}
 	*w = iswprint((wint_t)wc) ? wcwidth(wc) : -1;
 	return r;
+}
+
+/* The columns s takes (a character that cannot be shown: one). */
+static int
+layout_cols(const char *s)
+{
+	size_t n = strlen(s), o, r;
+	mbstate_t st;
+	int total = 0, w;
+
+	memset(&st, 0, sizeof(st));
+	for (o = 0; o < n; o += r) {
+		r = layout_char(s + o, n - o, &st, &w);
+		total += w < 0 ? 1 : w;
+	}
+	return total;
+}
+
+/* Spaces after f's text until it takes width columns. */
+static void
+layout_pad(struct pline *f, int width)
+{
+	int c;
+
+	for (c = layout_cols(f->b); c < width; c++)
+		pl_str(f, " ");
 }
 
 /* Appends the end of name that fits in room columns (room >= 4). */

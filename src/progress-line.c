@@ -12,7 +12,60 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "nls.h"
 #include "progress-line.h"
+
+static const struct pl_words pl_english = {
+	" of ", " file", " files", "file ", "files ", " elapsed",
+	" (counting: ", " files so far)", ", copying ", "% of ", ": copied ",
+	" file) in ", " files) in ", " flushing)", " kept by --resume)",
+	"verifying...", "flushing", "counting...", "counting", "ETA "
+};
+static struct pl_words pl_words;
+const struct pl_words *pl_w = &pl_english;
+
+void
+pl_words_init(void)
+{
+	/* TRANSLATORS: the progress lines of -g and SIGUSR1 are made of
+	   these pieces (see the comments): keep their spaces. */
+	/* TRANSLATORS: "1.68 GiB of 4.00 GiB", "file 3 of 10". */
+	pl_words.of = _(" of ");
+	/* TRANSLATORS: after a number: "3/10 files", "10 of 10 files". */
+	pl_words.file = _(" file");
+	pl_words.files = _(" files");
+	/* TRANSLATORS: before numbers: "file 3 of 10", "files 3-6 of 10". */
+	pl_words.file_n = _("file ");
+	pl_words.files_n = _("files ");
+	/* TRANSLATORS: "0:03 elapsed". */
+	pl_words.elapsed = _(" elapsed");
+	/* TRANSLATORS: " (counting: 1234 files so far)". */
+	pl_words.counting_n = _(" (counting: ");
+	pl_words.so_far = _(" files so far)");
+	/* TRANSLATORS: ", copying big.iso (28% of 4.00 GiB)". */
+	pl_words.copying = _(", copying ");
+	/* xgettext:no-c-format */
+	pl_words.pct_of = _("% of ");
+	/* TRANSLATORS: "zcp: copied 4.00 GiB (10 files) in 7.9 s (2.1 s
+	   flushing), 518 MiB/s (1.00 GiB kept by --resume)". */
+	pl_words.copied = _(": copied ");
+	pl_words.file_in = _(" file) in ");
+	pl_words.files_in = _(" files) in ");
+	pl_words.flushed = _(" flushing)");
+	pl_words.kept = _(" kept by --resume)");
+	/* TRANSLATORS: while --verify reads the copy back. */
+	pl_words.verifying = _("verifying...");
+	/* TRANSLATORS: "flushing 312 MiB...": the data the system has yet
+	   to write to the disk. */
+	pl_words.flushing = _("flushing");
+	/* TRANSLATORS: in the bar while the files are counted; the short
+	   one where the bar is narrow. */
+	pl_words.counting = _("counting...");
+	pl_words.counting_short = _("counting");
+	/* TRANSLATORS: the time left: "ETA 0:04". */
+	pl_words.eta = _("ETA ");
+	pl_w = &pl_words;
+}
 
 void
 pl_clear(struct pline *l)
@@ -153,10 +206,10 @@ void
 pl_flushing(struct pline *l, const struct progress_snap *s)
 {
 	if (s->verifying) {
-		pl_str(l, "verifying...");
+		pl_str(l, pl_w->verifying);
 		return;
 	}
-	pl_str(l, "flushing");
+	pl_str(l, pl_w->flushing);
 	if (s->dirty != PROGRESS_NODIRTY && s->dirty > 0) {
 		pl_str(l, " ");
 		pl_size(l, (double)s->dirty);
@@ -176,20 +229,21 @@ pl_plain_files(struct pline *l, const struct progress_snap *s)
 	if (s->active == 0) {
 		pl_uint(l, s->files, 1);
 		if (nf > 0) {
-			pl_str(l, " of ");
+			pl_str(l, pl_w->of);
 			pl_uint(l, nf, 1);
 		}
-		pl_str(l, (nf > 0 ? nf : s->files) == 1 ? " file" : " files");
+		pl_str(l, (nf > 0 ? nf : s->files) == 1 ? pl_w->file :
+		    pl_w->files);
 		return;
 	}
-	pl_str(l, s->active == 1 ? "file " : "files ");
+	pl_str(l, s->active == 1 ? pl_w->file_n : pl_w->files_n);
 	pl_uint(l, s->files + 1, 1);
 	if (s->active > 1) {
 		pl_str(l, "-");
 		pl_uint(l, s->files + s->active, 1);
 	}
 	if (nf > 0) {
-		pl_str(l, " of ");
+		pl_str(l, pl_w->of);
 		pl_uint(l, nf, 1);
 	}
 }
@@ -208,7 +262,8 @@ pl_plain_rate(struct pline *l, const struct progress_snap *s)
 	pl_size(l, rate);
 	pl_str(l, "/s");
 	if (pl_known(s) && rate > 0) {
-		pl_str(l, ", ETA ");
+		pl_str(l, ", ");
+		pl_str(l, pl_w->eta);
 		pl_clock(l, s->done >= s->total ? 0 :
 		    (double)(s->total - s->done) / rate);
 	}
@@ -221,7 +276,7 @@ pl_plain(struct pline *l, const struct progress_snap *s)
 	pl_str(l, ": ");
 	pl_size(l, (double)s->done);
 	if (pl_known(s)) {
-		pl_str(l, " of ");
+		pl_str(l, pl_w->of);
 		pl_size(l, (double)s->total);
 		pl_str(l, " (");
 		pl_uint(l, pl_percent(s->done, s->total), 1);
@@ -231,20 +286,20 @@ pl_plain(struct pline *l, const struct progress_snap *s)
 	pl_plain_files(l, s);
 	pl_str(l, ", ");
 	pl_clock(l, s->elapsed);
-	pl_str(l, " elapsed");
+	pl_str(l, pl_w->elapsed);
 	pl_plain_rate(l, s);
 	if (s->counting) {
-		pl_str(l, " (counting: ");
+		pl_str(l, pl_w->counting_n);
 		pl_uint(l, s->nfiles, 1);
-		pl_str(l, " files so far)");
+		pl_str(l, pl_w->so_far);
 	}
 	if (s->active > 0 && s->name[0] != '\0') {
-		pl_str(l, ", copying ");
+		pl_str(l, pl_w->copying);
 		pl_name(l, s->name);
 		if (!pl_known(s) && s->cur_size > 0) {
 			pl_str(l, " (");
 			pl_uint(l, pl_percent(s->cur_done, s->cur_size), 1);
-			pl_str(l, "% of ");
+			pl_str(l, pl_w->pct_of);
 			pl_size(l, (double)s->cur_size);
 			pl_str(l, ")");
 		}
@@ -274,16 +329,16 @@ pl_final(struct pline *l, const struct progress_snap *s)
 	double secs = s->elapsed - (s->fsync ? 0 : s->flush);
 
 	pl_str(l, getprogname());
-	pl_str(l, ": copied ");
+	pl_str(l, pl_w->copied);
 	pl_size(l, (double)s->done);
 	pl_str(l, " (");
 	pl_uint(l, s->files, 1);
-	pl_str(l, s->files == 1 ? " file) in " : " files) in ");
+	pl_str(l, s->files == 1 ? pl_w->file_in : pl_w->files_in);
 	pl_secs(l, s->elapsed);
 	if (s->flush > 0) {
 		pl_str(l, " (");
 		pl_secs(l, s->flush);
-		pl_str(l, " flushing)");
+		pl_str(l, pl_w->flushed);
 	}
 	pl_str(l, ", ");
 	pl_size(l, secs > 0 ? (double)(s->done - s->kept) / secs : 0);
@@ -291,7 +346,7 @@ pl_final(struct pline *l, const struct progress_snap *s)
 	if (s->kept > 0) {
 		pl_str(l, " (");
 		pl_size(l, (double)s->kept);
-		pl_str(l, " kept by --resume)");
+		pl_str(l, pl_w->kept);
 	}
 	pl_str(l, "\n");
 }

@@ -41,6 +41,34 @@ struct progress_snap {
 	char		 name[PATH_MAX]; /* the file being copied, or "" */
 };
 
+/*
+ * The words of the lines, in the user's language once pl_words_init()
+ * has run (English before), so that a signal handler need not look them
+ * up.
+ */
+struct pl_words {
+	const char	*of;		/* " of " */
+	const char	*file, *files;	/* " file", " files" after one */
+	const char	*file_n, *files_n; /* "file ", "files " before one */
+	const char	*elapsed;	/* " elapsed" */
+	const char	*counting_n;	/* " (counting: " */
+	const char	*so_far;	/* " files so far)" */
+	const char	*copying;	/* ", copying " */
+	const char	*pct_of;	/* "% of " */
+	const char	*copied;	/* ": copied " */
+	const char	*file_in, *files_in; /* " file) in ", " files) in " */
+	const char	*flushed;	/* " flushing)" */
+	const char	*kept;		/* " kept by --resume)" */
+	const char	*verifying;	/* "verifying..." */
+	const char	*flushing;	/* "flushing" */
+	const char	*counting;	/* "counting..." */
+	const char	*counting_short; /* "counting" */
+	const char	*eta;		/* "ETA " */
+};
+extern const struct pl_words *pl_w;
+/* Looks the words up (not async-signal-safe: call before any handler). */
+void	pl_words_init(void);
+
 void	pl_clear(struct pline *);
 void	pl_str(struct pline *, const char *);
 /* s with control characters as '?', for names. */

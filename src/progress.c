@@ -493,6 +493,7 @@ progress_start(const struct options *o, int n, char **files)
 	p->t0 = units_now();
 	p->last_plain = p->t0;
 	(void)pthread_mutex_init(&p->lock, NULL);
+	pl_words_init();
 	progress_catch(SIGUSR1);
 	if (SIGINFO != SIGUSR1)
 		progress_catch(SIGINFO);

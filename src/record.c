@@ -1,25 +1,29 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * record.c: filling a struct file_record's messages, in cp's form
- * ("MESSAGE: strerror(errno)").
+ * ("MESSAGE: strerror(errno)"), in the user's language and in English.
  */
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "nls.h"
 #include "record.h"
 
+/* fmt (a message id) and err's text, translated or in English (c). */
 static char *
-record_format(int err, const char *fmt, va_list ap)
+record_format(int err, bool c, const char *fmt, va_list ap)
 {
 	char *m = NULL, *full = NULL;
 
-	if (vasprintf(&m, fmt, ap) == -1)
+	if (vasprintf(&m, c ? fmt : nls_text(fmt), ap) == -1)
 		return NULL;
-	if (err != 0 && asprintf(&full, "%s: %s", m, strerror(err)) != -1) {
+	if (err != 0 && asprintf(&full, "%s: %s", m, c ?
+	    nls_strerror_c(err) : strerror(err)) != -1) {
 		free(m);
 		m = full;
 	}
@@ -33,7 +37,11 @@ record_fail(struct file_record *rec, int err, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	free(rec->msg);
-	rec->msg = record_format(err, fmt, ap);
+	rec->msg = record_format(err, false, fmt, ap);
+	va_end(ap);
+	va_start(ap, fmt);
+	free(rec->msg_c);
+	rec->msg_c = record_format(err, true, fmt, ap);
 	va_end(ap);
 	rec->err = err;
 	rec->status = FILE_FAILED;
@@ -46,7 +54,7 @@ record_warn(struct file_record *rec, int err, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	free(rec->warn);
-	rec->warn = record_format(err, fmt, ap);
+	rec->warn = record_format(err, false, fmt, ap);
 	va_end(ap);
 }
 
@@ -54,8 +62,9 @@ void
 record_free(struct file_record *rec)
 {
 	free(rec->msg);
+	free(rec->msg_c);
 	free(rec->warn);
 	free(rec->backup);
 	free(rec->partial);
-	rec->msg = rec->warn = rec->backup = rec->partial = NULL;
+	rec->msg = rec->msg_c = rec->warn = rec->backup = rec->partial = NULL;
 }

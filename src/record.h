@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "engine.h"
+#include "nls.h"		/* the marks of record_fail()'s fmt */
 #include "path.h"
 
 /* A name relative to a directory fd, and how to show it. */
@@ -72,6 +73,7 @@ struct file_record {
 	bool		 synced;	/* fsync'd inside the clock */
 	int		 err;		/* errno of the failure, or 0 */
 	char		*msg;		/* cp-style message if FILE_FAILED */
+	char		*msg_c;		/* the same in English (--json) */
 	char		*warn;		/* a warning that is not a failure */
 	char		*backup;	/* path of the backup made, if any */
 	bool		 removed;	/* the old destination was unlinked
@@ -104,15 +106,19 @@ struct file_record {
 	char		*partial;	/* --resume: partial file kept, shown */
 };
 
-/* Records a failure: msg is fmt, then ": strerror(err)" if err != 0. */
+/*
+ * Records a failure: msg is fmt, then ": strerror(err)" if err != 0, in
+ * the user's language (fmt is marked N_() or CPN_(), nls.h); msg_c the
+ * same in English.
+ */
 void	 record_fail(struct file_record *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 
-/* Records a warning that does not fail the file. */
+/* Records a warning that does not fail the file (as msg, above). */
 void	 record_warn(struct file_record *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 
-/* Frees the strings rec holds (msg, warn, backup, partial). */
+/* Frees the strings rec holds (msg, msg_c, warn, backup, partial). */
 void	 record_free(struct file_record *);
 
 #endif

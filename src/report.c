@@ -15,6 +15,7 @@
 
 #include "compat.h"
 #include "json.h"
+#include "nls.h"
 #include "progress.h"
 #include "quote.h"
 #include "report.h"
@@ -76,7 +77,7 @@ line_put(struct line *l, FILE *out, struct report *r, const struct path *what)
 	if (!l->oom && l->p != NULL)
 		fputs(l->p, out);
 	else if (l->oom && what != NULL) {
-		fprintf(stderr, "%s: cannot report %s: %s\n", getprogname(),
+		fprintf(stderr, _("%s: cannot report %s: %s\n"), getprogname(),
 		    quote(path_str(what)), strerror(ENOMEM));
 		r->lost++;
 	}
@@ -148,25 +149,25 @@ report_resume(struct line *l, const struct file_record *rec)
 	units_size(chk, sizeof(chk), (double)rec->resume_checked);
 	switch (rec->resume) {
 	case RESUME_TAIL:
-		line_add(l, ", resumed at %s (zcp's partial copy of this "
-		    "source: its last %s checked)", sz, chk);
+		line_add(l, _(", resumed at %s (zcp's partial copy of this "
+		    "source: its last %s checked)"), sz, chk);
 		break;
 	case RESUME_FULL:
-		line_add(l, ", resumed at %s (compared byte for byte first: "
-		    "%s)", sz, chk);
+		line_add(l, _(", resumed at %s (compared byte for byte first: "
+		    "%s)"), sz, chk);
 		break;
 	case RESUME_DIFFERS:
-		line_add(l, ", not resumed: the destination differs from the "
-		    "source at byte %llu",
+		line_add(l, _(", not resumed: the destination differs from the "
+		    "source at byte %llu"),
 		    (unsigned long long)rec->resume_at + 1);
 		break;
 	case RESUME_LONGER:
-		line_add(l, ", not resumed: the destination is longer than "
-		    "the source");
+		line_add(l, _(", not resumed: the destination is longer than "
+		    "the source"));
 		break;
 	case RESUME_UNREADABLE:
-		line_add(l, ", not resumed: the destination could not be "
-		    "read");
+		line_add(l, _(", not resumed: the destination could not be "
+		    "read"));
 		break;
 	case RESUME_NOT_ADOPTED:
 		line_add(l, ", not resumed: the partial file is not one zcp "
@@ -187,20 +188,20 @@ report_verify(struct line *l, const struct file_record *rec)
 	units_time(t, sizeof(t), rec->verify_seconds);
 	switch (rec->verify) {
 	case VERIFY_OK:
-		line_add(l, ", verified in %s", t);
+		line_add(l, _(", verified in %s"), t);
 		if (rec->verify_shared > 0)
-			line_add(l, " (%s as the source's own blocks)",
+			line_add(l, _(" (%s as the source's own blocks)"),
 			    units_size(sz, sizeof(sz),
 			    (double)rec->verify_shared));
 		if (rec->verify_cached)
-			line_add(l, " (read from the page cache: %s)",
-			    rec->verify_why);
+			line_add(l, _(" (read from the page cache: %s)"),
+			    nls_text(rec->verify_why));
 		break;
 	case VERIFY_FAILED:
-		line_add(l, ", verification failed");
+		line_add(l, _(", verification failed"));
 		break;
 	case VERIFY_SKIPPED:
-		line_add(l, ", not verified: %s", rec->verify_why);
+		line_add(l, _(", not verified: %s"), nls_text(rec->verify_why));
 		break;
 	default:
 		break;
@@ -217,29 +218,29 @@ report_engines(struct line *l, const struct file_record *rec)
 
 	units_size(sz, sizeof(sz), (double)e->bytes);
 	units_time(t, sizeof(t), rec->seconds);
-	line_add(l, "%s", e->cloned ? "cloned" : engine_name(e->engine));
+	line_add(l, "%s", e->cloned ? _("cloned") : engine_name(e->engine));
 	for (i = 0; i < e->nfallback; i++) {
-		line_add(l, "%s%s: %s", i == 0 ? " after " : "; ",
+		line_add(l, "%s%s: %s", i == 0 ? _(" after ") : "; ",
 		    engine_name(e->fallback[i].engine),
 		    strerror(e->fallback[i].err));
 		/* Where it resumed, if an engine had copied data before. */
 		if (e->fallback[i].moved > 0)
-			line_add(l, " at %s", units_size(rate, sizeof(rate),
+			line_add(l, _(" at %s"), units_size(rate, sizeof(rate),
 			    (double)e->fallback[i].offset));
 	}
 	if (rec->status == FILE_FAILED)
-		line_add(l, ", failed after %s", sz);
+		line_add(l, _(", failed after %s"), sz);
 	else if (e->cloned)
-		line_add(l, ", %s in %s", sz, t);
+		line_add(l, _(", %s in %s"), sz, t);
 	else
-		line_add(l, ", %s in %s, %s", sz, t, units_rate(rate,
+		line_add(l, _(", %s in %s, %s"), sz, t, units_rate(rate,
 		    sizeof(rate), (double)e->bytes, rec->seconds));
 	if (e->sparse)
-		line_add(l, ", sparse");
+		line_add(l, _(", sparse"));
 	if (rec->synced)
-		line_add(l, ", synced");
+		line_add(l, _(", synced"));
 	if (rec->atomic)
-		line_add(l, ", atomic");
+		line_add(l, _(", atomic"));
 	report_resume(l, rec);
 	report_verify(l, rec);
 }
@@ -253,8 +254,11 @@ report_debug(struct line *l, const struct file_record *rec)
 {
 	const struct engine_result *e = &rec->eng;
 
-	line_add(l, "copy offload: %s, reflink: %s, sparse detection: %s, "
-	    "engine: ", report_debug_word(e, ENGINE_CFR),
+	/* TRANSLATORS: GNU cp's words, up to "engine", which it prints in
+	   English in every language: keep them, and "yes", "no" and the
+	   like after them. */
+	line_add(l, _("copy offload: %s, reflink: %s, sparse detection: %s, "
+	    "engine: "), report_debug_word(e, ENGINE_CFR),
 	    report_debug_word(e, ENGINE_CLONE), e->seek_holes && e->zeros ?
 	    "SEEK_HOLE + zeros" : e->seek_holes ? "SEEK_HOLE" : e->zeros ?
 	    "zeros" : "no");
@@ -276,14 +280,14 @@ report_verbose(struct report *r, FILE *out, const struct file_record *rec,
 	if (after)
 		goto after;
 	if (rec->removed)
-		line_add(&l, "removed %s\n", quote(path_str(rec->dst)));
+		line_add(&l, CP_("removed %s\n"), quote(path_str(rec->dst)));
 	/* cp says nothing of a copy refused before it began. */
 	if (rec->status != FILE_SKIPPED &&
 	    (rec->status != FILE_FAILED || rec->began)) {
 		line_add(&l, "%s -> %s", quote(path_str(rec->src)),
 		    quote(path_str(rec->dst)));
 		if (rec->backup != NULL)
-			line_add(&l, " (backup: %s)", quote(rec->backup));
+			line_add(&l, CP_(" (backup: %s)"), quote(rec->backup));
 		line_add(&l, "\n");
 		if (debug && rec->data)
 			report_debug(&l, rec);
@@ -293,10 +297,10 @@ report_verbose(struct report *r, FILE *out, const struct file_record *rec,
 after:
 	/* Replaced while it was made (cp -f, or a link to an earlier copy). */
 	if (rec->removed_after)
-		line_add(&l, "removed %s\n", quote(path_str(rec->dst)));
+		line_add(&l, CP_("removed %s\n"), quote(path_str(rec->dst)));
 	/* The copy failed: its backup went back in place. */
 	if (rec->unbackup && rec->backup != NULL)
-		line_add(&l, "%s -> %s (unbackup)\n", quote(rec->backup),
+		line_add(&l, CP_("%s -> %s (unbackup)\n"), quote(rec->backup),
 		    quote(path_str(rec->dst)));
 	line_put(&l, out, r, rec->dst);
 }
@@ -356,7 +360,7 @@ report_json(struct report *r, const struct file_record *rec)
 		    "\"error\":", i ? "," : "",
 		    engine_name(e->fallback[i].engine),
 		    report_errname(e->fallback[i].err));
-		line_json_str(&l, strerror(e->fallback[i].err));
+		line_json_str(&l, nls_strerror_c(e->fallback[i].err));
 		line_add(&l, ",\"offset\":%llu}",
 		    (unsigned long long)e->fallback[i].offset);
 	}
@@ -379,7 +383,7 @@ report_json(struct report *r, const struct file_record *rec)
 		line_add(&l, ",\"errno\":%s%s%s,\"error\":",
 		    rec->err ? "\"" : "", rec->err ?
 		    report_errname(rec->err) : "null", rec->err ? "\"" : "");
-		line_json_str(&l, rec->msg != NULL ? rec->msg : "");
+		line_json_str(&l, rec->msg_c != NULL ? rec->msg_c : "");
 	} else
 		line_add(&l, ",\"errno\":null,\"error\":null");
 	line_add(&l, "}\n");
@@ -476,16 +480,17 @@ report_messages(struct report *r, const struct file_record *rec)
 	if (rec->warn != NULL)
 		fprintf(stderr, "%s: %s\n", getprogname(), rec->warn);
 	if (unverified)
-		fprintf(stderr, "%s: warning: %s not verified: %s\n",
-		    getprogname(), quote(path_str(rec->dst)), rec->verify_why);
+		fprintf(stderr, _("%s: warning: %s not verified: %s\n"),
+		    getprogname(), quote(path_str(rec->dst)),
+		    nls_text(rec->verify_why));
 	if (rec->status == FILE_FAILED && rec->msg != NULL)
 		fprintf(stderr, "%s: %s\n", getprogname(), rec->msg);
 	else if (rec->status == FILE_FAILED)	/* no memory for the message */
-		fprintf(stderr, "%s: cannot copy %s: %s\n", getprogname(),
+		fprintf(stderr, _("%s: cannot copy %s: %s\n"), getprogname(),
 		    quote(path_str(rec->src)), strerror(rec->err != 0 ?
 		    rec->err : ENOMEM));
 	if (rec->partial != NULL)
-		fprintf(stderr, "%s: partial copy kept as %s for --resume\n",
+		fprintf(stderr, _("%s: partial copy kept as %s for --resume\n"),
 		    getprogname(), quote(rec->partial));
 }
 
@@ -515,12 +520,6 @@ report_error(struct report *r, const char *fmt, ...)
 	(void)pthread_mutex_unlock(&r->lock);
 }
 
-static const char *
-report_plural(uint64_t n, const char *one, const char *many)
-{
-	return n == 1 ? one : many;
-}
-
 static void
 report_stats(struct report *r, double secs)
 {
@@ -528,45 +527,46 @@ report_stats(struct report *r, double secs)
 	char sz[32], t[32], rate[32];
 	int i, e;
 
-	fprintf(stderr, "%s: stats: %llu %s, %llu %s, %llu %s, %llu %s; "
-	    "%llu skipped, %llu failed\n", me,
-	    (unsigned long long)r->files, report_plural(r->files, "file",
-	    "files"), (unsigned long long)r->dirs, report_plural(r->dirs,
-	    "directory", "directories"), (unsigned long long)r->symlinks,
-	    report_plural(r->symlinks, "symlink", "symlinks"),
-	    (unsigned long long)r->specials, report_plural(r->specials,
-	    "special file", "special files"), (unsigned long long)r->skipped,
-	    (unsigned long long)r->failed);
-	fprintf(stderr, "%s: stats: %s in %s, %s\n", me,
+	fprintf(stderr, _("%s: stats: %llu %s, %llu %s, %llu %s, %llu %s; "
+	    "%llu skipped, %llu failed\n"), me,
+	    (unsigned long long)r->files, P_("file", "files", r->files),
+	    (unsigned long long)r->dirs,
+	    P_("directory", "directories", r->dirs),
+	    (unsigned long long)r->symlinks,
+	    P_("symlink", "symlinks", r->symlinks),
+	    (unsigned long long)r->specials,
+	    P_("special file", "special files", r->specials),
+	    (unsigned long long)r->skipped, (unsigned long long)r->failed);
+	fprintf(stderr, _("%s: stats: %s in %s, %s\n"), me,
 	    units_size(sz, sizeof(sz), (double)r->bytes),
 	    units_time(t, sizeof(t), secs),
 	    units_rate(rate, sizeof(rate), (double)r->bytes, secs));
 	for (i = ENGINE_CLONE; i < ENGINE_NUM; i++)
 		if (r->eng_files[i] > 0)
-			fprintf(stderr, "%s: stats: %s: %llu %s, %s\n", me,
-			    i == ENGINE_CLONE ? "cloned" : engine_name(i),
+			fprintf(stderr, _("%s: stats: %s: %llu %s, %s\n"), me,
+			    i == ENGINE_CLONE ? _("cloned") : engine_name(i),
 			    (unsigned long long)r->eng_files[i],
-			    report_plural(r->eng_files[i], "file", "files"),
+			    P_("file", "files", r->eng_files[i]),
 			    units_size(sz, sizeof(sz),
 			    (double)r->eng_bytes[i]));
 	if (r->opts->verify)
-		fprintf(stderr, "%s: stats: verified: %llu %s, %s in %s; %llu "
-		    "not verified\n", me, (unsigned long long)r->verified,
-		    report_plural(r->verified, "file", "files"),
+		fprintf(stderr, _("%s: stats: verified: %llu %s, %s in %s; %llu "
+		    "not verified\n"), me, (unsigned long long)r->verified,
+		    P_("file", "files", r->verified),
 		    units_size(sz, sizeof(sz), (double)r->verify_bytes),
 		    units_time(t, sizeof(t), r->verify_seconds),
 		    (unsigned long long)r->unverified);
 	if (r->opts->resume)
-		fprintf(stderr, "%s: stats: resumed: %llu %s, %s kept\n", me,
-		    (unsigned long long)r->resumed, report_plural(r->resumed,
-		    "file", "files"), units_size(sz, sizeof(sz),
+		fprintf(stderr, _("%s: stats: resumed: %llu %s, %s kept\n"), me,
+		    (unsigned long long)r->resumed,
+		    P_("file", "files", r->resumed), units_size(sz, sizeof(sz),
 		    (double)r->resumed_bytes));
-	fprintf(stderr, "%s: stats: fallbacks: %llu\n", me,
+	fprintf(stderr, _("%s: stats: fallbacks: %llu\n"), me,
 	    (unsigned long long)r->nfallback);
 	for (i = 0; i < ENGINE_NUM; i++)
 		for (e = 0; e < REPORT_ERRNO_MAX; e++)
 			if (r->fallbacks[i][e] > 0)
-				fprintf(stderr, "%s: stats:   %s: %s: %u\n",
+				fprintf(stderr, _("%s: stats:   %s: %s: %u\n"),
 				    me, engine_name(i), strerror(e),
 				    r->fallbacks[i][e]);
 }
@@ -601,7 +601,7 @@ report_json_summary(struct report *r, double secs)
 			    (unsigned long long)r->eng_bytes[i]);
 	line_add(&l, "}}\n");
 	if (l.oom) {
-		fprintf(stderr, "%s: cannot report the summary: %s\n",
+		fprintf(stderr, _("%s: cannot report the summary: %s\n"),
 		    getprogname(), strerror(ENOMEM));
 		r->lost++;
 	}

@@ -149,7 +149,7 @@ resume_prepare(const struct options *o, int sfd, const struct stat *sst,
 	else if (size > 0 && size < ssize)
 		resume_check(sfd, dfd, size, own, rec);
 	if (rec->resumed == 0 && size > 0 && ftruncate(dfd, 0) == -1) {
-		record_fail(rec, errno, "error writing %s",
+		record_fail(rec, errno, CPN_("error writing %s"),
 		    quote(path_str(dpath)));
 		return -1;
 	}
@@ -159,7 +159,7 @@ resume_prepare(const struct options *o, int sfd, const struct stat *sst,
 	if (rec->resumed > 0 &&
 	    (lseek(sfd, (off_t)rec->resumed, SEEK_SET) == -1 ||
 	    lseek(dfd, (off_t)rec->resumed, SEEK_SET) == -1)) {
-		record_fail(rec, errno, "cannot seek in %s",
+		record_fail(rec, errno, N_("cannot seek in %s"),
 		    quote(path_str(dpath)));
 		return -1;
 	}

@@ -229,7 +229,7 @@ tree_reattach(struct tree *t, struct tree_level *l)
 	if ((s = tree_open_parent(l->sfd, up->anc.dev, up->anc.ino)) == -1 ||
 	    (d = tree_open_parent(l->dfd, up->ddev, up->dino)) == -1) {
 		dir_fail(t->w, &l->src, &l->dst, FILE_KIND_DIR, errno,
-		    "cannot return to the directory above %s", l->src.path,
+		    N_("cannot return to the directory above %s"), l->src.path,
 		    NULL);
 		if (s != -1)
 			(void)close(s);
@@ -260,7 +260,7 @@ tree_enter(struct tree *t, struct tree_level *up, const struct file_ref *src,
 	    (l->name = strdup(src->name)) == NULL) {
 		free(l);
 		dir_fail(w, src, dst, FILE_KIND_DIR, ENOMEM,
-		    "cannot access %s", src->path, NULL);
+		    CPN_("cannot access %s"), src->path, NULL);
 		return NULL;
 	}
 	l->up = up;
@@ -299,7 +299,7 @@ tree_enter(struct tree *t, struct tree_level *up, const struct file_ref *src,
 	if (l->sfd == -1 || ((!w->opts->one_fs || top ||
 	    sst->st_dev == w->top_fs) && tree_read(l) == -1)) {
 		dir_fail(w, &l->src, &l->dst, FILE_KIND_DIR, errno,
-		    "cannot access %s", l->src.path, NULL);
+		    CPN_("cannot access %s"), l->src.path, NULL);
 		l->nents = 0;
 	}
 	l->hnext = t->slot[tree_slot(l->anc.dev, l->anc.ino)];

@@ -42,22 +42,34 @@
 #define VERIFY_ALIGN	4096			/* for O_DIRECT */
 #define VERIFY_AHEAD	((uint64_t)64 << 20)	/* read ahead from there */
 
-/* File systems whose files are made anew at each read (statfs f_type). */
-#define VERIFY_ANEW	"makes it anew at each read"
+/*
+ * File systems whose files are made anew at each read (statfs f_type).
+ * The reasons are whole sentences, for the translators.
+ */
 static const struct {
 	unsigned long	 magic;
 	const char	*why;
 } verify_pseudo[] = {
-	{ 0x9fa0,	"its file system, procfs, " VERIFY_ANEW },
-	{ 0x62656572,	"its file system, sysfs, " VERIFY_ANEW },
-	{ 0x64626720,	"its file system, debugfs, " VERIFY_ANEW },
-	{ 0x74726163,	"its file system, tracefs, " VERIFY_ANEW },
-	{ 0x73636673,	"its file system, securityfs, " VERIFY_ANEW },
-	{ 0x27e0eb,	"its file system, cgroup, " VERIFY_ANEW },
-	{ 0x63677270,	"its file system, cgroup2, " VERIFY_ANEW },
-	{ 0xcafe4a11,	"its file system, bpf, " VERIFY_ANEW },
-	{ 0xde5e81e4,	"its file system, efivarfs, " VERIFY_ANEW },
-	{ 0x62656570,	"its file system, configfs, " VERIFY_ANEW },
+	{ 0x9fa0,
+	    N_("its file system, procfs, makes it anew at each read") },
+	{ 0x62656572,
+	    N_("its file system, sysfs, makes it anew at each read") },
+	{ 0x64626720,
+	    N_("its file system, debugfs, makes it anew at each read") },
+	{ 0x74726163,
+	    N_("its file system, tracefs, makes it anew at each read") },
+	{ 0x73636673,
+	    N_("its file system, securityfs, makes it anew at each read") },
+	{ 0x27e0eb,
+	    N_("its file system, cgroup, makes it anew at each read") },
+	{ 0x63677270,
+	    N_("its file system, cgroup2, makes it anew at each read") },
+	{ 0xcafe4a11,
+	    N_("its file system, bpf, makes it anew at each read") },
+	{ 0xde5e81e4,
+	    N_("its file system, efivarfs, makes it anew at each read") },
+	{ 0x62656570,
+	    N_("its file system, configfs, makes it anew at each read") },
 };
 
 #define VERIFY_TMPFS	0x01021994
@@ -85,20 +97,20 @@ verify_unable(const struct verify_job *j)
 	size_t i;
 
 	if (!S_ISREG(j->sst->st_mode))
-		return "the source is not a regular file: it cannot be read "
-		    "again";
+		return N_("the source is not a regular file: it cannot be read "
+		    "again");
 	if (fstatfs(j->src, &fs) == 0)
 		for (i = 0; i < sizeof(verify_pseudo) /
 		    sizeof(verify_pseudo[0]); i++)
 			if ((unsigned long)fs.f_type == verify_pseudo[i].magic)
 				return verify_pseudo[i].why;
 	if (j->sst->st_size == 0 && j->bytes > 0)
-		return "its size is 0 but it had data: it is made as it is "
-		    "read";
+		return N_("its size is 0 but it had data: it is made as it is "
+		    "read");
 	if (!j->dst_is_reg)
-		return "the destination is not a regular file";
+		return N_("the destination is not a regular file");
 	if ((fcntl(j->dst, F_GETFL) & O_ACCMODE) == O_WRONLY)
-		return "the destination cannot be read";
+		return N_("the destination cannot be read");
 	return NULL;
 }
 
@@ -384,7 +396,7 @@ verify_uncache(const struct verify_job *j, uint64_t size, int *rfd,
 	if (fstatfs(j->dst, &fs) == 0 && ((unsigned long)fs.f_type ==
 	    VERIFY_TMPFS || (unsigned long)fs.f_type == VERIFY_RAMFS)) {
 		res->cached = true;
-		res->why = "its file system keeps files in memory";
+		res->why = N_("its file system keeps files in memory");
 		return 0;
 	}
 	/*
@@ -401,7 +413,7 @@ verify_uncache(const struct verify_job *j, uint64_t size, int *rfd,
 	(void)posix_fadvise(j->dst, 0, 0, POSIX_FADV_DONTNEED);
 	if (verify_resident(j->dst, size)) {
 		res->cached = true;
-		res->why = "the kernel kept some of its pages in memory";
+		res->why = N_("the kernel kept some of its pages in memory");
 	}
 	/* Twice the read-ahead, as cp and cat ask. */
 	(void)posix_fadvise(j->dst, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -511,23 +523,23 @@ verify_fail(const struct verify_result *res, const struct file_ref *src,
     const struct file_ref *dst, struct file_record *rec)
 {
 	if (res->flush_err)
-		record_fail(rec, res->err, "error writing %s",
+		record_fail(rec, res->err, CPN_("error writing %s"),
 		    quote(path_str(dst->path)));
 	else if (res->err != 0)
-		record_fail(rec, res->err, "error reading %s",
+		record_fail(rec, res->err, CPN_("error reading %s"),
 		    quote(path_str(res->dst_err ? dst->path : src->path)));
 	else if (res->src_changed)
-		record_fail(rec, 0, "verification failed: %s changed while "
-		    "it was copied", quote(path_str(src->path)));
+		record_fail(rec, 0, N_("verification failed: %s changed while "
+		    "it was copied"), quote(path_str(src->path)));
 	else if (res->src_size != res->dst_size)
-		record_fail(rec, 0, "verification failed: %s has %llu bytes, "
-		    "%s %llu", quote(path_str(dst->path)),
+		record_fail(rec, 0, N_("verification failed: %s has %llu bytes, "
+		    "%s %llu"), quote(path_str(dst->path)),
 		    (unsigned long long)res->dst_size,
 		    quote(path_str(src->path)),
 		    (unsigned long long)res->src_size);
 	else
-		record_fail(rec, 0, "verification failed: %s differs from %s "
-		    "at byte %llu", quote(path_str(dst->path)),
+		record_fail(rec, 0, N_("verification failed: %s differs from %s "
+		    "at byte %llu"), quote(path_str(dst->path)),
 		    quote(path_str(src->path)),
 		    (unsigned long long)res->at + 1);
 	return -1;

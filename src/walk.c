@@ -91,7 +91,7 @@ walk_nomem(struct walk *w, const char *file)
 	path_init(&sp, NULL, file);
 	memset(&rec, 0, sizeof(rec));
 	rec.src = rec.dst = &sp;
-	record_fail(&rec, ENOMEM, "cannot copy %s", quote(file));
+	record_fail(&rec, ENOMEM, N_("cannot copy %s"), quote(file));
 	dir_report(w, &rec);
 }
 
@@ -220,14 +220,14 @@ walk_parent(struct walk *w, const char *p, const char *d, struct stat *st,
 		else if (!S_ISDIR(st->st_mode))
 			e = ENOTDIR;
 		if (e != 0) {
-			record_fail(rec, e, "failed to get attributes of %s",
+			record_fail(rec, e, CPN_("failed to get attributes of %s"),
 			    quote(p));
 			return -1;
 		}
 	}
 	if (!missing) {
 		if (!S_ISDIR(dst.st_mode)) {
-			record_fail(rec, 0, "%s exists but is not a directory",
+			record_fail(rec, 0, CPN_("%s exists but is not a directory"),
 			    quote(d));
 			return -1;
 		}
@@ -238,7 +238,7 @@ walk_parent(struct walk *w, const char *p, const char *d, struct stat *st,
 	/* (A dangling link in the way: EEXIST, as cp says.) */
 	if (mkdir(d, dir_filling_mode(o, o->no_preserve_mode ? S_IFDIR | 0777 :
 	    st->st_mode)) == -1) {
-		record_fail(rec, errno, "cannot make directory %s", quote(d));
+		record_fail(rec, errno, CPN_("cannot make directory %s"), quote(d));
 		return -1;
 	}
 	if (o->verbose)
@@ -267,7 +267,7 @@ walk_parent_there(struct walk *w, const char *p, const char *d,
 	rec.src = &sp;
 	rec.dst = &dp;
 	rec.kind = FILE_KIND_DIR;
-	record_fail(&rec, 0, "%s exists but is not a directory", quote(d));
+	record_fail(&rec, 0, CPN_("%s exists but is not a directory"), quote(d));
 	dir_report(w, &rec);
 	return -1;
 }
@@ -374,8 +374,8 @@ walk_seen(struct walk *w, const struct file_ref *src, const struct stat *st,
 	if (!S_ISDIR(st->st_mode) && w->opts->backup == BACKUP_NONE &&
 	    created_find(w->sources, st->st_dev, st->st_ino, src->dirfd,
 	    src->name, NULL) == 1) {
-		dir_skip(w, src, dst, FILE_KIND_FILE, "warning: source file %s "
-		    "specified more than once", src->path);
+		dir_skip(w, src, dst, FILE_KIND_FILE, CPN_("warning: source file %s "
+		    "specified more than once"), src->path);
 		return true;
 	}
 	/* (A directory named twice: dir.c, after the checks of its copy.) */
@@ -418,7 +418,7 @@ walk_dir(struct walk *w, const struct file_ref *src, const struct stat *st,
 {
 	if (!w->opts->recursive)
 		dir_fail(w, src, dst, FILE_KIND_DIR, 0,
-		    "-r not specified; omitting directory %s", src->path, NULL);
+		    CPN_("-r not specified; omitting directory %s"), src->path, NULL);
 	else if (w->jobs > 1 && !walk_inside(st, dst->name) &&
 	    (w->made_dirs = inoset_new()) != NULL) {
 		w->sequential = false;
@@ -460,7 +460,7 @@ walk_operand(struct walk *w, const char *path, const char *dest, dev_t ddev)
 	w->top_dst = &dp;
 	if (fstatat(AT_FDCWD, path, &st, src.follow ? 0 :
 	    AT_SYMLINK_NOFOLLOW) == -1) {
-		dir_fail(w, &src, &dst, FILE_KIND_FILE, errno, "cannot stat %s", &sp,
+		dir_fail(w, &src, &dst, FILE_KIND_FILE, errno, CPN_("cannot stat %s"), &sp,
 		    NULL);
 		return;
 	}
@@ -549,9 +549,9 @@ static void __attribute__((noreturn))
 walk_missing_operand(int n, char **files)
 {
 	if (n == 0)
-		warnx("missing file operand");
+		warnx(CP_("missing file operand"));
 	else
-		warnx("missing destination file operand after %s",
+		warnx(CP_("missing destination file operand after %s"),
 		    quote(files[0]));
 	options_usage_hint();
 }
@@ -597,12 +597,12 @@ walk_target(const struct options *o, int *n, char **files, dev_t *dev)
 		if (*n == 0)
 			walk_missing_operand(0, files);
 		if (!walk_is_dir(dir, &e, dev))
-			walk_die(e ? e : ENOTDIR, "target directory %s", dir);
+			walk_die(e ? e : ENOTDIR, CP_("target directory %s"), dir);
 		return dir;
 	}
 	if (o->no_target_dir) {
 		if (*n > 2) {
-			warnx("extra operand %s", quote(files[2]));
+			warnx(CP_("extra operand %s"), quote(files[2]));
 			options_usage_hint();
 		}
 		if (*n < 2)
@@ -614,9 +614,9 @@ walk_target(const struct options *o, int *n, char **files, dev_t *dev)
 	if (walk_is_dir(files[*n - 1], &e, dev))
 		return files[--*n];
 	if (*n > 2)
-		walk_die(e ? e : ENOTDIR, "target %s", files[*n - 1]);
+		walk_die(e ? e : ENOTDIR, CP_("target %s"), files[*n - 1]);
 	if (o->parents) {
-		warnx("with --parents, the destination must be a directory");
+		warnx(CP_("with --parents, the destination must be a directory"));
 		options_usage_hint();
 	}
 	/*

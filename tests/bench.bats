@@ -259,11 +259,9 @@ EOF
 	if [ "$(id -u)" -ne 0 ]; then
 		run "$ZCP" --bench src out
 	else
-		command -v setpriv >/dev/null || skip "setpriv is not installed"
-		setpriv --reuid=nobody --regid=nogroup --clear-groups \
-		    test -x "$ZCP" -a -r src || skip "nobody cannot reach zcp"
-		run setpriv --reuid=nobody --regid=nogroup --clear-groups \
-		    "$ZCP" --bench src out
+		need_nobody
+		zcp_for_nobody
+		run "${NOBODY[@]}" "$ZCP_NOBODY" --bench src out
 	fi
 	chmod 755 out
 	[ "$status" -eq 1 ]

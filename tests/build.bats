@@ -3,9 +3,10 @@
 #
 # tests/build.bats: the build and the tarball.  zcp --version in GNU's
 # form with the engines of this build (a second build, configured with
-# --disable-splice --disable-clone and without bats, is made once for
-# the file: it must leave them out, and make check must skip with the
-# reason); the package's bug-report address is its own; everything
+# --disable-splice --disable-clone --disable-nls and without bats, is
+# made once for the file: it must leave them out, speak English, and make
+# check must skip with the reason); configure's summary shows directories
+# expanded; the package's bug-report address is its own; everything
 # README.md names is in the source tree (under make distcheck: in the
 # tarball); automake's warnings stay warnings and its TAP driver is
 # requested, not copied.
@@ -20,7 +21,7 @@ BUILD=${ZCP_BUILDDIR:-$(dirname "$ZCP")/..}
 
 # The second build, in $BATS_FILE_TMPDIR/lean: a copy of the source files
 # (timestamps kept, so that nothing is regenerated), configured without
-# two engines and with a bats that does not exist.  Not in a sanitizer
+# two engines and messages catalogs, and with a bats that does not exist.  Not in a sanitizer
 # build's run: the plain and distcheck runs make it already.
 setup_file()
 {
@@ -29,7 +30,7 @@ setup_file()
 	[[ -z $(sanitizer_preload) ]] || return 0
 	mkdir -p "$d"
 	for f in configure configure.ac Makefile.am Makefile.in config.h.in \
-	    aclocal.m4 build-aux m4 src man completion tests doc; do
+	    aclocal.m4 build-aux m4 src man completion tests doc po; do
 		if [[ -e $SRC/$f ]]; then
 			cp -pR "$SRC/$f" "$d/"
 		fi
@@ -38,7 +39,7 @@ setup_file()
 	(
 		cd "$d" &&
 		unset MAKEFLAGS MFLAGS MAKELEVEL &&
-		./configure --disable-splice --disable-clone \
+		./configure --disable-splice --disable-clone --disable-nls \
 		    BATS=/nonexistent/bats CFLAGS=-O0 > configure.out 2>&1 &&
 		make -j2 src/zcp > make.out 2>&1 &&
 		make check TESTS=tests/build.bats > check.out 2>&1
@@ -90,6 +91,33 @@ need_lean()
 	grep -q '^  engine clone (FICLONE): *no$' "$LEAN/configure.out"
 }
 
+@test "--disable-nls: configure says so, zcp speaks English (and libc's strerror)" {
+	need_lean
+	grep -q '^  messages (NLS): *no$' "$LEAN/configure.out"
+	if grep '^#define ENABLE_NLS' "$LEAN/config.h"; then
+		return 1
+	fi
+	locale -a 2>/dev/null | grep -qix 'de_DE\.utf-\?8' ||
+	    skip "locale de_DE.UTF-8 is not generated (build-aux/install-deps generates it)"
+	run --separate-stderr env LC_ALL=de_DE.UTF-8 "$LEAN/src/zcp" nosuch x
+	assert_status 1
+	assert_match "$stderr" "^zcp: cannot stat 'nosuch': "
+}
+
+# The summary names the directories things go to, not "${datadir}/...".
+@test "configure's summary shows the completion directories expanded" {
+	need_lean
+	local summary
+	summary=$(sed -n '/^zcp .* configured:$/,$p' "$LEAN/configure.out")
+	[[ -n $summary ]]
+	grep -q '^  bash completion: */.*/bash-completion/completions$' \
+	    <<< "$summary"
+	grep -q '^  zsh completion: */.*/zsh/site-functions$' <<< "$summary"
+	if grep -F '${' <<< "$summary"; then
+		return 1
+	fi
+}
+
 @test "without bats: configure says so, make check skips with the reason" {
 	need_lean
 	grep -q '^  bats (make check): *no (make check will skip every test)$' \
@@ -124,7 +152,7 @@ need_lean()
 		grep -ohE '\]\([^):]+\)' "$SRC/bench/"*.md | sed 's/^](/bench\//; s/)$//'
 	} | sort -u > named.txt
 	# Built, or the kernel's: not ours to ship.
-	grep -vxE 'src/zcp|fs/ext4/ialloc\.c' named.txt > ship.txt || true
+	grep -vxE 'src/zcp|po/zcp\.pot|fs/ext4/ialloc\.c' named.txt > ship.txt || true
 	[[ $(wc -l < ship.txt) -ge 10 ]]
 	while read -r f; do
 		[[ -e $SRC/$f ]] || missing="$missing $f"

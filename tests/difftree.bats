@@ -12,6 +12,7 @@ bats_require_minimum_version 1.5.0
 
 ZCP="${ZCP:-$BATS_TEST_DIRNAME/../src/zcp}"
 DIFFTREE="$BATS_TEST_DIRNAME/difftree.py"
+load nobody
 
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
@@ -50,19 +51,17 @@ difftree_jobs() {
 # as_nobody DIFFTREE-ARGS...: runs the differential test as the user
 # nobody (skips where that cannot be done) and checks that no run differs.
 as_nobody() {
-	[ "$(id -u)" -eq 0 ] || skip "needs root to switch to nobody"
-	command -v setpriv >/dev/null || skip "setpriv is not installed"
-	id nobody >/dev/null 2>&1 || skip "no user nobody"
+	[ "$(id -u)" -eq 0 ] || skip "as nobody: needs root to switch to nobody"
+	need_nobody
 	# The system python: nobody cannot use a per-user one.
-	local py=/usr/bin/python3
-	[ -x "$py" ] || skip "no /usr/bin/python3"
-	# nobody must reach the binary and the script.
-	setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	    test -x "$ZCP" -a -r "$DIFFTREE" ||
-	    skip "the build tree is not readable by nobody"
-	run setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	    "$py" "$DIFFTREE" --zcp "$ZCP" --cp "$(command -v cp)" \
-	    --tmp "$BOXES" "$@"
+	local py=/usr/bin/python3 script
+	[ -x "$py" ] || skip "as nobody: no /usr/bin/python3"
+	# nobody must reach the binary and the script: copies if the build
+	# tree is out of its reach.
+	zcp_for_nobody
+	nobody_copy script "$DIFFTREE"
+	run "${NOBODY[@]}" "$py" "$script" --zcp "$ZCP_NOBODY" \
+	    --cp "$(command -v cp)" --tmp "$BOXES" "$@"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *$'\n'"0 of "*" runs differ"* ]]

@@ -10,6 +10,9 @@
 
 bats_require_minimum_version 1.5.0
 
+# shellcheck source=tests/nobody.bash
+source "${BASH_SOURCE[0]%/*}/nobody.bash"
+
 ZCP="${ZCP:-$BATS_TEST_DIRNAME/../src/zcp}"
 [[ $ZCP == /* ]] || ZCP=$PWD/$ZCP
 

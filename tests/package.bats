@@ -8,7 +8,8 @@
 # dh_auto_test runs the whole of make check, which must pass: a test
 # that holds in a developer's tree and not in the package's build, as
 # the zsh completion's directory did, fails the build).  The .deb holds
-# zcp, its manual and both completions, the same files either way;
+# zcp, its manual, both completions and its German catalog, the same
+# files either way;
 # unpacked in a scratch root (dpkg -x) the binary runs and copies, the
 # manual renders and bash-completion loads the completion; lintian
 # reports no error.
@@ -144,13 +145,14 @@ need_deb()
 	diff without.txt with.txt
 }
 
-@test "the .deb holds zcp, its manual and the bash and zsh completions" {
+@test "the .deb holds zcp, its manual, the completions and its German" {
 	need_deb
 	dpkg -c "$DEB" | awk '{ print $NF }' > files.txt
 	local f
 	for f in ./usr/bin/zcp ./usr/share/man/man1/zcp.1.gz \
 	    ./usr/share/bash-completion/completions/zcp \
 	    ./usr/share/zsh/vendor-completions/_zcp \
+	    ./usr/share/locale/de/LC_MESSAGES/zcp.mo \
 	    ./usr/share/doc/zcp/copyright; do
 		grep -qxF "$f" files.txt || { echo "no $f"; return 1; }
 	done

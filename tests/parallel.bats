@@ -7,6 +7,7 @@ bats_require_minimum_version 1.5.0
 
 ZCP="${ZCP:-$BATS_TEST_DIRNAME/../src/zcp}"
 load poll
+load nobody
 
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
@@ -74,18 +75,19 @@ link_structure() {
 }
 
 @test "-j4: an unreadable file is reported once, the rest is copied" {
-	[ "$(id -u)" -ne 0 ] || command -v setpriv >/dev/null ||
-	    skip "needs a non-root user"
 	mkdir -p src/d1 src/d2
 	for i in 1 2 3 4 5 6 7 8; do echo $i > src/d1/f$i; echo $i > src/d2/f$i; done
 	chmod 000 src/d2/f5
 	chmod -R a+rX src/d1
 	chmod a+rx src src/d2
 	chmod 1777 .
-	local run_as=()
-	[ "$(id -u)" -eq 0 ] &&
-	    run_as=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
-	run --separate-stderr "${run_as[@]}" "$ZCP" -r -j4 src out
+	local run_as=() zcp=$ZCP
+	if [ "$(id -u)" -eq 0 ]; then
+		need_nobody
+		zcp_for_nobody
+		run_as=("${NOBODY[@]}") zcp=$ZCP_NOBODY
+	fi
+	run --separate-stderr "${run_as[@]}" "$zcp" -r -j4 src out
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "zcp: cannot open 'src/d2/f5' for reading: Permission denied" ]
 	[ "$(find out -type f | wc -l)" -eq 15 ]

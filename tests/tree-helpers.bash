@@ -6,7 +6,8 @@
 # What --debug prints after the -v line of a file, up to the engine.
 DBG_RE=$'\n''copy offload: [a-z]+, reflink: [a-z]+, sparse detection: (no|zeros|SEEK_HOLE|SEEK_HOLE \+ zeros), engine: '
 
-NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+# shellcheck source=tests/nobody.bash
+source "${BASH_SOURCE[0]%/*}/nobody.bash"
 
 # LeakSanitizer cannot run under ptrace: turn it off for traced runs of a
 # sanitizer build (tests/run-all), keep it for the others.
@@ -49,9 +50,14 @@ user_dir_remove() {
 	USERDIR=
 }
 
-# as_user CMD...: CMD as nobody when root, as is otherwise.
+# as_user CMD...: CMD as nobody when root, as is otherwise.  "$ZCP" as
+# CMD runs a zcp nobody can reach (nobody.bash's zcp_for_nobody).
 as_user() {
 	if [[ $EUID -eq 0 ]]; then
+		if [[ $1 == "$ZCP" ]]; then
+			zcp_for_nobody || return 1
+			set -- "$ZCP_NOBODY" "${@:2}"
+		fi
 		"${NOBODY[@]}" "$@"
 	else
 		"$@"

@@ -20,6 +20,7 @@
 #include "bench/result.h"
 #include "compat.h"
 #include "json.h"
+#include "nls.h"
 
 /* One value, of one of the types JSON and CSV share. */
 struct bench_val {
@@ -197,7 +198,7 @@ bd_error(const struct bench *b, const struct bench_eng *e,
     struct bench_val *v)
 {
 	(void)b;
-	bv_str(v, e->refused ? strerror(e->refused) : e->missing ?
+	bv_str(v, e->refused ? nls_strerror_c(e->refused) : e->missing ?
 	    "not found in PATH" : NULL);
 }
 
