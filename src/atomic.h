@@ -45,7 +45,8 @@ int	 atomic_open(const struct options *, const struct file_ref *,
 /*
  * The old destination's owner and permissions for the new file, when
  * the options do not take them from the source (cp keeps an existing
- * file's, since it writes into it).  Returns 0, or -1 (rec filled).
+ * file's, since it writes into it, less the set-ID bits that the write
+ * clears).  Returns 0, or -1 (rec filled).
  */
 int	 atomic_inherit(const struct options *, const struct atomic_file *,
 	    const struct dest_state *, struct file_record *);
