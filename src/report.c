@@ -118,8 +118,10 @@ report_init(struct report *r, const struct options *o)
 
 /*
  * GNU cp's --debug word for what became of engine id (clone: "reflink",
- * copy_file_range: "copy offload"): used, refused by the kernel, left out
- * by the options, or never reached.
+ * copy_file_range: "copy offload"): used, refused by the kernel (and
+ * fallen back from, or forced and failed before it moved a byte: cp 9.x
+ * says "unsupported" once the call failed), left out by the options, or
+ * never reached.
  */
 static const char *
 report_debug_word(const struct engine_result *e, enum engine_id id)
@@ -135,7 +137,9 @@ report_debug_word(const struct engine_result *e, enum engine_id id)
 		return "avoided";
 	if (e->cloned)
 		return "unknown";	/* a clone needs no offload */
-	return e->engine == id ? "yes" : "no";
+	if (e->engine != id)
+		return "no";
+	return e->err != 0 && e->op == ENGINE_OP_COPY ? "unsupported" : "yes";
 }
 
 /* --resume's part of the --debug line: what it kept, or why nothing. */
