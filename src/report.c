@@ -297,6 +297,9 @@ after:
 	if (rec->unbackup && rec->backup != NULL)
 		line_add(&l, "%s -> %s (unbackup)\n", quote(rec->backup),
 		    quote(path_str(rec->dst)));
+	/* cp 9.4 and later, --debug only: the destination left as it was. */
+	if (debug && rec->kept && rec->status == FILE_SKIPPED)
+		line_add(&l, "skipped %s\n", quote(path_str(rec->dst)));
 	line_put(&l, out, r, rec->dst);
 }
 
