@@ -23,6 +23,8 @@
  */
 #include "config.h"
 
+#include <linux/capability.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -32,6 +34,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/random.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "atomic.h"
@@ -572,6 +575,61 @@ atomic_open(const struct options *o, const struct file_ref *dst,
 	return -1;
 }
 
+/* Whether this process has CAP_FSETID in its effective set. */
+static bool
+atomic_fsetid(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+
+	if (syscall(SYS_capget, &h, d) == -1)
+		return geteuid() == 0;
+	return (d[CAP_TO_INDEX(CAP_FSETID)].effective &
+	    CAP_TO_MASK(CAP_FSETID)) != 0;
+}
+
+/* Whether this process is in group gid, as the kernel's in_group_p(). */
+static bool
+atomic_in_group(gid_t gid)
+{
+	gid_t *g;
+	int i, n;
+	bool in = false;
+
+	if (gid == getegid())
+		return true;
+	if ((n = getgroups(0, NULL)) <= 0 ||
+	    (g = calloc((size_t)n, sizeof(*g))) == NULL)
+		return false;
+	n = getgroups(n, g);
+	for (i = 0; i < n && !in; i++)
+		in = g[i] == gid;
+	free(g);
+	return in;
+}
+
+/*
+ * The permissions st would keep if this process wrote into it, as cp
+ * does (O_TRUNC alone is enough): without CAP_FSETID, the kernel clears
+ * set-user-ID, and set-group-ID where the group may execute or the
+ * writer is not in the file's group (file_remove_privs(); the second
+ * since Linux 6.2's setattr_should_drop_sgid(), where earlier kernels
+ * kept the bit: clearing it is the safe side).
+ */
+static mode_t
+atomic_written_mode(const struct stat *st)
+{
+	mode_t m = st->st_mode & 07777;
+
+	if (!S_ISREG(st->st_mode) || (m & (S_ISUID | S_ISGID)) == 0 ||
+	    atomic_fsetid())
+		return m;
+	m &= ~(mode_t)S_ISUID;
+	if ((m & S_ISGID) && ((m & S_IXGRP) || !atomic_in_group(st->st_gid)))
+		m &= ~(mode_t)S_ISGID;
+	return m;
+}
+
 int
 atomic_inherit(const struct options *o, const struct atomic_file *a,
     const struct dest_state *ds, struct file_record *rec)
@@ -588,7 +646,8 @@ atomic_inherit(const struct options *o, const struct atomic_file *a,
 	if (!o->preserve_ownership && (ds->st.st_uid != geteuid() ||
 	    ds->st.st_gid != getegid()))
 		(void)fchown(a->fd, ds->st.st_uid, ds->st.st_gid);
-	if (!o->preserve_mode && fchmod(a->fd, ds->st.st_mode & 07777) == -1) {
+	if (!o->preserve_mode &&
+	    fchmod(a->fd, atomic_written_mode(&ds->st)) == -1) {
 		record_fail(rec, errno, CPN_("setting permissions for %s"),
 		    quote(path_str(rec->dst)));
 		return -1;

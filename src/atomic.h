@@ -48,10 +48,10 @@ int	 atomic_open(const struct options *, const struct file_ref *,
 /*
  * The old destination's owner and permissions for the new file, when
  * the options do not take them from the source (cp keeps an existing
- * file's, since it writes into it); where there was none, --resume's
- * partial file gets the permissions a new file gets (meta_set() then
- * sets those the options ask for).  Returns 0, or -1 (rec filled, errno
- * of the fchmod).
+ * file's, since it writes into it, less the set-ID bits that the write
+ * clears); where there was none, --resume's partial file gets the
+ * permissions a new file gets (meta_set() then sets those the options
+ * ask for).  Returns 0, or -1 (rec filled, errno of the fchmod).
  */
 int	 atomic_inherit(const struct options *, const struct atomic_file *,
 	    const struct dest_state *, struct file_record *);

@@ -173,6 +173,30 @@ created_add_label(struct created *c, dev_t dev, ino_t ino, int dirfd,
 	return 0;
 }
 
+void
+created_forget(struct created *c, dev_t dev, ino_t ino, int dirfd,
+    const char *name)
+{
+	struct created_ent **pe, *e;
+	struct stat dir;
+	const char *base;
+	size_t len;
+
+	if (c == NULL || created_entry(dirfd, name, &base, &len, &dir) == -1)
+		return;
+	for (pe = &c->slot[created_hash(dev, ino, c->nslot)]; (e = *pe) !=
+	    NULL; pe = &e->next)
+		if (e->dev == dev && e->ino == ino && e->pdev == dir.st_dev &&
+		    e->pino == dir.st_ino && strlen(e->base) == len &&
+		    memcmp(e->base, base, len) == 0) {
+			*pe = e->next;
+			free(e->label);
+			free(e);
+			c->count--;
+			return;
+		}
+}
+
 int
 created_find(const struct created *c, dev_t dev, ino_t ino, int dirfd,
     const char *name, bool *other)

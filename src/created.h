@@ -34,6 +34,13 @@ int		 created_add(struct created *, dev_t, ino_t, int,
 int		 created_add_label(struct created *, dev_t, ino_t, int,
 		    const char *, const char *);
 
+/*
+ * Removes the entry dirfd/name added under (dev, ino), if there is one, as
+ * cp's forget_created() when the copy that added it failed.
+ */
+void		 created_forget(struct created *, dev_t, ino_t, int,
+		    const char *);
+
 /* The label of an entry added under (dev, ino), or NULL. */
 const char	*created_label(const struct created *, dev_t, ino_t);
 

@@ -580,7 +580,7 @@ dest_clear(const struct options *o, const struct file_ref *src,
 		}
 		if (dest_backup(o, dst, ds, &keep, rec) == -1)
 			return DEST_FAIL;
-		ds->exists = keep;
+		ds->exists = ds->backup_link = keep;
 		return DEST_GO;
 	}
 	/*
@@ -709,11 +709,14 @@ dest_unbackup(const struct file_ref *dst, struct dest_state *ds,
 		/*
 		 * A backup made as a hard link (--atomic) while the old file
 		 * kept its name: rename() between two names of one file does
-		 * nothing, so the backup name is removed instead.
+		 * nothing, so the backup name is removed instead.  A backup
+		 * made by rename() is renamed back, as cp does, even where
+		 * the names were one file before (then both stay).
 		 */
-		if (fstatat(dst->dirfd, ds->backup, &b, AT_SYMLINK_NOFOLLOW) ==
-		    0 && fstatat(dst->dirfd, dst->name, &d,
-		    AT_SYMLINK_NOFOLLOW) == 0 && SAME_INODE(b, d))
+		if (ds->backup_link && fstatat(dst->dirfd, ds->backup, &b,
+		    AT_SYMLINK_NOFOLLOW) == 0 && fstatat(dst->dirfd,
+		    dst->name, &d, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    SAME_INODE(b, d))
 			rc = unlinkat(dst->dirfd, ds->backup, 0);
 		else
 			rc = renameat(dst->dirfd, ds->backup, dst->dirfd,

@@ -48,6 +48,7 @@ struct dest_state {
 	struct stat	 st;
 	char		*backup;	/* the backup made, relative to dst's
 					   directory (dest_unbackup() frees) */
+	bool		 backup_link;	/* ... made as a second hard link */
 };
 
 /*

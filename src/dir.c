@@ -120,6 +120,19 @@ dir_named_before(struct walk *w, const struct file_ref *src,
 }
 
 /*
+ * The operand's directory could not be copied to dst: as cp, forget it
+ * (dir_named_before()), so that naming it again tries again.
+ */
+static void
+dir_unname(struct walk *w, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst)
+{
+	if (src->operand)
+		created_forget(w->dirs, sst->st_dev, sst->st_ino, dst->dirfd,
+		    dst->name);
+}
+
+/*
  * Keeps the entry of the first directory the operand made (dst): cp
  * calls a copy of it "into itself" only when met as that very entry.
  */
@@ -227,6 +240,7 @@ dir_mkdir(struct walk *w, const struct file_ref *src,
 		else if (errno != EEXIST || dst->fresh) {
 			dir_fail(w, src, dst, FILE_KIND_DIR, errno,
 			    CPN_("cannot create directory %s"), dst->path, NULL);
+			dir_unname(w, src, sst, dst);
 			return -1;
 		}
 	}
@@ -238,11 +252,12 @@ dir_mkdir(struct walk *w, const struct file_ref *src,
 	    O_CLOEXEC | (!*created && w->opts->keep_dir_symlink ? 0 :
 	    O_NOFOLLOW));
 	if (fd == -1) {
-		if (!*created && (errno == ENOTDIR || errno == ELOOP))
+		if (!*created && (errno == ENOTDIR || errno == ELOOP)) {
 			dir_fail(w, src, dst, FILE_KIND_DIR, 0, CPN_("cannot overwrite "
 			    "non-directory %s with directory %s"), dst->path,
 			    src->path);
-		else
+			dir_unname(w, src, sst, dst);
+		} else
 			dir_fail(w, src, dst, FILE_KIND_DIR, errno,
 			    CPN_("cannot open directory %s"), dst->path, NULL);
 		return -1;

@@ -829,6 +829,7 @@ file_uptodate(struct file_ctx *ctx, const struct file_ref *src,
 	enum deref_mode d = dest_deref(ctx->opts, src);
 
 	rec->status = FILE_SKIPPED;
+	rec->kept = true;
 	/* Only another name can find it again: one of a link group, or
 	 * one reached by following a link. */
 	if (ctx->links == NULL || (sst->st_nlink < 2 && d != DEREF_ALWAYS &&
@@ -863,6 +864,9 @@ file_copy(struct file_ctx *ctx, const struct file_ref *src,
 	case DEST_FAIL:
 		return -1;
 	case DEST_SKIP:
+		rec->kept = true;
+		rec->status = FILE_SKIPPED;
+		return 0;
 	case DEST_NOOP:
 		rec->status = FILE_SKIPPED;
 		return 0;

@@ -7,7 +7,12 @@
  * quote and only "plain" characters goes in double quotes instead:
  * "it's".  This was written from the outputs of GNU cp 9.1, including one
  * quirk kept for identical messages: a name with a single quote that ends
- * in an escape gets a redundant '' after its opening quote.
+ * in an escape gets a redundant '' after its opening quote.  Not kept:
+ * cp sizes the buffer of a quoting slot it has not used yet without
+ * that '', so the first such name quoted in slot 1 (the destination of
+ * the first -v line, the second name of a message) comes out one byte
+ * short, without its closing quote or a terminating NUL (gnulib's
+ * quotearg; difftree seed 607, set bexist, scenario readonly).
  */
 #include "config.h"
 

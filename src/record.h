@@ -81,6 +81,9 @@ struct file_record {
 	bool		 removed_after;	/* ... or while making it, after the
 					   "'a' -> 'b'" line (as cp -v) */
 	bool		 began;		/* passed the overwrite checks */
+	bool		 kept;		/* an existing destination left as it
+					   was: -n, -i said no, -u,
+					   --update=none ("skipped") */
 	bool		 relinked;	/* made as a hard link to an earlier
 					   copy (--preserve=links) */
 	bool		 unbackup;	/* the copy failed: the backup was

@@ -119,8 +119,10 @@ report_init(struct report *r, const struct options *o)
 
 /*
  * GNU cp's --debug word for what became of engine id (clone: "reflink",
- * copy_file_range: "copy offload"): used, refused by the kernel, left out
- * by the options, or never reached.
+ * copy_file_range: "copy offload"): used, refused by the kernel (and
+ * fallen back from, or forced and failed before it moved a byte: cp 9.x
+ * says "unsupported" once the call failed), left out by the options, or
+ * never reached.
  */
 static const char *
 report_debug_word(const struct engine_result *e, enum engine_id id)
@@ -136,7 +138,9 @@ report_debug_word(const struct engine_result *e, enum engine_id id)
 		return "avoided";
 	if (e->cloned)
 		return "unknown";	/* a clone needs no offload */
-	return e->engine == id ? "yes" : "no";
+	if (e->engine != id)
+		return "no";
+	return e->err != 0 && e->op == ENGINE_OP_COPY ? "unsupported" : "yes";
 }
 
 /* --resume's part of the --debug line: what it kept, or why nothing. */
@@ -302,6 +306,9 @@ after:
 	if (rec->unbackup && rec->backup != NULL)
 		line_add(&l, CP_("%s -> %s (unbackup)\n"), quote(rec->backup),
 		    quote(path_str(rec->dst)));
+	/* cp 9.4 and later, --debug only: the destination left as it was. */
+	if (debug && rec->kept && rec->status == FILE_SKIPPED)
+		line_add(&l, "skipped %s\n", quote(path_str(rec->dst)));
 	line_put(&l, out, r, rec->dst);
 }
 

@@ -517,13 +517,16 @@ verify_fds(const struct verify_job *j, struct verify_result *res)
 	return rc;
 }
 
-/* Turns a failed or differing check into cp-style words. */
+/*
+ * Turns a failed or differing check into cp-style words; a failed flush
+ * in --fsync's (file.c), sync(1)'s "error syncing".
+ */
 static int
 verify_fail(const struct verify_result *res, const struct file_ref *src,
     const struct file_ref *dst, struct file_record *rec)
 {
 	if (res->flush_err)
-		record_fail(rec, res->err, CPN_("error writing %s"),
+		record_fail(rec, res->err, CPN_("error syncing %s"),
 		    quote(path_str(dst->path)));
 	else if (res->err != 0)
 		record_fail(rec, res->err, CPN_("error reading %s"),

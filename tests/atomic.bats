@@ -751,3 +751,75 @@ hold_open()
 	cmp before d/.f.zcp-partial
 	assert_match "$output" ", not resumed: the partial file is not one zcp left: another zcp is writing it; left as it is$"
 }
+
+# over_set_id DIR OWNER:GROUP MODE RUN...: makes DIR/dst (old content,
+# that owner and mode), copies DIR/src over it with the command RUN...,
+# and prints the mode it is left with.
+over_set_id()
+{
+	local dir=$1 who=$2 mode=$3
+	shift 3
+	rm -f "$dir/dst"
+	printf 'old\n' > "$dir/dst"
+	chown "$who" "$dir/dst"
+	chmod "$mode" "$dir/dst"
+	"$@" "$dir/src" "$dir/dst" || return 1
+	stat -c %a "$dir/dst"
+}
+
+# set_id_like_cp DIR OWNER:GROUP WANT RUN...: over a destination of each
+# set-ID mode (owner and group as given), cp and zcp --atomic run as
+# RUN... must leave the same mode, and cp's modes must be WANT.
+set_id_like_cp()
+{
+	local dir=$1 who=$2 want=$3 m cpm zm got=
+	shift 3
+	for m in 4755 2755 2745 6745; do
+		cpm=$(over_set_id "$dir" "$who" "$m" "$@" cp) || return 1
+		zm=$(over_set_id "$dir" "$who" "$m" "$@" "$ZCP" --atomic) ||
+		    return 1
+		assert_eq "$zm" "$cpm" "zcp --atomic over $who $m" || return 1
+		got+="$cpm "
+	done
+	assert_eq "$got" "$want" "cp's modes over $who"
+}
+
+@test "--atomic over a set-ID file: the new file keeps the bits a write keeps (as root, and as root without CAP_FSETID)" {
+	# cp writes into the file: the kernel clears set-user-ID, and
+	# set-group-ID where the group may execute or the writer is not in
+	# the file's group, unless the writer has CAP_FSETID.  zcp --atomic
+	# gave the new file the old mode with every bit.
+	need_cmd setpriv
+	local nofsetid=(setpriv --inh-caps=-fsetid --bounding-set=-fsetid
+	    --clear-groups)
+	[[ $EUID -eq 0 ]] || skip "needs root"
+	"${nofsetid[@]}" true 2>/dev/null ||
+	    skip "setpriv cannot drop CAP_FSETID here"
+	printf 'new\n' > src
+	set_id_like_cp . root:root "4755 2755 2745 6745 "
+	set_id_like_cp . root:root "755 755 2745 2745 " "${nofsetid[@]}"
+	set_id_like_cp . root:daemon "755 755 745 745 " "${nofsetid[@]}"
+	: > src
+	set_id_like_cp . root:root "755 755 2745 2745 " "${nofsetid[@]}"
+}
+
+@test "--atomic over a set-ID file: as an unprivileged user, the bits a write clears are cleared" {
+	[[ $EUID -eq 0 ]] || skip "needs root to switch to nobody"
+	need_cmd setpriv
+	id nobody >/dev/null 2>&1 || skip "no user nobody"
+	local nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+	"${nobody[@]}" test -x "$ZCP" || skip "nobody cannot run $ZCP"
+	# Not bats' directory: nobody must reach it.
+	local d
+	d=$(mktemp -d /dev/shm/zcp-atomic.XXXXXX 2>/dev/null ||
+	    mktemp -d /tmp/zcp-atomic.XXXXXX)
+	chmod 1777 "$d"
+	printf 'new\n' > "$d/src"
+	local rc=0
+	set_id_like_cp "$d" nobody:nogroup "755 755 2745 2745 " \
+	    "${nobody[@]}" || rc=1
+	((rc)) || set_id_like_cp "$d" nobody:daemon "755 755 745 745 " \
+	    "${nobody[@]}" || rc=1
+	rm -rf "$d"
+	[ "$rc" -eq 0 ]
+}

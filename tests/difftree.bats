@@ -79,3 +79,42 @@ as_nobody() {
 	# u+w, and the bit was lost.
 	as_nobody --seed 25 --sets aH --scenario pair --zcp-arg=-j1
 }
+
+@test "difftree: the generator builds seed 704's cases, and zcp and cp agree on set fi, scenario links" {
+	# The links scenario took for a source a name that an earlier hard
+	# link had taken in the destination: os.symlink() raised
+	# FileExistsError, and the run stopped there.
+	run python3 "$DIFFTREE" --zcp "$ZCP" --tmp "$BOXES" --seed 704 \
+	    --sets fi --scenario links
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'\n'"0 of 1 runs differ"* ]]
+	run python3 "$DIFFTREE" --build-only --all-scenarios --seed 704 \
+	    --tmp "$BOXES"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"0 of 952 cases could not be built"* ]]
+}
+
+@test "difftree: a case the generator cannot build is a CRASH line, counted, and the run goes on" {
+	# A generator that raised on one case ended the whole run with a
+	# traceback, hiding every later case.  Here os.symlink() raises
+	# once, in the first case built.
+	run python3 - "$DIFFTREE" --zcp "$ZCP" --tmp "$BOXES" --seed 1 \
+	    --sets r,a --scenario tree <<'PY'
+import os, runpy, sys
+real, first = os.symlink, [True]
+def symlink(*args, **kwargs):
+    if first[0]:
+        first[0] = False
+        raise FileExistsError(17, "injected")
+    return real(*args, **kwargs)
+os.symlink = symlink
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+PY
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"CRASH seed=1 set=r scenario=tree: the case: FileExistsError: "*"injected"* ]]
+	[[ "$output" == *$'\n'"1 of 2 runs differ"* ]]
+}

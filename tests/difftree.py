@@ -46,6 +46,7 @@ Usage: difftree.py [--zcp PATH] [--cp PATH] [--seeds A-B | --seed N]
                    [--sets NAME,...] [--scenario NAME,...] [--per-set N]
                    [--all-scenarios] [--zcp-arg ARG ...] [--ordered]
                    [--summary] [--keep] [--tmp DIR] [--list]
+                   [--build-only]
 
 Prints one line per differing item ("DIFF seed=N set=S scenario=X: ..."),
 then a line to reproduce the case ("REPRO ..."), and exits 1 if any case
@@ -56,7 +57,12 @@ their names as 'X', which fields of which files), counted, each with the
 option sets and scenarios it shows in.  --ordered also compares the order
 of the output lines (GNU cp walks a directory in inode order; meaningful
 with --zcp-arg=-j1).  GNU cp against itself (--zcp /bin/cp) must show no
-difference: that checks the test.
+difference: that checks the test.  A case that cannot be built or run
+(the generator raised) is a "CRASH seed=N set=S scenario=X: ..." line
+with the traceback, counted as differing, and the run goes on.
+--build-only builds each case once and runs no tool: a quick check of
+the generator over seeds it has never seen, ending with "N of M cases
+could not be built".
 
 The full run (about half an hour per job count on a tmpfs; --tmp /dev/shm,
 as the test makes and deletes thousands of small trees):
@@ -84,6 +90,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 
 # Option sets: name -> (options, extra environment).
 OPTION_SETS = {
@@ -252,9 +259,11 @@ class Tree:
             self.owners[p] = self.rng.choice([(65534, 65534), (1000, 100),
                                               (0, 65534), (1, 1)])
 
-    def name(self, d, odd=0.25):
-        """A new name in directory d (bytes)."""
+    def name(self, d, odd=0.25, also=()):
+        """A new name in directory d (bytes), and new in the directories
+        also (where the caller claims it too)."""
         used = self.used.setdefault(d, set())
+        taken = [self.used.setdefault(a, set()) for a in also]
         while True:
             if self.rng.random() < odd:
                 base = self.rng.choice(ODD_NAMES)
@@ -263,7 +272,7 @@ class Tree:
                                range(self.rng.randint(1, 6))).encode()
             if self.rng.random() < 0.3:
                 base += b"_%d" % self.rng.randint(0, 99)
-            if base not in used:
+            if base not in used and not any(base in u for u in taken):
                 used.add(base)
                 return base
 
@@ -804,7 +813,7 @@ def scen_collide(case):
     pool = []
     ops = []
     for _ in range(rng.randint(1, 3)):
-        n = t.name(src)
+        n = t.name(src, also=parts)
         for d in parts:
             t.claim(d, n)
             p = jn(d, n)
@@ -922,7 +931,8 @@ def scen_links(case):
     ops = []
     pool = []
     for _ in range(rng.randint(2, 5)):
-        n = t.name(src)
+        # Not a name an earlier hard link took in dst (seed 704, fi).
+        n = t.name(src, also=(dst,))
         t.claim(dst, n)
         p, q = jn(src, n), jn(dst, n)
         r = rng.random()
@@ -1685,6 +1695,9 @@ def parse_args():
                     help="end with the distinct differences, counted")
     ap.add_argument("--list", action="store_true",
                     help="list the option sets and scenarios")
+    ap.add_argument("--build-only", action="store_true",
+                    help="only build each case (once), to check the "
+                    "generator; run no tool")
     args = ap.parse_args()
     args.zcp = os.path.abspath(args.zcp)
     return args
@@ -1699,9 +1712,49 @@ def print_case(args, seed, name, scen, problems):
     sys.stdout.flush()
 
 
+def print_crash(what, seed, name, scen):
+    """Says that building or comparing a case raised, with the traceback:
+    a case that cannot be built hides what it would have found."""
+    exc = sys.exc_info()[1]
+    print("CRASH seed=%d set=%s scenario=%s: %s: %s: %s" % (
+        seed, name, scen, what, type(exc).__name__, exc))
+    traceback.print_exc(file=sys.stdout)
+    sys.stdout.flush()
+    return "%s raised %s" % (what, type(exc).__name__)
+
+
+def build_cases(args, seeds, sets, tmp, xattrs):
+    """--build-only: builds every case once, runs nothing; returns
+    (cases that could not be built, cases, {signature: [cases]})."""
+    failures = runs = 0
+    summary = {}
+    remover = Remover()
+    try:
+        for seed in seeds:
+            for name in sets:
+                oset = OptSet(name)
+                for scen in pick_scenarios(seed, name, args):
+                    runs += 1
+                    box = os.path.join(tmp, b"build-%d-%s-%s" % (
+                        seed, name.encode(), scen.encode()))
+                    try:
+                        build(box, seed, oset, scen, xattrs)
+                    except Exception:
+                        failures += 1
+                        sig = print_crash("the generator", seed, name, scen)
+                        summary.setdefault(sig, []).append((seed, name,
+                                                            scen))
+                    if not args.keep:
+                        remover.add(box)
+    finally:
+        remover.close()
+    return failures, runs, summary
+
+
 def run_cases(args, seeds, sets, tmp, xattrs):
-    """Runs every case; returns (cases that differ, cases, cases where cp
-    wrote outside the destination, {signature: [(seed, set, scenario)]})."""
+    """Runs every case; returns (cases that differ or could not be run,
+    cases, cases where cp wrote outside the destination, {signature:
+    [(seed, set, scenario)]})."""
     failures = runs = outside_runs = 0
     summary = {}
     remover = Remover()
@@ -1712,8 +1765,16 @@ def run_cases(args, seeds, sets, tmp, xattrs):
                 for scen in pick_scenarios(seed, name, args):
                     runs += 1
                     t0 = time.time()
-                    problems, sigs, cases, outside = compare_case(
-                        args, seed, oset, scen, tmp, xattrs)
+                    try:
+                        problems, sigs, cases, outside = compare_case(
+                            args, seed, oset, scen, tmp, xattrs)
+                    except Exception:
+                        # Counted, and on to the next case.
+                        failures += 1
+                        sig = print_crash("the case", seed, name, scen)
+                        summary.setdefault(sig, []).append((seed, name,
+                                                            scen))
+                        continue
                     for sig in sigs:
                         summary.setdefault(sig, []).append((seed, name,
                                                             scen))
@@ -1768,8 +1829,12 @@ def main():
     tmp = tempfile.mkdtemp(prefix="zcp-diff-", dir=args.tmp).encode()
     os.chmod(tmp, 0o755)
     try:
-        failures, runs, outside_runs, summary = run_cases(
-            args, seeds, sets, tmp, xattrs_supported(tmp))
+        if args.build_only:
+            failures, runs, summary = build_cases(
+                args, seeds, sets, tmp, xattrs_supported(tmp))
+        else:
+            failures, runs, outside_runs, summary = run_cases(
+                args, seeds, sets, tmp, xattrs_supported(tmp))
     finally:
         if args.keep:
             print("boxes kept in %s" % os.fsdecode(tmp))
@@ -1777,6 +1842,9 @@ def main():
             remove_box(tmp)
     if args.summary:
         print_summary(summary, args)
+    if args.build_only:
+        print("%d of %d cases could not be built" % (failures, runs))
+        sys.exit(1 if failures else 0)
     print("cp changed files outside the destination in %d runs "
           "(writing through links)" % outside_runs)
     print("%d of %d runs differ" % (failures, runs))

@@ -471,3 +471,31 @@ check_overwrite()
 	assert_match " $output " " rw " "rw always works"
 	assert_match " $output " " copy_file_range " "Linux >= 4.5"
 }
+
+# refused_on_fifo ZCP-ARGS...: copies the FIFO fifo (a writer feeds it)
+# to out with ZCP-ARGS, which a kernel engine refuses.
+refused_on_fifo()
+{
+	rm -f out
+	timeout 60 sh -c 'printf hello > fifo' &
+	register_pid $!
+	run --separate-stderr timeout 60 "$ZCP" --debug "$@" fifo out
+	assert_status 1
+}
+
+@test "--debug: a forced engine the kernel refuses is said to be unsupported, not used (copy offload, reflink)" {
+	# A forced copy_file_range that failed on a FIFO said "copy
+	# offload: yes", a refused clone "reflink: yes", as cp 9.x does
+	# only for a call that moved data.
+	mkfifo fifo
+	refused_on_fifo --engine=copy_file_range
+	assert_eq "$output" "'fifo' -> 'out'
+copy offload: unsupported, reflink: avoided, sparse detection: no, engine: copy_file_range, failed after 0 B"
+	assert_match "$stderr" "^zcp: copy_file_range 'fifo' -> 'out': "
+	refused_on_fifo --engine=clone
+	assert_eq "$output" "'fifo' -> 'out'
+copy offload: avoided, reflink: unsupported, sparse detection: no, engine: clone, failed after 0 B"
+	refused_on_fifo --reflink=always
+	assert_match "$output" $'\ncopy offload: avoided, reflink: unsupported, '
+	assert_match "$stderr" "^zcp: failed to clone 'out' from 'fifo': "
+}

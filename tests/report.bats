@@ -232,15 +232,17 @@ copy offload: avoided, reflink: avoided, sparse detection: no, engine: rw, faile
 	assert_stderr "zcp: error writing '/dev/full': No space left on device"
 }
 
-@test "-v: nothing for what was not copied (omitted, missing, -n)" {
+@test "-v: nothing for what was not copied (omitted, missing), -n's skip only a 'skipped' line" {
 	printf 'a\n' > a
 	printf 'b\n' > b
 	mkdir d t
 	printf 'old\n' > t/b
 	run --separate-stderr "$ZCP" --debug -n a d nosuch b t
 	assert_status 1
-	assert_match "$output" "$(vline_re a t/a auto '2 B')"
-	assert_eq "${#lines[@]}" 2 "lines on stdout"
+	assert_match "${lines[0]}"$'\n'"${lines[1]}" \
+	    "$(vline_re a t/a auto '2 B')"
+	assert_eq "${lines[2]}" "skipped 't/b'"
+	assert_eq "${#lines[@]}" 3 "lines on stdout"
 	assert_stderr "zcp: -r not specified; omitting directory 'd'
 zcp: cannot stat 'nosuch': No such file or directory"
 }
@@ -507,4 +509,43 @@ for l in open("out.json", encoding="utf-8"):
     assert isinstance(r["seconds"], float), r
     assert isinstance(r["bytes_per_second"], (int, float)), r
 '
+}
+
+@test "--debug: a destination left as it is (--update=none, -n, -u, -i said no) is said to be skipped, as cp 9.4 and later" {
+	printf 'new\n' > a
+	printf 'old\n' > b
+	cp b old
+	touch -d '1 hour ago' a
+	local opts
+	for opts in --update=none -n -u; do
+		run --separate-stderr "$ZCP" --debug $opts a b
+		assert_status 0
+		assert_stdout "skipped 'b'"
+		assert_stderr ""
+	done
+	run --separate-stderr "$ZCP" --debug -i a b <<< n
+	assert_stdout "skipped 'b'"
+	# -v alone says nothing of it (cp 9.4 took it back from -v).
+	run --separate-stderr "$ZCP" -v --update=none a b
+	assert_status 0
+	assert_stdout ""
+	# --json: the line goes to stderr, with the others of --debug.
+	run --separate-stderr "$ZCP" --debug --json --update=none a b
+	assert_status 0
+	assert_stderr "skipped 'b'"
+	cmp old b
+}
+
+@test "--debug to a full stdout: the copy is made (or skipped), then the write error, exit 1" {
+	printf 'new\n' > a
+	printf 'old\n' > b
+	run --separate-stderr bash -c '"$1" --debug a c >/dev/full' sh "$ZCP"
+	assert_status 1
+	assert_stderr "zcp: write error: No space left on device"
+	cmp a c
+	run --separate-stderr bash -c '"$1" --debug --update=none a b >/dev/full' \
+	    sh "$ZCP"
+	assert_status 1
+	assert_stderr "zcp: write error: No space left on device"
+	assert_eq "$(cat b)" "old"
 }

@@ -410,3 +410,21 @@ SHIM
 	grep -q 'verifying\.\.\.' err
 	! grep -q 'flushing' err
 }
+
+@test "--verify: a failed flush of the copy is named as the flush (error syncing), as --fsync's" {
+	# The fdatasync() before the check read failed with "error
+	# writing", as if a write() had.
+	need_strace
+	mkrandom src 300000
+	run --separate-stderr zcp_strace inject=fdatasync:error=EIO -- \
+	    --verify src out
+	assert_status 1
+	assert_stderr "zcp: error syncing 'out': Input/output error"
+	printf 'old\n' > old
+	cp old dst
+	run --separate-stderr zcp_strace inject=fdatasync:error=EIO -- \
+	    --atomic --verify src dst
+	assert_status 1
+	assert_stderr "zcp: error syncing 'dst': Input/output error"
+	cmp old dst
+}
