@@ -359,9 +359,16 @@ atomic_place(struct atomic_file *a, atomic_maker make, mode_t mode)
 /* atomic_partial() did not open a partial file: make an ordinary one. */
 #define ATOMIC_NO_PARTIAL	(-2)
 
-/* Why a partial file is not adopted, and not removed either. */
-static const char atomic_busy[] = "another zcp is writing it";
-static const char atomic_replaced[] = "it was replaced while being looked at";
+/*
+ * Why a partial file is not adopted, and not removed either.  These and
+ * atomic_foreign()'s reasons are in English, for nls_text().
+ */
+/* TRANSLATORS: this and the reasons like it end --debug's ", not
+   resumed: the partial file is not one zcp left: %s"; "it" is that
+   file. */
+static const char atomic_busy[] = N_("another zcp is writing it");
+static const char atomic_replaced[] =
+    N_("it was replaced while being looked at");
 
 /*
  * Why the file at --resume's partial name (st, from a descriptor on it)
@@ -378,25 +385,25 @@ atomic_foreign(const struct atomic_file *a, const struct stat *st)
 	int rc;
 
 	if (S_ISLNK(st->st_mode))
-		return "it is a symbolic link";
+		return N_("it is a symbolic link");
 	if (!S_ISREG(st->st_mode))
-		return "it is not a regular file";
+		return N_("it is not a regular file");
 	if (st->st_uid != geteuid())
-		return "another user owns it";
+		return N_("another user owns it");
 	if (st->st_nlink != 1)
-		return "it has other hard links";
+		return N_("it has other hard links");
 	/* With an ACL, the group's bits are its mask: no entry writes. */
 	if (st->st_mode & (S_IWGRP | S_IWOTH))
-		return "other users may write to it";
+		return N_("other users may write to it");
 	if (st->st_gid == getegid())
 		return NULL;
 	/* Else the directory's (set-group-ID, or mounted with grpid). */
 	if ((d = dl > 0 ? strndup(a->name, dl) : strdup(".")) == NULL)
-		return "it belongs to another group";
+		return N_("it belongs to another group");
 	rc = fstatat(a->dirfd, d, &dir, 0);
 	free(d);
 	return rc == 0 && dir.st_gid == st->st_gid ? NULL :
-	    "it belongs to another group";
+	    N_("it belongs to another group");
 }
 
 /*
@@ -421,7 +428,7 @@ atomic_adopt(struct atomic_file *a, const struct stat *st, const char **why)
 			*why = atomic_replaced;
 		else if (errno == EACCES || errno == EPERM ||
 		    errno == ETXTBSY)
-			*why = "it cannot be opened for writing";
+			*why = N_("it cannot be opened for writing");
 		return -1;
 	}
 	if (fstat(fd, &fst) == -1)
@@ -636,7 +643,7 @@ atomic_inherit(const struct options *o, const struct atomic_file *a,
 {
 	/* A partial file's mode was its owner's alone: now a new file's. */
 	if (!ds->exists && a->partial && fchmod(a->fd, a->mode) == -1) {
-		record_fail(rec, errno, "setting permissions for %s",
+		record_fail(rec, errno, CPN_("setting permissions for %s"),
 		    quote(path_str(rec->dst)));
 		return -1;
 	}

@@ -45,6 +45,18 @@ nls_text(const char *msgid)
 }
 
 const char *
+nls_cp_text(const char *msgid)
+{
+#if ENABLE_NLS
+	const char *t = dgettext(NLS_GNU_DOMAIN, msgid);
+
+	return t != msgid ? t : dgettext(NLS_DOMAIN, msgid);
+#else
+	return msgid;
+#endif
+}
+
+const char *
 nls_strerror_c(int e)
 {
 	/* Without a locale object (no memory at start): the user's. */

@@ -13,8 +13,12 @@
  *   CP_("...")		GNU cp's words (a coreutils message id),
  *			translated
  *   CPN_("...")	GNU cp's words, translated later (nls_text())
- * po/zcp.pot holds the first three; every string marked with the last two
- * must be a message id of coreutils (tests/locale.bats checks).
+ *   CPZ_("...")	GNU cp's words from a coreutils newer than some
+ *			systems have (9.4's "skipped %s\n"): coreutils'
+ *			translation where its catalog has one, else zcp's
+ * po/zcp.pot holds the first three and the last; every string marked
+ * with CP_() or CPN_() must be a message id of the installed coreutils
+ * (tests/locale.bats checks).
  */
 #ifndef ZCP_NLS_H
 #define ZCP_NLS_H
@@ -27,10 +31,12 @@
 #define _(s)		dgettext(NLS_DOMAIN, s)
 #define P_(s, p, n)	dngettext(NLS_DOMAIN, s, p, n)
 #define CP_(s)		dgettext(NLS_GNU_DOMAIN, s)
+#define CPZ_(s)		nls_cp_text(s)
 #else
 #define _(s)		(s)
 #define P_(s, p, n)	((n) == 1 ? (s) : (p))
 #define CP_(s)		(s)
+#define CPZ_(s)		(s)
 #endif
 #define N_(s)		s
 #define CPN_(s)		s
@@ -46,6 +52,11 @@ void		 nls_init(void);
  * from zcp's catalog, else from coreutils', else as is.
  */
 const char	*nls_text(const char *);
+/*
+ * Returns msgid, a message of GNU cp's marked CPZ_(), in the user's
+ * language: from coreutils' catalog, else from zcp's, else as is.
+ */
+const char	*nls_cp_text(const char *);
 /*
  * Returns strerror(e) in English (the C locale's), for output that
  * programs read.  Never NULL.

@@ -680,16 +680,17 @@ options_sweep_sizes(const char *list, uint64_t *sizes)
 	for (tok = strtok_r(copy, ",", &save); tok != NULL;
 	    tok = strtok_r(NULL, ",", &save)) {
 		if (n == OPTIONS_SWEEP_MAX) {
-			warnx("--sweep: at most %d sizes", OPTIONS_SWEEP_MAX);
+			warnx(_("--sweep: at most %d sizes"),
+			    OPTIONS_SWEEP_MAX);
 			options_usage_hint();
 		}
 		if (units_parse_size(tok, &sizes[n]) == -1 || sizes[n] == 0)
-			options_bad_number("size", tok);
+			options_bad_number(_("invalid size: %s%s%s"), tok);
 		n++;
 	}
 	free(copy);
 	if (n == 0)
-		options_bad_number("size", list);
+		options_bad_number(_("invalid size: %s%s%s"), list);
 	qsort(sizes, n, sizeof(*sizes), options_cmp_size);
 	for (i = k = 1; i < n; i++)
 		if (sizes[i] != sizes[k - 1])
@@ -739,7 +740,8 @@ options_bench_one(struct options *o, int c)
 		if (*optarg < '0' || *optarg > '9' || *end != '\0' ||
 		    errno != 0 || !(o->sweep_time > 0) ||
 		    o->sweep_time > 86400)
-			options_bad_number("time", optarg);
+			options_bad_number(_("invalid time: %s%s%s"),
+			    optarg);
 		return true;
 	case OPT_PLOT:
 		o->plot = optarg;
@@ -809,20 +811,20 @@ options_check_sweep(const struct options *o)
 	const char *bad;
 
 	if (!o->sweep && (bad = options_sweep_only(o)) != NULL) {
-		warnx("%s can be used only with --sweep", bad);
+		warnx(_("%s can be used only with --sweep"), bad);
 		options_usage_hint();
 	}
 	if (o->sweep && o->bench_size) {
-		warnx("--sweep cannot be used with --bench-size "
-		    "(--sweep=SIZES names the sizes)");
+		warnx(_("--sweep cannot be used with --bench-size "
+		    "(--sweep=SIZES names the sizes)"));
 		options_usage_hint();
 	}
 	if (o->sweep_time > 0 && o->bench_runs) {
-		warnx("cannot combine --runs and --sweep-time");
+		warnx(_("cannot combine --runs and --sweep-time"));
 		options_usage_hint();
 	}
 	if (o->chart == CHART_ALWAYS && (o->json || o->csv)) {
-		warnx("cannot combine --chart and --%s", o->json ? "json" :
+		warnx(_("cannot combine --chart and --%s"), o->json ? "json" :
 		    "csv");
 		options_usage_hint();
 	}

@@ -174,9 +174,10 @@ report_resume(struct line *l, const struct file_record *rec)
 		    "read"));
 		break;
 	case RESUME_NOT_ADOPTED:
-		line_add(l, ", not resumed: the partial file is not one zcp "
-		    "left: %s; %s", rec->resume_why, rec->resume_removed ?
-		    "removed" : "left as it is");
+		line_add(l, rec->resume_removed ? _(", not resumed: the "
+		    "partial file is not one zcp left: %s; removed") :
+		    _(", not resumed: the partial file is not one zcp left: "
+		    "%s; left as it is"), nls_text(rec->resume_why));
 		break;
 	default:
 		break;
@@ -306,9 +307,15 @@ after:
 	if (rec->unbackup && rec->backup != NULL)
 		line_add(&l, CP_("%s -> %s (unbackup)\n"), quote(rec->backup),
 		    quote(path_str(rec->dst)));
-	/* cp 9.4 and later, --debug only: the destination left as it was. */
+	/*
+	 * cp 9.4 and later, --debug only: the destination left as it was
+	 * (coreutils 9.1's catalog has no such message: CPZ_()).
+	 */
 	if (debug && rec->kept && rec->status == FILE_SKIPPED)
-		line_add(&l, "skipped %s\n", quote(path_str(rec->dst)));
+		/* TRANSLATORS: GNU cp's words since coreutils 9.4, used
+		   where the installed coreutils does not translate them:
+		   say it as coreutils' translation does. */
+		line_add(&l, CPZ_("skipped %s\n"), quote(path_str(rec->dst)));
 	line_put(&l, out, r, rec->dst);
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * units.c: sizes, durations and rates formatted for people (IEC units,
- * three significant digits), and parsed back from the command line.
+ * three significant digits), and parsed back from the command line; the
+ * width of a table's cells on a terminal, whatever the language.
  */
 #include "config.h"
 
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <wchar.h>
 
 #include "units.h"
 
@@ -170,4 +172,40 @@ units_parse_size(const char *s, uint64_t *out)
 		return units_bad(ERANGE);
 	*out = n + frac;
 	return 0;
+}
+
+int
+units_cols(const char *s)
+{
+	const char *p = s;
+	size_t left = strlen(s), n;
+	mbstate_t st;
+	wchar_t wc;
+	int cols = 0, w;
+
+	memset(&st, 0, sizeof(st));
+	while (left > 0) {
+		n = mbrtowc(&wc, p, left, &st);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0 ||
+		    (w = wcwidth(wc)) < 0)
+			return (int)strlen(s);
+		cols += w;
+		p += n;
+		left -= n;
+	}
+	return cols;
+}
+
+char *
+units_pad(char *buf, size_t len, const char *s, int width, bool left)
+{
+	int pad = width - units_cols(s);
+
+	if (pad < 0)
+		pad = 0;
+	if (left)
+		(void)snprintf(buf, len, "%s%*s", s, pad, "");
+	else
+		(void)snprintf(buf, len, "%*s%s", pad, "", s);
+	return buf;
 }

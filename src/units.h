@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * units.h: numbers for people: IEC sizes (KiB, MiB, GiB), durations and
- * rates, and a monotonic clock.
+ * rates, a monotonic clock, and the columns of a table's cells.
  */
 #ifndef ZCP_UNITS_H
 #define ZCP_UNITS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,5 +27,16 @@ double	 units_now(void);
  * than the largest file, INT64_MAX bytes (8 EiB - 1).
  */
 int	 units_parse_size(const char *, uint64_t *);
+/*
+ * The columns s takes on a terminal in the locale ("Größe": 5, in 7
+ * bytes); its bytes where it is not printable text there.
+ */
+int	 units_cols(const char *);
+/*
+ * s into buf (len bytes) with spaces before it, or after it if left, to
+ * fill width columns (units_cols()): printf's %*s in columns, not bytes.
+ * Returns buf.
+ */
+char	*units_pad(char *, size_t, const char *, int, bool);
 
 #endif

@@ -337,6 +337,161 @@ unwritable_dest() { files; chmod 444 g; chmod 1777 .; }
 	[[ $output == *"Les arguments obligatoires pour les options longues"* ]]
 }
 
+@test "locale: --help in German: every description at column 31, as coreutils' German" {
+	need_locale de_DE.UTF-8
+	need_cmd python3
+	env LC_ALL=de_DE.UTF-8 "$ZCP" --help > help
+	python3 - help <<'EOF'
+import re, sys
+bad = []
+for l in open(sys.argv[1], encoding="utf-8").read().split("\n"):
+    if not l.startswith(" ") or l.startswith("  oder:"):
+        continue
+    # An option, its description after two spaces at least, at column
+    # 31 unless the option is longer; or a description's next line.
+    m = re.match(r"^ +-\S*(?: \S+)*?(?:  +(\S))?", l)
+    if l.lstrip().startswith("-"):
+        col = m.start(1) if m.group(1) else None
+        if col is not None and col != 31 and not (col > 31 and
+                l[col - 2:col] == "  " and l[col - 3] != " "):
+            bad.append(l)
+    elif len(l) - len(l.lstrip()) != 31:
+        bad.append(l)
+    if len(l) > 80:
+        bad.append(l)
+assert not bad, "\n".join(bad)
+EOF
+}
+
+@test "locale: --debug's skipped line in the locale (GNU cp 9.4's words, zcp's where coreutils has none)" {
+	need_locale de_DE.UTF-8
+	files
+	run --separate-stderr env LC_ALL=de_DE.UTF-8 "$ZCP" --debug -n f g
+	[ "$status" -eq 0 ]
+	[ "$output" = "'g' wurde übersprungen" ]
+}
+
+@test "locale: --atomic --resume's partial file not adopted: why, in German" {
+	need_locale de_DE.UTF-8
+	files
+	printf 'o' > .g.zcp-partial
+	chmod 666 .g.zcp-partial
+	run --separate-stderr env LC_ALL=de_DE.UTF-8 "$ZCP" --debug --atomic \
+	    --resume f g
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *", nicht fortgesetzt: die Teilkopie ist keine von zcp hinterlassene: andere Benutzer dürfen in sie schreiben; entfernt" ]]
+	cmp f g
+}
+
+@test "locale: the options of --sweep are refused in German" {
+	need_locale de_DE.UTF-8
+	run env LC_ALL=de_DE.UTF-8 "$ZCP" --bench --sweep --runs=2 --sweep-time=5
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = "zcp: --runs und --sweep-time können nicht kombiniert werden" ]
+	run env LC_ALL=de_DE.UTF-8 "$ZCP" --bench --sweep=4K,lots
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = "zcp: ungültige Größe: „lots“" ]
+	run env LC_ALL=de_DE.UTF-8 "$ZCP" --bench --sweep --sweep-time=0
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = "zcp: ungültige Zeit: „0“" ]
+}
+
+# aligned FILE WORD...: the table of FILE whose heading holds the WORDs,
+# in that order, has its columns aligned on a terminal: the first column
+# left-aligned unless the heading starts with a space, the last one too
+# if its WORD has a space (a verdict), the others right-aligned, in every
+# row up to the first blank line or the first contender that did not run.
+aligned()
+{
+	python3 - "$@" <<'EOF'
+import sys
+path, words = sys.argv[1], sys.argv[2:]
+lines = open(path, encoding="utf-8").read().split("\n")
+head = [i for i, l in enumerate(lines)
+        if all(w in l for w in words)][0]
+spans, at = [], 0
+for w in words:
+    at = lines[head].index(w, at)
+    spans.append((at, at + len(w)))
+    at += len(w)
+rows = []
+for l in lines[head + 1:]:
+    if l == "" or l.split()[1] in ("abgelehnt:", "übersprungen:"):
+        break
+    rows.append(l)
+assert rows, lines
+last_left = " " in words[-1]
+for r in rows:
+    for k, (s, e) in enumerate(spans):
+        if k == 0 and lines[head][0] != " ":
+            assert r[0] != " ", (r, words[k])
+        elif k == len(spans) - 1 and last_left:
+            assert r[s - 1] == " " and r[s] != " ", (r, words[k])
+        else:
+            assert r[e - 1] != " " and (e == len(r) or r[e] == " "), \
+                (r, words[k], e)
+print("%d rows aligned under %r" % (len(rows), lines[head]))
+EOF
+}
+
+@test "locale: --bench's table in German, its columns aligned" {
+	need_locale de_DE.UTF-8
+	need_cmd python3
+	mkdir d
+	env LC_ALL=de_DE.UTF-8 "$ZCP" --bench=rw,auto --runs=2 \
+	    --bench-size=64K d > table
+	cat table
+	grep -qx '2 Läufe von jedem nach einem Aufwärmlauf, abwechselnd; warmer Cache; nicht auf die Platte geschrieben' table
+	aligned table Engine Läufe min Median max Streuung Rate Faktor
+	grep -qE '^(am schnellsten|kein klarer Sieger): ' table
+	[[ -z $(ls -A d) ]]
+}
+
+@test "locale: --bench --sweep's table and chart in German, aligned" {
+	need_locale de_DE.UTF-8
+	need_cmd python3
+	mkdir d
+	env LC_ALL=de_DE.UTF-8 "$ZCP" --bench=rw,auto --sweep=4K,64K \
+	    --runs=2 --chart d > table
+	cat table
+	grep -q "^zcp --bench --sweep: zufällige Dateien von 4.00 KiB bis 64.0 KiB in 'd' (" table
+	grep -q '^bei jeder Größe ein Aufwärmlauf, dann 2 Läufe von jedem, abwechselnd; warmer Cache; nicht auf die Platte geschrieben; Dauer: ' table
+	grep -qx 'Median-Durchsatz in MiB/s' table
+	aligned table Größe Läufe rw auto "am schnellsten"
+	grep -qx 'Median-Durchsatz nach Dateigröße, beide logarithmisch (K, M, G: KiB, MiB, GiB)' table
+	# A contender that never ran is listed under the table, in German.
+	env LC_ALL=de_DE.UTF-8 "$ZCP" --bench=clone,rw --sweep=4K --runs=1 \
+	    d > refused || true
+	cat refused
+	if ! grep -qE '^ +Größe +Läufe +clone ' refused; then
+		grep -qE '^clone: abgelehnt: .+ \(E[A-Z]+\)$' refused
+	fi
+	[[ -z $(ls -A d) ]]
+}
+
+@test "locale: --bench --sweep --plot: the picture's words in German" {
+	need_locale de_DE.UTF-8
+	need_cmd python3
+	mkdir d
+	env LC_ALL=de_DE.UTF-8 "$ZCP" --bench=rw,auto --sweep=4K,64K \
+	    --runs=2 --plot=plot.svg d > /dev/null
+	python3 - plot.svg <<'EOF'
+import sys
+import xml.etree.ElementTree as ET
+N = "{http://www.w3.org/2000/svg}"
+texts = ["".join(t.itertext())
+         for t in ET.parse(sys.argv[1]).getroot().iter(N + "text")]
+print(texts)
+assert texts[0] == "zcp --bench --sweep: Kopierdurchsatz nach Dateigröße"
+assert "warmer Cache" in texts[1], texts[1]
+assert "nicht auf die Platte geschrieben" in texts[1], texts[1]
+for t in ("Dateigröße (logarithmisch)", "Durchsatz (logarithmisch)",
+          "Linie: Median der Läufe", "Band: Spanne der Läufe"):
+    assert t in texts, t
+EOF
+}
+
 # --json and --csv are for programs: English, whatever the locale.
 @test "locale: --json is the same in C, de_DE.UTF-8 and fr_FR.UTF-8" {
 	files
@@ -378,6 +533,29 @@ unwritable_dest() { files; chmod 444 g; chmod 1777 .; }
 	done
 }
 
+@test "locale: --bench --sweep --json and --csv are the same in C and de_DE.UTF-8" {
+	local loc fmt
+	mkdir d
+	for fmt in json csv; do
+		for loc in C de_DE.UTF-8; do
+			# clone is refused on most file systems (exit 1): its
+			# error must be English too.  (One contender runs, so
+			# the order of the rows is the same in both.)
+			env LC_ALL=$loc "$ZCP" --bench=clone,rw \
+			    --sweep=4K,16K --sweep-time=1 --$fmt d \
+			    > "s.$fmt.$loc" || true
+			# The times, rates and numbers of runs differ from
+			# run to run: each number is N, each list of them N.
+			sed -E 's/[0-9]+(\.[0-9]+)?(e[-+][0-9]+)?/N/g;
+			    s/N([, ]N)+/N/g' "s.$fmt.$loc" > "n.$fmt.$loc"
+		done
+		cat "s.$fmt.de_DE.UTF-8"
+		cmp "n.$fmt.C" "n.$fmt.de_DE.UTF-8"
+	done
+	grep -q '"type":"sweep"' s.json.C
+	[[ -z $(ls -A d) ]]
+}
+
 # The catalog.
 @test "po/de.po: every message translated, none fuzzy" {
 	need_cmd msgfmt
@@ -406,8 +584,8 @@ unwritable_dest() { files; chmod 444 g; chmod 1777 .; }
 	xgettext --from-code=UTF-8 --language=C --omit-header -k \
 	    -krecord_fail:3 -krecord_warn:3 -kdir_fail:6 -kdir_skip:5 \
 	    -kwarnx:1 -kwarn:1 -kerrx:2 -kerr:2 -kwalk_die:2 \
-	    -kreport_error:2 -kbench_status:2 -o bare.pot \
-	    "$SRC"/src/*.c "$SRC"/src/*.h
+	    -kreport_error:2 -kbench_status:1 -o bare.pot \
+	    "$SRC"/src/*.c "$SRC"/src/*.h "$SRC"/src/bench/*.c
 	touch bare.pot
 	msgcat --no-wrap --no-location bare.pot 2>/dev/null |
 	    sed -n 's/^msgid "\(.*\)"$/\1/p' | grep -v '^$' > bare.txt || true

@@ -38,6 +38,7 @@
 #include "bench/sweep.h"
 #include "bench/table.h"
 #include "bench/tmp.h"
+#include "nls.h"
 #include "quote.h"
 #include "units.h"
 
@@ -53,11 +54,11 @@ bench_operands(struct bench *b, int n, char **files)
 	int most = nsrc + (b->to_socket && nsrc ? 0 : 1);
 
 	if (n < nsrc) {
-		warnx("missing file operand");
+		warnx(CP_("missing file operand"));
 		options_usage_hint();
 	}
 	if (n > most) {
-		warnx("extra operand %s", quote(files[most]));
+		warnx(CP_("extra operand %s"), quote(files[most]));
 		options_usage_hint();
 	}
 	b->src_path = nsrc ? files[0] : NULL;
@@ -68,16 +69,16 @@ static const char *
 bench_kind(mode_t m)
 {
 	if (S_ISDIR(m))
-		return "a directory";
+		return _("a directory");
 	if (S_ISFIFO(m))
-		return "a fifo";
+		return _("a fifo");
 	if (S_ISSOCK(m))
-		return "a socket";
+		return _("a socket");
 	if (S_ISCHR(m))
-		return "a character device";
+		return _("a character device");
 	if (S_ISBLK(m))
-		return "a block device";
-	return "not a regular file";
+		return _("a block device");
+	return _("not a regular file");
 }
 
 /*
@@ -93,12 +94,12 @@ bench_check(struct bench *b, struct stat *sst)
 
 	if (b->src_path != NULL) {
 		if (stat(b->src_path, sst) == -1)
-			err(1, "cannot stat %s", quote(b->src_path));
+			err(1, CP_("cannot stat %s"), quote(b->src_path));
 		if (!S_ISREG(sst->st_mode))
-			errx(1, "--bench needs a regular file: %s is %s",
+			errx(1, _("--bench needs a regular file: %s is %s"),
 			    quote(b->src_path), bench_kind(sst->st_mode));
 		if (sst->st_size == 0)
-			errx(1, "--bench needs data to copy: %s is empty",
+			errx(1, _("--bench needs data to copy: %s is empty"),
 			    quote(b->src_path));
 		b->size = (uint64_t)sst->st_size;
 	} else
@@ -110,8 +111,8 @@ bench_check(struct bench *b, struct stat *sst)
 	k = (b->to_socket ? 0 : 1) + (b->src_path == NULL ? 1 : 0);
 	need = b->size > UINT64_MAX / 2 ? UINT64_MAX : b->size * k;
 	if (avail < need)
-		errx(1, "not enough free space in %s: --bench needs %s, %s "
-		    "available", quote(b->dir), units_size(n1, sizeof(n1),
+		errx(1, _("not enough free space in %s: --bench needs %s, %s "
+		    "available"), quote(b->dir), units_size(n1, sizeof(n1),
 		    (double)need), units_size(n2, sizeof(n2), (double)avail));
 }
 
@@ -129,7 +130,7 @@ bench_rounds(struct bench *b)
 			b->failed |= b->opts->bench_engines != 0;
 			continue;
 		}
-		bench_status("warm-up, %s", bench_name(e->id));
+		bench_status(_("warm-up, %s"), bench_name(e->id));
 		if (bench_copy(b, e, true) < 0 && b->opts->bench_engines != 0)
 			b->failed = true;
 	}
@@ -138,7 +139,7 @@ bench_rounds(struct bench *b)
 			e = &b->eng[i];
 			if (e->refused || e->missing)
 				continue;
-			bench_status("run %u of %u, %s", r + 1, runs,
+			bench_status(_("run %u of %u, %s"), r + 1, runs,
 			    bench_name(e->id));
 			e->secs[e->nruns++] = bench_copy(b, e, false);
 		}
@@ -170,12 +171,12 @@ bench_finish(struct bench *b)
 		if (b->eng[i].refused && b->opts->bench_engines != 0) {
 			(void)fflush(stdout);
 			errno = b->eng[i].refused;
-			warn("%s: refused by the kernel here",
+			warn(_("%s: refused by the kernel here"),
 			    bench_name(b->eng[i].id));
 		}
 		if (b->eng[i].missing && b->opts->bench_engines != 0) {
 			(void)fflush(stdout);
-			warnx("cp: not found in PATH");
+			warnx(_("cp: not found in PATH"));
 		}
 		free(b->eng[i].secs);
 	}
@@ -192,7 +193,7 @@ bench_sweep_output(struct bench_sweep *sw)
 	const struct options *o = sw->opts;
 
 	if (o->plot != NULL && bench_plot(sw, o->plot) == -1) {
-		warn("cannot write the plot to %s", quote(o->plot));
+		warn(_("cannot write the plot to %s"), quote(o->plot));
 		sw->failed = true;
 	}
 	if (o->json)
@@ -228,9 +229,9 @@ bench_sweep_finish(const struct bench_sweep *sw)
 			(void)fflush(stdout);
 			errno = e->refused;
 			if (e->missing)
-				warnx("cp: not found in PATH");
+				warnx(_("cp: not found in PATH"));
 			else
-				warn("%s: refused by the kernel here",
+				warn(_("%s: refused by the kernel here"),
 				    bench_name(e->id));
 			break;
 		}
@@ -243,7 +244,7 @@ bench_sweep(const struct options *o, int n, char **files)
 	struct bench_sweep sw = { .opts = o };
 
 	if (o->plot != NULL && bench_plot_check(o->plot) == -1)
-		err(1, "cannot write the plot to %s", quote(o->plot));
+		err(1, _("cannot write the plot to %s"), quote(o->plot));
 	bench_sweep_time(&sw, n, files);
 	bench_sweep_output(&sw);
 	bench_sweep_finish(&sw);
@@ -276,7 +277,7 @@ bench_run(const struct options *o, int n, char **files)
 	bench_socket_close(&b.sock);
 	(void)close(b.src);
 	if (b.made && bench_tmp_forget(BENCH_SRC) == -1)
-		warn("cannot remove %s", quote(bench_tmp_path(BENCH_SRC)));
+		warn(CP_("cannot remove %s"), quote(bench_tmp_path(BENCH_SRC)));
 	bench_output(&b);
 	bench_finish(&b);
 	/* A write error on stdout is reported at exit (closeout.c). */

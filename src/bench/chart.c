@@ -18,6 +18,7 @@
 #include "bench/axis.h"
 #include "bench/chart.h"
 #include "bench/result.h"
+#include "nls.h"
 
 /* Columns per size, most rows, width of the throughput labels. */
 #define CHART_GROUP	7
@@ -161,8 +162,8 @@ bench_chart(const struct bench_sweep *sw)
 				    (c.rows - 1));
 				chart_put(&c, r, (int)i, chart_letter[ids[k]]);
 			}
-	printf("\nmedian throughput against file size, both logarithmic "
-	    "(K, M, G: KiB, MiB, GiB)\n");
+	printf("\n%s\n", _("median throughput against file size, both "
+	    "logarithmic (K, M, G: KiB, MiB, GiB)"));
 	for (r = 0; r < c.rows; r++)
 		chart_row(&c, r);
 	chart_foot(&c, sw, ids, n);

@@ -28,6 +28,7 @@
 #include "bench/socket.h"
 #include "bench/status.h"
 #include "bench/tmp.h"
+#include "nls.h"
 #include "quote.h"
 #include "units.h"
 #include "verify.h"
@@ -84,9 +85,9 @@ bench_copy_cmp(const struct bench *b, const struct bench_eng *e, int fd)
 		err(1, NULL);
 	for (;;) {
 		if ((ns = verify_pread(b->src, s, bufsize, off)) == -1)
-			err(1, "error reading %s", quote(b->src_path));
+			err(1, CP_("error reading %s"), quote(b->src_path));
 		if ((nd = verify_pread(fd, d, bufsize, off)) == -1)
-			err(1, "error reading %s",
+			err(1, CP_("error reading %s"),
 			    quote(bench_tmp_path(BENCH_DST)));
 		if (ns != nd || memcmp(s, d, (size_t)ns) != 0)
 			break;
@@ -99,7 +100,7 @@ bench_copy_cmp(const struct bench *b, const struct bench_eng *e, int fd)
 		    i++)
 			;
 		bench_status_clear();
-		errx(1, "%s: the copy differs from %s at byte %llu",
+		errx(1, _("%s: the copy differs from %s at byte %llu"),
 		    bench_name(e->id), quote(b->src_path),
 		    (unsigned long long)(off + i + 1));
 	}
@@ -122,7 +123,7 @@ bench_copy_check(const struct bench *b, const struct bench_eng *e, int fd,
 	if (!b->opts->verify)
 		return;
 	if (fstat(b->src, &st) == -1)
-		err(1, "cannot stat %s", quote(b->src_path));
+		err(1, CP_("cannot stat %s"), quote(b->src_path));
 	j = (struct verify_job){
 		.src = b->src,
 		.dst = fd,
@@ -136,16 +137,16 @@ bench_copy_check(const struct bench *b, const struct bench_eng *e, int fd,
 	if (verify_fds(&j, &r) == -1) {
 		bench_status_clear();
 		errno = r.err;
-		err(1, "%s: --verify: error reading %s", bench_name(e->id),
+		err(1, _("%s: --verify: error reading %s"), bench_name(e->id),
 		    quote(r.dst_err ? bench_tmp_path(BENCH_DST) : b->src_path));
 	}
 	if (r.state == VERIFY_OK)
 		return;
 	bench_status_clear();
 	if (r.state == VERIFY_SKIPPED)
-		errx(1, "%s: --verify: cannot check the copy: %s",
-		    bench_name(e->id), r.why);
-	errx(1, "%s: --verify: the copy differs from %s at byte %llu",
+		errx(1, _("%s: --verify: cannot check the copy: %s"),
+		    bench_name(e->id), nls_text(r.why));
+	errx(1, _("%s: --verify: the copy differs from %s at byte %llu"),
 	    bench_name(e->id), quote(b->src_path),
 	    (unsigned long long)r.at + 1);
 }
@@ -166,12 +167,13 @@ bench_copy_failed(struct bench *b, struct bench_eng *e,
 	bench_status_clear();
 	errno = e_err;
 	if (res->write_failed && b->to_socket)
-		err(1, "%s: error sending %s", bench_name(e->id),
+		err(1, _("%s: error sending %s"), bench_name(e->id),
 		    quote(b->src_path));
 	if (res->write_failed)
-		err(1, "%s: error writing %s", bench_name(e->id),
+		err(1, _("%s: error writing %s"), bench_name(e->id),
 		    quote(bench_tmp_path(BENCH_DST)));
-	err(1, "%s: error copying %s", bench_name(e->id), quote(b->src_path));
+	err(1, _("%s: error copying %s"), bench_name(e->id),
+	    quote(b->src_path));
 }
 
 /*
@@ -185,7 +187,7 @@ bench_copy_job(struct bench *b, const struct bench_eng *e, int fd,
 	if (b->opts->bench_cold)
 		bench_copy_drop(b);
 	if (lseek(b->src, 0, SEEK_SET) == -1)
-		err(1, "cannot seek in %s", quote(b->src_path));
+		err(1, _("cannot seek in %s"), quote(b->src_path));
 	*job = (struct engine_job){
 		.src = b->src,
 		.dst = fd,
@@ -244,9 +246,9 @@ bench_copy_cp_failed(const struct bench *b, int st)
 {
 	bench_status_clear();
 	if (WIFEXITED(st))
-		errx(1, "cp: %s exited with status %d copying %s", b->cp,
+		errx(1, _("cp: %s exited with status %d copying %s"), b->cp,
 		    WEXITSTATUS(st), quote(b->src_path));
-	errx(1, "cp: %s was killed by signal %d (%s) copying %s", b->cp,
+	errx(1, _("cp: %s was killed by signal %d (%s) copying %s"), b->cp,
 	    WTERMSIG(st), strsignal(WTERMSIG(st)), quote(b->src_path));
 }
 
@@ -270,16 +272,16 @@ bench_copy_cp(struct bench *b, struct bench_eng *e, bool first)
 	t0 = units_now();
 	if ((pid = bench_tmp_cp_start(b->cp, b->src_path, path)) == -1) {
 		bench_status_clear();
-		err(1, "cannot run %s", quote(b->cp));
+		err(1, _("cannot run %s"), quote(b->cp));
 	}
 	if ((st = bench_tmp_cp_wait(pid)) == 0 && b->opts->fsync &&
 	    ((rfd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fsync(rfd) == -1))
-		err(1, "cp: cannot flush %s", quote(path));
+		err(1, _("cp: cannot flush %s"), quote(path));
 	/* --verify: cp's copy gets zcp's check, timed with it. */
 	if (st == 0 && b->opts->verify) {
 		if (rfd == -1 && (rfd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-			err(1, "cp: cannot open %s", quote(path));
+			err(1, _("cp: cannot open %s"), quote(path));
 		bench_copy_check(b, e, rfd, NULL);
 	}
 	t = units_now() - t0;
@@ -287,7 +289,7 @@ bench_copy_cp(struct bench *b, struct bench_eng *e, bool first)
 		bench_copy_cp_failed(b, st);
 	/* cp may have made a new file at the name: read what is there. */
 	if (rfd == -1 && (rfd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		err(1, "cp: cannot open %s", quote(path));
+		err(1, _("cp: cannot open %s"), quote(path));
 	if (first) {
 		e->used = ENGINE_AUTO;
 		e->cloned = engine_shared(rfd) == 1;
@@ -307,17 +309,17 @@ bench_copy_verdict(const struct bench *b, const struct bench_eng *e)
 	if (s->err != 0) {
 		bench_status_clear();
 		errno = s->err;
-		err(1, "%s: the reader of the socket failed",
+		err(1, _("%s: the reader of the socket failed"),
 		    bench_name(e->id));
 	}
 	if (s->differs == 0 && s->received == b->size)
 		return;
 	bench_status_clear();
 	if (s->differs != 0 && s->differs <= b->size)
-		errx(1, "%s: the bytes the reader received differ from %s "
-		    "at byte %llu", bench_name(e->id), quote(b->src_path),
+		errx(1, _("%s: the bytes the reader received differ from %s "
+		    "at byte %llu"), bench_name(e->id), quote(b->src_path),
 		    (unsigned long long)s->differs);
-	errx(1, "%s: the reader received %llu bytes of %s, not %llu",
+	errx(1, _("%s: the reader received %llu bytes of %s, not %llu"),
 	    bench_name(e->id), (unsigned long long)s->received,
 	    quote(b->src_path), (unsigned long long)b->size);
 }
@@ -338,7 +340,7 @@ bench_copy_socket(struct bench *b, struct bench_eng *e, bool first)
 	int fd, rc, end;
 
 	if ((fd = bench_socket_connect(&b->sock, first)) == -1)
-		err(1, "cannot connect to the reader on the loopback");
+		err(1, _("cannot connect to the reader on the loopback"));
 	bench_copy_job(b, e, fd, &job);
 	t0 = units_now();
 	rc = engine_copy(&job, &res);

@@ -8,8 +8,10 @@
  * the plot (never over a line) and a title naming the kernel, the file
  * systems and the cache.  Each contender's band, line and markers are
  * one group, <g class="series" data-engine="NAME">, and the legend is
- * <g id="legend">, so that a program can find them.  chart.c draws the
- * same with characters.
+ * <g id="legend">, so that a program can find them.  The words people
+ * read (the title, the names of the axes, the legend's notes) are in
+ * their language, as the table's.  chart.c draws the same with
+ * characters.
  */
 #include "config.h"
 
@@ -25,6 +27,7 @@
 #include "bench/plot.h"
 #include "bench/result.h"
 #include "compat.h"
+#include "nls.h"
 
 /* The picture, the plot area in it, and the legend's left edge. */
 #define PLOT_W		960
@@ -131,20 +134,27 @@ plot_title(const struct plot *p)
 {
 	const struct options *o = p->sw->opts;
 	const struct bench *b = &p->sw->size[0];
+	char title[256];
 
-	fprintf(p->f, "<text x=\"24\" y=\"34\" font-size=\"19\" "
-	    "font-weight=\"bold\">%s --bench --sweep: copy throughput "
-	    "against file size</text>\n<text x=\"24\" y=\"58\" "
-	    "font-size=\"13\">", getprogname());
+	(void)snprintf(title, sizeof(title), _("%s --bench --sweep: copy "
+	    "throughput against file size"), getprogname());
+	fputs("<text x=\"24\" y=\"34\" font-size=\"19\" "
+	    "font-weight=\"bold\">", p->f);
+	plot_text(p->f, title);
+	fputs("</text>\n<text x=\"24\" y=\"58\" font-size=\"13\">", p->f);
 	plot_text(p->f, b->kernel);
 	fputs(" \u00b7 ", p->f);
 	plot_text(p->f, b->src_fs);
 	fputs(" \u2192 ", p->f);
-	plot_text(p->f, b->to_socket ? "loopback TCP" : b->dst_fs);
-	fprintf(p->f, " \u00b7 %s \u00b7 %s%s</text>\n", o->bench_cold ?
-	    "cold cache" : "warm cache", b->to_socket ? "until received" :
-	    o->fsync ? "fsync included" : "not flushed to disk", o->verify ?
-	    ", --verify's check included" : "");
+	plot_text(p->f, b->to_socket ? _("loopback TCP") : b->dst_fs);
+	fputs(" \u00b7 ", p->f);
+	plot_text(p->f, o->bench_cold ? _("cold cache") : _("warm cache"));
+	fputs(" \u00b7 ", p->f);
+	plot_text(p->f, b->to_socket ? _("until received") : o->fsync ?
+	    _("fsync included") : _("not flushed to disk"));
+	if (o->verify)
+		plot_text(p->f, _(", --verify's check included"));
+	fputs("</text>\n", p->f);
 }
 
 /* The frame, the grid, the ticks and their labels, the axes' names. */
@@ -178,10 +188,12 @@ plot_axes(const struct plot *p)
 			    (double)p->sw->size[i].size, ""));
 	}
 	fprintf(p->f, "</g>\n<g font-size=\"13\"><text x=\"%.0f\" y=\"%.0f\" "
-	    "text-anchor=\"middle\">file size (logarithmic)</text>\n"
-	    "<text transform=\"translate(24 %.0f) rotate(-90)\" "
-	    "text-anchor=\"middle\">throughput (logarithmic)</text></g>\n",
-	    (PLOT_X0 + PLOT_X1) / 2, PLOT_Y1 + 46, (PLOT_Y0 + PLOT_Y1) / 2);
+	    "text-anchor=\"middle\">", (PLOT_X0 + PLOT_X1) / 2, PLOT_Y1 + 46);
+	plot_text(p->f, _("file size (logarithmic)"));
+	fprintf(p->f, "</text>\n<text transform=\"translate(24 %.0f) "
+	    "rotate(-90)\" text-anchor=\"middle\">", (PLOT_Y0 + PLOT_Y1) / 2);
+	plot_text(p->f, _("throughput (logarithmic)"));
+	fputs("</text></g>\n", p->f);
 }
 
 /* The band of contender id: its fastest runs, then back along its slowest. */
@@ -263,10 +275,13 @@ plot_legend(const struct plot *p)
 		fputs("</text>\n", p->f);
 	}
 	fprintf(p->f, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"12\" "
-	    "fill=\"#555\">line: the median run</text>\n<text x=\"%.0f\" "
-	    "y=\"%.0f\" font-size=\"12\" fill=\"#555\">band: slowest to "
-	    "fastest run</text>\n</g>\n", PLOT_LEGEND + 12, PLOT_Y0 +
-	    38 + 26 * p->n, PLOT_LEGEND + 12, PLOT_Y0 + 56 + 26 * p->n);
+	    "fill=\"#555\">", PLOT_LEGEND + 12, PLOT_Y0 + 38 + 26 * p->n);
+	plot_text(p->f, _("line: the median run"));
+	fprintf(p->f, "</text>\n<text x=\"%.0f\" y=\"%.0f\" "
+	    "font-size=\"12\" fill=\"#555\">", PLOT_LEGEND + 12, PLOT_Y0 +
+	    56 + 26 * p->n);
+	plot_text(p->f, _("band: slowest to fastest run"));
+	fputs("</text>\n</g>\n", p->f);
 }
 
 int

@@ -16,11 +16,26 @@
 #include "bench/print.h"
 #include "bench/result.h"
 #include "compat.h"
+#include "nls.h"
 #include "quote.h"
 #include "units.h"
 
 /* Cells of the bar of the fastest engine. */
 #define BENCH_BAR	20
+
+/*
+ * The table's columns: their headings and least widths.  A translated
+ * heading that is wider widens its column.
+ */
+#define BENCH_NCOLS	8
+static const struct {
+	const char	*head;
+	int		 width;
+} bench_cols[BENCH_NCOLS] = {
+	{ N_("engine"), 6 }, { N_("runs"), 4 }, { N_("min"), 8 },
+	{ N_("median"), 8 }, { N_("max"), 8 }, { N_("spread"), 6 },
+	{ N_("rate"), 11 }, { N_("ratio"), 6 }
+};
 
 /* A bar of frac (0..1) of BENCH_BAR cells, in eighths with Unicode. */
 static void
@@ -50,19 +65,20 @@ bench_print_what(const struct bench *b)
 
 	units_size(sz, sizeof(sz), (double)b->size);
 	if (b->to_socket)
-		(void)snprintf(dst, sizeof(dst), "a loopback TCP connection");
+		(void)snprintf(dst, sizeof(dst), "%s",
+		    _("a loopback TCP connection"));
 	else
 		(void)snprintf(dst, sizeof(dst), "%s (%s)", quote(b->dir),
 		    b->dst_fs);
 	if (b->made && b->to_socket)
-		printf("%s --bench: a random %s file in %s (%s) -> %s, %s\n",
+		printf(_("%s --bench: a random %s file in %s (%s) -> %s, %s\n"),
 		    getprogname(), sz, quote(b->dir), b->src_fs, dst,
 		    b->kernel);
 	else if (b->made)
-		printf("%s --bench: a random %s file in %s, %s\n",
+		printf(_("%s --bench: a random %s file in %s, %s\n"),
 		    getprogname(), sz, dst, b->kernel);
 	else
-		printf("%s --bench: %s (%s, %s) -> %s, %s\n", getprogname(),
+		printf(_("%s --bench: %s (%s, %s) -> %s, %s\n"), getprogname(),
 		    quote(b->src_path), sz, b->src_fs, dst, b->kernel);
 }
 
@@ -72,25 +88,42 @@ bench_print_header(const struct bench *b)
 	const struct options *o = b->opts;
 
 	bench_print_what(b);
-	printf("%u %s of each after a warm-up, interleaved; %s; %s%s\n",
-	    b->runs, b->runs == 1 ? "run" : "runs",
-	    o->bench_cold ? "cold cache (the source dropped before each "
-	    "run)" : "warm cache", b->to_socket ? "each run ends when the "
-	    "reader has received the last byte" : o->fsync ?
-	    "fsync included" : "not flushed to disk", o->verify ?
-	    "; --verify's check included (the copy flushed and read back)" :
-	    "");
+	printf(P_("%u run of each after a warm-up, interleaved; %s; %s%s\n",
+	    "%u runs of each after a warm-up, interleaved; %s; %s%s\n",
+	    b->runs), b->runs,
+	    o->bench_cold ? _("cold cache (the source dropped before each "
+	    "run)") : _("warm cache"), b->to_socket ? _("each run ends when "
+	    "the reader has received the last byte") : o->fsync ?
+	    _("fsync included") : _("not flushed to disk"), o->verify ?
+	    _("; --verify's check included (the copy flushed and read "
+	    "back)") : "");
 	if (b->resident > 0)
-		printf("note: the kernel kept up to %d%% of the source in "
+		printf(_("note: the kernel kept up to %d%% of the source in "
 		    "memory after dropping it (tmpfs keeps its files there), "
-		    "so runs read from memory\n", b->resident);
+		    "so runs read from memory\n"), b->resident);
 	if (b->sparse)
-		printf(b->to_socket ? "note: the source has holes: they are "
-		    "sent as zeros\n" : "note: the source has holes: the "
-		    "engines copy its data only\n");
+		fputs(b->to_socket ? _("note: the source has holes: they are "
+		    "sent as zeros\n") : _("note: the source has holes: the "
+		    "engines copy its data only\n"), stdout);
 	if (bench_find(b, BENCH_CP) != NULL)
-		printf("note: cp is %s, run as a command: its times include "
-		    "starting and ending a process\n", b->cp);
+		printf(_("note: cp is %s, run as a command: its times include "
+		    "starting and ending a process\n"), b->cp);
+}
+
+/*
+ * The cells of a row (or the headings), each in its column's width w[i]
+ * (a terminal's columns: a translated heading may have more bytes), the
+ * first column left-aligned, the others right-aligned.
+ */
+static void
+bench_print_cells(const char *const *cell, const int *w)
+{
+	char buf[128];
+	int i;
+
+	for (i = 0; i < BENCH_NCOLS; i++)
+		printf("%s%s", i > 0 ? " " : "", units_pad(buf, sizeof(buf),
+		    cell[i], w[i], i == 0));
 }
 
 /* The row of a contender that did not run: why. */
@@ -98,28 +131,29 @@ static void
 bench_print_absent(const struct bench_eng *e, int width, const char *label)
 {
 	if (e->missing)
-		printf("%-*s  skipped: not found in PATH\n", width, label);
+		printf(_("%-*s  skipped: not found in PATH\n"), width, label);
 	else
-		printf("%-*s  refused: %s (%s)\n", width, label,
+		printf(_("%-*s  refused: %s (%s)\n"), width, label,
 		    strerror(e->refused), bench_errname(e->refused));
 }
 
 static void
 bench_print_row(const struct bench *b, const struct bench_eng *e,
-    int width, double ref, bool utf8)
+    const int *w, double ref, bool utf8)
 {
 	const struct bench_eng *f = bench_fastest(b);
 	char label[64], t1[16], t2[16], t3[16], rate[32], ratio[16];
-	char spread[16];
+	char spread[16], runs[16];
+	const char *cell[BENCH_NCOLS];
 	double r;
 
 	bench_label(e, label, sizeof(label));
 	if (!bench_ran(e)) {
-		bench_print_absent(e, width, label);
+		bench_print_absent(e, w[0], label);
 		return;
 	}
 	if (e->cloned)
-		(void)snprintf(rate, sizeof(rate), "cloned");
+		(void)snprintf(rate, sizeof(rate), "%s", _("cloned"));
 	else
 		units_rate(rate, sizeof(rate), (double)b->size, e->median);
 	r = e->median / f->median;
@@ -130,12 +164,19 @@ bench_print_row(const struct bench *b, const struct bench_eng *e,
 		(void)snprintf(spread, sizeof(spread), ">999%%");
 	else
 		(void)snprintf(spread, sizeof(spread), "%.0f%%", e->spread);
-	printf("%-*s %4u %8s %8s %8s %6s %11s %6s  ", width, label, e->nruns,
-	    units_time(t1, sizeof(t1), e->min),
-	    units_time(t2, sizeof(t2), e->median),
-	    units_time(t3, sizeof(t3), e->max), spread, rate, ratio);
+	(void)snprintf(runs, sizeof(runs), "%u", e->nruns);
+	cell[0] = label;
+	cell[1] = runs;
+	cell[2] = units_time(t1, sizeof(t1), e->min);
+	cell[3] = units_time(t2, sizeof(t2), e->median);
+	cell[4] = units_time(t3, sizeof(t3), e->max);
+	cell[5] = spread;
+	cell[6] = rate;
+	cell[7] = ratio;
+	bench_print_cells(cell, w);
+	fputs("  ", stdout);
 	if (e->cloned)
-		fputs("(no data copied)", stdout);
+		fputs(_("(no data copied)"), stdout);
 	else if (ref > 0)
 		bench_print_bar(ref / e->median, utf8);
 	fputc('\n', stdout);
@@ -153,7 +194,7 @@ bench_print_ties(const struct bench *b)
 	for (i = 0; i < b->neng; i++) {
 		if (!b->eng[i].tie)
 			continue;
-		printf("%s%s", k == 0 ? "" : k == n - 1 ? " and " : ", ",
+		printf("%s%s", k == 0 ? "" : k == n - 1 ? _(" and ") : ", ",
 		    bench_label(&b->eng[i], label, sizeof(label)));
 		k++;
 	}
@@ -171,28 +212,28 @@ bench_print_verdict(const struct bench *b)
 	char label[64];
 
 	if (f == NULL) {
-		printf("no engine could copy the source here\n");
+		fputs(_("no engine could copy the source here\n"), stdout);
 		return;
 	}
 	if (!b->clear) {
-		printf("no clear winner: ");
+		fputs(_("no clear winner: "), stdout);
 		bench_print_ties(b);
-		printf(" are within each other's noise (a median inside "
-		    "another's min-max range)\n");
+		fputs(_(" are within each other's noise (a median inside "
+		    "another's min-max range)\n"), stdout);
 		return;
 	}
 	bench_label(f, label, sizeof(label));
-	printf("fastest: %s%s", label, f->cloned ? " (a clone: the copy "
-	    "shares the source's blocks)" : "");
+	printf(_("fastest: %s%s"), label, f->cloned ? _(" (a clone: the "
+	    "copy shares the source's blocks)") : "");
 	if (f == rw || (f->id == ENGINE_AUTO && f->used == ENGINE_RW &&
 	    rw == NULL))
-		printf(", the plain read/write loop\n");
+		fputs(_(", the plain read/write loop\n"), stdout);
 	else if (rw == NULL)
-		printf(" (rw, read/write, was not timed)\n");
+		fputs(_(" (rw, read/write, was not timed)\n"), stdout);
 	else
 		printf(rw->median / f->median < 99.5 ?
-		    ", %.2fx as fast as rw (read/write)\n" :
-		    ", %.0fx as fast as rw (read/write)\n",
+		    _(", %.2fx as fast as rw (read/write)\n") :
+		    _(", %.0fx as fast as rw (read/write)\n"),
 		    rw->median / f->median);
 }
 
@@ -208,14 +249,27 @@ bench_print_versus_cp(const struct bench *b)
 		return;
 	bench_label(a, label, sizeof(label));
 	if (bench_overlap(a, cp))
-		printf("zcp vs cp: no clear difference: %s and cp are within "
-		    "each other's noise\n", label);
+		printf(_("zcp vs cp: no clear difference: %s and cp are within "
+		    "each other's noise\n"), label);
 	else if (a->median < cp->median)
-		printf("zcp vs cp: zcp, %s, is %.2fx as fast as cp\n", label,
+		printf(_("zcp vs cp: zcp, %s, is %.2fx as fast as cp\n"), label,
 		    cp->median / a->median);
 	else
-		printf("zcp vs cp: cp is %.2fx as fast as zcp, %s\n",
+		printf(_("zcp vs cp: cp is %.2fx as fast as zcp, %s\n"),
 		    a->median / cp->median, label);
+}
+
+/* The headings, in the user's language. */
+static void
+bench_print_heads(const int *w)
+{
+	const char *head[BENCH_NCOLS];
+	int i;
+
+	for (i = 0; i < BENCH_NCOLS; i++)
+		head[i] = _(bench_cols[i].head);
+	bench_print_cells(head, w);
+	putchar('\n');
 }
 
 void
@@ -225,26 +279,32 @@ bench_print(const struct bench *b)
 	bool utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
 	char label[64];
 	double ref = 0;
-	int i, width = 6, n, ran = 0;
+	int i, w[BENCH_NCOLS], n, ran = 0;
 
+	for (i = 0; i < BENCH_NCOLS; i++) {
+		n = units_cols(_(bench_cols[i].head));
+		w[i] = n > bench_cols[i].width ? n : bench_cols[i].width;
+	}
+	/* The rate of a clone is a word. */
+	n = units_cols(_("cloned"));
+	w[6] = n > w[6] ? n : w[6];
 	for (i = 0; i < b->neng; i++) {
-		n = (int)strlen(bench_label(&b->eng[i], label,
-		    sizeof(label)));
-		width = n > width ? n : width;
+		n = units_cols(bench_label(&b->eng[i], label, sizeof(label)));
+		w[0] = n > w[0] ? n : w[0];
 		if (bench_ran(&b->eng[i]) && !b->eng[i].cloned &&
 		    ref == 0)
 			ref = b->eng[i].median;
 		ran += bench_ran(&b->eng[i]);
 	}
 	bench_print_header(b);
-	printf("\n%-*s %4s %8s %8s %8s %6s %11s %6s\n", width, "engine",
-	    "runs", "min", "median", "max", "spread", "rate", "ratio");
+	putchar('\n');
+	bench_print_heads(w);
 	for (i = 0; i < b->neng; i++)
-		bench_print_row(b, &b->eng[i], width, ref, utf8);
+		bench_print_row(b, &b->eng[i], w, ref, utf8);
 	printf("\n");
 	if (ran > 1 && b->runs == 1)
-		printf("note: one run each measures no spread, so a lead may "
-		    "be noise (--runs=5 or more tells)\n");
+		fputs(_("note: one run each measures no spread, so a lead may "
+		    "be noise (--runs=5 or more tells)\n"), stdout);
 	bench_print_verdict(b);
 	bench_print_versus_cp(b);
 }

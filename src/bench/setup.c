@@ -26,6 +26,7 @@
 #include "bench/socket.h"
 #include "bench/status.h"
 #include "bench/tmp.h"
+#include "nls.h"
 #include "quote.h"
 #include "units.h"
 
@@ -36,13 +37,14 @@ bench_setup_dir(const char *dir)
 	struct stat st;
 
 	if (stat(dir, &st) == -1)
-		err(1, "cannot stat %s", quote(dir));
+		err(1, CP_("cannot stat %s"), quote(dir));
 	if (!S_ISDIR(st.st_mode))
-		errx(1, "cannot copy into %s: Not a directory", quote(dir));
+		errx(1, _("cannot copy into %s: %s"), quote(dir),
+		    strerror(ENOTDIR));
 	if (access(dir, W_OK | X_OK) == -1)
-		err(1, "cannot write in %s", quote(dir));
+		err(1, _("cannot write in %s"), quote(dir));
 	if (statvfs(dir, &vfs) == -1)
-		err(1, "cannot get the free space of %s", quote(dir));
+		err(1, _("cannot get the free space of %s"), quote(dir));
 	/* Sizes never wrap to small ones. */
 	return vfs.f_frsize != 0 && vfs.f_bavail > UINT64_MAX /
 	    vfs.f_frsize ? UINT64_MAX : (uint64_t)vfs.f_bavail * vfs.f_frsize;
@@ -74,19 +76,19 @@ bench_make_source(struct bench *b, struct stat *sst)
 	if ((buf = malloc(bufsize)) == NULL)
 		err(1, NULL);
 	seed = (uint64_t)(units_now() * 1e9) ^ ((uint64_t)getpid() << 32);
-	bench_status("making a random %s source", units_size(sz, sizeof(sz),
+	bench_status(_("making a random %s source"), units_size(sz, sizeof(sz),
 	    (double)b->size));
 	while (left > 0) {
 		for (i = 0; i < bufsize / sizeof(*buf); i++)
 			buf[i] = bench_random(&seed);
 		n = left < bufsize ? (size_t)left : bufsize;
 		if (engine_write_all(b->src, (const char *)buf, n) == -1)
-			err(1, "error writing %s", quote(b->src_path));
+			err(1, CP_("error writing %s"), quote(b->src_path));
 		left -= n;
 	}
 	free(buf);
 	if (fdatasync(b->src) == -1 || fstat(b->src, sst) == -1)
-		err(1, "error writing %s", quote(b->src_path));
+		err(1, CP_("error writing %s"), quote(b->src_path));
 }
 
 /* The fs type named in /proc/self/mountinfo for dev, into buf.  0 or -1. */
@@ -204,9 +206,9 @@ bench_setup(struct bench *b, struct stat *sst)
 		bench_make_source(b, sst);
 	else if ((b->src = open(b->src_path, O_RDONLY | O_CLOEXEC |
 	    O_NOCTTY)) == -1)
-		err(1, "cannot open %s for reading", quote(b->src_path));
+		err(1, CP_("cannot open %s for reading"), quote(b->src_path));
 	else if (fstat(b->src, sst) == -1)
-		err(1, "cannot stat %s", quote(b->src_path));
+		err(1, CP_("cannot stat %s"), quote(b->src_path));
 	b->size = (uint64_t)sst->st_size;
 	b->sparse = (uint64_t)sst->st_blocks * 512 < (uint64_t)sst->st_size;
 	b->blksize = (size_t)sst->st_blksize;
@@ -214,7 +216,7 @@ bench_setup(struct bench *b, struct stat *sst)
 	if (!b->to_socket)
 		bench_fs_name(b->dir, b->dst_fs, sizeof(b->dst_fs));
 	else if (bench_socket_listen(&b->sock, b->src) == -1)
-		err(1, "cannot listen on the loopback");
+		err(1, _("cannot listen on the loopback"));
 	if (uname(&u) == 0)
 		(void)snprintf(b->kernel, sizeof(b->kernel), "%s %s",
 		    u.sysname, u.release);

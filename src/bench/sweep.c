@@ -29,6 +29,7 @@
 #include "bench/status.h"
 #include "bench/sweep.h"
 #include "bench/tmp.h"
+#include "nls.h"
 #include "quote.h"
 #include "units.h"
 
@@ -128,7 +129,7 @@ static void
 sweep_operands(struct bench_sweep *sw, int n, char **files)
 {
 	if (n > 1) {
-		warnx("extra operand %s", quote(files[1]));
+		warnx(CP_("extra operand %s"), quote(files[1]));
 		options_usage_hint();
 	}
 	sw->dir = n == 1 ? files[0] : ".";
@@ -160,8 +161,8 @@ sweep_sizes(struct bench_sweep *sw)
 		else {
 			need = list[n - 1] > UINT64_MAX / k ? UINT64_MAX :
 			    list[n - 1] * k;
-			errx(1, "not enough free space in %s: --sweep needs "
-			    "%s, %s available", quote(sw->dir), units_size(n1,
+			errx(1, _("not enough free space in %s: --sweep needs "
+			    "%s, %s available"), quote(sw->dir), units_size(n1,
 			    sizeof(n1), (double)need), units_size(n2,
 			    sizeof(n2), (double)avail));
 		}
@@ -177,15 +178,15 @@ sweep_status(const struct bench_sweep *sw, const struct bench *b,
 
 	units_size(sz, sizeof(sz), (double)b->size);
 	if (r == 0)
-		bench_status("%s (%u of %u): warm-up, %s", sz,
+		bench_status(_("%s (%u of %u): warm-up, %s"), sz,
 		    (unsigned)(b - sw->size) + 1, sw->n, bench_name(e->id));
 	else if (sw->budget == 0)
-		bench_status("%s (%u of %u): run %u of %u, %s", sz,
+		bench_status(_("%s (%u of %u): run %u of %u, %s"), sz,
 		    (unsigned)(b - sw->size) + 1, sw->n, r, b->runs,
 		    bench_name(e->id));
 	else
-		bench_status("%s (%u of %u): run %u, %s; %.0f s of about "
-		    "%.0f s", sz, (unsigned)(b - sw->size) + 1, sw->n, r,
+		bench_status(_("%s (%u of %u): run %u, %s; %.0f s of about "
+		    "%.0f s"), sz, (unsigned)(b - sw->size) + 1, sw->n, r,
 		    bench_name(e->id), spent, sw->budget);
 }
 
@@ -271,7 +272,7 @@ sweep_one(struct bench_sweep *sw, struct sweep_fit *f, unsigned i,
 	bench_socket_close(&b->sock);
 	(void)close(b->src);
 	if (bench_tmp_forget(BENCH_SRC) == -1)
-		warn("cannot remove %s", quote(bench_tmp_path(BENCH_SRC)));
+		warn(CP_("cannot remove %s"), quote(bench_tmp_path(BENCH_SRC)));
 	engine_buf_free(&b->buf);
 	b->seconds = units_now() - start;
 }

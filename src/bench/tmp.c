@@ -22,6 +22,7 @@
 #include "bench/cp.h"
 #include "bench/status.h"
 #include "bench/tmp.h"
+#include "nls.h"
 #include "quote.h"
 
 static char			bench_tmp[2][PATH_MAX];
@@ -102,7 +103,7 @@ bench_tmp_open(const char *dir, enum bench_slot slot)
 		    "%s/.zcp-bench.%ld.%u", dir, (long)getpid(), seq++);
 		if (n < 0 || (size_t)n >= sizeof(bench_tmp[slot])) {
 			errno = ENAMETOOLONG;
-			err(1, "cannot create a file in %s", quote(dir));
+			err(1, _("cannot create a file in %s"), quote(dir));
 		}
 		(void)sigprocmask(SIG_BLOCK, &all, &old);
 		fd = open(bench_tmp[slot], O_RDWR | O_CREAT | O_EXCL |
@@ -113,7 +114,7 @@ bench_tmp_open(const char *dir, enum bench_slot slot)
 	} while (fd == -1 && e == EEXIST);
 	if (fd == -1) {
 		errno = e;
-		err(1, "cannot create a file in %s", quote(dir));
+		err(1, _("cannot create a file in %s"), quote(dir));
 	}
 	return fd;
 }
@@ -128,10 +129,10 @@ void
 bench_tmp_remove(int fd, enum bench_slot slot)
 {
 	if (close(fd) == -1)
-		err(1, "failed to close %s", quote(bench_tmp[slot]));
+		err(1, CP_("failed to close %s"), quote(bench_tmp[slot]));
 	bench_live[slot] = 0;
 	if (unlink(bench_tmp[slot]) == -1)
-		err(1, "cannot remove %s", quote(bench_tmp[slot]));
+		err(1, CP_("cannot remove %s"), quote(bench_tmp[slot]));
 }
 
 int
@@ -170,7 +171,7 @@ bench_tmp_cp_wait(pid_t pid)
 	/* Not reaped yet: the pid stays cp's while a signal may come. */
 	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) == -1)
 		if (errno != EINTR)
-			err(1, "cannot wait for cp");
+			err(1, _("cannot wait for cp"));
 	(void)sigfillset(&all);
 	(void)sigprocmask(SIG_BLOCK, &all, &old);
 	(void)waitpid(pid, &st, 0);
