@@ -11,6 +11,7 @@
 #include "atomic.h"
 #include "bench.h"
 #include "closeout.h"
+#include "compat.h"
 #include "options.h"
 #include "progress.h"
 #include "report.h"
@@ -24,7 +25,7 @@ main(int argc, char **argv)
 	int first, rc;
 
 	closeout_init();
-	(void)setlocale(LC_ALL, "");
+	compat_setlocale(COMPAT_LOCALE_KEEP);
 	/* Numbers in JSON and CSV must parse in every locale: '.' always. */
 	(void)setlocale(LC_NUMERIC, "C");
 	first = options_parse(argc, argv, &opts);

@@ -19,11 +19,13 @@ record_format(int err, const char *fmt, va_list ap)
 
 	if (vasprintf(&m, fmt, ap) == -1)
 		return NULL;
-	if (err != 0 && asprintf(&full, "%s: %s", m, strerror(err)) != -1) {
-		free(m);
-		m = full;
-	}
-	return m;
+	if (err == 0)
+		return m;
+	/* Never the message without its reason: none (report.c says it). */
+	if (asprintf(&full, "%s: %s", m, strerror(err)) == -1)
+		full = NULL;
+	free(m);
+	return full;
 }
 
 void
