@@ -23,7 +23,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -98,10 +97,9 @@ struct pool_again {
 	size_t		 nanc;
 };
 
-/* Threads started, each on a stack of its own mapping. */
+/* Threads started. */
 struct pool_threads {
 	pthread_t	*tid;
-	void		**stack;
 	unsigned	 n;
 };
 
@@ -597,70 +595,40 @@ pool_thread(void *arg)
 	return NULL;
 }
 
-static size_t
-pool_page(void)
-{
-	long pg = sysconf(_SC_PAGESIZE);
-
-	return pg > 0 ? (size_t)pg : 4096;
-}
-
 /*
- * Starts up to n threads running fn(arg), each on a stack of POOL_STACK
- * (and a guard page below) mapped here and unmapped by pool_join():
- * glibc keeps the stacks it maps in a cache after their threads end,
- * room that a low ulimit -v cannot spare for what is left to do.  A
- * thread that cannot start (no memory, ulimit -u) is one thread less.
+ * Starts up to n threads running fn(arg), each with a stack of
+ * POOL_STACK (glibc adds the static TLS, which a sanitizer's runtime
+ * makes large).  A thread that cannot start (no memory, ulimit -u) is one
+ * thread less.
  */
 static void
 pool_start(struct pool_threads *t, unsigned n, void *(*fn)(void *),
     void *arg)
 {
-	size_t guard = pool_page();
 	pthread_attr_t attr;
-	void *m;
-	int e;
 
 	memset(t, 0, sizeof(*t));
 	if (n == 0 || (t->tid = calloc(n, sizeof(*t->tid))) == NULL ||
-	    (t->stack = calloc(n, sizeof(*t->stack))) == NULL) {
+	    pthread_attr_init(&attr) != 0) {
 		free(t->tid);
 		t->tid = NULL;
 		return;
 	}
-	while (t->n < n) {
-		m = mmap(NULL, POOL_STACK + guard, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-		if (m == MAP_FAILED)
-			break;
-		(void)mprotect(m, guard, PROT_NONE);
-		if ((e = pthread_attr_init(&attr)) == 0) {
-			if ((e = pthread_attr_setstack(&attr, (char *)m + guard,
-			    POOL_STACK)) == 0)
-				e = pthread_create(&t->tid[t->n], &attr, fn,
-				    arg);
-			(void)pthread_attr_destroy(&attr);
-		}
-		if (e != 0) {
-			(void)munmap(m, POOL_STACK + guard);
-			break;
-		}
-		t->stack[t->n++] = m;
-	}
+	(void)pthread_attr_setstacksize(&attr, POOL_STACK);
+	while (t->n < n && pthread_create(&t->tid[t->n], &attr, fn, arg) == 0)
+		t->n++;
+	(void)pthread_attr_destroy(&attr);
 }
 
-/* Waits for the threads of pool_start() and unmaps their stacks. */
+/* Waits for the threads of pool_start(). */
 static void
 pool_join(struct pool_threads *t)
 {
 	unsigned i;
 
-	for (i = 0; i < t->n; i++) {
+	for (i = 0; i < t->n; i++)
 		(void)pthread_join(t->tid[i], NULL);
-		(void)munmap(t->stack[i], POOL_STACK + pool_page());
-	}
 	free(t->tid);
-	free(t->stack);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -933,14 +901,13 @@ pool_later_run(struct pool *p, const char *top, unsigned nthreads)
 
 /*
  * Reads the top directory with this thread while the others take what it
- * hands out, until all is done.
+ * hands out, until all is done (p->busy counts this thread already).
  */
 static void
 pool_walk(struct pool *p, struct pool_dir *top)
 {
 	struct walk *w = p->w;
 
-	p->busy = 1;		/* this thread, reading the top directory */
 	pool_read(p, &w->fctx, top);
 	pool_release(p, top);
 	(void)pthread_mutex_lock(&p->lock);
@@ -1011,7 +978,9 @@ pool_copy_dir(struct walk *w, const struct file_ref *src,
 	if ((top = pool_dir_open(&p, NULL, name, dst->name, sst,
 	    src->follow)) != NULL) {
 		pool_later_links(&p, top);
-		/* The other threads start now: the top directory is made. */
+		/* The other threads start now: the top directory is made,
+		 * and this thread is busy reading it. */
+		p.busy = 1;
 		pool_start(&th, w->jobs - 1, pool_thread, &p);
 		started = th.n;
 		pool_walk(&p, top);

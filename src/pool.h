@@ -17,9 +17,9 @@
  */
 #define POOL_STACK	((size_t)256 << 10)
 /*
- * What one more thread takes of the address space: its stack and guard
- * page, and its working memory (the buffer of a directory it reads, a
- * batch of names, records, a copy buffer of a page or more).
+ * What one more thread takes of the address space: its stack, guard page
+ * and static TLS, and its working memory (the buffer of a directory it
+ * reads, a batch of names, records, a copy buffer of a page or more).
  */
 #define POOL_THREAD_MEM	(POOL_STACK + ((size_t)256 << 10))
 

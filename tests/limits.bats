@@ -8,20 +8,24 @@
 # levels rather than fail files).  Under ulimit -v, -n and -u, whatever
 # GNU cp copies, zcp copies at any -j, and below that each file it does
 # not copy is named with its reason (issue 15).  The lowest limits
-# measured (Debian 12, glibc 2.36, coreutils 9.1), for the tree of
-# mkwide (and mklinked with -a):
+# measured (Debian 12, glibc 2.36, coreutils 9.1; ulimit -v in steps of
+# 50 KiB up to 6,000, then 250 up to 20,000), for mkwide's tree with -r
+# and mklinked's (1,500 hard-linked names) with -a:
 #
-#               ulimit -v (KiB)          ulimit -n
-#   GNU cp      3,600 (3,600)            5
-#   zcp, before 4,600 at -j1, 16,800     8, at every -j; below it
-#               at -j8 (3,500 and        nothing copied
-#               18,900), failing at
-#               most limits between
-#   zcp, now    2,800 at every -j        5 at every -j; at 4 each file
-#               (3,400), above it        named, as cp
-#               everything
+#   ulimit -v (KiB)     -r                      -a
+#   GNU cp              3,500, and every        3,700, failing again at
+#                       limit above             3,950 and 7,000
+#   zcp before          4,050-4,250; every      4,400; every limit
+#                       limit only from 7,750   only from 8,250 (-j1),
+#                       (-j1), 5,750 (-j2),     11,750 (-j2), none up
+#                       17,000 (-j8)            to 20,000 (-j8)
+#   zcp now, any -j     2,800, and every        3,350 (3,000-3,150 too),
+#                       limit above             and every limit above
 #
-# ulimit -u 1 (as a user with no other process) copies at every -j.
+#   ulimit -n: GNU cp 5; zcp before 8 at any -j; zcp now 5 at any -j,
+#   and at 4 it names each file as cp does.
+#   ulimit -u 1 (a user with no other process): zcp copies at any -j,
+#   before and now.
 
 load helpers
 
@@ -548,7 +552,7 @@ openat(int dirfd, const char *name, int flags, ...)
 	mode_t mode = 0;
 	va_list ap;
 
-	if (flags & (O_CREAT | O_TMPFILE)) {
+	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) {
 		va_start(ap, flags);
 		mode = va_arg(ap, mode_t);
 		va_end(ap);
