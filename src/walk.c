@@ -626,21 +626,27 @@ walk_target(const struct options *o, int *n, char **files, dev_t *dev)
 	return NULL;
 }
 
-/* How many descriptors this process holds now (what it inherited). */
+/*
+ * How many descriptors below lim this process holds now (what it
+ * inherited: those at lim or above take no room under it).
+ */
 static rlim_t
-walk_fds_held(void)
+walk_fds_held(rlim_t lim)
 {
 	struct dirent *de;
 	rlim_t n = 0;
 	DIR *d;
+	int me;
 
 	if ((d = opendir("/proc/self/fd")) == NULL)
 		return 3;
+	me = dirfd(d);
 	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
+		if (de->d_name[0] != '.' && atoi(de->d_name) != me &&
+		    (rlim_t)atoi(de->d_name) < lim)
 			n++;
 	(void)closedir(d);
-	return n > 0 ? n - 1 : 3;	/* not the one reading it */
+	return n;
 }
 
 /* What the walk needs of the address space beyond the start, with one
@@ -721,7 +727,7 @@ walk_budget(struct walk *w, unsigned jobs)
 {
 	const struct options *o = w->opts;
 	struct rlimit rl;
-	rlim_t lim = 1024, per = 0, levels, held = walk_fds_held();
+	rlim_t lim = 1024, per = 0, levels, held;
 	rlim_t file = 2 + (o->atomic ? 2 : 0) + (o->verify ? 1 : 0);
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
@@ -732,6 +738,7 @@ walk_budget(struct walk *w, unsigned jobs)
 		}
 		lim = rl.rlim_cur;
 	}
+	held = walk_fds_held(lim);
 	if (lim < held + 2 + (file > 3 ? file : 3)) {
 		w->jobs = 1;
 		w->max_open = 0;	/* by path */
