@@ -487,20 +487,75 @@ dir_close_record(struct walk *w, int dfd, struct file_record *rec)
 }
 
 /*
+ * What is at a destination, to tell after a failure that the attempt did
+ * nothing to it (its change time moves with any write, truncation, mode,
+ * link or rename).
+ */
+struct dir_was {
+	bool		 known;		/* looked at */
+	bool		 there;
+	struct stat	 st;		/* the entry itself */
+	bool		 through;	/* a symbolic link that leads to tst */
+	struct stat	 tst;
+};
+
+static void
+dir_look(const struct file_ref *dst, struct dir_was *was)
+{
+	was->known = true;
+	was->there = fstatat(dst->dirfd, dst->name, &was->st,
+	    AT_SYMLINK_NOFOLLOW) == 0;
+	was->through = was->there && S_ISLNK(was->st.st_mode) &&
+	    fstatat(dst->dirfd, dst->name, &was->tst, 0) == 0;
+}
+
+static bool
+dir_same(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	    a->st_mode == b->st_mode && a->st_nlink == b->st_nlink &&
+	    a->st_size == b->st_size &&
+	    a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* True if dst is as was says it was before. */
+static bool
+dir_untouched(const struct file_ref *dst, const struct dir_was *was)
+{
+	struct dir_was now;
+
+	dir_look(dst, &now);
+	if (now.there != was->there)
+		return false;
+	if (!now.there)
+		return true;
+	if (now.through != was->through || !dir_same(&now.st, &was->st))
+		return false;
+	return !now.through || dir_same(&now.tst, &was->tst);
+}
+
+/*
  * In the parallel walk, a file that failed for want of memory or
- * descriptors into a directory this run made (so that what is at dst
- * came from this attempt): that is removed, and the file handed back to
- * be copied again at the end.  True if so (rec freed, not reported).
+ * descriptors is handed back, to be copied again at the end, if the
+ * attempt left its destination as it found it: into a directory this
+ * run made (fresh), what is there came from the attempt and is removed;
+ * elsewhere, what was there before (was) must be there unchanged.  True
+ * if handed back (rec freed, not reported).
  */
 static bool
 dir_file_again(struct walk *w, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
-    struct file_record *rec)
+    const struct dir_was *was, struct file_record *rec)
 {
 	if (w->again == NULL || rec->status != FILE_FAILED ||
-	    !dir_short(rec->err) || !dst->fresh || rec->partial != NULL)
+	    !dir_short(rec->err) || rec->partial != NULL)
 		return false;
-	if (unlinkat(dst->dirfd, dst->name, 0) == -1 && errno != ENOENT)
+	if (dst->fresh) {
+		if (unlinkat(dst->dirfd, dst->name, 0) == -1 &&
+		    errno != ENOENT)
+			return false;
+	} else if (!was->known || !dir_untouched(dst, was))
 		return false;
 	if (!w->again(w, src, sst, dst, NULL))
 		return false;
@@ -514,14 +569,18 @@ dir_file(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
 {
 	struct file_record rec;
 	struct progress *prog = progress_current();
+	struct dir_was was = { false, false, { 0 }, false, { 0 } };
 	bool made;
 
 	if (fc->later != NULL && fc->later(fc->later_arg, src, sst, dst))
 		return false;
+	/* (What the parallel walk may have to give back unchanged.) */
+	if (w->again != NULL && !dst->fresh)
+		dir_look(dst, &was);
 	progress_file_start(prog, src->path, sst);
 	(void)file_copy(fc, src, sst, dst, &rec);
 	progress_file_done(prog, sst, &rec);
-	if (dir_file_again(w, src, sst, dst, &rec))
+	if (dir_file_again(w, src, sst, dst, &was, &rec))
 		return false;
 	made = rec.status == FILE_COPIED && !rec.relinked;
 	dir_report(w, &rec);

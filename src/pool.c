@@ -76,6 +76,7 @@ struct pool_later {
 	mode_t		 pmode;		/* its directory's mode while it was
 					   being filled, if have_pmode */
 	bool		 have_pmode;
+	bool		 fresh;		/* its directory was made by this run */
 };
 
 /*
@@ -433,6 +434,7 @@ pool_keep(void *arg, const struct file_ref *cs, const struct stat *st,
 	l->seq = p->nlater++;
 	l->pmode = have_pmode ? pst.st_mode & 07777 : 0;
 	l->have_pmode = have_pmode;
+	l->fresh = cd->fresh;
 	(void)pthread_mutex_unlock(&p->lock);
 	return true;
 }
@@ -798,34 +800,42 @@ pool_again_run(struct pool *p)
 	pool_give_back(w, par, npar);
 }
 
-/* Copies the kept files of one group, in order. */
+/*
+ * Copies the kept files of one group, in order.  A worker that runs
+ * short on one of them (handed back for the end) hands back the rest of
+ * the group after it too, so that they are copied in the same order.
+ */
 static void
-pool_later_group(struct pool *p, struct file_ctx *fc, size_t i, size_t end)
+pool_later_group(struct pool *p, struct file_ctx *fc, size_t i, size_t end,
+    bool worker)
 {
 	struct walk *w = p->w;
 	struct path sp, dp;
+	bool back = false;
 
 	for (; i < end && !dir_stopped(w); i++) {
 		struct pool_later *l = &p->later[i];
 		struct file_ref s = { AT_FDCWD, l->src, &sp,
 		    w->opts->deref == DEREF_ALWAYS, false, 0, false };
-		struct file_ref d = { AT_FDCWD, l->dst, &dp, false, false, 0,
-		    false };
+		struct file_ref d = { AT_FDCWD, l->dst, &dp, false, l->fresh,
+		    0, false };
 
 		path_init(&sp, NULL, l->src);
 		path_init(&dp, NULL, l->dst);
-		(void)dir_file(w, fc, &s, &l->st, &d);
+		if (!back || !pool_again_keep(w, &s, &l->st, &d, NULL))
+			(void)dir_file(w, fc, &s, &l->st, &d);
+		back = worker && pool_short;
 	}
 }
 
-/* Takes groups until none is left. */
+/* Takes groups until none is left (or this worker ran short). */
 static void
-pool_end_loop(struct pool_end *e, struct file_ctx *fc)
+pool_end_loop(struct pool_end *e, struct file_ctx *fc, bool worker)
 {
 	struct pool *p = e->p;
 	size_t i, end;
 
-	for (;;) {
+	while (!worker || !pool_short) {
 		/* A group's first: the next one not of the group before. */
 		(void)pthread_mutex_lock(&p->lock);
 		i = e->next;
@@ -836,7 +846,7 @@ pool_end_loop(struct pool_end *e, struct file_ctx *fc)
 		(void)pthread_mutex_unlock(&p->lock);
 		if (i >= p->nlater)
 			return;
-		pool_later_group(p, fc, i, end);
+		pool_later_group(p, fc, i, end, worker);
 	}
 }
 
@@ -846,7 +856,7 @@ pool_end_thread(void *arg)
 	struct pool_end *e = arg;
 	struct file_ctx fc = e->p->fctx;
 
-	pool_end_loop(e, &fc);
+	pool_end_loop(e, &fc, true);
 	pool_thread_done(&fc);
 	return NULL;
 }
@@ -885,9 +895,13 @@ pool_later_run(struct pool *p, const char *top, unsigned nthreads)
 		pool_lend(&par, &npar, p->later[i].src, p->later[i].dst,
 		    p->later[i].have_pmode, p->later[i].pmode);
 	p->fctx.later = NULL;
+	/* What runs short is copied again at the end, alone, in order. */
+	w->again = pool_again_keep;
+	w->again_arg = p;
 	pool_start(&th, nthreads, pool_end_thread, &e);
-	pool_end_loop(&e, &w->fctx);
+	pool_end_loop(&e, &w->fctx, false);
 	pool_join(&th);
+	pool_again_run(p);
 	for (i = 0; i < p->nlater; i++) {
 		free(p->later[i].src);
 		free(p->later[i].dst);

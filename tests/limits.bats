@@ -640,3 +640,30 @@ dir_attrs()
 		done
 	done
 }
+
+# The same into directories that are there (the files are not): what the
+# threads failed is copied again if they left it as they found it, and
+# with -a the hard links kept for the end (copied group by group by the
+# threads) too, in their order.
+@test "threads short of memory or descriptors, into directories that are there: copied again, links kept" {
+	local mode
+	need_cmd python3
+	build_workerfail
+	mkwide s
+	mklinked l
+	for mode in alloc open; do
+		mkdir c$mode h$mode
+		(cd s && find . -type d -exec mkdir -p "../c$mode/{}" \;)
+		(cd l && find . -type d -exec mkdir -p "../h$mode/{}" \;)
+		run --separate-stderr env ZCP_WORKER_FAIL=$mode \
+		    LD_PRELOAD=$PWD/workerfail.so "$ZCP" -rT -j4 s c$mode
+		assert_status 0
+		assert_stderr ""
+		same_tree s c$mode
+		run --separate-stderr env ZCP_WORKER_FAIL=$mode \
+		    LD_PRELOAD=$PWD/workerfail.so "$ZCP" -aT -j4 l h$mode
+		assert_status 0
+		assert_stderr ""
+		same_tree l h$mode links
+	done
+}
