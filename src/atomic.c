@@ -53,7 +53,10 @@
 /*
  * The temporary names in use, for the signal handler: one slot per file
  * being made (one per copying thread at most).  A slot's state says
- * whether its name is complete and to be removed.
+ * whether its name is complete and to be removed.  The name is the
+ * caller's (struct atomic_file's tmp), freed only after the slot is
+ * released: a table of names of PATH_MAX bytes each took 1.3 MiB of the
+ * address space of every run, which a low ulimit -v cannot spare.
  */
 #define ATOMIC_SLOTS	320
 
@@ -62,7 +65,7 @@ enum { SLOT_FREE, SLOT_HELD, SLOT_REMOVE };
 static struct atomic_slot {
 	int		 state;		/* SLOT_*, used atomically */
 	int		 dirfd;
-	char		 name[PATH_MAX];
+	const char	*name;
 } atomic_slots[ATOMIC_SLOTS];
 
 static const int atomic_sigs[] = { SIGINT, SIGTERM, SIGHUP };
@@ -128,25 +131,22 @@ atomic_setup(const struct options *o)
 }
 
 /*
- * Puts dirfd/name in a free slot, for the handler to remove.  Returns the
- * slot, or -1 if none is free or the name is too long (the file is then
- * removed on errors only).
+ * Puts dirfd/name in a free slot, for the handler to remove; name must
+ * stay until atomic_release().  Returns the slot, or -1 if none is free
+ * (the file is then removed on errors only).
  */
 static int
 atomic_claim(int dirfd, const char *name)
 {
-	size_t n = strlen(name);
 	int i, want;
 
-	if (n >= PATH_MAX)
-		return -1;
 	for (i = 0; i < ATOMIC_SLOTS; i++) {
 		want = SLOT_FREE;
 		if (!__atomic_compare_exchange_n(&atomic_slots[i].state, &want,
 		    SLOT_HELD, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 			continue;
 		atomic_slots[i].dirfd = dirfd;
-		memcpy(atomic_slots[i].name, name, n + 1);
+		atomic_slots[i].name = name;
 		__atomic_store_n(&atomic_slots[i].state, SLOT_REMOVE,
 		    __ATOMIC_RELEASE);
 		return i;

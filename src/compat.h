@@ -10,9 +10,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 #if HAVE_LINUX_FS_H
@@ -62,6 +65,51 @@ strerrorname_np(int e)
 	}
 }
 #endif
+
+#if HAVE_DECL_M_ARENA_MAX
+#include <malloc.h>
+#endif
+
+/*
+ * Lets glibc's malloc make at most n arenas (M_ARENA_MAX, glibc 2.10):
+ * each takes 64 MiB of the address space.  Nothing where there is no
+ * such knob.
+ */
+static inline void
+compat_arena_max(int n)
+{
+#if HAVE_DECL_M_ARENA_MAX
+	(void)mallopt(M_ARENA_MAX, n);
+#else
+	(void)n;
+#endif
+}
+
+/*
+ * setlocale(LC_ALL, "") without letting the locale take the room the copy
+ * needs.  glibc (2.36) maps the whole locale archive, 3.3 MiB on Debian
+ * 12, and keeps it mapped even when the locale is not in it (C.UTF-8 is
+ * a directory of its own).  Under a low ulimit -v that left zcp less than
+ * a directory's buffer, at limits where GNU cp, whose larger libraries
+ * left no room for the archive, loaded the smaller files and copied.  So
+ * under an address-space limit, keep bytes are held while the locale is
+ * loaded: the archive is taken only if they stay free.
+ */
+#define COMPAT_LOCALE_KEEP	((size_t)1 << 20)
+
+static inline void
+compat_setlocale(size_t keep)
+{
+	struct rlimit rl;
+	void *r = MAP_FAILED;
+
+	if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		r = mmap(NULL, keep, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
+		    MAP_NORESERVE, -1, 0);
+	(void)setlocale(LC_ALL, "");
+	if (r != MAP_FAILED)
+		(void)munmap(r, keep);
+}
 
 #ifndef RENAME_NOREPLACE
 #define RENAME_NOREPLACE	(1 << 0)

@@ -20,6 +20,12 @@
 #include "progress.h"
 #include "quote.h"
 
+bool
+dir_short(int err)
+{
+	return err == ENOMEM || err == EMFILE || err == ENFILE;
+}
+
 void
 dir_report(struct walk *w, struct file_record *rec)
 {
@@ -199,17 +205,84 @@ dir_within(int dirfd, const char *name, const struct stat *st, bool doubt)
 	return r;
 }
 
-/* Creates (or reuses) the destination directory.  Returns its fd or -1. */
+/*
+ * Short of memory or descriptors (e) in the parallel walk: what
+ * dir_mkdir() did is undone (fd closed, a directory it made removed: it
+ * is empty) and the directory handed back with anc, the directories
+ * above it, to be copied again at the end.  True if so (nothing to
+ * report); else fd is still open.
+ */
+static bool
+dir_mkdir_again(struct walk *w, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst,
+    const struct dir_anc *anc, int e, int fd, bool *created)
+{
+	if (w->again == NULL || !dir_short(e))
+		return false;
+	if (*created && unlinkat(dst->dirfd, dst->name, AT_REMOVEDIR) == -1)
+		return false;
+	*created = false;
+	if (fd != -1)
+		(void)close(fd);
+	if (w->again(w, src, sst, dst, anc))
+		return true;
+	errno = e;
+	return false;
+}
+
+/*
+ * The new (or reused) directory fd: its device in *dev, and as made by
+ * this operand (for copies into themselves).  Returns 0, or an errno.
+ */
+static int
+dir_mkdir_note(struct walk *w, int fd, const struct file_ref *src,
+    const struct file_ref *dst, bool created, dev_t *dev)
+{
+	/*
+	 * As cp, the first directory this operand created: no directory of
+	 * the source may be it (an operand copied into itself).  One walk
+	 * at a time records it: an operand whose copy lands inside its
+	 * source is walked by one thread (walk.c).
+	 */
+	bool first = created && !w->made && (w->sequential || src->operand);
+	struct stat st;
+
+	/* A new directory is on its parent's filesystem. */
+	if (created && dst->dev != 0 && dst->dirfd != AT_FDCWD && !first &&
+	    w->made_dirs == NULL) {
+		*dev = dst->dev;
+		return 0;
+	}
+	if (fstat(fd, &st) == -1)
+		/* Not recorded: its contents could be copied into it. */
+		return !created || w->made_dirs == NULL ? 0 : errno;
+	*dev = st.st_dev;
+	/*
+	 * The threads copy every directory they make out of the source's
+	 * reach: the copy is not inside the source (walk.c saw to that),
+	 * but a followed symbolic link (-L) or a bind mount can lead into
+	 * it, and threads have no first directory to stop at.
+	 */
+	if (created && w->made_dirs != NULL &&
+	    inoset_add(w->made_dirs, st.st_dev, st.st_ino) == -1)
+		return errno;
+	if (first) {
+		w->made_dev = st.st_dev;
+		w->made_ino = st.st_ino;
+		w->made = true;
+		dir_made_entry(w, dst);
+	}
+	return 0;
+}
+
 int
 dir_mkdir(struct walk *w, const struct file_ref *src,
-    const struct stat *sst, const struct file_ref *dst, bool *created,
-    dev_t *dev)
+    const struct stat *sst, const struct file_ref *dst,
+    const struct dir_anc *anc, bool *created, dev_t *dev)
 {
 	struct file_record rec;
 	struct dest_state ds;
-	struct stat st;
-	bool first;
-	int fd;
+	int fd, e;
 
 	*created = false;
 	*dev = 0;
@@ -221,7 +294,11 @@ dir_mkdir(struct walk *w, const struct file_ref *src,
 	switch (dest_check(w->opts, w->fctx.made, src, sst, dst, DEST_DIR,
 	    &ds, &rec)) {
 	case DEST_FAIL:
-		dir_report(w, &rec);
+		if (dir_mkdir_again(w, src, sst, dst, anc, rec.err, -1,
+		    created))
+			record_free(&rec);
+		else
+			dir_report(w, &rec);
 		return -1;
 	case DEST_GO:
 		break;
@@ -238,9 +315,14 @@ dir_mkdir(struct walk *w, const struct file_ref *src,
 		/* What was taken to be new (dst->fresh) and is there is an
 		 * error, as cp says it; the rest is reused. */
 		else if (errno != EEXIST || dst->fresh) {
-			dir_fail(w, src, dst, FILE_KIND_DIR, errno,
-			    CPN_("cannot create directory %s"), dst->path, NULL);
-			dir_unname(w, src, sst, dst);
+			e = errno;
+			if (!dir_mkdir_again(w, src, sst, dst, anc, e, -1,
+			    created)) {
+				dir_fail(w, src, dst, FILE_KIND_DIR, e,
+				    CPN_("cannot create directory %s"),
+				    dst->path, NULL);
+				dir_unname(w, src, sst, dst);
+			}
 			return -1;
 		}
 	}
@@ -252,59 +334,28 @@ dir_mkdir(struct walk *w, const struct file_ref *src,
 	    O_CLOEXEC | (!*created && w->opts->keep_dir_symlink ? 0 :
 	    O_NOFOLLOW));
 	if (fd == -1) {
-		if (!*created && (errno == ENOTDIR || errno == ELOOP)) {
-			dir_fail(w, src, dst, FILE_KIND_DIR, 0, CPN_("cannot overwrite "
-			    "non-directory %s with directory %s"), dst->path,
-			    src->path);
+		e = errno;
+		if (dir_mkdir_again(w, src, sst, dst, anc, e, -1, created))
+			return -1;
+		if (!*created && (e == ENOTDIR || e == ELOOP)) {
+			dir_fail(w, src, dst, FILE_KIND_DIR, 0,
+			    CPN_("cannot overwrite non-directory %s with "
+			    "directory %s"), dst->path, src->path);
 			dir_unname(w, src, sst, dst);
 		} else
-			dir_fail(w, src, dst, FILE_KIND_DIR, errno,
+			dir_fail(w, src, dst, FILE_KIND_DIR, e,
 			    CPN_("cannot open directory %s"), dst->path, NULL);
 		return -1;
 	}
-	/*
-	 * As cp, the first directory this operand created: no directory of
-	 * the source may be it (an operand copied into itself).  One walk
-	 * at a time records it: an operand whose copy lands inside its
-	 * source is walked by one thread (walk.c).
-	 */
-	first = *created && !w->made && (w->sequential || src->operand);
-	/* A new directory is on its parent's filesystem. */
-	if (*created && dst->dev != 0 && dst->dirfd != AT_FDCWD && !first &&
-	    w->made_dirs == NULL) {
-		*dev = dst->dev;
+	if ((e = dir_mkdir_note(w, fd, src, dst, *created, dev)) == 0)
 		return fd;
-	}
-	if (fstat(fd, &st) == -1) {
-		if (!*created || w->made_dirs == NULL)
-			return fd;
-		/* Not recorded: its contents could be copied into it. */
-		dir_fail(w, src, dst, FILE_KIND_DIR, errno,
-		    CPN_("cannot stat %s"), dst->path, NULL);
+	if (!dir_mkdir_again(w, src, sst, dst, anc, e, fd, created)) {
+		dir_fail(w, src, dst, FILE_KIND_DIR, e, e == ENOMEM ?
+		    CPN_("cannot create directory %s") : CPN_("cannot stat %s"),
+		    dst->path, NULL);
 		(void)close(fd);
-		return -1;
 	}
-	*dev = st.st_dev;
-	if (first) {
-		w->made_dev = st.st_dev;
-		w->made_ino = st.st_ino;
-		w->made = true;
-		dir_made_entry(w, dst);
-	}
-	/*
-	 * The threads copy every directory they make out of the source's
-	 * reach: the copy is not inside the source (walk.c saw to that),
-	 * but a followed symbolic link (-L) or a bind mount can lead into
-	 * it, and threads have no first directory to stop at.
-	 */
-	if (*created && w->made_dirs != NULL &&
-	    inoset_add(w->made_dirs, st.st_dev, st.st_ino) == -1) {
-		dir_fail(w, src, dst, FILE_KIND_DIR, errno,
-		    CPN_("cannot create directory %s"), dst->path, NULL);
-		(void)close(fd);
-		return -1;
-	}
-	return fd;
+	return -1;
 }
 
 /*
@@ -366,10 +417,23 @@ dir_into_self(const struct walk *w, const struct file_ref *cs,
 	bool made = first || (w->made_dirs != NULL &&
 	    inoset_has(w->made_dirs, st->st_dev, st->st_ino));
 
+	char *dir;
+	bool r;
+
 	if (!w->sequential || (first && (!cs->follow ||
 	    dir_made_same_entry(w, cs))))
 		return made;
-	return made && dir_within(cd->dirfd, ".", st, true);
+	if (!made)
+		return false;
+	/* cd's directory: cd->dirfd, or by path (tree.c, no descriptor). */
+	if (cd->dirfd != AT_FDCWD || strrchr(cd->name, '/') == NULL)
+		return dir_within(cd->dirfd, ".", st, true);
+	if ((dir = strndup(cd->name, (size_t)(strrchr(cd->name, '/') -
+	    cd->name) + 1)) == NULL)
+		return true;	/* when in doubt, it is */
+	r = dir_within(AT_FDCWD, dir, st, true);
+	free(dir);
+	return r;
 }
 
 int
@@ -439,19 +503,102 @@ dir_close_record(struct walk *w, int dfd, struct file_record *rec)
 	record_free(rec);
 }
 
+/*
+ * What is at a destination, to tell after a failure that the attempt did
+ * nothing to it (its change time moves with any write, truncation, mode,
+ * link or rename).
+ */
+struct dir_was {
+	bool		 known;		/* looked at */
+	bool		 there;
+	struct stat	 st;		/* the entry itself */
+	bool		 through;	/* a symbolic link that leads to tst */
+	struct stat	 tst;
+};
+
+static void
+dir_look(const struct file_ref *dst, struct dir_was *was)
+{
+	was->known = true;
+	was->there = fstatat(dst->dirfd, dst->name, &was->st,
+	    AT_SYMLINK_NOFOLLOW) == 0;
+	was->through = was->there && S_ISLNK(was->st.st_mode) &&
+	    fstatat(dst->dirfd, dst->name, &was->tst, 0) == 0;
+}
+
+static bool
+dir_same(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	    a->st_mode == b->st_mode && a->st_nlink == b->st_nlink &&
+	    a->st_size == b->st_size &&
+	    a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* True if dst is as was says it was before. */
+static bool
+dir_untouched(const struct file_ref *dst, const struct dir_was *was)
+{
+	struct dir_was now;
+
+	dir_look(dst, &now);
+	if (now.there != was->there)
+		return false;
+	if (!now.there)
+		return true;
+	if (now.through != was->through || !dir_same(&now.st, &was->st))
+		return false;
+	return !now.through || dir_same(&now.tst, &was->tst);
+}
+
+/*
+ * In the parallel walk, a file that failed for want of memory or
+ * descriptors is handed back, to be copied again at the end, if the
+ * attempt left its destination as it found it: into a directory this
+ * run made (fresh), what is there came from the attempt and is removed;
+ * elsewhere, what was there before (was) must be there unchanged.  True
+ * if handed back (rec freed, not reported).
+ */
+static bool
+dir_file_again(struct walk *w, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst,
+    const struct dir_was *was, struct file_record *rec)
+{
+	if (w->again == NULL || rec->status != FILE_FAILED ||
+	    !dir_short(rec->err) || rec->partial != NULL)
+		return false;
+	if (dst->fresh) {
+		if (unlinkat(dst->dirfd, dst->name, 0) == -1 &&
+		    errno != ENOENT)
+			return false;
+	} else if (!was->known || !dir_untouched(dst, was))
+		return false;
+	if (!w->again(w, src, sst, dst, NULL))
+		return false;
+	record_free(rec);
+	return true;
+}
+
 bool
 dir_file(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst)
 {
 	struct file_record rec;
 	struct progress *prog = progress_current();
+	struct dir_was was = { false, false, { 0 }, false, { 0 } };
 	bool made;
 
 	if (fc->later != NULL && fc->later(fc->later_arg, src, sst, dst))
 		return false;
+	/* (What the parallel walk may have to give back unchanged.) */
+	if (w->again != NULL && !dst->fresh)
+		dir_look(dst, &was);
 	progress_file_start(prog, src->path, sst);
 	(void)file_copy(fc, src, sst, dst, &rec);
 	progress_file_done(prog, sst, &rec);
+	if (dir_file_again(w, src, sst, dst, &was, &rec))
+		return false;
 	made = rec.status == FILE_COPIED && !rec.relinked;
 	dir_report(w, &rec);
 	return made;

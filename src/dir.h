@@ -16,6 +16,13 @@
 #include "options.h"
 #include "report.h"
 
+/* A source directory above the one being copied: to find cycles. */
+struct dir_anc {
+	const struct dir_anc *up;
+	dev_t		 dev;
+	ino_t		 ino;
+};
+
 struct walk {
 	const struct options *opts;
 	struct report	*rep;
@@ -24,7 +31,8 @@ struct walk {
 	dev_t		 top_fs;	/* -x: the operand's filesystem */
 	/* What the descriptor limit allows (walk.c's budget). */
 	unsigned	 jobs;		/* threads for a tree (-j, or fewer) */
-	unsigned	 max_open;	/* sequential levels a thread keeps */
+	unsigned	 max_open;	/* sequential levels a thread keeps
+					   (0: none, by path: tree.c) */
 	unsigned	 pool_depth;	/* levels the parallel walk keeps */
 	/* The first directory created for the current operand, to refuse
 	 * copying a directory into itself. */
@@ -52,15 +60,22 @@ struct walk {
 	/* With two or more operands into a directory, as cp: the sources
 	 * named, the directories copied (fctx.made: what was made). */
 	struct created	*sources, *dirs;
+	/*
+	 * The parallel walk's (NULL otherwise): takes back an entry that
+	 * failed for want of memory or descriptors (a file, whose leftovers
+	 * are gone, or a directory not made yet), with the directories
+	 * above it, to copy it again at the end with one thread.  True if
+	 * taken: nothing is reported then.
+	 */
+	bool		(*again)(struct walk *, const struct file_ref *,
+			    const struct stat *, const struct file_ref *,
+			    const struct dir_anc *);
+	void		*again_arg;
 };
 
-/* A source directory above the one being copied: to find cycles. */
-struct dir_anc {
-	const struct dir_anc *up;
-	dev_t		 dev;
-	ino_t		 ino;
-};
 
+/* True if err says memory or descriptors ran out (ENOMEM, EMFILE, ENFILE). */
+bool	 dir_short(int);
 /* Reports rec (and remembers a failure), then frees what it holds. */
 void	 dir_report(struct walk *, struct file_record *);
 /* Reports a skip with a warning: fmt takes the quoted arg. */
@@ -77,11 +92,13 @@ void	 dir_fail(struct walk *, const struct file_ref *,
  */
 mode_t	 dir_filling_mode(const struct options *, mode_t);
 /*
- * Creates or reuses dst for the directory src.  Returns its fd or -1
- * (reported); *created and *dev (its device, 0 if unknown) are set.
+ * Creates or reuses dst for the directory src, whose ancestors are anc.
+ * Returns its fd, or -1: reported, or (short of memory or descriptors,
+ * nothing made) handed back to w->again.  *created and *dev (its
+ * device, 0 if unknown) are set.
  */
 int	 dir_mkdir(struct walk *, const struct file_ref *, const struct stat *,
-	    const struct file_ref *, bool *, dev_t *);
+	    const struct file_ref *, const struct dir_anc *, bool *, dev_t *);
 /* Gives a new directory its final mode want (an inherited S_ISGID stays). */
 void	 dir_final_mode(int, mode_t, struct file_record *);
 /* Sets a directory's metadata once its contents are in. */

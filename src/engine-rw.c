@@ -68,11 +68,13 @@ engine_write_some(int fd, const char *p, size_t len, size_t *done)
 
 /*
  * Returns the job's buffer, allocated or grown to fit, or NULL with errno
- * ENOMEM.  Short of memory (ulimit -v), a smaller buffer, down to one
- * page, is better than a failed file: the one it has, or a new one.
+ * ENOMEM.  No larger than len needs (a read that only looks for the end
+ * of a file needs a page, not the 128 KiB every thread would then keep).
+ * Short of memory (ulimit -v), a smaller buffer, down to one page, is
+ * better than a failed file: the one it has, or a new one.
  */
 static struct engine_buf *
-rw_buffer(const struct engine_job *job)
+rw_buffer(const struct engine_job *job, size_t len)
 {
 	struct engine_buf *b = job->buf;
 	size_t want = job->blksize;
@@ -84,6 +86,8 @@ rw_buffer(const struct engine_job *job)
 		want = RW_MIN;
 	if (want > RW_MAX)
 		want = RW_MAX;
+	if (want > len)
+		want = len;
 	want = (want + page - 1) & ~(page - 1);
 	for (; want >= page; want /= 2) {
 		if (b->data != NULL && b->size >= want)
@@ -154,7 +158,7 @@ engine_rw_step(struct engine_io *io, size_t len)
 	int r;
 
 	io->write_failed = false;
-	if ((b = rw_buffer(job)) == NULL) {
+	if ((b = rw_buffer(job, len)) == NULL) {
 		io->op = ENGINE_OP_BUFFER;
 		return -1;
 	}

@@ -32,6 +32,8 @@
  * stay responsive, large enough to cost nothing measurable.
  */
 #define ENGINE_CHUNK	((size_t)16 << 20)
+/* What read(2) is asked for where the end of the file is expected. */
+#define ENGINE_PROBE	((size_t)4096)
 
 typedef ssize_t (*engine_step)(struct engine_io *, size_t);
 
@@ -244,6 +246,10 @@ engine_probe(struct engine_run *r, size_t want)
 		return n == 0 ? 0 : -1;
 	}
 	r->cur = ENGINE_RW;
+	/* At the size stat gave: most likely the end, which a page finds. */
+	if (r->job->src_is_reg && r->pos >= r->job->src_size &&
+	    want > ENGINE_PROBE)
+		want = ENGINE_PROBE;
 	n = engine_rw_step(&r->io, want);
 	if (n <= 0) {
 		r->cur = n == 0 ? was : ENGINE_RW;

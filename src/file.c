@@ -798,10 +798,15 @@ file_link_earlier(struct file_ctx *ctx, const struct file_ref *src,
 	char *first;
 	int rc;
 
-	first = links_find_or_add(ctx->links, sst->st_dev, sst->st_ino,
-	    path_str(dst->path));
-	if (first == NULL)
+	switch (links_find_or_add(ctx->links, sst->st_dev, sst->st_ino,
+	    path_str(dst->path), &first)) {
+	case 0:
 		return 0;
+	case -1:
+		record_fail(rec, errno, "cannot copy %s",
+		    quote(path_str(src->path)));
+		return 1;
+	}
 	l.name = first;
 	/* As cp: a link followed to get here is followed there too. */
 	if (dest_deref(ctx->opts, src) != DEREF_NEVER)

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <err.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -104,24 +105,26 @@ links_lookup(struct links *l, dev_t dev, ino_t ino)
 	return NULL;
 }
 
-char *
-links_find_or_add(struct links *l, dev_t dev, ino_t ino, const char *path)
+int
+links_find_or_add(struct links *l, dev_t dev, ino_t ino, const char *path,
+    char **found)
 {
 	struct link_entry *e;
-	char *found = NULL;
+	int rc = 0;
 	size_t h;
 
+	*found = NULL;
 	(void)pthread_mutex_lock(&l->lock);
 	/* Wait while another thread makes the first copy. */
 	while ((e = links_lookup(l, dev, ino)) != NULL && !e->ready)
 		(void)pthread_cond_wait(&l->done, &l->lock);
 	if (e != NULL) {
-		/* Out of memory, this name is copied instead of linked. */
-		found = strdup(e->path);
-	} else if ((e = malloc(sizeof(*e))) != NULL &&
+		rc = (*found = strdup(e->path)) != NULL ? 1 : -1;
+	} else if ((e = malloc(sizeof(*e))) == NULL ||
 	    (e->path = strdup(path)) == NULL) {
-		free(e);	/* unrecorded: links_done() will not find it */
-	} else if (e != NULL) {
+		free(e);
+		rc = -1;
+	} else {
 		e->dev = dev;
 		e->ino = ino;
 		e->ready = false;
@@ -132,7 +135,9 @@ links_find_or_add(struct links *l, dev_t dev, ino_t ino, const char *path)
 			links_grow(l);
 	}
 	(void)pthread_mutex_unlock(&l->lock);
-	return found;
+	if (rc == -1)
+		errno = ENOMEM;
+	return rc;
 }
 
 void

@@ -15,14 +15,16 @@ struct links;
 struct links	*links_new(void);
 void		 links_free(struct links *);
 /*
- * If (dev, ino) was copied, returns the destination path of that copy
- * (malloc'd), after waiting for it if another thread is still making it.
- * Otherwise records path for it and returns NULL: the caller makes the
- * first copy and must then call links_done().  Out of memory, a name is
- * not recorded or not found: it is copied on its own, never linked
- * wrongly.
+ * If (dev, ino) was copied, sets *found to the destination path of that
+ * copy (malloc'd), after waiting for it if another thread is still
+ * making it, and returns 1.  Otherwise records path for it and returns
+ * 0: the caller makes the first copy and must then call links_done().
+ * Returns -1 (errno ENOMEM) if the name could be neither found nor
+ * recorded: a copy of its own would break the link, so it fails (and
+ * the parallel walk copies it again at the end).
  */
-char		*links_find_or_add(struct links *, dev_t, ino_t, const char *);
+int		 links_find_or_add(struct links *, dev_t, ino_t, const char *,
+		    char **);
 /* The first copy of (dev, ino) exists (ok) or failed (forgotten). */
 void		 links_done(struct links *, dev_t, ino_t, bool);
 

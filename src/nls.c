@@ -22,7 +22,8 @@ nls_init(void)
 	const char *dir;
 #endif
 
-	(void)setlocale(LC_ALL, "");
+	/* (Not where it would leave too little memory: compat.h.) */
+	compat_setlocale(COMPAT_LOCALE_KEEP);
 	nls_c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
 #if ENABLE_NLS
 	if ((dir = secure_getenv("ZCP_LOCALEDIR")) == NULL || *dir == '\0')

@@ -8,6 +8,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,9 @@ static __thread struct {
 	size_t	 cap;
 } path_ring[PATH_RING];
 static __thread unsigned path_next;
+/* Out of memory, paths up to PATH_MAX still come whole, from these. */
+static __thread char path_spare[2][PATH_MAX];
+static __thread unsigned path_spare_next;
 
 /* Length of name without trailing slashes ("/" stays "/"). */
 static size_t
@@ -79,7 +83,11 @@ path_str(const struct path *p)
 		/* Out of memory: the last component still says something. */
 		if ((np = realloc(path_ring[i].p, p->len + 1)) == NULL) {
 			errno = e;
-			return p->name;
+			if (p->len >= PATH_MAX)
+				return p->name;
+			path_spare_next ^= 1;
+			path_write(p, path_spare[path_spare_next]);
+			return path_spare[path_spare_next];
 		}
 		path_ring[i].p = np;
 		path_ring[i].cap = p->len + 1;

@@ -21,8 +21,9 @@ struct path {
 void		 path_init(struct path *, const struct path *, const char *);
 /*
  * Returns p as a string, in a ring of buffers of this thread: it stays
- * valid until 7 more calls in the same thread.  Out of memory, returns
- * the last component alone.
+ * valid until 7 more calls in the same thread.  Out of memory, a path
+ * shorter than PATH_MAX comes in one of two buffers kept for that (valid
+ * until 2 more such calls); a longer one as its last component alone.
  */
 const char	*path_str(const struct path *);
 /* Returns p as a malloc'd string, or NULL (ENOMEM). */

@@ -33,8 +33,6 @@
 
 /* Files handed to another thread at once. */
 #define POOL_BATCH	32
-/* A worker's stack (the walks keep their state on the heap). */
-#define POOL_STACK	((size_t)1 << 20)
 
 struct pool_dir {
 	struct pool_dir	*up;
@@ -78,6 +76,32 @@ struct pool_later {
 	mode_t		 pmode;		/* its directory's mode while it was
 					   being filled, if have_pmode */
 	bool		 have_pmode;
+	bool		 fresh;		/* its directory was made by this run */
+};
+
+/*
+ * What failed for want of memory or descriptors, to copy again at the end
+ * (pool_again_run()): its paths, its stat, and for a directory, those
+ * above it (to find cycles).
+ */
+struct pool_again {
+	struct pool_again *next;
+	char		*src, *dst;
+	struct stat	 st;
+	bool		 follow;	/* the source's link is followed */
+	bool		 operand;	/* the source is an operand */
+	bool		 fresh;		/* its directory was made by this run */
+	dev_t		 ddev;		/* that directory's device, or 0 */
+	mode_t		 pmode;		/* its mode then, if have_pmode */
+	bool		 have_pmode;
+	struct dir_anc	*anc;		/* [0] the nearest; NULL for a file */
+	size_t		 nanc;
+};
+
+/* Threads started. */
+struct pool_threads {
+	pthread_t	*tid;
+	unsigned	 n;
 };
 
 struct pool {
@@ -98,7 +122,13 @@ struct pool {
 	bool		 later_links;
 	struct pool_later *later;
 	size_t		 nlater, later_cap;
+	/* What failed short, in order (small nodes: memory is short). */
+	struct pool_again *again, **again_end;	/* under the lock */
+	size_t		 nagain;
 };
+
+/* This thread ran short of memory or descriptors: a worker stops. */
+static __thread bool pool_short;
 
 static void	pool_read(struct pool *, struct file_ctx *,
 		    struct pool_dir *);
@@ -167,36 +197,99 @@ pool_release(struct pool *p, struct pool_dir *d)
 	}
 }
 
-/* The directory name (in up) could not be copied for want of memory. */
+/*
+ * Takes back what failed for want of memory or descriptors (w->again):
+ * src (stat'ed as st), to be copied to dst at the end, with anc, the
+ * directories above a directory.  The thread that found it short stops
+ * after its task, if it is a worker.  True if kept.
+ */
+static bool
+pool_again_keep(struct walk *w, const struct file_ref *src,
+    const struct stat *st, const struct file_ref *dst,
+    const struct dir_anc *anc)
+{
+	struct pool *p = w->again_arg;
+	const struct dir_anc *u;
+	struct pool_again *a;
+	struct stat pst;
+	size_t i;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return false;
+	if ((a->src = path_dup(src->path)) == NULL ||
+	    (a->dst = path_dup(dst->path)) == NULL ||
+	    strlen(a->src) >= PATH_MAX || strlen(a->dst) >= PATH_MAX)
+		goto fail;	/* (too long to be reached by name) */
+	for (u = S_ISDIR(st->st_mode) ? anc : NULL; u != NULL; u = u->up)
+		a->nanc++;
+	if (a->nanc > 0 && (a->anc = calloc(a->nanc, sizeof(*a->anc))) ==
+	    NULL)
+		goto fail;
+	for (i = 0, u = anc; i < a->nanc; i++, u = u->up)
+		a->anc[i] = (struct dir_anc){ NULL, u->dev, u->ino };
+	a->st = *st;
+	a->follow = src->follow;
+	a->operand = src->operand;
+	a->fresh = dst->fresh;
+	a->ddev = dst->dev;
+	/* Its directory's mode while being filled, lent back at the end. */
+	a->have_pmode = !src->operand && dst->dirfd != AT_FDCWD &&
+	    fstatat(dst->dirfd, ".", &pst, 0) == 0;
+	a->pmode = a->have_pmode ? pst.st_mode & 07777 : 0;
+	(void)pthread_mutex_lock(&p->lock);
+	*p->again_end = a;
+	p->again_end = &a->next;
+	p->nagain++;
+	(void)pthread_mutex_unlock(&p->lock);
+	pool_short = true;
+	return true;
+fail:
+	free(a->src);
+	free(a->dst);
+	free(a);
+	return false;
+}
+
+/*
+ * The directory name (in up) could not be copied for want of memory:
+ * taken back for the end, or reported.
+ */
 static void
 pool_nomem(struct pool *p, struct pool_dir *up, const char *name,
-    const char *dname)
+    const char *dname, const struct stat *sst, bool follow)
 {
 	struct path sp, dp;
-	struct file_ref src = { AT_FDCWD, name, &sp, false, false, 0, false };
-	struct file_ref dst = { AT_FDCWD, dname, &dp, false, false, 0, false };
+	struct file_ref src = { up != NULL ? dirfd(up->d) : AT_FDCWD, name,
+	    &sp, follow, false, 0, up == NULL };
+	struct file_ref dst = { up != NULL ? up->dfd : AT_FDCWD, dname, &dp,
+	    up == NULL, up != NULL ? up->created : p->top_fresh,
+	    up != NULL ? up->ddev : 0, false };
 
 	path_init(&sp, up != NULL ? &up->sp : NULL, name);
 	path_init(&dp, up != NULL ? &up->dp : NULL, dname);
-	dir_fail(p->w, &src, &dst, FILE_KIND_DIR, ENOMEM, CPN_("cannot access %s"),
-	    &sp, NULL);
+	if (!pool_again_keep(p->w, &src, sst, &dst, up != NULL ? &up->anc :
+	    NULL))
+		dir_fail(p->w, &src, &dst, FILE_KIND_DIR, ENOMEM,
+		    CPN_("cannot access %s"), &sp, NULL);
 }
 
 /*
  * Opens the directory name (in up, or an operand if up is NULL, whose
  * stat is sst) and makes its copy under dname.  Returns the new pool_dir
  * with one pending count (its reading), or NULL if it was reported as
- * failed.  Takes name, which must be malloc'd.
+ * failed, or taken back for the end: its source could not be opened for
+ * want of memory or descriptors (nothing is made then).  Takes name,
+ * which must be malloc'd.
  */
 static struct pool_dir *
 pool_dir_open(struct pool *p, struct pool_dir *up, char *name,
     const char *dname, const struct stat *sst, bool follow)
 {
 	struct pool_dir *d;
-	int sfd;
+	int sfd, e = 0;
 
 	if ((d = calloc(1, sizeof(*d))) == NULL) {
-		pool_nomem(p, up, name, dname);
+		pool_nomem(p, up, name, dname, sst, follow);
 		free(name);
 		return NULL;
 	}
@@ -217,19 +310,29 @@ pool_dir_open(struct pool *p, struct pool_dir *up, char *name,
 	d->anc.ino = sst->st_ino;
 	if (dir_cyclic(p->w, &d->src, sst, &d->dst, d->anc.up))
 		goto fail;
-	/* As cp: the copy is made even if the source cannot be read. */
-	if ((d->dfd = dir_mkdir(p->w, &d->src, sst, &d->dst,
-	    &d->created, &d->ddev)) == -1)
-		goto fail;
-	dir_open_record(p->w, &d->src, &d->dst, d->created, &d->rec);
+	/* The source first (read once the copy is made, as cp). */
 	sfd = openat(d->src.dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
 	    (follow ? 0 : O_NOFOLLOW));
-	if (sfd != -1 && (d->d = fdopendir(sfd)) != NULL)
+	if (sfd == -1 || (d->d = fdopendir(sfd)) == NULL) {
+		e = errno;
+		if (sfd != -1)
+			(void)close(sfd);
+		if (dir_short(e) && pool_again_keep(p->w, &d->src, sst,
+		    &d->dst, d->anc.up))
+			goto fail;
+	}
+	/* As cp: the copy is made even if the source cannot be read. */
+	if ((d->dfd = dir_mkdir(p->w, &d->src, sst, &d->dst, d->anc.up,
+	    &d->created, &d->ddev)) == -1) {
+		if (d->d != NULL)
+			(void)closedir(d->d);
+		goto fail;
+	}
+	dir_open_record(p->w, &d->src, &d->dst, d->created, &d->rec);
+	if (d->d != NULL)
 		return d;
-	dir_fail(p->w, &d->src, &d->dst, FILE_KIND_DIR, errno,
+	dir_fail(p->w, &d->src, &d->dst, FILE_KIND_DIR, e,
 	    CPN_("cannot access %s"), &d->sp, NULL);
-	if (sfd != -1)
-		(void)close(sfd);
 	dir_done(p->w, -1, d->dfd, sst, d->created, &d->rec);
 	dir_close_record(p->w, d->dfd, &d->rec);
 fail:
@@ -331,6 +434,7 @@ pool_keep(void *arg, const struct file_ref *cs, const struct stat *st,
 	l->seq = p->nlater++;
 	l->pmode = have_pmode ? pst.st_mode & 07777 : 0;
 	l->have_pmode = have_pmode;
+	l->fresh = cd->fresh;
 	(void)pthread_mutex_unlock(&p->lock);
 	return true;
 }
@@ -440,9 +544,13 @@ pool_read(struct pool *p, struct file_ctx *fc, struct pool_dir *d)
 	}
 }
 
-/* Runs tasks until there are none left and no thread is busy. */
+/*
+ * Runs tasks until there are none left and no thread is busy; a worker
+ * also stops once it ran short of memory or descriptors (pool_short):
+ * one thread less, and more for the others.
+ */
 static void
-pool_loop(struct pool *p, struct file_ctx *fc)
+pool_loop(struct pool *p, struct file_ctx *fc, bool worker)
 {
 	struct pool_task *t;
 
@@ -462,6 +570,8 @@ pool_loop(struct pool *p, struct file_ctx *fc)
 		(void)pthread_mutex_lock(&p->lock);
 		if (--p->busy == 0 && p->top == NULL)
 			(void)pthread_cond_broadcast(&p->more);
+		if (worker && pool_short)
+			break;
 	}
 	(void)pthread_cond_broadcast(&p->more);
 	(void)pthread_mutex_unlock(&p->lock);
@@ -482,9 +592,46 @@ pool_thread(void *arg)
 	struct pool *p = arg;
 	struct file_ctx fc = p->fctx;
 
-	pool_loop(p, &fc);
+	pool_loop(p, &fc, true);
 	pool_thread_done(&fc);
 	return NULL;
+}
+
+/*
+ * Starts up to n threads running fn(arg), each with a stack of
+ * POOL_STACK (glibc adds the static TLS, which a sanitizer's runtime
+ * makes large).  A thread that cannot start (no memory, ulimit -u) is one
+ * thread less.
+ */
+static void
+pool_start(struct pool_threads *t, unsigned n, void *(*fn)(void *),
+    void *arg)
+{
+	pthread_attr_t attr;
+
+	memset(t, 0, sizeof(*t));
+	if (n == 0 || (t->tid = calloc(n, sizeof(*t->tid))) == NULL ||
+	    pthread_attr_init(&attr) != 0) {
+		free(t->tid);
+		t->tid = NULL;
+		return;
+	}
+	(void)pthread_attr_setstacksize(&attr, POOL_STACK);
+	while (t->n < n && pthread_create(&t->tid[t->n], &attr, fn, arg) == 0)
+		t->n++;
+	(void)pthread_attr_destroy(&attr);
+}
+
+/* Waits for the threads of pool_start(). */
+static void
+pool_join(struct pool_threads *t)
+{
+	unsigned i;
+
+	for (i = 0; i < t->n; i++)
+		(void)pthread_join(t->tid[i], NULL);
+	free(t->tid);
+	memset(t, 0, sizeof(*t));
 }
 
 /* By file (device, inode), then place in cp's walk, then as met. */
@@ -528,15 +675,16 @@ struct pool_end {
 };
 
 /*
- * The directory of the kept file l's destination, found in (or added to)
- * the n parents: given the mode it had while being filled (so that the
- * copy is refused or allowed as with cp), until the end.
+ * The directory of dst (a file kept for the end, copied from src), found
+ * in (or added to) the n parents: given pmode, the mode it had while
+ * being filled (so that the copy is refused or allowed as with cp), if
+ * have_pmode, until the end.
  */
 static void
-pool_later_parent(struct pool_parent **pp, size_t *n,
-    const struct pool_later *l)
+pool_lend(struct pool_parent **pp, size_t *n, const char *src,
+    const char *dst, bool have_pmode, mode_t pmode)
 {
-	const char *sl = strrchr(l->dst, '/'), *ss = strrchr(l->src, '/');
+	const char *sl = strrchr(dst, '/'), *ss = strrchr(src, '/');
 	struct pool_parent *q;
 	struct stat st;
 	char *d, *s;
@@ -544,14 +692,14 @@ pool_later_parent(struct pool_parent **pp, size_t *n,
 
 	if (sl == NULL || ss == NULL)
 		return;
-	if ((d = strndup(l->dst, (size_t)(sl - l->dst))) == NULL)
+	if ((d = strndup(dst, (size_t)(sl - dst))) == NULL)
 		return;
 	for (i = *n; i > 0; i--)	/* (mostly the last one) */
 		if (strcmp((*pp)[i - 1].dst, d) == 0) {
 			free(d);
 			return;
 		}
-	if ((s = strndup(l->src, (size_t)(ss - l->src))) == NULL ||
+	if ((s = strndup(src, (size_t)(ss - src))) == NULL ||
 	    (q = reallocarray(*pp, *n + 1, sizeof(**pp))) == NULL) {
 		free(s);
 		free(d);
@@ -562,41 +710,132 @@ pool_later_parent(struct pool_parent **pp, size_t *n,
 	q->dst = d;
 	q->src = s;
 	q->lent = false;
-	if (l->have_pmode && stat(d, &st) == 0 && (st.st_mode & 07777) !=
-	    l->pmode && chmod(d, l->pmode) == 0) {
+	if (have_pmode && stat(d, &st) == 0 && (st.st_mode & 07777) !=
+	    pmode && chmod(d, pmode) == 0) {
 		q->mode = st.st_mode & 07777;
 		q->lent = true;
 	}
 }
 
-/* Copies the kept files of one group, in order. */
+/* The parents are done again: their modes back, under -p their times. */
 static void
-pool_later_group(struct pool *p, struct file_ctx *fc, size_t i, size_t end)
+pool_give_back(struct walk *w, struct pool_parent *par, size_t npar)
+{
+	struct timespec ts[2];
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < npar; i++) {
+		if (par[i].lent)
+			(void)chmod(par[i].dst, par[i].mode);
+		if (w->opts->preserve_timestamps && stat(par[i].src, &st) ==
+		    0) {
+			ts[0] = st.st_atim;
+			ts[1] = st.st_mtim;
+			(void)utimensat(AT_FDCWD, par[i].dst, ts, 0);
+		}
+		free(par[i].dst);
+		free(par[i].src);
+	}
+	free(par);
+}
+
+/* Copies one entry taken back for want of memory or descriptors. */
+static void
+pool_again_one(struct walk *w, struct pool_again *a)
+{
+	struct path sp, dp;
+	struct file_ref src = { AT_FDCWD, a->src, &sp, a->follow, false, 0,
+	    a->operand };
+	struct file_ref dst = { AT_FDCWD, a->dst, &dp, a->operand, a->fresh,
+	    a->ddev, false };
+	size_t i;
+
+	path_init(&sp, NULL, a->src);
+	path_init(&dp, NULL, a->dst);
+	if (!S_ISDIR(a->st.st_mode)) {
+		(void)dir_file(w, &w->fctx, &src, &a->st, &dst);
+		return;
+	}
+	/* The directories above, nearest first, linked again. */
+	for (i = 0; i + 1 < a->nanc; i++)
+		a->anc[i].up = &a->anc[i + 1];
+	tree_copy(w, &w->fctx, &src, &a->st, &dst, a->nanc > 0 ?
+	    &a->anc[0] : NULL);
+}
+
+/*
+ * Copies again, with this thread alone, what failed for want of memory or
+ * descriptors while the threads ran, in the order it failed: a file, or a
+ * directory with the sequential walk.  What fails now is reported.  Their
+ * directories are done by then: each has the mode it had while being
+ * filled until the end, and under -p gets its times again.
+ */
+static void
+pool_again_run(struct pool *p)
+{
+	struct walk *w = p->w;
+	struct pool_parent *par = NULL;
+	struct pool_again *a, *next;
+	size_t npar = 0;
+
+	w->again = NULL;
+	w->again_arg = NULL;
+	for (a = p->again; a != NULL; a = a->next)
+		if (!a->operand)
+			pool_lend(&par, &npar, a->src, a->dst, a->have_pmode,
+			    a->pmode);
+	for (a = p->again; a != NULL; a = next) {
+		next = a->next;
+		if (!dir_stopped(w))
+			pool_again_one(w, a);
+		free(a->src);
+		free(a->dst);
+		free(a->anc);
+		free(a);
+	}
+	p->again = NULL;
+	p->again_end = &p->again;
+	p->nagain = 0;
+	pool_give_back(w, par, npar);
+}
+
+/*
+ * Copies the kept files of one group, in order.  A worker that runs
+ * short on one of them (handed back for the end) hands back the rest of
+ * the group after it too, so that they are copied in the same order.
+ */
+static void
+pool_later_group(struct pool *p, struct file_ctx *fc, size_t i, size_t end,
+    bool worker)
 {
 	struct walk *w = p->w;
 	struct path sp, dp;
+	bool back = false;
 
 	for (; i < end && !dir_stopped(w); i++) {
 		struct pool_later *l = &p->later[i];
 		struct file_ref s = { AT_FDCWD, l->src, &sp,
 		    w->opts->deref == DEREF_ALWAYS, false, 0, false };
-		struct file_ref d = { AT_FDCWD, l->dst, &dp, false, false, 0,
-		    false };
+		struct file_ref d = { AT_FDCWD, l->dst, &dp, false, l->fresh,
+		    0, false };
 
 		path_init(&sp, NULL, l->src);
 		path_init(&dp, NULL, l->dst);
-		(void)dir_file(w, fc, &s, &l->st, &d);
+		if (!back || !pool_again_keep(w, &s, &l->st, &d, NULL))
+			(void)dir_file(w, fc, &s, &l->st, &d);
+		back = worker && pool_short;
 	}
 }
 
-/* Takes groups until none is left. */
+/* Takes groups until none is left (or this worker ran short). */
 static void
-pool_end_loop(struct pool_end *e, struct file_ctx *fc)
+pool_end_loop(struct pool_end *e, struct file_ctx *fc, bool worker)
 {
 	struct pool *p = e->p;
 	size_t i, end;
 
-	for (;;) {
+	while (!worker || !pool_short) {
 		/* A group's first: the next one not of the group before. */
 		(void)pthread_mutex_lock(&p->lock);
 		i = e->next;
@@ -607,7 +846,7 @@ pool_end_loop(struct pool_end *e, struct file_ctx *fc)
 		(void)pthread_mutex_unlock(&p->lock);
 		if (i >= p->nlater)
 			return;
-		pool_later_group(p, fc, i, end);
+		pool_later_group(p, fc, i, end, worker);
 	}
 }
 
@@ -617,7 +856,7 @@ pool_end_thread(void *arg)
 	struct pool_end *e = arg;
 	struct file_ctx fc = e->p->fctx;
 
-	pool_end_loop(e, &fc);
+	pool_end_loop(e, &fc, true);
 	pool_thread_done(&fc);
 	return NULL;
 }
@@ -636,11 +875,7 @@ pool_later_run(struct pool *p, const char *top, unsigned nthreads)
 	struct walk *w = p->w;
 	struct pool_parent *par = NULL;
 	struct pool_end e = { p, 0 };
-	struct timespec ts[2];
-	pthread_attr_t attr;
-	pthread_t *tid;
-	unsigned started = 0, t;
-	struct stat st;
+	struct pool_threads th;
 	size_t i, j, npar = 0;
 
 	/* Places are read only where a group has two names or more. */
@@ -657,20 +892,16 @@ pool_later_run(struct pool *p, const char *top, unsigned nthreads)
 	}
 	qsort(p->later, p->nlater, sizeof(*p->later), pool_later_cmp);
 	for (i = 0; i < p->nlater; i++)
-		pool_later_parent(&par, &npar, &p->later[i]);
+		pool_lend(&par, &npar, p->later[i].src, p->later[i].dst,
+		    p->later[i].have_pmode, p->later[i].pmode);
 	p->fctx.later = NULL;
-	tid = nthreads > 0 ? calloc(nthreads, sizeof(*tid)) : NULL;
-	(void)pthread_attr_init(&attr);
-	(void)pthread_attr_setstacksize(&attr, POOL_STACK);
-	for (t = 0; tid != NULL && t < nthreads; t++)
-		if (pthread_create(&tid[started], &attr, pool_end_thread,
-		    &e) == 0)
-			started++;
-	(void)pthread_attr_destroy(&attr);
-	pool_end_loop(&e, &w->fctx);
-	for (t = 0; t < started; t++)
-		(void)pthread_join(tid[t], NULL);
-	free(tid);
+	/* What runs short is copied again at the end, alone, in order. */
+	w->again = pool_again_keep;
+	w->again_arg = p;
+	pool_start(&th, nthreads, pool_end_thread, &e);
+	pool_end_loop(&e, &w->fctx, false);
+	pool_join(&th);
+	pool_again_run(p);
 	for (i = 0; i < p->nlater; i++) {
 		free(p->later[i].src);
 		free(p->later[i].dst);
@@ -679,19 +910,45 @@ pool_later_run(struct pool *p, const char *top, unsigned nthreads)
 	free(p->later);
 	p->later = NULL;
 	p->nlater = 0;
-	for (i = 0; i < npar; i++) {
-		if (par[i].lent)
-			(void)chmod(par[i].dst, par[i].mode);
-		if (w->opts->preserve_timestamps && stat(par[i].src, &st) ==
-		    0) {
-			ts[0] = st.st_atim;
-			ts[1] = st.st_mtim;
-			(void)utimensat(AT_FDCWD, par[i].dst, ts, 0);
-		}
-		free(par[i].dst);
-		free(par[i].src);
-	}
-	free(par);
+	pool_give_back(w, par, npar);
+}
+
+/*
+ * Reads the top directory with this thread while the others take what it
+ * hands out, until all is done (p->busy counts this thread already).
+ */
+static void
+pool_walk(struct pool *p, struct pool_dir *top)
+{
+	struct walk *w = p->w;
+
+	pool_read(p, &w->fctx, top);
+	pool_release(p, top);
+	(void)pthread_mutex_lock(&p->lock);
+	if (--p->busy == 0 && p->top == NULL)
+		(void)pthread_cond_broadcast(&p->more);
+	(void)pthread_mutex_unlock(&p->lock);
+	pool_loop(p, &w->fctx, false);
+}
+
+/*
+ * Hard links at the end, in order, where the first of a group makes a
+ * difference: into a directory that was there (other names of the group
+ * may be there, of any kind), or with other operands (which may name
+ * them again, and are told the first one's name).
+ */
+static void
+pool_later_links(struct pool *p, const struct pool_dir *top)
+{
+	struct walk *w = p->w;
+
+	if (!w->opts->preserve_links || (top->created && w->dirs == NULL))
+		return;
+	p->later_links = true;
+	p->fctx.later = pool_keep;
+	p->fctx.later_arg = p;
+	w->fctx.later = pool_keep;
+	w->fctx.later_arg = p;
 }
 
 void
@@ -700,9 +957,9 @@ pool_copy_dir(struct walk *w, const struct file_ref *src,
 {
 	struct pool p;
 	struct pool_dir *top;
-	pthread_t *tid;
-	unsigned i, n = w->jobs - 1, started = 0;
-	pthread_attr_t attr;
+	struct pool_threads th;
+	unsigned started = 0;
+	bool alone;
 	char *name;
 
 	memset(&p, 0, sizeof(p));
@@ -728,51 +985,31 @@ pool_copy_dir(struct walk *w, const struct file_ref *src,
 		goto out;
 	}
 	free(top);
+	p.again_end = &p.again;
+	pool_short = false;
+	w->again = pool_again_keep;
+	w->again_arg = &p;
 	if ((top = pool_dir_open(&p, NULL, name, dst->name, sst,
-	    src->follow)) == NULL)
-		goto out;
-	/*
-	 * Hard links at the end, in order, where the first of a group makes
-	 * a difference: into a directory that was there (other names of the
-	 * group may be there, of any kind), or with other operands (which
-	 * may name them again, and are told the first one's name).
-	 */
-	if (w->opts->preserve_links && (!top->created || w->dirs != NULL)) {
-		p.later_links = true;
-		p.fctx.later = pool_keep;
-		p.fctx.later_arg = &p;
-		w->fctx.later = pool_keep;
-		w->fctx.later_arg = &p;
+	    src->follow)) != NULL) {
+		pool_later_links(&p, top);
+		/* The other threads start now: the top directory is made,
+		 * and this thread is busy reading it. */
+		p.busy = 1;
+		pool_start(&th, w->jobs - 1, pool_thread, &p);
+		started = th.n;
+		pool_walk(&p, top);
+		pool_join(&th);
 	}
-	if ((tid = calloc(n, sizeof(*tid))) == NULL)
-		n = 0;		/* this thread alone */
-	p.busy = 1;		/* this thread, reading the top directory */
-	/* The other threads start now: the top directory is made. */
-	/*
-	 * The walk is not recursive: a small stack will do, and leaves room
-	 * in the address space (a low ulimit -v refused 8 MiB stacks).  A
-	 * thread that cannot start is one thread less, not a failure.
-	 */
-	(void)pthread_attr_init(&attr);
-	(void)pthread_attr_setstacksize(&attr, POOL_STACK);
-	for (i = 0; i < n; i++)
-		if (pthread_create(&tid[started], &attr, pool_thread, &p) == 0)
-			started++;
-	(void)pthread_attr_destroy(&attr);
-	pool_read(&p, &w->fctx, top);
-	pool_release(&p, top);
-	(void)pthread_mutex_lock(&p.lock);
-	if (--p.busy == 0 && p.top == NULL)
-		(void)pthread_cond_broadcast(&p.more);
-	(void)pthread_mutex_unlock(&p.lock);
-	pool_loop(&p, &w->fctx);
-	for (i = 0; i < started; i++)
-		(void)pthread_join(tid[i], NULL);
-	free(tid);
+	/* Short of memory or descriptors, this thread does the rest. */
+	alone = p.nagain > 0;
+	if (p.nagain > 0)
+		pool_again_run(&p);
+	w->again = NULL;
+	w->again_arg = NULL;
 	w->fctx.later = NULL;
 	w->fctx.later_arg = NULL;
 	if (p.nlater > 0)
-		pool_later_run(&p, path_str(src->path), started);
+		pool_later_run(&p, path_str(src->path), alone ? 0 : started);
 out:
 	(void)pthread_cond_destroy(&p.more);
 	(void)pthread_mutex_destroy(&p.lock);

@@ -10,10 +10,27 @@
 #include "dir.h"
 
 /*
+ * A worker thread's stack.  The walks keep their state on the heap: a
+ * worker used at most 28 KiB of its stack over the test suite (pages
+ * touched, counted with mincore(2)), and a smaller stack leaves room in
+ * a limited address space (ulimit -v) for more threads.
+ */
+#define POOL_STACK	((size_t)256 << 10)
+/*
+ * What one more thread takes of the address space: its stack, guard page
+ * and static TLS, and its working memory (the buffer of a directory it
+ * reads, a batch of names, records, a copy buffer of a page or more).
+ */
+#define POOL_THREAD_MEM	(POOL_STACK + ((size_t)256 << 10))
+
+/*
  * Copies the directory src (stat'ed as sst) to dst with w->jobs threads,
  * reporting each file to w->rep.  Past w->pool_depth levels a subtree is
  * copied by one thread with the sequential walk (tree.c), which bounds
- * its descriptors however deep it goes.  Returns when all is done.
+ * its descriptors however deep it goes.  A thread that cannot start is
+ * one less; one that runs short of memory or descriptors stops, and
+ * what failed for that is copied again at the end, by this thread
+ * alone, before anything is reported failed.  Returns when all is done.
  */
 void	 pool_copy_dir(struct walk *, const struct file_ref *,
 	    const struct stat *, const struct file_ref *);

@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,13 +202,42 @@ quote_thread_free(void)
 	}
 }
 
+/*
+ * Out of memory, a name that quoting leaves as it is between single
+ * quotes (printable ASCII, no single quote) is quoted in one of two
+ * buffers kept for this (a message names two files at most); another
+ * comes back as is.
+ */
+static __thread char quote_spare[2][PATH_MAX + 3];
+static __thread unsigned quote_spare_next;
+
+static const char *
+quote_nomem(const char *s)
+{
+	size_t i, n = strlen(s);
+	char *b;
+
+	if (n > PATH_MAX)
+		return s;
+	for (i = 0; i < n; i++)
+		if (s[i] < 0x20 || s[i] >= 0x7f || s[i] == '\'')
+			return s;
+	quote_spare_next ^= 1;
+	b = quote_spare[quote_spare_next];
+	b[0] = '\'';
+	memcpy(b + 1, s, n);
+	b[n + 1] = '\'';
+	b[n + 2] = '\0';
+	return b;
+}
+
 const char *
 quote(const char *s)
 {
 	char *q;
 
 	if ((q = quote_r(s)) == NULL)
-		return s;
+		return quote_nomem(s);
 	quote_next = (quote_next + 1) % 8;
 	free(quote_ring[quote_next]);
 	quote_ring[quote_next] = q;

@@ -11,8 +11,9 @@
 
 /*
  * Returns name quoted, in one of 8 rotating buffers of this thread
- * (enough for any one message).  Never NULL: on allocation failure the
- * name is returned as is.
+ * (enough for any one message).  Never NULL: on allocation failure a
+ * plain name is quoted in a buffer kept for that, another returned as
+ * is.
  */
 const char	*quote(const char *);
 /*

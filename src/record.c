@@ -22,12 +22,14 @@ record_format(int err, bool c, const char *fmt, va_list ap)
 
 	if (vasprintf(&m, c ? fmt : nls_text(fmt), ap) == -1)
 		return NULL;
-	if (err != 0 && asprintf(&full, "%s: %s", m, c ?
-	    nls_strerror_c(err) : strerror(err)) != -1) {
-		free(m);
-		m = full;
-	}
-	return m;
+	if (err == 0)
+		return m;
+	/* Never the message without its reason: none (report.c says it). */
+	if (asprintf(&full, "%s: %s", m, c ? nls_strerror_c(err) :
+	    strerror(err)) == -1)
+		full = NULL;
+	free(m);
+	return full;
 }
 
 void

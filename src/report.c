@@ -488,7 +488,7 @@ report_messages(struct report *r, const struct file_record *rec)
 	    rec->status != FILE_FAILED;
 
 	if (rec->warn == NULL && !unverified && rec->partial == NULL &&
-	    (rec->status != FILE_FAILED || rec->msg == NULL))
+	    rec->status != FILE_FAILED)
 		return;
 	fflush(r->vout);
 	if (rec->warn != NULL)

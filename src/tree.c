@@ -12,6 +12,17 @@
  * its child's "..", checking device and inode, so descriptors stay
  * bounded however deep the tree goes.  Not with -L: ".." of a directory
  * reached through a symbolic link is not where the walk came from.
+ *
+ * Under a descriptor limit too low to keep even one level open (w->max_open
+ * 0: ulimit -n 5 leaves 2 descriptors, all a file's copy needs), the walk
+ * keeps none, as GNU cp: each directory is read and let go of, its
+ * entries are reached by their whole paths, and it is opened again by
+ * path, checked by device and inode, to get its attributes at the end.
+ * Paths longer than PATH_MAX then fail, as with cp.
+ *
+ * In the parallel walk (w->again set), a directory whose source cannot be
+ * opened for want of memory or descriptors is handed back before its
+ * copy is made, to be copied again at the end (pool.c).
  */
 #include "config.h"
 
@@ -57,6 +68,7 @@ struct tree {
 	struct walk	*w;
 	struct file_ctx	*fc;
 	const struct dir_anc *above;	/* directories above this walk */
+	bool		 bypath;	/* no descriptor kept (see the top) */
 	struct tree_level *slot[TREE_SLOTS];
 };
 
@@ -126,23 +138,40 @@ tree_add(struct tree_level *l, const struct dirent *de, size_t *cap,
 	return 0;
 }
 
-/* Reads l's whole directory, sorted by inode.  0 or -1 with errno. */
+/*
+ * Opens the source directory of l for reading: *d, on a duplicate of its
+ * descriptor, or by path on the descriptor itself (then given up).
+ * Returns 0, or an errno.
+ */
 static int
-tree_read(struct tree_level *l)
+tree_opendir(struct tree *t, struct tree_level *l, DIR **d)
+{
+	int fd, e;
+
+	*d = NULL;
+	fd = t->bypath ? l->sfd : fcntl(l->sfd, F_DUPFD_CLOEXEC, 0);
+	if (fd == -1)
+		return errno;
+	if ((*d = fdopendir(fd)) == NULL) {
+		e = errno;
+		(void)close(fd);
+		if (t->bypath)
+			l->sfd = -1;
+		return e;
+	}
+	if (t->bypath)
+		l->sfd = -1;	/* d's now */
+	return 0;
+}
+
+/* Reads d (then closed) into l's entries, sorted by inode.  0 or errno. */
+static int
+tree_read(struct tree_level *l, DIR *d)
 {
 	size_t cap = 0, ncap = 0, nlen = 0;
 	struct dirent *de;
-	int fd, e = 0;
-	DIR *d;
+	int e = 0;
 
-	if ((fd = fcntl(l->sfd, F_DUPFD_CLOEXEC, 0)) == -1)
-		return -1;
-	if ((d = fdopendir(fd)) == NULL) {
-		e = errno;
-		(void)close(fd);
-		errno = e;
-		return -1;
-	}
 	for (;;) {
 		errno = 0;
 		if ((de = readdir(d)) == NULL) {
@@ -158,10 +187,8 @@ tree_read(struct tree_level *l)
 		}
 	}
 	(void)closedir(d);
-	if (e != 0) {
-		errno = e;
-		return -1;
-	}
+	if (e != 0)
+		return e;
 	if (l->nents > 1)	/* an empty directory has no array at all */
 		qsort(l->ents, l->nents, sizeof(*l->ents), tree_cmp);
 	return 0;
@@ -216,7 +243,48 @@ tree_open_parent(int dirfd, dev_t dev, ino_t ino)
 	return fd;
 }
 
-/* Reopens the detached parent of l from l's descriptors. */
+/*
+ * Opens the directory at p (the walk's paths lead there from the current
+ * directory) and checks it is (dev, ino), any device if dev is 0.
+ * Returns an fd or -1.
+ */
+static int
+tree_open_path(const struct path *p, bool follow, dev_t dev, ino_t ino)
+{
+	struct stat st;
+	char *s;
+	int fd, e;
+
+	if ((s = path_dup(p)) == NULL)
+		return -1;
+	fd = open(s, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    (follow ? 0 : O_NOFOLLOW));
+	e = errno;
+	free(s);
+	if (fd == -1) {
+		errno = e;
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || (dev != 0 && st.st_dev != dev) ||
+	    st.st_ino != ino) {
+		(void)close(fd);
+		errno = ESTALE;
+		return -1;
+	}
+	return fd;
+}
+
+/* Whether the copy of l is reopened through a link (kept, as made). */
+static bool
+tree_dst_follow(const struct tree *t, const struct tree_level *l)
+{
+	return !l->created && t->w->opts->keep_dir_symlink;
+}
+
+/*
+ * Reopens the detached parent of l from l's descriptors, or by its paths
+ * if l has none (its source could not be opened).
+ */
 static void
 tree_reattach(struct tree *t, struct tree_level *l)
 {
@@ -226,8 +294,15 @@ tree_reattach(struct tree *t, struct tree_level *l)
 	if (up == NULL || !up->detached)
 		return;
 	up->detached = false;
-	if ((s = tree_open_parent(l->sfd, up->anc.dev, up->anc.ino)) == -1 ||
-	    (d = tree_open_parent(l->dfd, up->ddev, up->dino)) == -1) {
+	if (l->sfd != -1 && l->dfd != -1) {
+		if ((s = tree_open_parent(l->sfd, up->anc.dev,
+		    up->anc.ino)) != -1)
+			d = tree_open_parent(l->dfd, up->ddev, up->dino);
+	} else if ((s = tree_open_path(&up->sp, up->src.follow, up->anc.dev,
+	    up->anc.ino)) != -1)
+		d = tree_open_path(&up->dp, tree_dst_follow(t, up), up->ddev,
+		    up->dino);
+	if (s == -1 || d == -1) {
 		dir_fail(t->w, &l->src, &l->dst, FILE_KIND_DIR, errno,
 		    N_("cannot return to the directory above %s"), l->src.path,
 		    NULL);
@@ -242,25 +317,19 @@ tree_reattach(struct tree *t, struct tree_level *l)
 }
 
 /*
- * Makes the copy of the directory src and reads it: the level for it, or
- * NULL if that failed (reported) or there is nothing to walk.
+ * A new level for the directory src (called name in up; NULL: src is
+ * the walk's root), without descriptors yet.  NULL if out of memory.
  */
 static struct tree_level *
-tree_enter(struct tree *t, struct tree_level *up, const struct file_ref *src,
-    const struct stat *sst, const struct file_ref *dst)
+tree_level_new(struct tree *t, struct tree_level *up, const char *name,
+    const struct file_ref *src, const struct stat *sst,
+    const struct file_ref *dst)
 {
-	struct walk *w = t->w;
 	struct tree_level *l;
-	struct stat st;
-	bool top = up == NULL && t->above == NULL;
 
-	if (tree_cyclic(t, src, sst, dst))
-		return NULL;
 	if ((l = calloc(1, sizeof(*l))) == NULL ||
-	    (l->name = strdup(src->name)) == NULL) {
+	    (l->name = strdup(up != NULL ? name : src->name)) == NULL) {
 		free(l);
-		dir_fail(w, src, dst, FILE_KIND_DIR, ENOMEM,
-		    CPN_("cannot access %s"), src->path, NULL);
 		return NULL;
 	}
 	l->up = up;
@@ -278,36 +347,150 @@ tree_enter(struct tree *t, struct tree_level *up, const struct file_ref *src,
 	}
 	l->src = *src;
 	l->dst = *dst;
-	l->src.name = l->dst.name = up != NULL ? l->name : src->name;
-	if (up == NULL)
-		l->dst.name = dst->name;
+	/* By path, the names are the caller's, for now only. */
+	if (up != NULL && !t->bypath)
+		l->src.name = l->dst.name = l->name;
 	l->src.path = &l->sp;
 	l->dst.path = &l->dp;
-	/* As cp: the copy is made even if the source cannot be read. */
-	if ((l->dfd = dir_mkdir(w, &l->src, sst, &l->dst, &l->created,
-	    &l->ddev)) == -1) {
-		free(l->name);
-		free(l);
-		return NULL;
-	}
-	if (fstat(l->dfd, &st) == 0)
-		l->dino = st.st_ino;
-	dir_open_record(w, &l->src, &l->dst, l->created, &l->rec);
+	return l;
+}
+
+/*
+ * The parallel walk takes back a directory whose source could not be had
+ * for want of memory or descriptors (err), before its copy is made.
+ */
+static bool
+tree_again(struct tree *t, struct tree_level *up, int err,
+    const struct file_ref *src, const struct stat *sst,
+    const struct file_ref *dst)
+{
+	struct walk *w = t->w;
+
+	return w->again != NULL && dir_short(err) && w->again(w, src, sst,
+	    dst, up != NULL ? &up->anc : t->above);
+}
+
+/*
+ * Opens the source of l (and a reader of it, *d, unless -x leaves it out)
+ * before its copy is made: what fails then for want of memory or
+ * descriptors can be done again.  Returns 0 or an errno.
+ */
+static int
+tree_open_src(struct tree *t, struct tree_level *l, bool top, DIR **d)
+{
+	struct walk *w = t->w;
+
+	*d = NULL;
 	l->sfd = openat(l->src.dirfd, l->src.name, O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC | (l->src.follow ? 0 : O_NOFOLLOW));
+	if (l->sfd == -1)
+		return errno;
 	/* -x: a directory on another file system is made, not entered. */
-	if (l->sfd == -1 || ((!w->opts->one_fs || top ||
-	    sst->st_dev == w->top_fs) && tree_read(l) == -1)) {
-		dir_fail(w, &l->src, &l->dst, FILE_KIND_DIR, errno,
+	if (w->opts->one_fs && !top && l->sst.st_dev != w->top_fs)
+		return 0;
+	return tree_opendir(t, l, d);
+}
+
+/* A level is open: in the ancestor table, and its descriptors counted. */
+static void
+tree_opened(struct tree *t, struct tree_level *l)
+{
+	size_t h = tree_slot(l->anc.dev, l->anc.ino);
+
+	l->hnext = t->slot[h];
+	t->slot[h] = l;
+	if (t->bypath) {
+		/* Nothing kept: reopened by path when it is done.  (The
+		 * caller's names were for now only.) */
+		if (l->sfd != -1)
+			(void)close(l->sfd);
+		l->sfd = -1;
+		if (l->up != NULL)
+			l->src.name = l->dst.name = NULL;
+		return;
+	}
+	tree_open++;
+	/* Deep below the limit: let go of the parent until we are back. */
+	if (tree_open > t->w->max_open && t->w->opts->deref != DEREF_ALWAYS)
+		tree_detach(l->up);
+}
+
+/*
+ * Makes the copy of l (l->dfd; by path, let go of at once).  Returns 0,
+ * or -1 (reported).
+ */
+static int
+tree_make(struct tree *t, struct tree_level *l, const struct stat *sst)
+{
+	struct stat st;
+
+	if ((l->dfd = dir_mkdir(t->w, &l->src, sst, &l->dst, l->anc.up,
+	    &l->created, &l->ddev)) == -1)
+		return -1;
+	if (fstat(l->dfd, &st) == 0)
+		l->dino = st.st_ino;
+	if (t->bypath) {
+		(void)close(l->dfd);
+		l->dfd = -1;
+	}
+	dir_open_record(t->w, &l->src, &l->dst, l->created, &l->rec);
+	return 0;
+}
+
+/*
+ * Makes the copy of the directory src (called name in up) and reads it:
+ * the level for it, or NULL if that failed (reported, or taken back by
+ * the parallel walk) or there is nothing to walk.  The source is opened
+ * first (what fails then for want of memory or descriptors is taken
+ * back before anything is made), and read once the copy is made, as cp
+ * (which may then meet it); by path, opened only then: the copy and the
+ * source need one descriptor at a time.
+ */
+static struct tree_level *
+tree_enter(struct tree *t, struct tree_level *up, const char *name,
+    const struct file_ref *src, const struct stat *sst,
+    const struct file_ref *dst)
+{
+	bool top = up == NULL && t->above == NULL;
+	struct tree_level *l;
+	DIR *d = NULL;
+	int e = 0;
+
+	if (tree_cyclic(t, src, sst, dst))
+		return NULL;
+	if ((l = tree_level_new(t, up, name, src, sst, dst)) == NULL) {
+		if (!tree_again(t, up, ENOMEM, src, sst, dst))
+			dir_fail(t->w, src, dst, FILE_KIND_DIR, ENOMEM,
+			    CPN_("cannot access %s"), src->path, NULL);
+		return NULL;
+	}
+	if (!t->bypath)
+		e = tree_open_src(t, l, top, &d);
+	if (e != 0 && tree_again(t, up, e, src, sst, dst)) {
+		if (l->sfd != -1)
+			(void)close(l->sfd);
+		tree_free(t, l);
+		return NULL;
+	}
+	/* As cp: the copy is made even if the source cannot be read. */
+	if (tree_make(t, l, sst) == -1) {
+		if (d != NULL)
+			(void)closedir(d);
+		if (l->sfd != -1)
+			(void)close(l->sfd);
+		tree_free(t, l);
+		return NULL;
+	}
+	if (t->bypath)
+		e = tree_open_src(t, l, top, &d);
+	if (d != NULL)
+		e = tree_read(l, d);
+	if (e != 0) {
+		dir_fail(t->w, &l->src, &l->dst, FILE_KIND_DIR, e,
 		    CPN_("cannot access %s"), l->src.path, NULL);
 		l->nents = 0;
 	}
-	l->hnext = t->slot[tree_slot(l->anc.dev, l->anc.ino)];
-	t->slot[tree_slot(l->anc.dev, l->anc.ino)] = l;
-	tree_open++;
-	/* Deep below the limit: let go of the parent until we are back. */
-	if (tree_open > w->max_open && w->opts->deref != DEREF_ALWAYS)
-		tree_detach(up);
+	tree_opened(t, l);
 	return l;
 }
 
@@ -325,19 +508,54 @@ tree_step(struct tree *t, struct tree_level *l)
 	    w->opts->deref == DEREF_ALWAYS, false, 0, false };
 	struct file_ref cd = { l->dfd, name, &cdp, false, l->created,
 	    l->ddev, false };
-	struct tree_level *child;
+	struct tree_level *child = NULL;
+	char *sname = NULL, *dname = NULL;
 	struct stat st;
 
 	path_init(&csp, &l->sp, name);
 	path_init(&cdp, &l->dp, name);
-	if (dir_stat_entry(w, &cs, &st, &cd) == -1)
-		return l;
-	if (!S_ISDIR(st.st_mode)) {
-		(void)dir_file(w, t->fc, &cs, &st, &cd);
-		return l;
+	if (t->bypath) {
+		/* No descriptor: whole paths, from the current directory. */
+		cs.dirfd = cd.dirfd = AT_FDCWD;
+		if ((cs.name = sname = path_dup(&csp)) == NULL ||
+		    (cd.name = dname = path_dup(&cdp)) == NULL) {
+			dir_fail(w, &cs, &cd, FILE_KIND_FILE, ENOMEM,
+			    CPN_("cannot access %s"), &csp, NULL);
+			goto out;
+		}
 	}
-	child = tree_enter(t, l, &cs, &st, &cd);
+	if (dir_stat_entry(w, &cs, &st, &cd) == -1)
+		goto out;
+	if (!S_ISDIR(st.st_mode))
+		(void)dir_file(w, t->fc, &cs, &st, &cd);
+	else
+		child = tree_enter(t, l, name, &cs, &st, &cd);
+out:
+	free(sname);
+	free(dname);
 	return child != NULL ? child : l;
+}
+
+/*
+ * By path, the descriptors of l for its attributes: 0, or -1 (its copy
+ * could not be opened again: reported).
+ */
+static int
+tree_reopen(struct tree *t, struct tree_level *l)
+{
+	if (!t->bypath)
+		return 0;
+	if ((l->dfd = tree_open_path(&l->dp, tree_dst_follow(t, l), l->ddev,
+	    l->dino)) == -1) {
+		record_fail(&l->rec, errno, "cannot open directory %s",
+		    quote(path_str(&l->dp)));
+		dir_report(t->w, &l->rec);
+		return -1;
+	}
+	/* (Without it, what needs the source's own descriptor is not set.) */
+	l->sfd = tree_open_path(&l->sp, l->src.follow, l->anc.dev,
+	    l->anc.ino);
+	return 0;
 }
 
 /* l is done: its attributes, its parent back, its record.  Returns up. */
@@ -354,13 +572,16 @@ tree_leave(struct tree *t, struct tree_level *l)
 			up->lost = true;
 		}
 		record_free(&l->rec);
+	} else if (tree_reopen(t, l) == -1) {
+		record_free(&l->rec);
 	} else {
 		dir_done(t->w, l->sfd, l->dfd, &l->sst, l->created, &l->rec);
 		tree_reattach(t, l);
 		if (l->sfd != -1)
 			(void)close(l->sfd);
 		dir_close_record(t->w, l->dfd, &l->rec);
-		tree_open--;
+		if (!t->bypath)
+			tree_open--;
 	}
 	tree_free(t, l);
 	return up;
@@ -378,7 +599,8 @@ tree_copy(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
 	t.w = w;
 	t.fc = fc;
 	t.above = up;
-	l = tree_enter(&t, NULL, src, sst, dst);
+	t.bypath = w->max_open == 0;
+	l = tree_enter(&t, NULL, src->name, src, sst, dst);
 	while (l != NULL) {
 		if (l->next < l->nents && !l->lost && !dir_stopped(w))
 			l = tree_step(&t, l);

@@ -627,37 +627,108 @@ walk_target(const struct options *o, int *n, char **files, dev_t *dev)
 }
 
 /*
- * How many threads copy a tree, and how many directory levels each keeps
- * open, within the descriptor limit (raised to the hard limit first).  A
- * thread copying a file holds up to 6 descriptors (both ends, splice's
- * pipe, an ACL or xattr read), an open level 2 (source and copy), and the
- * parallel walk keeps some levels of its own; the main thread needs a few
- * more.  Rather than fail files, zcp takes fewer threads, and fewer open
- * levels (the sequential walk reopens the others): GNU cp copies a tree
- * at ulimit -n 20, and so does zcp.
+ * How many descriptors below lim this process holds now (what it
+ * inherited: those at lim or above take no room under it).
  */
-/* How many descriptors this process holds now (what it inherited). */
 static rlim_t
-walk_fds_held(void)
+walk_fds_held(rlim_t lim)
 {
 	struct dirent *de;
 	rlim_t n = 0;
 	DIR *d;
+	int me;
 
 	if ((d = opendir("/proc/self/fd")) == NULL)
 		return 3;
+	me = dirfd(d);
 	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
+		if (de->d_name[0] != '.' && atoi(de->d_name) != me &&
+		    (rlim_t)atoi(de->d_name) < lim)
 			n++;
 	(void)closedir(d);
-	return n > 0 ? n - 1 : 3;	/* not the one reading it */
+	return n;
 }
 
+/* What the walk needs of the address space beyond the start, with one
+ * thread: what it must keep when it has more (walk_mem_jobs()). */
+#define WALK_MEM_RESERVE	((rlim_t)1 << 20)
+
+/* The address space this process takes now, in bytes (0: not known). */
+static rlim_t
+walk_mem_used(void)
+{
+	char buf[64];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	(void)close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return (rlim_t)strtoull(buf, NULL, 10) * (rlim_t)sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * How many threads fit under an address-space limit (ulimit -v, raised
+ * to the hard limit first), at most jobs.  glibc gives each thread a
+ * malloc arena of its own, which takes 64 MiB of the address space (128
+ * MiB while it is made) and, when that cannot be had, makes each of the
+ * thread's allocations a mapping of its own, a page or more: under a
+ * limit, only as many arenas as fit in a quarter of what is free are
+ * made, and threads share them.  Each thread beyond the first takes
+ * POOL_THREAD_MEM, after WALK_MEM_RESERVE kept for the one walking alone
+ * (what -j1 needs beyond the start).  What is missed is not lost: work
+ * that fails for want of memory in the parallel walk is done again, by
+ * one thread, at the end (pool.c).
+ */
+static unsigned
+walk_mem_jobs(unsigned jobs)
+{
+	struct rlimit rl;
+	rlim_t used, avail, n;
+
+	if (getrlimit(RLIMIT_AS, &rl) == -1 || rl.rlim_cur == RLIM_INFINITY)
+		return jobs;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_AS, &rl);
+		(void)getrlimit(RLIMIT_AS, &rl);
+		if (rl.rlim_cur == RLIM_INFINITY)
+			return jobs;
+	}
+	if ((used = walk_mem_used()) == 0)
+		return jobs;
+	avail = rl.rlim_cur > used ? rl.rlim_cur - used : 0;
+	compat_arena_max((int)(1 + (avail / 4 >> 27 < 64 ? avail / 4 >> 27 :
+	    64)));
+	if (avail <= WALK_MEM_RESERVE)
+		return 1;
+	n = 1 + (avail - WALK_MEM_RESERVE) / POOL_THREAD_MEM;
+	return n < jobs ? (unsigned)n : jobs;
+}
+
+/*
+ * How many threads copy a tree, and how many directory levels each keeps
+ * open, within the descriptor limit (raised to the hard limit first).  A
+ * file's copy needs its two ends, 2 more under --atomic, 1 under
+ * --verify (splice's pipe only if it can have it: rw takes over); an open
+ * level 2 (source and copy), and 3 while it is entered (a duplicate reads
+ * it); the parallel walk keeps some levels of its own.  Rather than fail
+ * files, zcp takes fewer threads and fewer open levels (the sequential
+ * walk reopens the others), and where one open level and a copy do not
+ * fit, keeps none (tree.c, by path): GNU cp copies a tree with 2
+ * descriptors beyond the standard three (ulimit -n 5), and so does zcp.
+ */
 static void
 walk_budget(struct walk *w, unsigned jobs)
 {
+	const struct options *o = w->opts;
 	struct rlimit rl;
-	rlim_t lim = 1024, per = 0, levels, held = walk_fds_held();
+	rlim_t lim = 1024, per = 0, levels, held;
+	rlim_t file = 2 + (o->atomic ? 2 : 0) + (o->verify ? 1 : 0);
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
 		if (rl.rlim_cur < rl.rlim_max) {
@@ -666,6 +737,13 @@ walk_budget(struct walk *w, unsigned jobs)
 			(void)getrlimit(RLIMIT_NOFILE, &rl);
 		}
 		lim = rl.rlim_cur;
+	}
+	held = walk_fds_held(lim);
+	if (lim < held + 2 + (file > 3 ? file : 3)) {
+		w->jobs = 1;
+		w->max_open = 0;	/* by path */
+		w->pool_depth = 0;
+		return;
 	}
 	/* What is held already, and a few for reports and the operand. */
 	lim = lim > held + 5 ? lim - held - 5 : 0;
@@ -722,7 +800,7 @@ walk_run(const struct options *o, struct report *rep, int n, char **files)
 	    (w.fctx.made = created_new()) == NULL))
 		err(1, NULL);
 	if (o->recursive)
-		walk_budget(&w, o->jobs);
+		walk_budget(&w, walk_mem_jobs(o->jobs));
 	if (dir == NULL)
 		walk_pair(&w, files[0], files[1]);
 	for (i = 0; dir != NULL && i < n; i++)
