@@ -803,7 +803,7 @@ file_link_earlier(struct file_ctx *ctx, const struct file_ref *src,
 	case 0:
 		return 0;
 	case -1:
-		record_fail(rec, errno, "cannot copy %s",
+		record_fail(rec, errno, N_("cannot copy %s"),
 		    quote(path_str(src->path)));
 		return 1;
 	}

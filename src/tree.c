@@ -547,7 +547,7 @@ tree_reopen(struct tree *t, struct tree_level *l)
 		return 0;
 	if ((l->dfd = tree_open_path(&l->dp, tree_dst_follow(t, l), l->ddev,
 	    l->dino)) == -1) {
-		record_fail(&l->rec, errno, "cannot open directory %s",
+		record_fail(&l->rec, errno, CPN_("cannot open directory %s"),
 		    quote(path_str(&l->dp)));
 		dir_report(t->w, &l->rec);
 		return -1;
