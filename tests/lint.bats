@@ -239,3 +239,25 @@ good.bash:13"
 	assert_status 2
 	assert_match "$output" '^missing\.bats: cannot check: '
 }
+
+@test "running: a process that has exited and is not yet waited for is not running, though kill -0 says it is" {
+	# What made a copy killed at a random point hang CI: zcp finished
+	# before the point, and kill_copy's loop on kill -0 spun for ever on
+	# the zombie that the test's shell did not reap.  A parent that
+	# never waits makes one for sure.
+	need_cmd python3
+	local zpid
+	python3 -c 'import os, sys, time
+pid = os.fork()
+if pid == 0:
+    os._exit(0)
+print(pid, flush=True)
+time.sleep(60)' > zpid &
+	register_pid "$!"
+	poll 200 0.05 test -s zpid
+	read -r zpid < zpid
+	poll 200 0.05 grep -q ') Z ' "/proc/$zpid/stat"
+	kill -0 "$zpid"
+	run ! running "$zpid"
+	gone "$zpid"
+}
