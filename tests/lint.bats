@@ -202,7 +202,7 @@ wait_for() {
 		[[ -e $1.err ]] && return 1
 		[[ $i -eq 5 ]] && want=sendfile e=2
 		[[ $i -eq 6 ]] && arr+=(x)
-		kill -0 "$2" && { kill "$2"; false; }
+		running "$2" && { kill "$2"; false; }
 		[ -f x ] && { echo "x is there"; return 1; }
 		[ -f y ] && skip "y"
 		[ -f z ] && rm z	# control flow
@@ -225,6 +225,30 @@ EOF
 	assert_eq "$(cut -d: -f1-2 <<< "$output")" "good.bash:7
 good.bash:12
 good.bash:13"
+}
+
+@test "lint-tests rejects kill -0 as a test of a running process, except in poll.bash or on purpose" {
+	# CI failed on parallel.bats 10: after poll ... gone, the zombie
+	# that gone rightly took for ended made kill -0 true, and the test
+	# killed it and failed.
+	cat > zombie.bats <<'EOF'
+f() {
+	kill -0 "$pid" 2>/dev/null && { kill -KILL "$pid"; false; }
+	until [ -e f ]; do kill -0 "$p" || return 1; done
+	run ! kill -0 "$p"
+	kill -0 "$p"		# kill -0 on purpose
+	running "$p"
+}
+EOF
+	run python3 "$LINT" zombie.bats
+	assert_status 1
+	assert_eq "$(cut -d: -f1-2 <<< "$output")" "zombie.bats:2
+zombie.bats:3
+zombie.bats:4"
+	assert_match "$output" 'kill -0 is true of a zombie'
+	cp zombie.bats poll.bash
+	run python3 "$LINT" poll.bash
+	assert_status 0
 }
 
 @test "lint-tests: a file it cannot parse or read is an error (2), not a pass" {
@@ -257,7 +281,7 @@ time.sleep(60)' > zpid &
 	poll 200 0.05 test -s zpid
 	read -r zpid < zpid
 	poll 200 0.05 grep -q ') Z ' "/proc/$zpid/stat"
-	kill -0 "$zpid"
+	kill -0 "$zpid"		# kill -0 on purpose
 	run ! running "$zpid"
 	gone "$zpid"
 }
