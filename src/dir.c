@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * dir.c: what every walk of a tree shares (the sequential one of tree.c,
+ * dir.c: what every walk of a tree shares (the sequential one of walk-seq.c,
  * the parallel one of pool.c): the state of a run, reporting a record,
  * making a destination directory and setting its attributes once its
  * contents are in, looking at a directory entry, copying one file.
@@ -242,7 +242,7 @@ dir_mkdir_note(struct walk *w, int fd, const struct file_ref *src,
 	 * As cp, the first directory this operand created: no directory of
 	 * the source may be it (an operand copied into itself).  One walk
 	 * at a time records it: an operand whose copy lands inside its
-	 * source is walked by one thread (walk.c).
+	 * source is walked by one thread (operands.c).
 	 */
 	bool first = created && !w->made && (w->sequential || src->operand);
 	struct stat st;
@@ -259,7 +259,7 @@ dir_mkdir_note(struct walk *w, int fd, const struct file_ref *src,
 	*dev = st.st_dev;
 	/*
 	 * The threads copy every directory they make out of the source's
-	 * reach: the copy is not inside the source (walk.c saw to that),
+	 * reach: the copy is not inside the source (operands.c saw to that),
 	 * but a followed symbolic link (-L) or a bind mount can lead into
 	 * it, and threads have no first directory to stop at.
 	 */
@@ -425,7 +425,7 @@ dir_into_self(const struct walk *w, const struct file_ref *cs,
 		return made;
 	if (!made)
 		return false;
-	/* cd's directory: cd->dirfd, or by path (tree.c, no descriptor). */
+	/* cd's directory: cd->dirfd, or by path (walk-seq.c, no descriptor). */
 	if (cd->dirfd != AT_FDCWD || strrchr(cd->name, '/') == NULL)
 		return dir_within(cd->dirfd, ".", st, true);
 	if ((dir = strndup(cd->name, (size_t)(strrchr(cd->name, '/') -

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * dir.h: the state of a run and the pieces of a directory copy that the
- * sequential walk (tree.c) and the parallel one (pool.c) share.  walk.c
+ * sequential walk (walk-seq.c) and the parallel one (pool.c) share.  operands.c
  * sets the state up; the data flows walk -> pool -> tree -> dir -> file.
  */
 #ifndef ZCP_DIR_H
@@ -29,10 +29,10 @@ struct walk {
 	struct file_ctx	 fctx;		/* the main thread's */
 	int		 failed;	/* set (atomically) on any failure */
 	dev_t		 top_fs;	/* -x: the operand's filesystem */
-	/* What the descriptor limit allows (walk.c's budget). */
+	/* What the descriptor limit allows (operands.c's budget). */
 	unsigned	 jobs;		/* threads for a tree (-j, or fewer) */
 	unsigned	 max_open;	/* sequential levels a thread keeps
-					   (0: none, by path: tree.c) */
+					   (0: none, by path: walk-seq.c) */
 	unsigned	 pool_depth;	/* levels the parallel walk keeps */
 	/* The first directory created for the current operand, to refuse
 	 * copying a directory into itself. */

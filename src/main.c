@@ -15,7 +15,7 @@
 #include "options.h"
 #include "progress.h"
 #include "report.h"
-#include "walk.h"
+#include "operands.h"
 
 int
 main(int argc, char **argv)
@@ -34,7 +34,7 @@ main(int argc, char **argv)
 	report_init(&rep, &opts);
 	(void)progress_start(&opts, argc - first, argv + first);
 	atomic_setup(&opts);
-	rc = walk_run(&opts, &rep, argc - first, argv + first);
+	rc = operands_copy(&opts, &rep, argc - first, argv + first);
 	progress_finish(progress_current());
 	if (report_finish(&rep) == -1)
 		rc = 1;

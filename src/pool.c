@@ -29,7 +29,7 @@
 #include "alias.h"
 #include "pool.h"
 #include "quote.h"
-#include "tree.h"
+#include "walk-seq.h"
 
 /* Files handed to another thread at once. */
 #define POOL_BATCH	32
@@ -367,7 +367,7 @@ pool_subdir(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 	    sizeof(*d))) == NULL) {
 		path_init(&sp, &up->sp, name);
 		path_init(&dp, &up->dp, name);
-		tree_copy(p->w, fc, &src, &e->st, &dst, &up->anc);
+		walk_seq_copy(p->w, fc, &src, &e->st, &dst, &up->anc);
 		pool_release(p, up);
 		return;
 	}
@@ -491,7 +491,7 @@ pool_inline(struct pool *p, struct file_ctx *fc, struct pool_dir *d,
     const struct file_ref *cd)
 {
 	if (S_ISDIR(st->st_mode))
-		tree_copy(p->w, fc, cs, st, cd, &d->anc);
+		walk_seq_copy(p->w, fc, cs, st, cd, &d->anc);
 	else
 		(void)dir_file(p->w, fc, cs, st, cd);
 }
@@ -760,7 +760,7 @@ pool_again_one(struct walk *w, struct pool_again *a)
 	/* The directories above, nearest first, linked again. */
 	for (i = 0; i + 1 < a->nanc; i++)
 		a->anc[i].up = &a->anc[i + 1];
-	tree_copy(w, &w->fctx, &src, &a->st, &dst, a->nanc > 0 ?
+	walk_seq_copy(w, &w->fctx, &src, &a->st, &dst, a->nanc > 0 ?
 	    &a->anc[0] : NULL);
 }
 
@@ -981,7 +981,7 @@ pool_copy_dir(struct walk *w, const struct file_ref *src,
 	if ((name = strdup(src->name)) == NULL ||
 	    (top = calloc(1, sizeof(*top))) == NULL) {
 		free(name);
-		tree_copy(w, &w->fctx, src, sst, dst, NULL);
+		walk_seq_copy(w, &w->fctx, src, sst, dst, NULL);
 		goto out;
 	}
 	free(top);

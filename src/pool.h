@@ -26,7 +26,7 @@
 /*
  * Copies the directory src (stat'ed as sst) to dst with w->jobs threads,
  * reporting each file to w->rep.  Past w->pool_depth levels a subtree is
- * copied by one thread with the sequential walk (tree.c), which bounds
+ * copied by one thread with the sequential walk (walk-seq.c), which bounds
  * its descriptors however deep it goes.  A thread that cannot start is
  * one less; one that runs short of memory or descriptors stops, and
  * what failed for that is copied again at the end, by this thread

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * walk.h: the operands (SOURCE... DEST, -t, -T, --parents) of a copy.
+ * operands.h: the operands (SOURCE... DEST, -t, -T, --parents) of a copy.
  */
-#ifndef ZCP_WALK_H
-#define ZCP_WALK_H
+#ifndef ZCP_OPERANDS_H
+#define ZCP_OPERANDS_H
 
 #include "options.h"
 #include "report.h"
@@ -13,6 +13,6 @@
  * file to rep.  Returns 0 if everything was copied, 1 otherwise.  Exits
  * with cp's message on bad operands, before copying anything.
  */
-int	 walk_run(const struct options *, struct report *, int, char **);
+int	 operands_copy(const struct options *, struct report *, int, char **);
 
 #endif

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tree.h: copying a directory and everything below it, one entry after
+ * walk-seq.h: copying a directory and everything below it, one entry after
  * another, to any depth the file systems hold.
  */
-#ifndef ZCP_TREE_H
-#define ZCP_TREE_H
+#ifndef ZCP_WALK_SEQ_H
+#define ZCP_WALK_SEQ_H
 
 #include <sys/stat.h>
 
@@ -17,7 +17,7 @@
  * C stack, and at most w->max_open levels keep their descriptors: deeper
  * ones are reopened through "..", checked by device and inode.
  */
-void	 tree_copy(struct walk *, struct file_ctx *, const struct file_ref *,
+void	 walk_seq_copy(struct walk *, struct file_ctx *, const struct file_ref *,
 	    const struct stat *, const struct file_ref *,
 	    const struct dir_anc *);
 

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * walk.c: the operands.
+ * operands.c: the operands.
  *
  * Works out the destination of each operand as cp does (SOURCE DEST,
  * SOURCE... DIR, -t, -T, --parents), applies cp's rules for operands met
  * before, and hands each one on: a file to dir.c's dir_file(), a
- * directory to the sequential walk (tree.c) or the parallel one
+ * directory to the sequential walk (walk-seq.c) or the parallel one
  * (pool.c), with as many threads and open levels as the descriptor
  * limit allows.
  */
@@ -31,11 +31,11 @@
 #include "progress.h"
 #include "quote.h"
 #include "pool.h"
-#include "tree.h"
-#include "walk.h"
+#include "walk-seq.h"
+#include "operands.h"
 
 static char *
-walk_join(const char *dir, const char *name)
+operands_join(const char *dir, const char *name)
 {
 	size_t n = strlen(dir);
 	const char *sep;
@@ -59,7 +59,7 @@ walk_join(const char *dir, const char *name)
 
 /* The last component of path, without trailing slashes (malloc'd). */
 static char *
-walk_base(const char *path)
+operands_base(const char *path)
 {
 	size_t n = strlen(path);
 	const char *b;
@@ -73,7 +73,7 @@ walk_base(const char *path)
 
 /* Removes the trailing slashes of s ("/" stays). */
 static void
-walk_strip(char *s)
+operands_strip(char *s)
 {
 	size_t n = strlen(s);
 
@@ -83,7 +83,7 @@ walk_strip(char *s)
 
 /* An operand that could not be copied for want of memory. */
 static void
-walk_nomem(struct walk *w, const char *file)
+operands_nomem(struct walk *w, const char *file)
 {
 	struct file_record rec;
 	struct path sp;
@@ -96,7 +96,7 @@ walk_nomem(struct walk *w, const char *file)
 }
 
 /* The directories above one --parents operand, made or found. */
-struct walk_made {
+struct operands_made {
 	char		*src, *dst;
 	struct stat	 st;		/* the source directory's */
 	bool		 made;		/* created by this run */
@@ -110,7 +110,7 @@ struct walk_made {
  * permission, and sets this once it is made.)
  */
 static mode_t
-walk_parent_mkdir_mode(const struct options *o, mode_t src)
+operands_parent_mkdir_mode(const struct options *o, mode_t src)
 {
 	mode_t omit = src & (o->preserve_ownership ? S_IRWXG | S_IRWXO :
 	    o->preserve_mode ? S_IWGRP | S_IWOTH : 0);
@@ -125,7 +125,7 @@ walk_parent_mkdir_mode(const struct options *o, mode_t src)
  * mode cp's mkdir left on one that was made.
  */
 static void
-walk_parent_done(struct walk *w, const struct walk_made *m, bool any,
+operands_parent_done(struct walk *w, const struct operands_made *m, bool any,
     bool set)
 {
 	const struct options *o = w->opts;
@@ -153,7 +153,7 @@ walk_parent_done(struct walk *w, const struct walk_made *m, bool any,
 		return;
 	t.fd = fd;
 	if (!set) {
-		dir_final_mode(fd, walk_parent_mkdir_mode(o, m->st.st_mode),
+		dir_final_mode(fd, operands_parent_mkdir_mode(o, m->st.st_mode),
 		    &rec);
 		goto out;
 	}
@@ -179,7 +179,7 @@ out:
  * them).
  */
 static void
-walk_parents_done(struct walk *w, struct walk_made *m, size_t n, bool set)
+operands_parents_done(struct walk *w, struct operands_made *m, size_t n, bool set)
 {
 	bool any = false;
 	size_t i;
@@ -187,7 +187,7 @@ walk_parents_done(struct walk *w, struct walk_made *m, size_t n, bool set)
 	for (i = 0; i < n; i++)
 		any |= m[i].made;
 	while (n-- > 0) {
-		walk_parent_done(w, &m[n], any, set);
+		operands_parent_done(w, &m[n], any, set);
 		free(m[n].src);
 		free(m[n].dst);
 	}
@@ -203,7 +203,7 @@ walk_parents_done(struct walk *w, struct walk_made *m, size_t n, bool set)
  * nothing is to be set on it, -1 (rec filled).
  */
 static int
-walk_parent(struct walk *w, const char *p, const char *d, struct stat *st,
+operands_parent(struct walk *w, const char *p, const char *d, struct stat *st,
     struct file_record *rec)
 {
 	const struct options *o = w->opts;
@@ -251,7 +251,7 @@ walk_parent(struct walk *w, const char *p, const char *d, struct stat *st,
  * be a directory.  0 or -1 (reported).
  */
 static int
-walk_parent_there(struct walk *w, const char *p, const char *d,
+operands_parent_there(struct walk *w, const char *p, const char *d,
     const struct stat *st)
 {
 	struct file_record rec;
@@ -277,14 +277,14 @@ walk_parent_there(struct walk *w, const char *p, const char *d,
  * a/b/c), as cp does, printing "a -> DIR/a" under -v.  As cp: if the
  * copy's directory is there as a whole, nothing is made or set; else
  * each directory, made or found, goes into *made (*n of them), for
- * walk_parents_done() once the operand is copied.  Returns 0 or -1.
+ * operands_parents_done() once the operand is copied.  Returns 0 or -1.
  */
 static int
-walk_parents(struct walk *w, const char *dir, const char *path,
-    struct walk_made **made, size_t *n)
+operands_parents(struct walk *w, const char *dir, const char *path,
+    struct operands_made **made, size_t *n)
 {
 	struct file_record rec;
-	struct walk_made *m;
+	struct operands_made *m;
 	struct path sp, dp;
 	char *p, *sl, *d;
 	struct stat st;
@@ -293,7 +293,7 @@ walk_parents(struct walk *w, const char *dir, const char *path,
 	*made = NULL;
 	*n = 0;
 	if ((p = strdup(path)) == NULL) {
-		walk_nomem(w, path);
+		operands_nomem(w, path);
 		return -1;
 	}
 	/*
@@ -307,8 +307,8 @@ walk_parents(struct walk *w, const char *dir, const char *path,
 	}
 	/* Its copy's directory there as a whole: nothing to make or set. */
 	*sl = '\0';
-	if ((d = walk_join(dir, p)) != NULL && stat(d, &st) == 0) {
-		rc = walk_parent_there(w, p, d, &st);
+	if ((d = operands_join(dir, p)) != NULL && stat(d, &st) == 0) {
+		rc = operands_parent_there(w, p, d, &st);
 		free(d);
 		free(p);
 		return rc;
@@ -319,11 +319,11 @@ walk_parents(struct walk *w, const char *dir, const char *path,
 	for (sl = strchr(*p != '\0' ? p + 1 : p, '/'); sl != NULL && rc == 0;
 	    sl = strchr(sl + 1, '/')) {
 		*sl = '\0';
-		if ((d = walk_join(dir, p)) == NULL ||
+		if ((d = operands_join(dir, p)) == NULL ||
 		    (m = reallocarray(*made, *n + 1, sizeof(**made))) == NULL) {
 			free(d);
 			*sl = '/';
-			walk_nomem(w, path);
+			operands_nomem(w, path);
 			rc = -1;
 			break;
 		}
@@ -334,7 +334,7 @@ walk_parents(struct walk *w, const char *dir, const char *path,
 		rec.src = &sp;
 		rec.dst = &dp;
 		rec.kind = FILE_KIND_DIR;
-		if ((r = walk_parent(w, p, d, &st, &rec)) == -1) {
+		if ((r = operands_parent(w, p, d, &st, &rec)) == -1) {
 			dir_report(w, &rec);
 			rc = -1;
 			free(d);
@@ -342,7 +342,7 @@ walk_parents(struct walk *w, const char *dir, const char *path,
 			free(d);	/* there, and nothing to set */
 		} else if (((*made)[*n].src = strdup(p)) == NULL) {
 			free(d);
-			walk_nomem(w, path);
+			operands_nomem(w, path);
 			rc = -1;
 		} else {
 			(*made)[*n].dst = d;
@@ -366,7 +366,7 @@ walk_parents(struct walk *w, const char *dir, const char *path,
  * Returns true if the operand is not to be copied.
  */
 static bool
-walk_seen(struct walk *w, const struct file_ref *src, const struct stat *st,
+operands_seen(struct walk *w, const struct file_ref *src, const struct stat *st,
     const struct file_ref *dst)
 {
 	if (w->sources == NULL)
@@ -393,7 +393,7 @@ walk_seen(struct walk *w, const struct file_ref *src, const struct stat *st,
  * (Links followed, as the copy's own path will be.)
  */
 static bool
-walk_inside(const struct stat *st, const char *dst)
+operands_inside(const struct stat *st, const char *dst)
 {
 	size_t n = strlen(dst);
 	char *dir;
@@ -413,13 +413,13 @@ walk_inside(const struct stat *st, const char *dst)
 
 /* Copies the directory operand src (stat'ed as st) to dst. */
 static void
-walk_dir(struct walk *w, const struct file_ref *src, const struct stat *st,
+operands_dir(struct walk *w, const struct file_ref *src, const struct stat *st,
     const struct file_ref *dst)
 {
 	if (!w->opts->recursive)
 		dir_fail(w, src, dst, FILE_KIND_DIR, 0,
 		    CPN_("-r not specified; omitting directory %s"), src->path, NULL);
-	else if (w->jobs > 1 && !walk_inside(st, dst->name) &&
+	else if (w->jobs > 1 && !operands_inside(st, dst->name) &&
 	    (w->made_dirs = inoset_new()) != NULL) {
 		w->sequential = false;
 		pool_copy_dir(w, src, st, dst);
@@ -429,7 +429,7 @@ walk_dir(struct walk *w, const struct file_ref *src, const struct stat *st,
 		/* (Without the set, if it cannot be had: as cp.) */
 		w->sequential = true;
 		w->made_dirs = inoset_new();
-		tree_copy(w, &w->fctx, src, st, dst, NULL);
+		walk_seq_copy(w, &w->fctx, src, st, dst, NULL);
 		inoset_free(w->made_dirs);
 		w->made_dirs = NULL;
 	}
@@ -440,7 +440,7 @@ walk_dir(struct walk *w, const struct file_ref *src, const struct stat *st,
  * directory is on device ddev (0: unknown).
  */
 static void
-walk_operand(struct walk *w, const char *path, const char *dest, dev_t ddev)
+operands_operand(struct walk *w, const char *path, const char *dest, dev_t ddev)
 {
 	const struct options *o = w->opts;
 	struct path sp, dp;
@@ -464,11 +464,11 @@ walk_operand(struct walk *w, const char *path, const char *dest, dev_t ddev)
 		    NULL);
 		return;
 	}
-	if (walk_seen(w, &src, &st, &dst))
+	if (operands_seen(w, &src, &st, &dst))
 		return;
 	w->top_fs = st.st_dev;
 	if (S_ISDIR(st.st_mode)) {
-		walk_dir(w, &src, &st, &dst);
+		operands_dir(w, &src, &st, &dst);
 		return;
 	}
 	/* As cp: what this operand made, not a link to an earlier copy. */
@@ -481,9 +481,9 @@ walk_operand(struct walk *w, const char *path, const char *dest, dev_t ddev)
 
 /* Copies the operand file into the directory dir (on device ddev). */
 static void
-walk_into(struct walk *w, const char *dir, const char *file, dev_t ddev)
+operands_into(struct walk *w, const char *dir, const char *file, dev_t ddev)
 {
-	struct walk_made *made;
+	struct operands_made *made;
 	char *base = NULL, *dest = NULL;
 	size_t nmade;
 	bool made_ok;
@@ -496,23 +496,23 @@ walk_into(struct walk *w, const char *dir, const char *file, dev_t ddev)
 		 * nothing.
 		 */
 		if ((base = strdup(file)) == NULL) {
-			walk_nomem(w, file);
+			operands_nomem(w, file);
 			return;
 		}
-		walk_strip(base);
-		made_ok = walk_parents(w, dir, base, &made, &nmade) == 0;
+		operands_strip(base);
+		made_ok = operands_parents(w, dir, base, &made, &nmade) == 0;
 		if (made_ok) {
-			if ((dest = walk_join(dir, base)) != NULL)
-				walk_operand(w, file, dest, 0);
+			if ((dest = operands_join(dir, base)) != NULL)
+				operands_operand(w, file, dest, 0);
 			else
-				walk_nomem(w, file);
+				operands_nomem(w, file);
 		}
-		walk_parents_done(w, made, nmade, made_ok);
-	} else if ((base = walk_base(file)) != NULL &&
-	    (dest = walk_join(dir, base)) != NULL)
-		walk_operand(w, file, dest, ddev);
+		operands_parents_done(w, made, nmade, made_ok);
+	} else if ((base = operands_base(file)) != NULL &&
+	    (dest = operands_join(dir, base)) != NULL)
+		operands_operand(w, file, dest, ddev);
 	else
-		walk_nomem(w, file);
+		operands_nomem(w, file);
 	free(base);
 	free(dest);
 }
@@ -523,7 +523,7 @@ walk_into(struct walk *w, const char *dir, const char *file, dev_t ddev)
  * itself.
  */
 static void
-walk_pair(struct walk *w, const char *src, const char *dst)
+operands_pair(struct walk *w, const char *src, const char *dst)
 {
 	const struct options *o = w->opts;
 	struct options tmp;
@@ -537,16 +537,16 @@ walk_pair(struct walk *w, const char *src, const char *dst)
 		tmp = *o;
 		tmp.backup = BACKUP_NONE;
 		w->opts = w->fctx.opts = &tmp;
-		walk_operand(w, src, alt, 0);
+		operands_operand(w, src, alt, 0);
 		w->opts = w->fctx.opts = o;
 		free(alt);
 		return;
 	}
-	walk_operand(w, src, dst, 0);
+	operands_operand(w, src, dst, 0);
 }
 
 static void __attribute__((noreturn))
-walk_missing_operand(int n, char **files)
+operands_missing_operand(int n, char **files)
 {
 	if (n == 0)
 		warnx(CP_("missing file operand"));
@@ -562,7 +562,7 @@ walk_missing_operand(int n, char **files)
  * directory.
  */
 static bool
-walk_is_dir(const char *path, int *e, dev_t *dev)
+operands_is_dir(const char *path, int *e, dev_t *dev)
 {
 	struct stat st;
 
@@ -577,7 +577,7 @@ walk_is_dir(const char *path, int *e, dev_t *dev)
 
 /* Bad operands: cp's message, exit 1, before anything is copied. */
 static void __attribute__((noreturn))
-walk_die(int e, const char *fmt, const char *path)
+operands_die(int e, const char *fmt, const char *path)
 {
 	errno = e;
 	err(1, fmt, quote(path));
@@ -588,16 +588,16 @@ walk_die(int e, const char *fmt, const char *path)
  * device it is on.
  */
 static const char *
-walk_target(const struct options *o, int *n, char **files, dev_t *dev)
+operands_target(const struct options *o, int *n, char **files, dev_t *dev)
 {
 	const char *dir = o->target_dir;
 	int e;
 
 	if (dir != NULL) {
 		if (*n == 0)
-			walk_missing_operand(0, files);
-		if (!walk_is_dir(dir, &e, dev))
-			walk_die(e ? e : ENOTDIR, CP_("target directory %s"), dir);
+			operands_missing_operand(0, files);
+		if (!operands_is_dir(dir, &e, dev))
+			operands_die(e ? e : ENOTDIR, CP_("target directory %s"), dir);
 		return dir;
 	}
 	if (o->no_target_dir) {
@@ -606,15 +606,15 @@ walk_target(const struct options *o, int *n, char **files, dev_t *dev)
 			options_usage_hint();
 		}
 		if (*n < 2)
-			walk_missing_operand(*n, files);
+			operands_missing_operand(*n, files);
 		return NULL;
 	}
 	if (*n < 2)
-		walk_missing_operand(*n, files);
-	if (walk_is_dir(files[*n - 1], &e, dev))
+		operands_missing_operand(*n, files);
+	if (operands_is_dir(files[*n - 1], &e, dev))
 		return files[--*n];
 	if (*n > 2)
-		walk_die(e ? e : ENOTDIR, CP_("target %s"), files[*n - 1]);
+		operands_die(e ? e : ENOTDIR, CP_("target %s"), files[*n - 1]);
 	if (o->parents) {
 		warnx(CP_("with --parents, the destination must be a directory"));
 		options_usage_hint();
@@ -631,7 +631,7 @@ walk_target(const struct options *o, int *n, char **files, dev_t *dev)
  * inherited: those at lim or above take no room under it).
  */
 static rlim_t
-walk_fds_held(rlim_t lim)
+operands_fds_held(rlim_t lim)
 {
 	struct dirent *de;
 	rlim_t n = 0;
@@ -650,12 +650,12 @@ walk_fds_held(rlim_t lim)
 }
 
 /* What the walk needs of the address space beyond the start, with one
- * thread: what it must keep when it has more (walk_mem_jobs()). */
-#define WALK_MEM_RESERVE	((rlim_t)1 << 20)
+ * thread: what it must keep when it has more (operands_mem_jobs()). */
+#define OPERANDS_MEM_RESERVE	((rlim_t)1 << 20)
 
 /* The address space this process takes now, in bytes (0: not known). */
 static rlim_t
-walk_mem_used(void)
+operands_mem_used(void)
 {
 	char buf[64];
 	ssize_t n;
@@ -679,13 +679,13 @@ walk_mem_used(void)
  * thread's allocations a mapping of its own, a page or more: under a
  * limit, only as many arenas as fit in a quarter of what is free are
  * made, and threads share them.  Each thread beyond the first takes
- * POOL_THREAD_MEM, after WALK_MEM_RESERVE kept for the one walking alone
+ * POOL_THREAD_MEM, after OPERANDS_MEM_RESERVE kept for the one walking alone
  * (what -j1 needs beyond the start).  What is missed is not lost: work
  * that fails for want of memory in the parallel walk is done again, by
  * one thread, at the end (pool.c).
  */
 static unsigned
-walk_mem_jobs(unsigned jobs)
+operands_mem_jobs(unsigned jobs)
 {
 	struct rlimit rl;
 	rlim_t used, avail, n;
@@ -699,14 +699,14 @@ walk_mem_jobs(unsigned jobs)
 		if (rl.rlim_cur == RLIM_INFINITY)
 			return jobs;
 	}
-	if ((used = walk_mem_used()) == 0)
+	if ((used = operands_mem_used()) == 0)
 		return jobs;
 	avail = rl.rlim_cur > used ? rl.rlim_cur - used : 0;
 	compat_arena_max((int)(1 + (avail / 4 >> 27 < 64 ? avail / 4 >> 27 :
 	    64)));
-	if (avail <= WALK_MEM_RESERVE)
+	if (avail <= OPERANDS_MEM_RESERVE)
 		return 1;
-	n = 1 + (avail - WALK_MEM_RESERVE) / POOL_THREAD_MEM;
+	n = 1 + (avail - OPERANDS_MEM_RESERVE) / POOL_THREAD_MEM;
 	return n < jobs ? (unsigned)n : jobs;
 }
 
@@ -719,11 +719,11 @@ walk_mem_jobs(unsigned jobs)
  * it); the parallel walk keeps some levels of its own.  Rather than fail
  * files, zcp takes fewer threads and fewer open levels (the sequential
  * walk reopens the others), and where one open level and a copy do not
- * fit, keeps none (tree.c, by path): GNU cp copies a tree with 2
+ * fit, keeps none (walk-seq.c, by path): GNU cp copies a tree with 2
  * descriptors beyond the standard three (ulimit -n 5), and so does zcp.
  */
 static void
-walk_budget(struct walk *w, unsigned jobs)
+operands_budget(struct walk *w, unsigned jobs)
 {
 	const struct options *o = w->opts;
 	struct rlimit rl;
@@ -738,7 +738,7 @@ walk_budget(struct walk *w, unsigned jobs)
 		}
 		lim = rl.rlim_cur;
 	}
-	held = walk_fds_held(lim);
+	held = operands_fds_held(lim);
 	if (lim < held + 2 + (file > 3 ? file : 3)) {
 		w->jobs = 1;
 		w->max_open = 0;	/* by path */
@@ -772,7 +772,7 @@ walk_budget(struct walk *w, unsigned jobs)
 
 
 int
-walk_run(const struct options *o, struct report *rep, int n, char **files)
+operands_copy(const struct options *o, struct report *rep, int n, char **files)
 {
 	struct walk w;
 	const char *dir;
@@ -786,11 +786,11 @@ walk_run(const struct options *o, struct report *rep, int n, char **files)
 	w.fctx.progress = progress_counter(progress_current());
 	w.fctx.kept = progress_kept(progress_current());
 	w.fctx.verifying = progress_verifying(progress_current());
-	dir = walk_target(o, &n, files, &ddev);
+	dir = operands_target(o, &n, files, &ddev);
 	/* As cp 9.1, only names copied into a directory lose them. */
 	if (o->strip_slashes && dir != NULL)
 		for (i = 0; i < n; i++)
-			walk_strip(files[i]);
+			operands_strip(files[i]);
 	/* -u keeps a table too: cp links later names of a skipped file. */
 	if (o->preserve_links || o->update == UPDATE_OLDER)
 		w.fctx.links = links_new();
@@ -800,11 +800,11 @@ walk_run(const struct options *o, struct report *rep, int n, char **files)
 	    (w.fctx.made = created_new()) == NULL))
 		err(1, NULL);
 	if (o->recursive)
-		walk_budget(&w, walk_mem_jobs(o->jobs));
+		operands_budget(&w, operands_mem_jobs(o->jobs));
 	if (dir == NULL)
-		walk_pair(&w, files[0], files[1]);
+		operands_pair(&w, files[0], files[1]);
 	for (i = 0; dir != NULL && i < n; i++)
-		walk_into(&w, dir, files[i], ddev);
+		operands_into(&w, dir, files[i], ddev);
 	engine_buf_free(&w.fctx.buf);
 	links_free(w.fctx.links);
 	created_free(w.sources);

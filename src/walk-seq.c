@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tree.c: the sequential walk of a directory tree, with an explicit stack
+ * walk-seq.c: the sequential walk of a directory tree, with an explicit stack
  * of levels on the heap, so that the depth of a tree is bounded by memory,
  * not by the C stack (a recursive walk died at about 7,000 levels).
  *
@@ -35,18 +35,18 @@
 #include <unistd.h>
 
 #include "quote.h"
-#include "tree.h"
+#include "walk-seq.h"
 
-#define TREE_SLOTS	256	/* buckets of the ancestor table */
+#define SEQ_SLOTS	256	/* buckets of the ancestor table */
 
-struct tree_ent {
+struct seq_ent {
 	ino_t		 ino;
 	size_t		 off;		/* its name, in names */
 };
 
-struct tree_level {
-	struct tree_level *up;
-	struct tree_level *hnext;	/* in its ancestor-table bucket */
+struct seq_level {
+	struct seq_level *up;
+	struct seq_level *hnext;	/* in its ancestor-table bucket */
 	struct dir_anc	 anc;		/* the source directory */
 	int		 sfd, dfd;	/* -1 while detached */
 	dev_t		 ddev;		/* the copy, to come back to it */
@@ -59,39 +59,39 @@ struct tree_level {
 	struct path	 sp, dp;
 	struct file_ref	 src, dst;	/* for messages and the metadata */
 	char		*names;		/* the entries' names, NUL-separated */
-	struct tree_ent	*ents;		/* in inode order */
+	struct seq_ent	*ents;		/* in inode order */
 	size_t		 nents, next;
 	struct file_record rec;		/* the directory's own */
 };
 
-struct tree {
+struct seq {
 	struct walk	*w;
 	struct file_ctx	*fc;
 	const struct dir_anc *above;	/* directories above this walk */
 	bool		 bypath;	/* no descriptor kept (see the top) */
-	struct tree_level *slot[TREE_SLOTS];
+	struct seq_level *slot[SEQ_SLOTS];
 };
 
 /* Levels this thread keeps open (each: a source and a copy fd). */
-static __thread unsigned tree_open;
+static __thread unsigned seq_open;
 
 static size_t
-tree_slot(dev_t dev, ino_t ino)
+seq_slot(dev_t dev, ino_t ino)
 {
 	uint64_t h = (uint64_t)ino * 0x9e3779b97f4a7c15ULL ^ (uint64_t)dev;
 
-	return (size_t)(h >> 56) % TREE_SLOTS;
+	return (size_t)(h >> 56) % SEQ_SLOTS;
 }
 
 /* True (and reported) if sst is a directory this walk is inside of. */
 static bool
-tree_cyclic(struct tree *t, const struct file_ref *src,
+seq_cyclic(struct seq *t, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst)
 {
-	const struct tree_level *l;
+	const struct seq_level *l;
 	struct dir_anc a = { t->above, sst->st_dev, sst->st_ino };
 
-	for (l = t->slot[tree_slot(sst->st_dev, sst->st_ino)]; l != NULL;
+	for (l = t->slot[seq_slot(sst->st_dev, sst->st_ino)]; l != NULL;
 	    l = l->hnext)
 		if (l->anc.dev == sst->st_dev && l->anc.ino == sst->st_ino) {
 			a.up = &l->anc;	/* dir_cyclic() finds it at once */
@@ -101,21 +101,21 @@ tree_cyclic(struct tree *t, const struct file_ref *src,
 }
 
 static int
-tree_cmp(const void *a, const void *b)
+seq_cmp(const void *a, const void *b)
 {
-	ino_t x = ((const struct tree_ent *)a)->ino;
-	ino_t y = ((const struct tree_ent *)b)->ino;
+	ino_t x = ((const struct seq_ent *)a)->ino;
+	ino_t y = ((const struct seq_ent *)b)->ino;
 
 	return x < y ? -1 : x > y;
 }
 
 /* Adds one name to l's entries.  0 or -1 (ENOMEM). */
 static int
-tree_add(struct tree_level *l, const struct dirent *de, size_t *cap,
+seq_add(struct seq_level *l, const struct dirent *de, size_t *cap,
     size_t *ncap, size_t *nlen)
 {
 	size_t len = strlen(de->d_name) + 1;
-	struct tree_ent *e;
+	struct seq_ent *e;
 	char *n;
 
 	if (*nlen + len > *ncap) {
@@ -144,7 +144,7 @@ tree_add(struct tree_level *l, const struct dirent *de, size_t *cap,
  * Returns 0, or an errno.
  */
 static int
-tree_opendir(struct tree *t, struct tree_level *l, DIR **d)
+seq_opendir(struct seq *t, struct seq_level *l, DIR **d)
 {
 	int fd, e;
 
@@ -166,7 +166,7 @@ tree_opendir(struct tree *t, struct tree_level *l, DIR **d)
 
 /* Reads d (then closed) into l's entries, sorted by inode.  0 or errno. */
 static int
-tree_read(struct tree_level *l, DIR *d)
+seq_read(struct seq_level *l, DIR *d)
 {
 	size_t cap = 0, ncap = 0, nlen = 0;
 	struct dirent *de;
@@ -181,7 +181,7 @@ tree_read(struct tree_level *l, DIR *d)
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		if (tree_add(l, de, &cap, &ncap, &nlen) == -1) {
+		if (seq_add(l, de, &cap, &ncap, &nlen) == -1) {
 			e = ENOMEM;
 			break;
 		}
@@ -190,16 +190,16 @@ tree_read(struct tree_level *l, DIR *d)
 	if (e != 0)
 		return e;
 	if (l->nents > 1)	/* an empty directory has no array at all */
-		qsort(l->ents, l->nents, sizeof(*l->ents), tree_cmp);
+		qsort(l->ents, l->nents, sizeof(*l->ents), seq_cmp);
 	return 0;
 }
 
 static void
-tree_free(struct tree *t, struct tree_level *l)
+seq_free(struct seq *t, struct seq_level *l)
 {
-	struct tree_level **p;
+	struct seq_level **p;
 
-	for (p = &t->slot[tree_slot(l->anc.dev, l->anc.ino)]; *p != NULL;
+	for (p = &t->slot[seq_slot(l->anc.dev, l->anc.ino)]; *p != NULL;
 	    p = &(*p)->hnext)
 		if (*p == l) {
 			*p = l->hnext;
@@ -213,7 +213,7 @@ tree_free(struct tree *t, struct tree_level *l)
 
 /* Closes up's descriptors while a deep child is walked. */
 static void
-tree_detach(struct tree_level *up)
+seq_detach(struct seq_level *up)
 {
 	if (up == NULL || up->detached || up->lost)
 		return;
@@ -221,12 +221,12 @@ tree_detach(struct tree_level *up)
 	(void)close(up->dfd);
 	up->sfd = up->dfd = -1;
 	up->detached = true;
-	tree_open--;
+	seq_open--;
 }
 
 /* Opens dirfd's ".." and checks it is (dev, ino).  Returns an fd or -1. */
 static int
-tree_open_parent(int dirfd, dev_t dev, ino_t ino)
+seq_open_parent(int dirfd, dev_t dev, ino_t ino)
 {
 	struct stat st;
 	int fd;
@@ -249,7 +249,7 @@ tree_open_parent(int dirfd, dev_t dev, ino_t ino)
  * Returns an fd or -1.
  */
 static int
-tree_open_path(const struct path *p, bool follow, dev_t dev, ino_t ino)
+seq_open_path(const struct path *p, bool follow, dev_t dev, ino_t ino)
 {
 	struct stat st;
 	char *s;
@@ -276,7 +276,7 @@ tree_open_path(const struct path *p, bool follow, dev_t dev, ino_t ino)
 
 /* Whether the copy of l is reopened through a link (kept, as made). */
 static bool
-tree_dst_follow(const struct tree *t, const struct tree_level *l)
+seq_dst_follow(const struct seq *t, const struct seq_level *l)
 {
 	return !l->created && t->w->opts->keep_dir_symlink;
 }
@@ -286,21 +286,21 @@ tree_dst_follow(const struct tree *t, const struct tree_level *l)
  * if l has none (its source could not be opened).
  */
 static void
-tree_reattach(struct tree *t, struct tree_level *l)
+seq_reattach(struct seq *t, struct seq_level *l)
 {
-	struct tree_level *up = l->up;
+	struct seq_level *up = l->up;
 	int s = -1, d = -1;
 
 	if (up == NULL || !up->detached)
 		return;
 	up->detached = false;
 	if (l->sfd != -1 && l->dfd != -1) {
-		if ((s = tree_open_parent(l->sfd, up->anc.dev,
+		if ((s = seq_open_parent(l->sfd, up->anc.dev,
 		    up->anc.ino)) != -1)
-			d = tree_open_parent(l->dfd, up->ddev, up->dino);
-	} else if ((s = tree_open_path(&up->sp, up->src.follow, up->anc.dev,
+			d = seq_open_parent(l->dfd, up->ddev, up->dino);
+	} else if ((s = seq_open_path(&up->sp, up->src.follow, up->anc.dev,
 	    up->anc.ino)) != -1)
-		d = tree_open_path(&up->dp, tree_dst_follow(t, up), up->ddev,
+		d = seq_open_path(&up->dp, seq_dst_follow(t, up), up->ddev,
 		    up->dino);
 	if (s == -1 || d == -1) {
 		dir_fail(t->w, &l->src, &l->dst, FILE_KIND_DIR, errno,
@@ -313,19 +313,19 @@ tree_reattach(struct tree *t, struct tree_level *l)
 	}
 	up->sfd = s;
 	up->dfd = d;
-	tree_open++;
+	seq_open++;
 }
 
 /*
  * A new level for the directory src (called name in up; NULL: src is
  * the walk's root), without descriptors yet.  NULL if out of memory.
  */
-static struct tree_level *
-tree_level_new(struct tree *t, struct tree_level *up, const char *name,
+static struct seq_level *
+seq_level_new(struct seq *t, struct seq_level *up, const char *name,
     const struct file_ref *src, const struct stat *sst,
     const struct file_ref *dst)
 {
-	struct tree_level *l;
+	struct seq_level *l;
 
 	if ((l = calloc(1, sizeof(*l))) == NULL ||
 	    (l->name = strdup(up != NULL ? name : src->name)) == NULL) {
@@ -360,7 +360,7 @@ tree_level_new(struct tree *t, struct tree_level *up, const char *name,
  * for want of memory or descriptors (err), before its copy is made.
  */
 static bool
-tree_again(struct tree *t, struct tree_level *up, int err,
+seq_again(struct seq *t, struct seq_level *up, int err,
     const struct file_ref *src, const struct stat *sst,
     const struct file_ref *dst)
 {
@@ -376,7 +376,7 @@ tree_again(struct tree *t, struct tree_level *up, int err,
  * descriptors can be done again.  Returns 0 or an errno.
  */
 static int
-tree_open_src(struct tree *t, struct tree_level *l, bool top, DIR **d)
+seq_open_src(struct seq *t, struct seq_level *l, bool top, DIR **d)
 {
 	struct walk *w = t->w;
 
@@ -388,14 +388,14 @@ tree_open_src(struct tree *t, struct tree_level *l, bool top, DIR **d)
 	/* -x: a directory on another file system is made, not entered. */
 	if (w->opts->one_fs && !top && l->sst.st_dev != w->top_fs)
 		return 0;
-	return tree_opendir(t, l, d);
+	return seq_opendir(t, l, d);
 }
 
 /* A level is open: in the ancestor table, and its descriptors counted. */
 static void
-tree_opened(struct tree *t, struct tree_level *l)
+seq_opened(struct seq *t, struct seq_level *l)
 {
-	size_t h = tree_slot(l->anc.dev, l->anc.ino);
+	size_t h = seq_slot(l->anc.dev, l->anc.ino);
 
 	l->hnext = t->slot[h];
 	t->slot[h] = l;
@@ -409,10 +409,10 @@ tree_opened(struct tree *t, struct tree_level *l)
 			l->src.name = l->dst.name = NULL;
 		return;
 	}
-	tree_open++;
+	seq_open++;
 	/* Deep below the limit: let go of the parent until we are back. */
-	if (tree_open > t->w->max_open && t->w->opts->deref != DEREF_ALWAYS)
-		tree_detach(l->up);
+	if (seq_open > t->w->max_open && t->w->opts->deref != DEREF_ALWAYS)
+		seq_detach(l->up);
 }
 
 /*
@@ -420,7 +420,7 @@ tree_opened(struct tree *t, struct tree_level *l)
  * or -1 (reported).
  */
 static int
-tree_make(struct tree *t, struct tree_level *l, const struct stat *sst)
+seq_make(struct seq *t, struct seq_level *l, const struct stat *sst)
 {
 	struct stat st;
 
@@ -446,51 +446,51 @@ tree_make(struct tree *t, struct tree_level *l, const struct stat *sst)
  * (which may then meet it); by path, opened only then: the copy and the
  * source need one descriptor at a time.
  */
-static struct tree_level *
-tree_enter(struct tree *t, struct tree_level *up, const char *name,
+static struct seq_level *
+seq_enter(struct seq *t, struct seq_level *up, const char *name,
     const struct file_ref *src, const struct stat *sst,
     const struct file_ref *dst)
 {
 	bool top = up == NULL && t->above == NULL;
-	struct tree_level *l;
+	struct seq_level *l;
 	DIR *d = NULL;
 	int e = 0;
 
-	if (tree_cyclic(t, src, sst, dst))
+	if (seq_cyclic(t, src, sst, dst))
 		return NULL;
-	if ((l = tree_level_new(t, up, name, src, sst, dst)) == NULL) {
-		if (!tree_again(t, up, ENOMEM, src, sst, dst))
+	if ((l = seq_level_new(t, up, name, src, sst, dst)) == NULL) {
+		if (!seq_again(t, up, ENOMEM, src, sst, dst))
 			dir_fail(t->w, src, dst, FILE_KIND_DIR, ENOMEM,
 			    CPN_("cannot access %s"), src->path, NULL);
 		return NULL;
 	}
 	if (!t->bypath)
-		e = tree_open_src(t, l, top, &d);
-	if (e != 0 && tree_again(t, up, e, src, sst, dst)) {
+		e = seq_open_src(t, l, top, &d);
+	if (e != 0 && seq_again(t, up, e, src, sst, dst)) {
 		if (l->sfd != -1)
 			(void)close(l->sfd);
-		tree_free(t, l);
+		seq_free(t, l);
 		return NULL;
 	}
 	/* As cp: the copy is made even if the source cannot be read. */
-	if (tree_make(t, l, sst) == -1) {
+	if (seq_make(t, l, sst) == -1) {
 		if (d != NULL)
 			(void)closedir(d);
 		if (l->sfd != -1)
 			(void)close(l->sfd);
-		tree_free(t, l);
+		seq_free(t, l);
 		return NULL;
 	}
 	if (t->bypath)
-		e = tree_open_src(t, l, top, &d);
+		e = seq_open_src(t, l, top, &d);
 	if (d != NULL)
-		e = tree_read(l, d);
+		e = seq_read(l, d);
 	if (e != 0) {
 		dir_fail(t->w, &l->src, &l->dst, FILE_KIND_DIR, e,
 		    CPN_("cannot access %s"), l->src.path, NULL);
 		l->nents = 0;
 	}
-	tree_opened(t, l);
+	seq_opened(t, l);
 	return l;
 }
 
@@ -498,8 +498,8 @@ tree_enter(struct tree *t, struct tree_level *up, const char *name,
  * Copies the next entry of l.  Returns the level to go on with: the
  * entry's, if it was a directory, else l.
  */
-static struct tree_level *
-tree_step(struct tree *t, struct tree_level *l)
+static struct seq_level *
+seq_step(struct seq *t, struct seq_level *l)
 {
 	struct walk *w = t->w;
 	const char *name = l->names + l->ents[l->next++].off;
@@ -508,7 +508,7 @@ tree_step(struct tree *t, struct tree_level *l)
 	    w->opts->deref == DEREF_ALWAYS, false, 0, false };
 	struct file_ref cd = { l->dfd, name, &cdp, false, l->created,
 	    l->ddev, false };
-	struct tree_level *child = NULL;
+	struct seq_level *child = NULL;
 	char *sname = NULL, *dname = NULL;
 	struct stat st;
 
@@ -529,7 +529,7 @@ tree_step(struct tree *t, struct tree_level *l)
 	if (!S_ISDIR(st.st_mode))
 		(void)dir_file(w, t->fc, &cs, &st, &cd);
 	else
-		child = tree_enter(t, l, name, &cs, &st, &cd);
+		child = seq_enter(t, l, name, &cs, &st, &cd);
 out:
 	free(sname);
 	free(dname);
@@ -541,11 +541,11 @@ out:
  * could not be opened again: reported).
  */
 static int
-tree_reopen(struct tree *t, struct tree_level *l)
+seq_reopen(struct seq *t, struct seq_level *l)
 {
 	if (!t->bypath)
 		return 0;
-	if ((l->dfd = tree_open_path(&l->dp, tree_dst_follow(t, l), l->ddev,
+	if ((l->dfd = seq_open_path(&l->dp, seq_dst_follow(t, l), l->ddev,
 	    l->dino)) == -1) {
 		record_fail(&l->rec, errno, CPN_("cannot open directory %s"),
 		    quote(path_str(&l->dp)));
@@ -553,16 +553,16 @@ tree_reopen(struct tree *t, struct tree_level *l)
 		return -1;
 	}
 	/* (Without it, what needs the source's own descriptor is not set.) */
-	l->sfd = tree_open_path(&l->sp, l->src.follow, l->anc.dev,
+	l->sfd = seq_open_path(&l->sp, l->src.follow, l->anc.dev,
 	    l->anc.ino);
 	return 0;
 }
 
 /* l is done: its attributes, its parent back, its record.  Returns up. */
-static struct tree_level *
-tree_leave(struct tree *t, struct tree_level *l)
+static struct seq_level *
+seq_leave(struct seq *t, struct seq_level *l)
 {
-	struct tree_level *up = l->up;
+	struct seq_level *up = l->up;
 
 	if (l->lost) {
 		/* Its descriptors could not come back, so neither can its
@@ -572,39 +572,39 @@ tree_leave(struct tree *t, struct tree_level *l)
 			up->lost = true;
 		}
 		record_free(&l->rec);
-	} else if (tree_reopen(t, l) == -1) {
+	} else if (seq_reopen(t, l) == -1) {
 		record_free(&l->rec);
 	} else {
 		dir_done(t->w, l->sfd, l->dfd, &l->sst, l->created, &l->rec);
-		tree_reattach(t, l);
+		seq_reattach(t, l);
 		if (l->sfd != -1)
 			(void)close(l->sfd);
 		dir_close_record(t->w, l->dfd, &l->rec);
 		if (!t->bypath)
-			tree_open--;
+			seq_open--;
 	}
-	tree_free(t, l);
+	seq_free(t, l);
 	return up;
 }
 
 void
-tree_copy(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
+walk_seq_copy(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
     const struct dir_anc *up)
 {
-	struct tree t;
-	struct tree_level *l;
+	struct seq t;
+	struct seq_level *l;
 
 	memset(&t, 0, sizeof(t));
 	t.w = w;
 	t.fc = fc;
 	t.above = up;
 	t.bypath = w->max_open == 0;
-	l = tree_enter(&t, NULL, src->name, src, sst, dst);
+	l = seq_enter(&t, NULL, src->name, src, sst, dst);
 	while (l != NULL) {
 		if (l->next < l->nents && !l->lost && !dir_stopped(w))
-			l = tree_step(&t, l);
+			l = seq_step(&t, l);
 		else
-			l = tree_leave(&t, l);
+			l = seq_leave(&t, l);
 	}
 }
