@@ -4,7 +4,7 @@
  *
  * Works out the destination of each operand as cp does (SOURCE DEST,
  * SOURCE... DIR, -t, -T, --parents), applies cp's rules for operands met
- * before, and hands each one on: a file to dir.c's dir_file(), a
+ * before, and hands each one on: a file to walk.c's walk_file(), a
  * directory to the sequential walk (walk-seq.c) or the parallel one
  * (pool.c), with as many threads and open levels as the descriptor
  * limit allows.
@@ -24,7 +24,7 @@
 
 #include "compat.h"
 #include "dest.h"
-#include "dir.h"
+#include "walk.h"
 #include "file.h"
 #include "links.h"
 #include "meta.h"
@@ -92,7 +92,7 @@ operands_nomem(struct walk *w, const char *file)
 	memset(&rec, 0, sizeof(rec));
 	rec.src = rec.dst = &sp;
 	record_fail(&rec, ENOMEM, N_("cannot copy %s"), quote(file));
-	dir_report(w, &rec);
+	walk_report(w, &rec);
 }
 
 /* The directories above one --parents operand, made or found. */
@@ -153,7 +153,7 @@ operands_parent_done(struct walk *w, const struct operands_made *m, bool any,
 		return;
 	t.fd = fd;
 	if (!set) {
-		dir_final_mode(fd, operands_parent_mkdir_mode(o, m->st.st_mode),
+		walk_final_mode(fd, operands_parent_mkdir_mode(o, m->st.st_mode),
 		    &rec);
 		goto out;
 	}
@@ -163,12 +163,12 @@ operands_parent_done(struct walk *w, const struct operands_made *m, bool any,
 		(void)meta_set(o, &t, &m->st, &rec);
 	/* (cp makes a parent with 0777 under --no-preserve=mode.) */
 	if (m->made && !o->preserve_mode && rec.status != FILE_FAILED)
-		dir_final_mode(fd, (o->no_preserve_mode ? 0777 :
+		walk_final_mode(fd, (o->no_preserve_mode ? 0777 :
 		    meta_base_mode(o, m->st.st_mode)) & ~o->umask, &rec);
 out:
 	(void)close(fd);
 	if (rec.status == FILE_FAILED)
-		dir_report(w, &rec);
+		walk_report(w, &rec);
 	record_free(&rec);
 }
 
@@ -236,7 +236,7 @@ operands_parent(struct walk *w, const char *p, const char *d, struct stat *st,
 	}
 	w->parents_made = true;
 	/* (A dangling link in the way: EEXIST, as cp says.) */
-	if (mkdir(d, dir_filling_mode(o, o->no_preserve_mode ? S_IFDIR | 0777 :
+	if (mkdir(d, walk_filling_mode(o, o->no_preserve_mode ? S_IFDIR | 0777 :
 	    st->st_mode)) == -1) {
 		record_fail(rec, errno, CPN_("cannot make directory %s"), quote(d));
 		return -1;
@@ -268,7 +268,7 @@ operands_parent_there(struct walk *w, const char *p, const char *d,
 	rec.dst = &dp;
 	rec.kind = FILE_KIND_DIR;
 	record_fail(&rec, 0, CPN_("%s exists but is not a directory"), quote(d));
-	dir_report(w, &rec);
+	walk_report(w, &rec);
 	return -1;
 }
 
@@ -335,7 +335,7 @@ operands_parents(struct walk *w, const char *dir, const char *path,
 		rec.dst = &dp;
 		rec.kind = FILE_KIND_DIR;
 		if ((r = operands_parent(w, p, d, &st, &rec)) == -1) {
-			dir_report(w, &rec);
+			walk_report(w, &rec);
 			rc = -1;
 			free(d);
 		} else if (r == 2) {
@@ -374,11 +374,11 @@ operands_seen(struct walk *w, const struct file_ref *src, const struct stat *st,
 	if (!S_ISDIR(st->st_mode) && w->opts->backup == BACKUP_NONE &&
 	    created_find(w->sources, st->st_dev, st->st_ino, src->dirfd,
 	    src->name, NULL) == 1) {
-		dir_skip(w, src, dst, FILE_KIND_FILE, CPN_("warning: source file %s "
+		walk_skip(w, src, dst, FILE_KIND_FILE, CPN_("warning: source file %s "
 		    "specified more than once"), src->path);
 		return true;
 	}
-	/* (A directory named twice: dir.c, after the checks of its copy.) */
+	/* (A directory named twice: walk.c, after the checks of its copy.) */
 	(void)created_add(w->sources, st->st_dev, st->st_ino, src->dirfd,
 	    src->name);
 	return false;
@@ -406,7 +406,7 @@ operands_inside(const struct stat *st, const char *dst)
 		n--;
 	if ((dir = strndup(dst, n)) == NULL)
 		return true;	/* when in doubt, one thread */
-	r = dir_within(AT_FDCWD, n > 0 ? dir : ".", st, false);
+	r = walk_within(AT_FDCWD, n > 0 ? dir : ".", st, false);
 	free(dir);
 	return r;
 }
@@ -417,7 +417,7 @@ operands_dir(struct walk *w, const struct file_ref *src, const struct stat *st,
     const struct file_ref *dst)
 {
 	if (!w->opts->recursive)
-		dir_fail(w, src, dst, FILE_KIND_DIR, 0,
+		walk_fail(w, src, dst, FILE_KIND_DIR, 0,
 		    CPN_("-r not specified; omitting directory %s"), src->path, NULL);
 	else if (w->jobs > 1 && !operands_inside(st, dst->name) &&
 	    (w->made_dirs = inoset_new()) != NULL) {
@@ -460,7 +460,7 @@ operands_operand(struct walk *w, const char *path, const char *dest, dev_t ddev)
 	w->top_dst = &dp;
 	if (fstatat(AT_FDCWD, path, &st, src.follow ? 0 :
 	    AT_SYMLINK_NOFOLLOW) == -1) {
-		dir_fail(w, &src, &dst, FILE_KIND_FILE, errno, CPN_("cannot stat %s"), &sp,
+		walk_fail(w, &src, &dst, FILE_KIND_FILE, errno, CPN_("cannot stat %s"), &sp,
 		    NULL);
 		return;
 	}
@@ -472,7 +472,7 @@ operands_operand(struct walk *w, const char *path, const char *dest, dev_t ddev)
 		return;
 	}
 	/* As cp: what this operand made, not a link to an earlier copy. */
-	if (dir_file(w, &w->fctx, &src, &st, &dst) &&
+	if (walk_file(w, &w->fctx, &src, &st, &dst) &&
 	    w->fctx.made != NULL &&
 	    fstatat(AT_FDCWD, dest, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		(void)created_add(w->fctx.made, st.st_dev, st.st_ino,

@@ -46,7 +46,7 @@ struct pool_dir {
 	char		*name;		/* its name (owned) */
 	struct path	 sp, dp;	/* its source and destination paths */
 	struct file_ref	 src, dst;	/* refs to them, for messages */
-	struct dir_anc	 anc;		/* for cycles: dev/ino and the parent */
+	struct walk_anc	 anc;		/* for cycles: dev/ino and the parent */
 	struct file_record rec;		/* the directory's own record */
 };
 
@@ -94,7 +94,7 @@ struct pool_again {
 	dev_t		 ddev;		/* that directory's device, or 0 */
 	mode_t		 pmode;		/* its mode then, if have_pmode */
 	bool		 have_pmode;
-	struct dir_anc	*anc;		/* [0] the nearest; NULL for a file */
+	struct walk_anc	*anc;		/* [0] the nearest; NULL for a file */
 	size_t		 nanc;
 };
 
@@ -186,10 +186,10 @@ pool_release(struct pool *p, struct pool_dir *d)
 
 	while (d != NULL &&
 	    __atomic_sub_fetch(&d->pending, 1, __ATOMIC_ACQ_REL) == 0) {
-		dir_done(p->w, dirfd(d->d), d->dfd, &d->sst, d->created,
+		walk_done(p->w, dirfd(d->d), d->dfd, &d->sst, d->created,
 		    &d->rec);
 		(void)closedir(d->d);
-		dir_close_record(p->w, d->dfd, &d->rec);
+		walk_close_record(p->w, d->dfd, &d->rec);
 		up = d->up;
 		free(d->name);
 		free(d);
@@ -206,10 +206,10 @@ pool_release(struct pool *p, struct pool_dir *d)
 static bool
 pool_again_keep(struct walk *w, const struct file_ref *src,
     const struct stat *st, const struct file_ref *dst,
-    const struct dir_anc *anc)
+    const struct walk_anc *anc)
 {
 	struct pool *p = w->again_arg;
-	const struct dir_anc *u;
+	const struct walk_anc *u;
 	struct pool_again *a;
 	struct stat pst;
 	size_t i;
@@ -226,7 +226,7 @@ pool_again_keep(struct walk *w, const struct file_ref *src,
 	    NULL)
 		goto fail;
 	for (i = 0, u = anc; i < a->nanc; i++, u = u->up)
-		a->anc[i] = (struct dir_anc){ NULL, u->dev, u->ino };
+		a->anc[i] = (struct walk_anc){ NULL, u->dev, u->ino };
 	a->st = *st;
 	a->follow = src->follow;
 	a->operand = src->operand;
@@ -269,7 +269,7 @@ pool_nomem(struct pool *p, struct pool_dir *up, const char *name,
 	path_init(&dp, up != NULL ? &up->dp : NULL, dname);
 	if (!pool_again_keep(p->w, &src, sst, &dst, up != NULL ? &up->anc :
 	    NULL))
-		dir_fail(p->w, &src, &dst, FILE_KIND_DIR, ENOMEM,
+		walk_fail(p->w, &src, &dst, FILE_KIND_DIR, ENOMEM,
 		    CPN_("cannot access %s"), &sp, NULL);
 }
 
@@ -308,7 +308,7 @@ pool_dir_open(struct pool *p, struct pool_dir *up, char *name,
 	d->anc.up = up != NULL ? &up->anc : NULL;
 	d->anc.dev = sst->st_dev;
 	d->anc.ino = sst->st_ino;
-	if (dir_cyclic(p->w, &d->src, sst, &d->dst, d->anc.up))
+	if (walk_cyclic(p->w, &d->src, sst, &d->dst, d->anc.up))
 		goto fail;
 	/* The source first (read once the copy is made, as cp). */
 	sfd = openat(d->src.dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
@@ -317,24 +317,24 @@ pool_dir_open(struct pool *p, struct pool_dir *up, char *name,
 		e = errno;
 		if (sfd != -1)
 			(void)close(sfd);
-		if (dir_short(e) && pool_again_keep(p->w, &d->src, sst,
+		if (walk_short(e) && pool_again_keep(p->w, &d->src, sst,
 		    &d->dst, d->anc.up))
 			goto fail;
 	}
 	/* As cp: the copy is made even if the source cannot be read. */
-	if ((d->dfd = dir_mkdir(p->w, &d->src, sst, &d->dst, d->anc.up,
+	if ((d->dfd = walk_mkdir(p->w, &d->src, sst, &d->dst, d->anc.up,
 	    &d->created, &d->ddev)) == -1) {
 		if (d->d != NULL)
 			(void)closedir(d->d);
 		goto fail;
 	}
-	dir_open_record(p->w, &d->src, &d->dst, d->created, &d->rec);
+	walk_open_record(p->w, &d->src, &d->dst, d->created, &d->rec);
 	if (d->d != NULL)
 		return d;
-	dir_fail(p->w, &d->src, &d->dst, FILE_KIND_DIR, e,
+	walk_fail(p->w, &d->src, &d->dst, FILE_KIND_DIR, e,
 	    CPN_("cannot access %s"), &d->sp, NULL);
-	dir_done(p->w, -1, d->dfd, sst, d->created, &d->rec);
-	dir_close_record(p->w, d->dfd, &d->rec);
+	walk_done(p->w, -1, d->dfd, sst, d->created, &d->rec);
+	walk_close_record(p->w, d->dfd, &d->rec);
 fail:
 	free(d->name);
 	free(d);
@@ -358,7 +358,7 @@ pool_subdir(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 	struct file_ref dst = { up->dfd, name, &dp, false, up->created,
 	    up->ddev, false };
 
-	if (dir_stopped(p->w)) {
+	if (walk_stopped(p->w)) {
 		pool_release(p, up);
 		return;
 	}
@@ -451,11 +451,11 @@ pool_files(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 	    d->ddev, false };
 	size_t i;
 
-	for (i = 0; i < t->n && !dir_stopped(p->w); i++) {
+	for (i = 0; i < t->n && !walk_stopped(p->w); i++) {
 		src.name = dst.name = t->e[i].name;
 		path_init(&sp, &d->sp, src.name);
 		path_init(&dp, &d->dp, dst.name);
-		(void)dir_file(p->w, fc, &src, &t->e[i].st, &dst);
+		(void)walk_file(p->w, fc, &src, &t->e[i].st, &dst);
 	}
 }
 
@@ -493,7 +493,7 @@ pool_inline(struct pool *p, struct file_ctx *fc, struct pool_dir *d,
 	if (S_ISDIR(st->st_mode))
 		walk_seq_copy(p->w, fc, cs, st, cd, &d->anc);
 	else
-		(void)dir_file(p->w, fc, cs, st, cd);
+		(void)walk_file(p->w, fc, cs, st, cd);
 }
 
 /* Reads directory d: subdirectories become tasks, files are copied. */
@@ -509,7 +509,7 @@ pool_read(struct pool *p, struct file_ctx *fc, struct pool_dir *d)
 	struct dirent *de;
 	struct stat st;
 
-	while (!dir_stopped(p->w) && (errno = 0, de = readdir(d->d)) !=
+	while (!walk_stopped(p->w) && (errno = 0, de = readdir(d->d)) !=
 	    NULL) {
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
@@ -517,7 +517,7 @@ pool_read(struct pool *p, struct file_ctx *fc, struct pool_dir *d)
 		cs.name = cd.name = de->d_name;
 		path_init(&sp, &d->sp, de->d_name);
 		path_init(&dp, &d->dp, de->d_name);
-		if (dir_stat_entry(p->w, &cs, &st, &cd) == -1)
+		if (walk_stat_entry(p->w, &cs, &st, &cd) == -1)
 			continue;
 		t = S_ISDIR(st.st_mode) ? pool_task_new(d, true) :
 		    batch != NULL ? batch : (batch = pool_task_new(d, false));
@@ -535,8 +535,8 @@ pool_read(struct pool *p, struct file_ctx *fc, struct pool_dir *d)
 		else if (t->n == POOL_BATCH)
 			batch = pool_batch(p, fc, t);
 	}
-	if (!dir_stopped(p->w) && errno != 0)
-		dir_fail(p->w, &d->src, &d->dst, FILE_KIND_DIR, errno,
+	if (!walk_stopped(p->w) && errno != 0)
+		walk_fail(p->w, &d->src, &d->dst, FILE_KIND_DIR, errno,
 		    CPN_("cannot access %s"), &d->sp, NULL);
 	if (batch != NULL) {
 		pool_files(p, fc, batch);
@@ -754,7 +754,7 @@ pool_again_one(struct walk *w, struct pool_again *a)
 	path_init(&sp, NULL, a->src);
 	path_init(&dp, NULL, a->dst);
 	if (!S_ISDIR(a->st.st_mode)) {
-		(void)dir_file(w, &w->fctx, &src, &a->st, &dst);
+		(void)walk_file(w, &w->fctx, &src, &a->st, &dst);
 		return;
 	}
 	/* The directories above, nearest first, linked again. */
@@ -787,7 +787,7 @@ pool_again_run(struct pool *p)
 			    a->pmode);
 	for (a = p->again; a != NULL; a = next) {
 		next = a->next;
-		if (!dir_stopped(w))
+		if (!walk_stopped(w))
 			pool_again_one(w, a);
 		free(a->src);
 		free(a->dst);
@@ -813,7 +813,7 @@ pool_later_group(struct pool *p, struct file_ctx *fc, size_t i, size_t end,
 	struct path sp, dp;
 	bool back = false;
 
-	for (; i < end && !dir_stopped(w); i++) {
+	for (; i < end && !walk_stopped(w); i++) {
 		struct pool_later *l = &p->later[i];
 		struct file_ref s = { AT_FDCWD, l->src, &sp,
 		    w->opts->deref == DEREF_ALWAYS, false, 0, false };
@@ -823,7 +823,7 @@ pool_later_group(struct pool *p, struct file_ctx *fc, size_t i, size_t end,
 		path_init(&sp, NULL, l->src);
 		path_init(&dp, NULL, l->dst);
 		if (!back || !pool_again_keep(w, &s, &l->st, &d, NULL))
-			(void)dir_file(w, fc, &s, &l->st, &d);
+			(void)walk_file(w, fc, &s, &l->st, &d);
 		back = worker && pool_short;
 	}
 }

@@ -7,7 +7,7 @@
 
 #include <sys/stat.h>
 
-#include "dir.h"
+#include "walk.h"
 
 /*
  * A worker thread's stack.  The walks keep their state on the heap: a

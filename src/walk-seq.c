@@ -47,7 +47,7 @@ struct seq_ent {
 struct seq_level {
 	struct seq_level *up;
 	struct seq_level *hnext;	/* in its ancestor-table bucket */
-	struct dir_anc	 anc;		/* the source directory */
+	struct walk_anc	 anc;		/* the source directory */
 	int		 sfd, dfd;	/* -1 while detached */
 	dev_t		 ddev;		/* the copy, to come back to it */
 	ino_t		 dino;
@@ -67,7 +67,7 @@ struct seq_level {
 struct seq {
 	struct walk	*w;
 	struct file_ctx	*fc;
-	const struct dir_anc *above;	/* directories above this walk */
+	const struct walk_anc *above;	/* directories above this walk */
 	bool		 bypath;	/* no descriptor kept (see the top) */
 	struct seq_level *slot[SEQ_SLOTS];
 };
@@ -89,15 +89,15 @@ seq_cyclic(struct seq *t, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst)
 {
 	const struct seq_level *l;
-	struct dir_anc a = { t->above, sst->st_dev, sst->st_ino };
+	struct walk_anc a = { t->above, sst->st_dev, sst->st_ino };
 
 	for (l = t->slot[seq_slot(sst->st_dev, sst->st_ino)]; l != NULL;
 	    l = l->hnext)
 		if (l->anc.dev == sst->st_dev && l->anc.ino == sst->st_ino) {
-			a.up = &l->anc;	/* dir_cyclic() finds it at once */
+			a.up = &l->anc;	/* walk_cyclic() finds it at once */
 			break;
 		}
-	return dir_cyclic(t->w, src, sst, dst, a.up);
+	return walk_cyclic(t->w, src, sst, dst, a.up);
 }
 
 static int
@@ -303,7 +303,7 @@ seq_reattach(struct seq *t, struct seq_level *l)
 		d = seq_open_path(&up->dp, seq_dst_follow(t, up), up->ddev,
 		    up->dino);
 	if (s == -1 || d == -1) {
-		dir_fail(t->w, &l->src, &l->dst, FILE_KIND_DIR, errno,
+		walk_fail(t->w, &l->src, &l->dst, FILE_KIND_DIR, errno,
 		    N_("cannot return to the directory above %s"), l->src.path,
 		    NULL);
 		if (s != -1)
@@ -333,7 +333,7 @@ seq_level_new(struct seq *t, struct seq_level *up, const char *name,
 		return NULL;
 	}
 	l->up = up;
-	l->anc = (struct dir_anc){ up != NULL ? &up->anc : t->above,
+	l->anc = (struct walk_anc){ up != NULL ? &up->anc : t->above,
 	    sst->st_dev, sst->st_ino };
 	l->sst = *sst;
 	l->sfd = l->dfd = -1;
@@ -366,7 +366,7 @@ seq_again(struct seq *t, struct seq_level *up, int err,
 {
 	struct walk *w = t->w;
 
-	return w->again != NULL && dir_short(err) && w->again(w, src, sst,
+	return w->again != NULL && walk_short(err) && w->again(w, src, sst,
 	    dst, up != NULL ? &up->anc : t->above);
 }
 
@@ -424,7 +424,7 @@ seq_make(struct seq *t, struct seq_level *l, const struct stat *sst)
 {
 	struct stat st;
 
-	if ((l->dfd = dir_mkdir(t->w, &l->src, sst, &l->dst, l->anc.up,
+	if ((l->dfd = walk_mkdir(t->w, &l->src, sst, &l->dst, l->anc.up,
 	    &l->created, &l->ddev)) == -1)
 		return -1;
 	if (fstat(l->dfd, &st) == 0)
@@ -433,7 +433,7 @@ seq_make(struct seq *t, struct seq_level *l, const struct stat *sst)
 		(void)close(l->dfd);
 		l->dfd = -1;
 	}
-	dir_open_record(t->w, &l->src, &l->dst, l->created, &l->rec);
+	walk_open_record(t->w, &l->src, &l->dst, l->created, &l->rec);
 	return 0;
 }
 
@@ -460,7 +460,7 @@ seq_enter(struct seq *t, struct seq_level *up, const char *name,
 		return NULL;
 	if ((l = seq_level_new(t, up, name, src, sst, dst)) == NULL) {
 		if (!seq_again(t, up, ENOMEM, src, sst, dst))
-			dir_fail(t->w, src, dst, FILE_KIND_DIR, ENOMEM,
+			walk_fail(t->w, src, dst, FILE_KIND_DIR, ENOMEM,
 			    CPN_("cannot access %s"), src->path, NULL);
 		return NULL;
 	}
@@ -486,7 +486,7 @@ seq_enter(struct seq *t, struct seq_level *up, const char *name,
 	if (d != NULL)
 		e = seq_read(l, d);
 	if (e != 0) {
-		dir_fail(t->w, &l->src, &l->dst, FILE_KIND_DIR, e,
+		walk_fail(t->w, &l->src, &l->dst, FILE_KIND_DIR, e,
 		    CPN_("cannot access %s"), l->src.path, NULL);
 		l->nents = 0;
 	}
@@ -519,15 +519,15 @@ seq_step(struct seq *t, struct seq_level *l)
 		cs.dirfd = cd.dirfd = AT_FDCWD;
 		if ((cs.name = sname = path_dup(&csp)) == NULL ||
 		    (cd.name = dname = path_dup(&cdp)) == NULL) {
-			dir_fail(w, &cs, &cd, FILE_KIND_FILE, ENOMEM,
+			walk_fail(w, &cs, &cd, FILE_KIND_FILE, ENOMEM,
 			    CPN_("cannot access %s"), &csp, NULL);
 			goto out;
 		}
 	}
-	if (dir_stat_entry(w, &cs, &st, &cd) == -1)
+	if (walk_stat_entry(w, &cs, &st, &cd) == -1)
 		goto out;
 	if (!S_ISDIR(st.st_mode))
-		(void)dir_file(w, t->fc, &cs, &st, &cd);
+		(void)walk_file(w, t->fc, &cs, &st, &cd);
 	else
 		child = seq_enter(t, l, name, &cs, &st, &cd);
 out:
@@ -549,7 +549,7 @@ seq_reopen(struct seq *t, struct seq_level *l)
 	    l->dino)) == -1) {
 		record_fail(&l->rec, errno, CPN_("cannot open directory %s"),
 		    quote(path_str(&l->dp)));
-		dir_report(t->w, &l->rec);
+		walk_report(t->w, &l->rec);
 		return -1;
 	}
 	/* (Without it, what needs the source's own descriptor is not set.) */
@@ -575,11 +575,11 @@ seq_leave(struct seq *t, struct seq_level *l)
 	} else if (seq_reopen(t, l) == -1) {
 		record_free(&l->rec);
 	} else {
-		dir_done(t->w, l->sfd, l->dfd, &l->sst, l->created, &l->rec);
+		walk_done(t->w, l->sfd, l->dfd, &l->sst, l->created, &l->rec);
 		seq_reattach(t, l);
 		if (l->sfd != -1)
 			(void)close(l->sfd);
-		dir_close_record(t->w, l->dfd, &l->rec);
+		walk_close_record(t->w, l->dfd, &l->rec);
 		if (!t->bypath)
 			seq_open--;
 	}
@@ -590,7 +590,7 @@ seq_leave(struct seq *t, struct seq_level *l)
 void
 walk_seq_copy(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
-    const struct dir_anc *up)
+    const struct walk_anc *up)
 {
 	struct seq t;
 	struct seq_level *l;
@@ -602,7 +602,7 @@ walk_seq_copy(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
 	t.bypath = w->max_open == 0;
 	l = seq_enter(&t, NULL, src->name, src, sst, dst);
 	while (l != NULL) {
-		if (l->next < l->nents && !l->lost && !dir_stopped(w))
+		if (l->next < l->nents && !l->lost && !walk_stopped(w))
 			l = seq_step(&t, l);
 		else
 			l = seq_leave(&t, l);

@@ -8,7 +8,7 @@
 
 #include <sys/stat.h>
 
-#include "dir.h"
+#include "walk.h"
 
 /*
  * Copies the directory src (stat'ed as sst) and its contents to dst,
@@ -19,6 +19,6 @@
  */
 void	 walk_seq_copy(struct walk *, struct file_ctx *, const struct file_ref *,
 	    const struct stat *, const struct file_ref *,
-	    const struct dir_anc *);
+	    const struct walk_anc *);
 
 #endif

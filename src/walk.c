@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * dir.c: what every walk of a tree shares (the sequential one of walk-seq.c,
+ * walk.c: what every walk of a tree shares (the sequential one of walk-seq.c,
  * the parallel one of pool.c): the state of a run, reporting a record,
  * making a destination directory and setting its attributes once its
  * contents are in, looking at a directory entry, copying one file.
@@ -15,19 +15,19 @@
 #include <unistd.h>
 
 #include "dest.h"
-#include "dir.h"
+#include "walk.h"
 #include "meta.h"
 #include "progress.h"
 #include "quote.h"
 
 bool
-dir_short(int err)
+walk_short(int err)
 {
 	return err == ENOMEM || err == EMFILE || err == ENFILE;
 }
 
 void
-dir_report(struct walk *w, struct file_record *rec)
+walk_report(struct walk *w, struct file_record *rec)
 {
 	if (rec->status == FILE_FAILED)
 		__atomic_store_n(&w->failed, 1, __ATOMIC_RELAXED);
@@ -36,7 +36,7 @@ dir_report(struct walk *w, struct file_record *rec)
 }
 
 void
-dir_skip(struct walk *w, const struct file_ref *src,
+walk_skip(struct walk *w, const struct file_ref *src,
     const struct file_ref *dst, enum file_kind kind, const char *fmt,
     const struct path *arg)
 {
@@ -48,11 +48,11 @@ dir_skip(struct walk *w, const struct file_ref *src,
 	rec.kind = kind;
 	rec.status = FILE_SKIPPED;
 	record_warn(&rec, 0, fmt, quote(path_str(arg)));
-	dir_report(w, &rec);
+	walk_report(w, &rec);
 }
 
 void
-dir_fail(struct walk *w, const struct file_ref *src,
+walk_fail(struct walk *w, const struct file_ref *src,
     const struct file_ref *dst, enum file_kind kind, int e, const char *fmt,
     const struct path *arg1, const struct path *arg2)
 {
@@ -65,7 +65,7 @@ dir_fail(struct walk *w, const struct file_ref *src,
 	/* quote() never fails: a name it cannot quote comes back as is. */
 	record_fail(&rec, e, fmt, arg1 ? quote(path_str(arg1)) : "",
 	    arg2 ? quote(path_str(arg2)) : "");
-	dir_report(w, &rec);
+	walk_report(w, &rec);
 }
 
 /*
@@ -75,7 +75,7 @@ dir_fail(struct walk *w, const struct file_ref *src,
  * owner is not yet set), plus u+rwx to write the contents.
  */
 mode_t
-dir_filling_mode(const struct options *o, mode_t m)
+walk_filling_mode(const struct options *o, mode_t m)
 {
 	mode_t omit = o->preserve_ownership ? S_IRWXG | S_IRWXO :
 	    S_IWGRP | S_IWOTH;
@@ -95,7 +95,7 @@ dir_filling_mode(const struct options *o, mode_t m)
  * directory is not to be copied (reported).
  */
 static bool
-dir_named_before(struct walk *w, const struct file_ref *src,
+walk_named_before(struct walk *w, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst)
 {
 	enum deref_mode d = dest_deref(w->opts, src);
@@ -106,14 +106,14 @@ dir_named_before(struct walk *w, const struct file_ref *src,
 		return false;
 	if (created_find(w->dirs, sst->st_dev, sst->st_ino, dst->dirfd,
 	    dst->name, NULL) == 1) {
-		dir_skip(w, src, dst, FILE_KIND_DIR, CPN_("warning: source directory "
+		walk_skip(w, src, dst, FILE_KIND_DIR, CPN_("warning: source directory "
 		    "%s specified more than once"), w->top_src);
 		return true;
 	}
 	if (d != DEREF_ALWAYS && d != DEREF_ARGS && (earlier =
 	    created_label(w->dirs, sst->st_dev, sst->st_ino)) != NULL) {
 		path_init(&ep, NULL, earlier);
-		dir_fail(w, src, dst, FILE_KIND_DIR, 0, CPN_("will not create hard "
+		walk_fail(w, src, dst, FILE_KIND_DIR, 0, CPN_("will not create hard "
 		    "link %s to directory %s"), dst->path, &ep);
 		return true;
 	}
@@ -127,10 +127,10 @@ dir_named_before(struct walk *w, const struct file_ref *src,
 
 /*
  * The operand's directory could not be copied to dst: as cp, forget it
- * (dir_named_before()), so that naming it again tries again.
+ * (walk_named_before()), so that naming it again tries again.
  */
 static void
-dir_unname(struct walk *w, const struct file_ref *src,
+walk_unname(struct walk *w, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst)
 {
 	if (src->operand)
@@ -143,7 +143,7 @@ dir_unname(struct walk *w, const struct file_ref *src,
  * calls a copy of it "into itself" only when met as that very entry.
  */
 static void
-dir_made_entry(struct walk *w, const struct file_ref *dst)
+walk_made_entry(struct walk *w, const struct file_ref *dst)
 {
 	struct stat pst;
 	const char *base;
@@ -160,7 +160,7 @@ dir_made_entry(struct walk *w, const struct file_ref *dst)
 
 /* True if cs is the entry of the first directory the operand made. */
 static bool
-dir_made_same_entry(const struct walk *w, const struct file_ref *cs)
+walk_made_same_entry(const struct walk *w, const struct file_ref *cs)
 {
 	struct stat pst;
 	const char *base;
@@ -176,7 +176,7 @@ dir_made_same_entry(const struct walk *w, const struct file_ref *cs)
 }
 
 bool
-dir_within(int dirfd, const char *name, const struct stat *st, bool doubt)
+walk_within(int dirfd, const char *name, const struct stat *st, bool doubt)
 {
 	struct stat at, up;
 	bool r = doubt;
@@ -207,17 +207,17 @@ dir_within(int dirfd, const char *name, const struct stat *st, bool doubt)
 
 /*
  * Short of memory or descriptors (e) in the parallel walk: what
- * dir_mkdir() did is undone (fd closed, a directory it made removed: it
+ * walk_mkdir() did is undone (fd closed, a directory it made removed: it
  * is empty) and the directory handed back with anc, the directories
  * above it, to be copied again at the end.  True if so (nothing to
  * report); else fd is still open.
  */
 static bool
-dir_mkdir_again(struct walk *w, const struct file_ref *src,
+walk_mkdir_again(struct walk *w, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
-    const struct dir_anc *anc, int e, int fd, bool *created)
+    const struct walk_anc *anc, int e, int fd, bool *created)
 {
-	if (w->again == NULL || !dir_short(e))
+	if (w->again == NULL || !walk_short(e))
 		return false;
 	if (*created && unlinkat(dst->dirfd, dst->name, AT_REMOVEDIR) == -1)
 		return false;
@@ -235,7 +235,7 @@ dir_mkdir_again(struct walk *w, const struct file_ref *src,
  * this operand (for copies into themselves).  Returns 0, or an errno.
  */
 static int
-dir_mkdir_note(struct walk *w, int fd, const struct file_ref *src,
+walk_mkdir_note(struct walk *w, int fd, const struct file_ref *src,
     const struct file_ref *dst, bool created, dev_t *dev)
 {
 	/*
@@ -270,15 +270,15 @@ dir_mkdir_note(struct walk *w, int fd, const struct file_ref *src,
 		w->made_dev = st.st_dev;
 		w->made_ino = st.st_ino;
 		w->made = true;
-		dir_made_entry(w, dst);
+		walk_made_entry(w, dst);
 	}
 	return 0;
 }
 
 int
-dir_mkdir(struct walk *w, const struct file_ref *src,
+walk_mkdir(struct walk *w, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
-    const struct dir_anc *anc, bool *created, dev_t *dev)
+    const struct walk_anc *anc, bool *created, dev_t *dev)
 {
 	struct file_record rec;
 	struct dest_state ds;
@@ -294,11 +294,11 @@ dir_mkdir(struct walk *w, const struct file_ref *src,
 	switch (dest_check(w->opts, w->fctx.made, src, sst, dst, DEST_DIR,
 	    &ds, &rec)) {
 	case DEST_FAIL:
-		if (dir_mkdir_again(w, src, sst, dst, anc, rec.err, -1,
+		if (walk_mkdir_again(w, src, sst, dst, anc, rec.err, -1,
 		    created))
 			record_free(&rec);
 		else
-			dir_report(w, &rec);
+			walk_report(w, &rec);
 		return -1;
 	case DEST_GO:
 		break;
@@ -306,22 +306,22 @@ dir_mkdir(struct walk *w, const struct file_ref *src,
 		record_free(&rec);
 		return -1;	/* nothing to do (cp -rl d d) */
 	}
-	if (dir_named_before(w, src, sst, dst))
+	if (walk_named_before(w, src, sst, dst))
 		return -1;
 	if (!ds.exists) {
 		if (mkdirat(dst->dirfd, dst->name,
-		    dir_filling_mode(w->opts, sst->st_mode)) == 0)
+		    walk_filling_mode(w->opts, sst->st_mode)) == 0)
 			*created = true;
 		/* What was taken to be new (dst->fresh) and is there is an
 		 * error, as cp says it; the rest is reused. */
 		else if (errno != EEXIST || dst->fresh) {
 			e = errno;
-			if (!dir_mkdir_again(w, src, sst, dst, anc, e, -1,
+			if (!walk_mkdir_again(w, src, sst, dst, anc, e, -1,
 			    created)) {
-				dir_fail(w, src, dst, FILE_KIND_DIR, e,
+				walk_fail(w, src, dst, FILE_KIND_DIR, e,
 				    CPN_("cannot create directory %s"),
 				    dst->path, NULL);
-				dir_unname(w, src, sst, dst);
+				walk_unname(w, src, sst, dst);
 			}
 			return -1;
 		}
@@ -335,22 +335,22 @@ dir_mkdir(struct walk *w, const struct file_ref *src,
 	    O_NOFOLLOW));
 	if (fd == -1) {
 		e = errno;
-		if (dir_mkdir_again(w, src, sst, dst, anc, e, -1, created))
+		if (walk_mkdir_again(w, src, sst, dst, anc, e, -1, created))
 			return -1;
 		if (!*created && (e == ENOTDIR || e == ELOOP)) {
-			dir_fail(w, src, dst, FILE_KIND_DIR, 0,
+			walk_fail(w, src, dst, FILE_KIND_DIR, 0,
 			    CPN_("cannot overwrite non-directory %s with "
 			    "directory %s"), dst->path, src->path);
-			dir_unname(w, src, sst, dst);
+			walk_unname(w, src, sst, dst);
 		} else
-			dir_fail(w, src, dst, FILE_KIND_DIR, e,
+			walk_fail(w, src, dst, FILE_KIND_DIR, e,
 			    CPN_("cannot open directory %s"), dst->path, NULL);
 		return -1;
 	}
-	if ((e = dir_mkdir_note(w, fd, src, dst, *created, dev)) == 0)
+	if ((e = walk_mkdir_note(w, fd, src, dst, *created, dev)) == 0)
 		return fd;
-	if (!dir_mkdir_again(w, src, sst, dst, anc, e, fd, created)) {
-		dir_fail(w, src, dst, FILE_KIND_DIR, e, e == ENOMEM ?
+	if (!walk_mkdir_again(w, src, sst, dst, anc, e, fd, created)) {
+		walk_fail(w, src, dst, FILE_KIND_DIR, e, e == ENOMEM ?
 		    CPN_("cannot create directory %s") : CPN_("cannot stat %s"),
 		    dst->path, NULL);
 		(void)close(fd);
@@ -363,7 +363,7 @@ dir_mkdir(struct walk *w, const struct file_ref *src,
  * set-group-ID bit it inherited from its parent stays, as with cp.
  */
 void
-dir_final_mode(int dfd, mode_t want, struct file_record *rec)
+walk_final_mode(int dfd, mode_t want, struct file_record *rec)
 {
 	struct stat st;
 
@@ -379,7 +379,7 @@ dir_final_mode(int dfd, mode_t want, struct file_record *rec)
 
 /* Sets the directory's final mode and times once its contents are in. */
 void
-dir_done(struct walk *w, int sfd, int dfd, const struct stat *sst,
+walk_done(struct walk *w, int sfd, int dfd, const struct stat *sst,
     bool created, struct file_record *rec)
 {
 	const struct options *o = w->opts;
@@ -394,7 +394,7 @@ dir_done(struct walk *w, int sfd, int dfd, const struct stat *sst,
 	}
 	if (!created)
 		return;
-	dir_final_mode(dfd, meta_base_mode(o, sst->st_mode) & ~o->umask,
+	walk_final_mode(dfd, meta_base_mode(o, sst->st_mode) & ~o->umask,
 	    rec);
 }
 
@@ -409,7 +409,7 @@ dir_done(struct walk *w, int sfd, int dfd, const struct stat *sst,
  * The threads stop at any directory the operand made.
  */
 static bool
-dir_into_self(const struct walk *w, const struct file_ref *cs,
+walk_into_self(const struct walk *w, const struct file_ref *cs,
     const struct stat *st, const struct file_ref *cd)
 {
 	bool first = w->made && st->st_dev == w->made_dev &&
@@ -421,35 +421,35 @@ dir_into_self(const struct walk *w, const struct file_ref *cs,
 	bool r;
 
 	if (!w->sequential || (first && (!cs->follow ||
-	    dir_made_same_entry(w, cs))))
+	    walk_made_same_entry(w, cs))))
 		return made;
 	if (!made)
 		return false;
 	/* cd's directory: cd->dirfd, or by path (walk-seq.c, no descriptor). */
 	if (cd->dirfd != AT_FDCWD || strrchr(cd->name, '/') == NULL)
-		return dir_within(cd->dirfd, ".", st, true);
+		return walk_within(cd->dirfd, ".", st, true);
 	if ((dir = strndup(cd->name, (size_t)(strrchr(cd->name, '/') -
 	    cd->name) + 1)) == NULL)
 		return true;	/* when in doubt, it is */
-	r = dir_within(AT_FDCWD, dir, st, true);
+	r = walk_within(AT_FDCWD, dir, st, true);
 	free(dir);
 	return r;
 }
 
 int
-dir_stat_entry(struct walk *w, const struct file_ref *cs, struct stat *st,
+walk_stat_entry(struct walk *w, const struct file_ref *cs, struct stat *st,
     const struct file_ref *cd)
 {
 	if (fstatat(cs->dirfd, cs->name, st, cs->follow ? 0 :
 	    AT_SYMLINK_NOFOLLOW) == -1) {
-		dir_fail(w, cs, cd, FILE_KIND_FILE, errno, CPN_("cannot stat %s"), cs->path, NULL);
+		walk_fail(w, cs, cd, FILE_KIND_FILE, errno, CPN_("cannot stat %s"), cs->path, NULL);
 		return -1;
 	}
-	if (S_ISDIR(st->st_mode) && dir_into_self(w, cs, st, cd)) {
+	if (S_ISDIR(st->st_mode) && walk_into_self(w, cs, st, cd)) {
 		/* As cp: once, with the operand's names, and stop there. */
 		if (__atomic_exchange_n(&w->into_self, 1, __ATOMIC_RELAXED) ==
 		    0)
-			dir_fail(w, cs, cd, FILE_KIND_DIR, 0, CPN_("cannot copy a directory, %s, "
+			walk_fail(w, cs, cd, FILE_KIND_DIR, 0, CPN_("cannot copy a directory, %s, "
 			    "into itself, %s"), w->top_src, w->top_dst);
 		return -1;
 	}
@@ -457,21 +457,21 @@ dir_stat_entry(struct walk *w, const struct file_ref *cs, struct stat *st,
 }
 
 bool
-dir_stopped(struct walk *w)
+walk_stopped(struct walk *w)
 {
 	return __atomic_load_n(&w->into_self, __ATOMIC_RELAXED) != 0;
 }
 
 bool
-dir_cyclic(struct walk *w, const struct file_ref *src,
+walk_cyclic(struct walk *w, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
-    const struct dir_anc *up)
+    const struct walk_anc *up)
 {
-	const struct dir_anc *a;
+	const struct walk_anc *a;
 
 	for (a = up; a != NULL; a = a->up)
 		if (a->dev == sst->st_dev && a->ino == sst->st_ino) {
-			dir_fail(w, src, dst, FILE_KIND_DIR, 0,
+			walk_fail(w, src, dst, FILE_KIND_DIR, 0,
 			    CPN_("cannot copy cyclic symbolic link %s"), src->path,
 			    NULL);
 			return true;
@@ -480,7 +480,7 @@ dir_cyclic(struct walk *w, const struct file_ref *src,
 }
 
 void
-dir_open_record(struct walk *w, const struct file_ref *src,
+walk_open_record(struct walk *w, const struct file_ref *src,
     const struct file_ref *dst, bool created, struct file_record *rec)
 {
 	memset(rec, 0, sizeof(*rec));
@@ -492,12 +492,12 @@ dir_open_record(struct walk *w, const struct file_ref *src,
 }
 
 void
-dir_close_record(struct walk *w, int dfd, struct file_record *rec)
+walk_close_record(struct walk *w, int dfd, struct file_record *rec)
 {
 	if (close(dfd) == -1 && rec->status != FILE_FAILED)
 		record_fail(rec, errno, CPN_("failed to close %s"), quote(path_str(rec->dst)));
 	if (rec->status == FILE_FAILED)
-		dir_report(w, rec);
+		walk_report(w, rec);
 	else
 		report_warning(w->rep, rec);
 	record_free(rec);
@@ -508,7 +508,7 @@ dir_close_record(struct walk *w, int dfd, struct file_record *rec)
  * nothing to it (its change time moves with any write, truncation, mode,
  * link or rename).
  */
-struct dir_was {
+struct walk_was {
 	bool		 known;		/* looked at */
 	bool		 there;
 	struct stat	 st;		/* the entry itself */
@@ -517,7 +517,7 @@ struct dir_was {
 };
 
 static void
-dir_look(const struct file_ref *dst, struct dir_was *was)
+walk_look(const struct file_ref *dst, struct walk_was *was)
 {
 	was->known = true;
 	was->there = fstatat(dst->dirfd, dst->name, &was->st,
@@ -527,7 +527,7 @@ dir_look(const struct file_ref *dst, struct dir_was *was)
 }
 
 static bool
-dir_same(const struct stat *a, const struct stat *b)
+walk_same(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
 	    a->st_mode == b->st_mode && a->st_nlink == b->st_nlink &&
@@ -538,18 +538,18 @@ dir_same(const struct stat *a, const struct stat *b)
 
 /* True if dst is as was says it was before. */
 static bool
-dir_untouched(const struct file_ref *dst, const struct dir_was *was)
+walk_untouched(const struct file_ref *dst, const struct walk_was *was)
 {
-	struct dir_was now;
+	struct walk_was now;
 
-	dir_look(dst, &now);
+	walk_look(dst, &now);
 	if (now.there != was->there)
 		return false;
 	if (!now.there)
 		return true;
-	if (now.through != was->through || !dir_same(&now.st, &was->st))
+	if (now.through != was->through || !walk_same(&now.st, &was->st))
 		return false;
-	return !now.through || dir_same(&now.tst, &was->tst);
+	return !now.through || walk_same(&now.tst, &was->tst);
 }
 
 /*
@@ -561,18 +561,18 @@ dir_untouched(const struct file_ref *dst, const struct dir_was *was)
  * if handed back (rec freed, not reported).
  */
 static bool
-dir_file_again(struct walk *w, const struct file_ref *src,
+walk_file_again(struct walk *w, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
-    const struct dir_was *was, struct file_record *rec)
+    const struct walk_was *was, struct file_record *rec)
 {
 	if (w->again == NULL || rec->status != FILE_FAILED ||
-	    !dir_short(rec->err) || rec->partial != NULL)
+	    !walk_short(rec->err) || rec->partial != NULL)
 		return false;
 	if (dst->fresh) {
 		if (unlinkat(dst->dirfd, dst->name, 0) == -1 &&
 		    errno != ENOENT)
 			return false;
-	} else if (!was->known || !dir_untouched(dst, was))
+	} else if (!was->known || !walk_untouched(dst, was))
 		return false;
 	if (!w->again(w, src, sst, dst, NULL))
 		return false;
@@ -581,26 +581,26 @@ dir_file_again(struct walk *w, const struct file_ref *src,
 }
 
 bool
-dir_file(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
+walk_file(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst)
 {
 	struct file_record rec;
 	struct progress *prog = progress_current();
-	struct dir_was was = { false, false, { 0 }, false, { 0 } };
+	struct walk_was was = { false, false, { 0 }, false, { 0 } };
 	bool made;
 
 	if (fc->later != NULL && fc->later(fc->later_arg, src, sst, dst))
 		return false;
 	/* (What the parallel walk may have to give back unchanged.) */
 	if (w->again != NULL && !dst->fresh)
-		dir_look(dst, &was);
+		walk_look(dst, &was);
 	progress_file_start(prog, src->path, sst);
 	(void)file_copy(fc, src, sst, dst, &rec);
 	progress_file_done(prog, sst, &rec);
-	if (dir_file_again(w, src, sst, dst, &was, &rec))
+	if (walk_file_again(w, src, sst, dst, &was, &rec))
 		return false;
 	made = rec.status == FILE_COPIED && !rec.relinked;
-	dir_report(w, &rec);
+	walk_report(w, &rec);
 	return made;
 }
 

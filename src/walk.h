@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * dir.h: the state of a run and the pieces of a directory copy that the
+ * walk.h: the state of a run and the pieces of a directory copy that the
  * sequential walk (walk-seq.c) and the parallel one (pool.c) share.  operands.c
  * sets the state up; the data flows walk -> pool -> tree -> dir -> file.
  */
-#ifndef ZCP_DIR_H
-#define ZCP_DIR_H
+#ifndef ZCP_WALK_H
+#define ZCP_WALK_H
 
 #include <stdbool.h>
 #include <sys/stat.h>
@@ -17,8 +17,8 @@
 #include "report.h"
 
 /* A source directory above the one being copied: to find cycles. */
-struct dir_anc {
-	const struct dir_anc *up;
+struct walk_anc {
+	const struct walk_anc *up;
 	dev_t		 dev;
 	ino_t		 ino;
 };
@@ -69,66 +69,66 @@ struct walk {
 	 */
 	bool		(*again)(struct walk *, const struct file_ref *,
 			    const struct stat *, const struct file_ref *,
-			    const struct dir_anc *);
+			    const struct walk_anc *);
 	void		*again_arg;
 };
 
 
 /* True if err says memory or descriptors ran out (ENOMEM, EMFILE, ENFILE). */
-bool	 dir_short(int);
+bool	 walk_short(int);
 /* Reports rec (and remembers a failure), then frees what it holds. */
-void	 dir_report(struct walk *, struct file_record *);
+void	 walk_report(struct walk *, struct file_record *);
 /* Reports a skip with a warning: fmt takes the quoted arg. */
-void	 dir_skip(struct walk *, const struct file_ref *,
+void	 walk_skip(struct walk *, const struct file_ref *,
 	    const struct file_ref *, enum file_kind, const char *,
 	    const struct path *);
 /* Reports a failure of a kind: fmt takes the quoted arg1 and arg2. */
-void	 dir_fail(struct walk *, const struct file_ref *,
+void	 walk_fail(struct walk *, const struct file_ref *,
 	    const struct file_ref *, enum file_kind, int, const char *,
 	    const struct path *, const struct path *);
 /*
  * The mode a new directory gets while its contents are copied (no group
  * or other write, nor any of their bits while the owner is not set).
  */
-mode_t	 dir_filling_mode(const struct options *, mode_t);
+mode_t	 walk_filling_mode(const struct options *, mode_t);
 /*
  * Creates or reuses dst for the directory src, whose ancestors are anc.
  * Returns its fd, or -1: reported, or (short of memory or descriptors,
  * nothing made) handed back to w->again.  *created and *dev (its
  * device, 0 if unknown) are set.
  */
-int	 dir_mkdir(struct walk *, const struct file_ref *, const struct stat *,
-	    const struct file_ref *, const struct dir_anc *, bool *, dev_t *);
+int	 walk_mkdir(struct walk *, const struct file_ref *, const struct stat *,
+	    const struct file_ref *, const struct walk_anc *, bool *, dev_t *);
 /* Gives a new directory its final mode want (an inherited S_ISGID stays). */
-void	 dir_final_mode(int, mode_t, struct file_record *);
+void	 walk_final_mode(int, mode_t, struct file_record *);
 /* Sets a directory's metadata once its contents are in. */
-void	 dir_done(struct walk *, int, int, const struct stat *, bool,
+void	 walk_done(struct walk *, int, int, const struct stat *, bool,
 	    struct file_record *);
 /* True once the operand was found to be copied into itself. */
-bool	 dir_stopped(struct walk *);
+bool	 walk_stopped(struct walk *);
 /*
  * True if the directory dirfd/name is st or lies below it (through ".."
  * up to the root); doubt if that cannot be told (a directory that cannot
  * be opened or stat'ed, or more than 4096 levels).
  */
-bool	 dir_within(int, const char *, const struct stat *, bool);
+bool	 walk_within(int, const char *, const struct stat *, bool);
 /* Stats a directory entry; -1 if it was reported (error, into itself). */
-int	 dir_stat_entry(struct walk *, const struct file_ref *, struct stat *,
+int	 walk_stat_entry(struct walk *, const struct file_ref *, struct stat *,
 	    const struct file_ref *);
 /* True (and reported) if sst is one of the directories up. */
-bool	 dir_cyclic(struct walk *, const struct file_ref *,
+bool	 walk_cyclic(struct walk *, const struct file_ref *,
 	    const struct stat *, const struct file_ref *,
-	    const struct dir_anc *);
+	    const struct walk_anc *);
 /* The directory's record: the -v line now if created; closes, reports. */
-void	 dir_open_record(struct walk *, const struct file_ref *,
+void	 walk_open_record(struct walk *, const struct file_ref *,
 	    const struct file_ref *, bool, struct file_record *);
-void	 dir_close_record(struct walk *, int, struct file_record *);
+void	 walk_close_record(struct walk *, int, struct file_record *);
 /*
  * Copies one non-directory and reports it.  Returns true if a file of
  * its own was made at dst (not skipped, failed, or a hard link to an
  * earlier copy).
  */
-bool	 dir_file(struct walk *, struct file_ctx *,
+bool	 walk_file(struct walk *, struct file_ctx *,
 	    const struct file_ref *, const struct stat *,
 	    const struct file_ref *);
 
