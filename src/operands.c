@@ -4,10 +4,11 @@
  *
  * Works out the destination of each operand as cp does (SOURCE DEST,
  * SOURCE... DIR, -t, -T, --parents), applies cp's rules for operands met
- * before, and hands each one on: a file to walk.c's walk_file(), a
- * directory to the sequential walk (walk-seq.c) or the parallel one
- * (pool.c), with as many threads and open levels as the descriptor
- * limit allows.
+ * before, and hands each one on: a file, as a copy job, to the per-file
+ * executor (exec-file.c), a directory to the sequential walk
+ * (walk-seq.c) or the parallel one (pool.c), with as many threads and
+ * open levels as the descriptor limit allows.  The run (run.h) is made
+ * here, and each operand (operand.h).
  */
 #include "config.h"
 
@@ -23,16 +24,27 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "created.h"
 #include "dest.h"
-#include "walk.h"
-#include "file.h"
+#include "exec.h"
+#include "inoset.h"
 #include "links.h"
 #include "meta.h"
-#include "progress.h"
-#include "quote.h"
-#include "pool.h"
-#include "walk-seq.h"
 #include "operands.h"
+#include "pool.h"
+#include "quote.h"
+#include "walk-seq.h"
+
+/*
+ * The copy of the operands: the run, the operand being copied and its
+ * walk, the main thread's file context.
+ */
+struct operands {
+	struct run	 run;
+	struct operand	 op;
+	struct walk	 w;		/* of op, without a driver */
+	struct file_ctx	 fc;
+};
 
 static char *
 operands_join(const char *dir, const char *name)
@@ -83,7 +95,7 @@ operands_strip(char *s)
 
 /* An operand that could not be copied for want of memory. */
 static void
-operands_nomem(struct walk *w, const char *file)
+operands_nomem(struct run *run, const char *file)
 {
 	struct file_record rec;
 	struct path sp;
@@ -92,7 +104,7 @@ operands_nomem(struct walk *w, const char *file)
 	memset(&rec, 0, sizeof(rec));
 	rec.src = rec.dst = &sp;
 	record_fail(&rec, ENOMEM, N_("cannot copy %s"), quote(file));
-	walk_report(w, &rec);
+	run_report(run, &rec);
 }
 
 /* The directories above one --parents operand, made or found. */
@@ -125,10 +137,10 @@ operands_parent_mkdir_mode(const struct options *o, mode_t src)
  * mode cp's mkdir left on one that was made.
  */
 static void
-operands_parent_done(struct walk *w, const struct operands_made *m, bool any,
+operands_parent_done(struct run *run, const struct operands_made *m, bool any,
     bool set)
 {
-	const struct options *o = w->opts;
+	const struct options *o = run->opts;
 	/*
 	 * By its path, links followed, as cp sets a parent's times and
 	 * mode; its owner with lchown(), as cp's re_protect() does (a
@@ -168,7 +180,7 @@ operands_parent_done(struct walk *w, const struct operands_made *m, bool any,
 out:
 	(void)close(fd);
 	if (rec.status == FILE_FAILED)
-		walk_report(w, &rec);
+		run_report(run, &rec);
 	record_free(&rec);
 }
 
@@ -179,7 +191,7 @@ out:
  * them).
  */
 static void
-operands_parents_done(struct walk *w, struct operands_made *m, size_t n, bool set)
+operands_parents_done(struct run *run, struct operands_made *m, size_t n, bool set)
 {
 	bool any = false;
 	size_t i;
@@ -187,7 +199,7 @@ operands_parents_done(struct walk *w, struct operands_made *m, size_t n, bool se
 	for (i = 0; i < n; i++)
 		any |= m[i].made;
 	while (n-- > 0) {
-		operands_parent_done(w, &m[n], any, set);
+		operands_parent_done(run, &m[n], any, set);
 		free(m[n].src);
 		free(m[n].dst);
 	}
@@ -203,10 +215,10 @@ operands_parents_done(struct walk *w, struct operands_made *m, size_t n, bool se
  * nothing is to be set on it, -1 (rec filled).
  */
 static int
-operands_parent(struct walk *w, const char *p, const char *d, struct stat *st,
+operands_parent(struct operands *os, const char *p, const char *d, struct stat *st,
     struct file_record *rec)
 {
-	const struct options *o = w->opts;
+	const struct options *o = os->run.opts;
 	bool keep = o->preserve_ownership || o->preserve_mode ||
 	    o->preserve_timestamps;
 	bool missing;
@@ -231,10 +243,10 @@ operands_parent(struct walk *w, const char *p, const char *d, struct stat *st,
 			    quote(d));
 			return -1;
 		}
-		w->parents_made = false;
+		os->op.parents_made = false;
 		return keep ? 0 : 2;
 	}
-	w->parents_made = true;
+	os->op.parents_made = true;
 	/* (A dangling link in the way: EEXIST, as cp says.) */
 	if (mkdir(d, walk_filling_mode(o, o->no_preserve_mode ? S_IFDIR | 0777 :
 	    st->st_mode)) == -1) {
@@ -251,14 +263,14 @@ operands_parent(struct walk *w, const char *p, const char *d, struct stat *st,
  * be a directory.  0 or -1 (reported).
  */
 static int
-operands_parent_there(struct walk *w, const char *p, const char *d,
+operands_parent_there(struct operands *os, const char *p, const char *d,
     const struct stat *st)
 {
 	struct file_record rec;
 	struct path sp, dp;
 
 	if (S_ISDIR(st->st_mode)) {
-		w->parents_made = false;
+		os->op.parents_made = false;
 		return 0;
 	}
 	path_init(&sp, NULL, p);
@@ -268,7 +280,7 @@ operands_parent_there(struct walk *w, const char *p, const char *d,
 	rec.dst = &dp;
 	rec.kind = FILE_KIND_DIR;
 	record_fail(&rec, 0, CPN_("%s exists but is not a directory"), quote(d));
-	walk_report(w, &rec);
+	run_report(&os->run, &rec);
 	return -1;
 }
 
@@ -280,7 +292,7 @@ operands_parent_there(struct walk *w, const char *p, const char *d,
  * operands_parents_done() once the operand is copied.  Returns 0 or -1.
  */
 static int
-operands_parents(struct walk *w, const char *dir, const char *path,
+operands_parents(struct operands *os, const char *dir, const char *path,
     struct operands_made **made, size_t *n)
 {
 	struct file_record rec;
@@ -293,7 +305,7 @@ operands_parents(struct walk *w, const char *dir, const char *path,
 	*made = NULL;
 	*n = 0;
 	if ((p = strdup(path)) == NULL) {
-		operands_nomem(w, path);
+		operands_nomem(&os->run, path);
 		return -1;
 	}
 	/*
@@ -308,7 +320,7 @@ operands_parents(struct walk *w, const char *dir, const char *path,
 	/* Its copy's directory there as a whole: nothing to make or set. */
 	*sl = '\0';
 	if ((d = operands_join(dir, p)) != NULL && stat(d, &st) == 0) {
-		rc = operands_parent_there(w, p, d, &st);
+		rc = operands_parent_there(os, p, d, &st);
 		free(d);
 		free(p);
 		return rc;
@@ -323,7 +335,7 @@ operands_parents(struct walk *w, const char *dir, const char *path,
 		    (m = reallocarray(*made, *n + 1, sizeof(**made))) == NULL) {
 			free(d);
 			*sl = '/';
-			operands_nomem(w, path);
+			operands_nomem(&os->run, path);
 			rc = -1;
 			break;
 		}
@@ -334,15 +346,15 @@ operands_parents(struct walk *w, const char *dir, const char *path,
 		rec.src = &sp;
 		rec.dst = &dp;
 		rec.kind = FILE_KIND_DIR;
-		if ((r = operands_parent(w, p, d, &st, &rec)) == -1) {
-			walk_report(w, &rec);
+		if ((r = operands_parent(os, p, d, &st, &rec)) == -1) {
+			run_report(&os->run, &rec);
 			rc = -1;
 			free(d);
 		} else if (r == 2) {
 			free(d);	/* there, and nothing to set */
 		} else if (((*made)[*n].src = strdup(p)) == NULL) {
 			free(d);
-			operands_nomem(w, path);
+			operands_nomem(&os->run, path);
 			rc = -1;
 		} else {
 			(*made)[*n].dst = d;
@@ -366,20 +378,20 @@ operands_parents(struct walk *w, const char *dir, const char *path,
  * Returns true if the operand is not to be copied.
  */
 static bool
-operands_seen(struct walk *w, const struct file_ref *src, const struct stat *st,
+operands_seen(struct run *run, const struct file_ref *src, const struct stat *st,
     const struct file_ref *dst)
 {
-	if (w->sources == NULL)
+	if (run->sources == NULL)
 		return false;
-	if (!S_ISDIR(st->st_mode) && w->opts->backup == BACKUP_NONE &&
-	    created_find(w->sources, st->st_dev, st->st_ino, src->dirfd,
+	if (!S_ISDIR(st->st_mode) && run->opts->backup == BACKUP_NONE &&
+	    created_find(run->sources, st->st_dev, st->st_ino, src->dirfd,
 	    src->name, NULL) == 1) {
-		walk_skip(w, src, dst, FILE_KIND_FILE, CPN_("warning: source file %s "
+		run_skip(run, src, dst, FILE_KIND_FILE, CPN_("warning: source file %s "
 		    "specified more than once"), src->path);
 		return true;
 	}
 	/* (A directory named twice: walk.c, after the checks of its copy.) */
-	(void)created_add(w->sources, st->st_dev, st->st_ino, src->dirfd,
+	(void)created_add(run->sources, st->st_dev, st->st_ino, src->dirfd,
 	    src->name);
 	return false;
 }
@@ -406,89 +418,89 @@ operands_inside(const struct stat *st, const char *dst)
 		n--;
 	if ((dir = strndup(dst, n)) == NULL)
 		return true;	/* when in doubt, one thread */
-	r = walk_within(AT_FDCWD, n > 0 ? dir : ".", st, false);
+	r = operand_within(AT_FDCWD, n > 0 ? dir : ".", st, false);
 	free(dir);
 	return r;
 }
 
-/* Copies the directory operand src (stat'ed as st) to dst. */
+/* Copies the directory operand of job. */
 static void
-operands_dir(struct walk *w, const struct file_ref *src, const struct stat *st,
-    const struct file_ref *dst)
+operands_dir(struct operands *os, const struct copy_job *job)
 {
-	if (!w->opts->recursive)
-		walk_fail(w, src, dst, FILE_KIND_DIR, 0,
-		    CPN_("-r not specified; omitting directory %s"), src->path, NULL);
-	else if (w->jobs > 1 && !operands_inside(st, dst->name) &&
-	    (w->made_dirs = inoset_new()) != NULL) {
-		w->sequential = false;
-		pool_copy_dir(w, src, st, dst);
-		inoset_free(w->made_dirs);
-		w->made_dirs = NULL;
+	struct operand *op = &os->op;
+	const struct file_ref *src = &job->src, *dst = &job->dst;
+
+	if (!os->run.opts->recursive)
+		run_fail(&os->run, src, dst, FILE_KIND_DIR, 0,
+		    CPN_("-r not specified; omitting directory %s"), src->path,
+		    NULL);
+	else if (os->run.jobs > 1 && !operands_inside(&job->st, dst->name) &&
+	    (op->made_dirs = inoset_new()) != NULL) {
+		op->sequential = false;
+		pool_copy_dir(&os->w, &os->fc, src, &job->st, dst);
+		inoset_free(op->made_dirs);
+		op->made_dirs = NULL;
 	} else {
 		/* (Without the set, if it cannot be had: as cp.) */
-		w->sequential = true;
-		w->made_dirs = inoset_new();
-		walk_seq_copy(w, &w->fctx, src, st, dst, NULL);
-		inoset_free(w->made_dirs);
-		w->made_dirs = NULL;
+		op->sequential = true;
+		op->made_dirs = inoset_new();
+		walk_seq_copy(&os->w, &os->fc, src, &job->st, dst, NULL);
+		inoset_free(op->made_dirs);
+		op->made_dirs = NULL;
 	}
 }
 
 /*
  * Copies the operand path to dest (a full destination name), whose
- * directory is on device ddev (0: unknown).
+ * directory is on device ddev (0: unknown); without a backup of dest if
+ * no_backup.
  */
 static void
-operands_operand(struct walk *w, const char *path, const char *dest, dev_t ddev)
+operands_operand(struct operands *os, const char *path, const char *dest,
+    dev_t ddev, bool no_backup)
 {
-	const struct options *o = w->opts;
-	struct path sp, dp;
-	struct file_ref src = { AT_FDCWD, path, &sp, true, false, 0, true };
-	struct file_ref dst = { AT_FDCWD, dest, &dp, true, false, ddev, false };
+	enum deref_mode d = os->run.opts->deref;
+	struct copy_job job;
 	struct stat st;
 
-	path_init(&sp, NULL, path);
-	path_init(&dp, NULL, dest);
-	src.follow = o->deref == DEREF_ALWAYS || o->deref == DEREF_ARGS;
-	dst.fresh = w->parents_made;
-	w->made = false;
-	free(w->made_base);
-	w->made_base = NULL;
-	w->into_self = 0;
-	w->top_src = &sp;
-	w->top_dst = &dp;
-	if (fstatat(AT_FDCWD, path, &st, src.follow ? 0 :
+	walk_job_path(&os->w, &job, path, dest, NULL);
+	job.src.follow = d == DEREF_ALWAYS || d == DEREF_ARGS;
+	job.src.operand = true;
+	job.dst.follow = true;
+	job.dst.fresh = os->op.parents_made;
+	job.dst.dev = ddev;
+	job.no_backup = no_backup;
+	operand_begin(&os->op, &job.sp, &job.dp);
+	if (fstatat(AT_FDCWD, path, &job.st, job.src.follow ? 0 :
 	    AT_SYMLINK_NOFOLLOW) == -1) {
-		walk_fail(w, &src, &dst, FILE_KIND_FILE, errno, CPN_("cannot stat %s"), &sp,
-		    NULL);
+		run_fail(&os->run, &job.src, &job.dst, FILE_KIND_FILE, errno,
+		    CPN_("cannot stat %s"), &job.sp, NULL);
 		return;
 	}
-	if (operands_seen(w, &src, &st, &dst))
+	if (operands_seen(&os->run, &job.src, &job.st, &job.dst))
 		return;
-	w->top_fs = st.st_dev;
-	if (S_ISDIR(st.st_mode)) {
-		operands_dir(w, &src, &st, &dst);
+	os->op.top_fs = job.st.st_dev;
+	if (S_ISDIR(job.st.st_mode)) {
+		operands_dir(os, &job);
 		return;
 	}
 	/* As cp: what this operand made, not a link to an earlier copy. */
-	if (walk_file(w, &w->fctx, &src, &st, &dst) &&
-	    w->fctx.made != NULL &&
+	if (exec_file(&os->w, &os->fc, &job) && os->run.made != NULL &&
 	    fstatat(AT_FDCWD, dest, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		(void)created_add(w->fctx.made, st.st_dev, st.st_ino,
+		(void)created_add(os->run.made, st.st_dev, st.st_ino,
 		    AT_FDCWD, dest);
 }
 
 /* Copies the operand file into the directory dir (on device ddev). */
 static void
-operands_into(struct walk *w, const char *dir, const char *file, dev_t ddev)
+operands_into(struct operands *os, const char *dir, const char *file, dev_t ddev)
 {
 	struct operands_made *made;
 	char *base = NULL, *dest = NULL;
 	size_t nmade;
 	bool made_ok;
 
-	if (w->opts->parents) {
+	if (os->run.opts->parents) {
 		/*
 		 * As cp: the copy's name is DIR and the operand without its
 		 * trailing slashes, whose directories are made first; the
@@ -496,23 +508,23 @@ operands_into(struct walk *w, const char *dir, const char *file, dev_t ddev)
 		 * nothing.
 		 */
 		if ((base = strdup(file)) == NULL) {
-			operands_nomem(w, file);
+			operands_nomem(&os->run, file);
 			return;
 		}
 		operands_strip(base);
-		made_ok = operands_parents(w, dir, base, &made, &nmade) == 0;
+		made_ok = operands_parents(os, dir, base, &made, &nmade) == 0;
 		if (made_ok) {
 			if ((dest = operands_join(dir, base)) != NULL)
-				operands_operand(w, file, dest, 0);
+				operands_operand(os, file, dest, 0, false);
 			else
-				operands_nomem(w, file);
+				operands_nomem(&os->run, file);
 		}
-		operands_parents_done(w, made, nmade, made_ok);
+		operands_parents_done(&os->run, made, nmade, made_ok);
 	} else if ((base = operands_base(file)) != NULL &&
 	    (dest = operands_join(dir, base)) != NULL)
-		operands_operand(w, file, dest, ddev);
+		operands_operand(os, file, dest, ddev, false);
 	else
-		operands_nomem(w, file);
+		operands_nomem(&os->run, file);
 	free(base);
 	free(dest);
 }
@@ -520,13 +532,12 @@ operands_into(struct walk *w, const char *dir, const char *file, dev_t ddev)
 /*
  * cp SRC DEST.  cp --force --backup foo foo makes the copy under foo's
  * backup name, as cp.c does, instead of refusing one file copied onto
- * itself.
+ * itself (and makes no backup of that name).
  */
 static void
-operands_pair(struct walk *w, const char *src, const char *dst)
+operands_pair(struct operands *os, const char *src, const char *dst)
 {
-	const struct options *o = w->opts;
-	struct options tmp;
+	const struct options *o = os->run.opts;
 	struct stat st;
 	char *alt;
 
@@ -534,15 +545,11 @@ operands_pair(struct walk *w, const char *src, const char *dst)
 	    strcmp(src, dst) == 0 && lstat(dst, &st) == 0 &&
 	    S_ISREG(st.st_mode) &&
 	    (alt = dest_backup_name(o, AT_FDCWD, dst)) != NULL) {
-		tmp = *o;
-		tmp.backup = BACKUP_NONE;
-		w->opts = w->fctx.opts = &tmp;
-		operands_operand(w, src, alt, 0);
-		w->opts = w->fctx.opts = o;
+		operands_operand(os, src, alt, 0, true);
 		free(alt);
 		return;
 	}
-	operands_operand(w, src, dst, 0);
+	operands_operand(os, src, dst, 0, false);
 }
 
 static void __attribute__((noreturn))
@@ -723,9 +730,9 @@ operands_mem_jobs(unsigned jobs)
  * descriptors beyond the standard three (ulimit -n 5), and so does zcp.
  */
 static void
-operands_budget(struct walk *w, unsigned jobs)
+operands_budget(struct run *run, unsigned jobs)
 {
-	const struct options *o = w->opts;
+	const struct options *o = run->opts;
 	struct rlimit rl;
 	rlim_t lim = 1024, per = 0, levels, held;
 	rlim_t file = 2 + (o->atomic ? 2 : 0) + (o->verify ? 1 : 0);
@@ -740,9 +747,9 @@ operands_budget(struct walk *w, unsigned jobs)
 	}
 	held = operands_fds_held(lim);
 	if (lim < held + 2 + (file > 3 ? file : 3)) {
-		w->jobs = 1;
-		w->max_open = 0;	/* by path */
-		w->pool_depth = 0;
+		run->jobs = 1;
+		run->max_open = 0;	/* by path */
+		run->pool_depth = 0;
 		return;
 	}
 	/* What is held already, and a few for reports and the operand. */
@@ -757,35 +764,32 @@ operands_budget(struct walk *w, unsigned jobs)
 	/* A level's descriptors, with one more level (and a dup to read
 	 * it) open while a deeper one is entered. */
 	levels = per > 9 ? (per - 9) / 2 : 0;
-	w->jobs = jobs;
-	w->max_open = (unsigned)(jobs > 1 ? levels / 2 : levels);
-	if (w->max_open < 1)
-		w->max_open = 1;
-	if (w->max_open > 256)
-		w->max_open = 256;
-	w->pool_depth = jobs > 1 ? (unsigned)(levels - w->max_open) : 0;
-	if (jobs > 1 && w->pool_depth < 2)
-		w->pool_depth = 2;
-	if (w->pool_depth > 32)
-		w->pool_depth = 32;
+	run->jobs = jobs;
+	run->max_open = (unsigned)(jobs > 1 ? levels / 2 : levels);
+	if (run->max_open < 1)
+		run->max_open = 1;
+	if (run->max_open > 256)
+		run->max_open = 256;
+	run->pool_depth = jobs > 1 ? (unsigned)(levels - run->max_open) : 0;
+	if (jobs > 1 && run->pool_depth < 2)
+		run->pool_depth = 2;
+	if (run->pool_depth > 32)
+		run->pool_depth = 32;
 }
 
 
 int
-operands_copy(const struct options *o, struct report *rep, int n, char **files)
+operands_copy(const struct options *o, struct report *rep,
+    struct progress *prog, int n, char **files)
 {
-	struct walk w;
+	struct operands os = { .run = { .opts = o, .rep = rep,
+	    .prog = prog } };
 	const char *dir;
 	dev_t ddev = 0;
 	int i;
 
-	memset(&w, 0, sizeof(w));
-	w.opts = o;
-	w.rep = rep;
-	w.fctx.opts = o;
-	w.fctx.progress = progress_counter(progress_current());
-	w.fctx.kept = progress_kept(progress_current());
-	w.fctx.verifying = progress_verifying(progress_current());
+	os.w = (struct walk){ .run = &os.run, .op = &os.op };
+	os.fc.run = &os.run;
 	dir = operands_target(o, &n, files, &ddev);
 	/* As cp 9.1, only names copied into a directory lose them. */
 	if (o->strip_slashes && dir != NULL)
@@ -793,23 +797,23 @@ operands_copy(const struct options *o, struct report *rep, int n, char **files)
 			operands_strip(files[i]);
 	/* -u keeps a table too: cp links later names of a skipped file. */
 	if (o->preserve_links || o->update == UPDATE_OLDER)
-		w.fctx.links = links_new();
+		os.run.links = links_new();
 	/* cp keeps what each operand made only with two or more. */
-	if (dir != NULL && n >= 2 && ((w.sources = created_new()) == NULL ||
-	    (w.dirs = created_new()) == NULL ||
-	    (w.fctx.made = created_new()) == NULL))
+	if (dir != NULL && n >= 2 && ((os.run.sources = created_new()) ==
+	    NULL || (os.run.dirs = created_new()) == NULL ||
+	    (os.run.made = created_new()) == NULL))
 		err(1, NULL);
 	if (o->recursive)
-		operands_budget(&w, operands_mem_jobs(o->jobs));
+		operands_budget(&os.run, operands_mem_jobs(o->jobs));
 	if (dir == NULL)
-		operands_pair(&w, files[0], files[1]);
+		operands_pair(&os, files[0], files[1]);
 	for (i = 0; dir != NULL && i < n; i++)
-		operands_into(&w, dir, files[i], ddev);
-	engine_buf_free(&w.fctx.buf);
-	links_free(w.fctx.links);
-	created_free(w.sources);
-	created_free(w.dirs);
-	created_free(w.fctx.made);
-	free(w.made_base);
-	return w.failed;
+		operands_into(&os, dir, files[i], ddev);
+	engine_buf_free(&os.fc.buf);
+	links_free(os.run.links);
+	created_free(os.run.sources);
+	created_free(os.run.dirs);
+	created_free(os.run.made);
+	operand_end(&os.op);
+	return os.run.failed;
 }

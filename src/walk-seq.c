@@ -7,22 +7,22 @@
  * Each level reads its whole directory first and copies the entries in
  * inode order, as GNU cp does (savedir's "fast read" order): with -j1 the
  * -v lines and the -i questions come in cp's order, and on most file
- * systems inode order is also disk order.  Past w->max_open levels a
+ * systems inode order is also disk order.  Past run->max_open levels a
  * thread lets go of its parents' descriptors and reopens each one from
  * its child's "..", checking device and inode, so descriptors stay
  * bounded however deep the tree goes.  Not with -L: ".." of a directory
  * reached through a symbolic link is not where the walk came from.
  *
- * Under a descriptor limit too low to keep even one level open (w->max_open
+ * Under a descriptor limit too low to keep even one level open (max_open
  * 0: ulimit -n 5 leaves 2 descriptors, all a file's copy needs), the walk
  * keeps none, as GNU cp: each directory is read and let go of, its
  * entries are reached by their whole paths, and it is opened again by
  * path, checked by device and inode, to get its attributes at the end.
  * Paths longer than PATH_MAX then fail, as with cp.
  *
- * In the parallel walk (w->again set), a directory whose source cannot be
- * opened for want of memory or descriptors is handed back before its
- * copy is made, to be copied again at the end (pool.c).
+ * Driven by the parallel walk (pool.c, the walk's driver), a directory
+ * whose source cannot be opened for want of memory or descriptors is
+ * handed back before its copy is made, to be copied again at the end.
  */
 #include "config.h"
 
@@ -34,6 +34,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "exec.h"
 #include "quote.h"
 #include "walk-seq.h"
 
@@ -47,21 +48,17 @@ struct seq_ent {
 struct seq_level {
 	struct seq_level *up;
 	struct seq_level *hnext;	/* in its ancestor-table bucket */
-	struct walk_anc	 anc;		/* the source directory */
-	int		 sfd, dfd;	/* -1 while detached */
-	dev_t		 ddev;		/* the copy, to come back to it */
-	ino_t		 dino;
-	struct stat	 sst;
-	bool		 created;	/* the copy is new */
+	struct walk_dir	 dir;		/* the directory (dir.dfd: its copy,
+					   -1 while detached) */
+	int		 sfd;		/* its source, -1 while detached */
+	ino_t		 dino;		/* the copy, to come back to it (and
+					   dir.ddev) */
 	bool		 detached;	/* descriptors closed for a deep child */
 	bool		 lost;		/* and they could not be reopened */
 	char		*name;		/* relative to the parent (owned) */
-	struct path	 sp, dp;
-	struct file_ref	 src, dst;	/* for messages and the metadata */
 	char		*names;		/* the entries' names, NUL-separated */
 	struct seq_ent	*ents;		/* in inode order */
 	size_t		 nents, next;
-	struct file_record rec;		/* the directory's own */
 };
 
 struct seq {
@@ -93,8 +90,9 @@ seq_cyclic(struct seq *t, const struct file_ref *src,
 
 	for (l = t->slot[seq_slot(sst->st_dev, sst->st_ino)]; l != NULL;
 	    l = l->hnext)
-		if (l->anc.dev == sst->st_dev && l->anc.ino == sst->st_ino) {
-			a.up = &l->anc;	/* walk_cyclic() finds it at once */
+		if (l->dir.anc.dev == sst->st_dev &&
+		    l->dir.anc.ino == sst->st_ino) {
+			a.up = &l->dir.anc;	/* walk_cyclic() finds it at once */
 			break;
 		}
 	return walk_cyclic(t->w, src, sst, dst, a.up);
@@ -199,8 +197,8 @@ seq_free(struct seq *t, struct seq_level *l)
 {
 	struct seq_level **p;
 
-	for (p = &t->slot[seq_slot(l->anc.dev, l->anc.ino)]; *p != NULL;
-	    p = &(*p)->hnext)
+	for (p = &t->slot[seq_slot(l->dir.anc.dev, l->dir.anc.ino)];
+	    *p != NULL; p = &(*p)->hnext)
 		if (*p == l) {
 			*p = l->hnext;
 			break;
@@ -218,8 +216,8 @@ seq_detach(struct seq_level *up)
 	if (up == NULL || up->detached || up->lost)
 		return;
 	(void)close(up->sfd);
-	(void)close(up->dfd);
-	up->sfd = up->dfd = -1;
+	(void)close(up->dir.dfd);
+	up->sfd = up->dir.dfd = -1;
 	up->detached = true;
 	seq_open--;
 }
@@ -278,7 +276,7 @@ seq_open_path(const struct path *p, bool follow, dev_t dev, ino_t ino)
 static bool
 seq_dst_follow(const struct seq *t, const struct seq_level *l)
 {
-	return !l->created && t->w->opts->keep_dir_symlink;
+	return !l->dir.created && t->w->run->opts->keep_dir_symlink;
 }
 
 /*
@@ -294,25 +292,26 @@ seq_reattach(struct seq *t, struct seq_level *l)
 	if (up == NULL || !up->detached)
 		return;
 	up->detached = false;
-	if (l->sfd != -1 && l->dfd != -1) {
-		if ((s = seq_open_parent(l->sfd, up->anc.dev,
-		    up->anc.ino)) != -1)
-			d = seq_open_parent(l->dfd, up->ddev, up->dino);
-	} else if ((s = seq_open_path(&up->sp, up->src.follow, up->anc.dev,
-	    up->anc.ino)) != -1)
-		d = seq_open_path(&up->dp, seq_dst_follow(t, up), up->ddev,
-		    up->dino);
+	if (l->sfd != -1 && l->dir.dfd != -1) {
+		if ((s = seq_open_parent(l->sfd, up->dir.anc.dev,
+		    up->dir.anc.ino)) != -1)
+			d = seq_open_parent(l->dir.dfd, up->dir.ddev,
+			    up->dino);
+	} else if ((s = seq_open_path(&up->dir.sp, up->dir.src.follow,
+	    up->dir.anc.dev, up->dir.anc.ino)) != -1)
+		d = seq_open_path(&up->dir.dp, seq_dst_follow(t, up),
+		    up->dir.ddev, up->dino);
 	if (s == -1 || d == -1) {
-		walk_fail(t->w, &l->src, &l->dst, FILE_KIND_DIR, errno,
-		    N_("cannot return to the directory above %s"), l->src.path,
-		    NULL);
+		run_fail(t->w->run, &l->dir.src, &l->dir.dst, FILE_KIND_DIR,
+		    errno, N_("cannot return to the directory above %s"),
+		    l->dir.src.path, NULL);
 		if (s != -1)
 			(void)close(s);
 		up->lost = true;
 		return;
 	}
 	up->sfd = s;
-	up->dfd = d;
+	up->dir.dfd = d;
 	seq_open++;
 }
 
@@ -333,25 +332,12 @@ seq_level_new(struct seq *t, struct seq_level *up, const char *name,
 		return NULL;
 	}
 	l->up = up;
-	l->anc = (struct walk_anc){ up != NULL ? &up->anc : t->above,
-	    sst->st_dev, sst->st_ino };
-	l->sst = *sst;
-	l->sfd = l->dfd = -1;
-	/* Paths: the caller's for the walk's root, else chained to up. */
-	if (up == NULL) {
-		l->sp = *src->path;
-		l->dp = *dst->path;
-	} else {
-		path_init(&l->sp, &up->sp, l->name);
-		path_init(&l->dp, &up->dp, l->name);
-	}
-	l->src = *src;
-	l->dst = *dst;
+	walk_dir_init(&l->dir, up != NULL ? &up->dir : NULL, l->name, src,
+	    sst, dst, up != NULL ? &up->dir.anc : t->above);
+	l->sfd = -1;
 	/* By path, the names are the caller's, for now only. */
 	if (up != NULL && !t->bypath)
-		l->src.name = l->dst.name = l->name;
-	l->src.path = &l->sp;
-	l->dst.path = &l->dp;
+		l->dir.src.name = l->dir.dst.name = l->name;
 	return l;
 }
 
@@ -364,10 +350,11 @@ seq_again(struct seq *t, struct seq_level *up, int err,
     const struct file_ref *src, const struct stat *sst,
     const struct file_ref *dst)
 {
-	struct walk *w = t->w;
+	const struct walk_driver *drv = t->w->drv;
 
-	return w->again != NULL && walk_short(err) && w->again(w, src, sst,
-	    dst, up != NULL ? &up->anc : t->above);
+	return drv != NULL && drv->again != NULL && run_short(err) &&
+	    drv->again(drv->arg, src, sst, dst, up != NULL ? &up->dir.anc :
+	    t->above);
 }
 
 /*
@@ -381,12 +368,12 @@ seq_open_src(struct seq *t, struct seq_level *l, bool top, DIR **d)
 	struct walk *w = t->w;
 
 	*d = NULL;
-	l->sfd = openat(l->src.dirfd, l->src.name, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC | (l->src.follow ? 0 : O_NOFOLLOW));
+	l->sfd = openat(l->dir.src.dirfd, l->dir.src.name, O_RDONLY |
+	    O_DIRECTORY | O_CLOEXEC | (l->dir.src.follow ? 0 : O_NOFOLLOW));
 	if (l->sfd == -1)
 		return errno;
 	/* -x: a directory on another file system is made, not entered. */
-	if (w->opts->one_fs && !top && l->sst.st_dev != w->top_fs)
+	if (w->run->opts->one_fs && !top && l->dir.sst.st_dev != w->op->top_fs)
 		return 0;
 	return seq_opendir(t, l, d);
 }
@@ -395,7 +382,7 @@ seq_open_src(struct seq *t, struct seq_level *l, bool top, DIR **d)
 static void
 seq_opened(struct seq *t, struct seq_level *l)
 {
-	size_t h = seq_slot(l->anc.dev, l->anc.ino);
+	size_t h = seq_slot(l->dir.anc.dev, l->dir.anc.ino);
 
 	l->hnext = t->slot[h];
 	t->slot[h] = l;
@@ -406,34 +393,33 @@ seq_opened(struct seq *t, struct seq_level *l)
 			(void)close(l->sfd);
 		l->sfd = -1;
 		if (l->up != NULL)
-			l->src.name = l->dst.name = NULL;
+			l->dir.src.name = l->dir.dst.name = NULL;
 		return;
 	}
 	seq_open++;
 	/* Deep below the limit: let go of the parent until we are back. */
-	if (seq_open > t->w->max_open && t->w->opts->deref != DEREF_ALWAYS)
+	if (seq_open > t->w->run->max_open &&
+	    t->w->run->opts->deref != DEREF_ALWAYS)
 		seq_detach(l->up);
 }
 
 /*
- * Makes the copy of l (l->dfd; by path, let go of at once).  Returns 0,
- * or -1 (reported).
+ * Makes the copy of l (l->dir.dfd; by path, let go of at once), with its
+ * record.  Returns 0, or -1 (reported, or taken back).
  */
 static int
-seq_make(struct seq *t, struct seq_level *l, const struct stat *sst)
+seq_make(struct seq *t, struct seq_level *l)
 {
 	struct stat st;
 
-	if ((l->dfd = walk_mkdir(t->w, &l->src, sst, &l->dst, l->anc.up,
-	    &l->created, &l->ddev)) == -1)
+	if (walk_enter(t->w, &l->dir) == -1)
 		return -1;
-	if (fstat(l->dfd, &st) == 0)
+	if (fstat(l->dir.dfd, &st) == 0)
 		l->dino = st.st_ino;
 	if (t->bypath) {
-		(void)close(l->dfd);
-		l->dfd = -1;
+		(void)close(l->dir.dfd);
+		l->dir.dfd = -1;
 	}
-	walk_open_record(t->w, &l->src, &l->dst, l->created, &l->rec);
 	return 0;
 }
 
@@ -460,7 +446,7 @@ seq_enter(struct seq *t, struct seq_level *up, const char *name,
 		return NULL;
 	if ((l = seq_level_new(t, up, name, src, sst, dst)) == NULL) {
 		if (!seq_again(t, up, ENOMEM, src, sst, dst))
-			walk_fail(t->w, src, dst, FILE_KIND_DIR, ENOMEM,
+			run_fail(t->w->run, src, dst, FILE_KIND_DIR, ENOMEM,
 			    CPN_("cannot access %s"), src->path, NULL);
 		return NULL;
 	}
@@ -473,7 +459,7 @@ seq_enter(struct seq *t, struct seq_level *up, const char *name,
 		return NULL;
 	}
 	/* As cp: the copy is made even if the source cannot be read. */
-	if (seq_make(t, l, sst) == -1) {
+	if (seq_make(t, l) == -1) {
 		if (d != NULL)
 			(void)closedir(d);
 		if (l->sfd != -1)
@@ -486,8 +472,8 @@ seq_enter(struct seq *t, struct seq_level *up, const char *name,
 	if (d != NULL)
 		e = seq_read(l, d);
 	if (e != 0) {
-		walk_fail(t->w, &l->src, &l->dst, FILE_KIND_DIR, e,
-		    CPN_("cannot access %s"), l->src.path, NULL);
+		run_fail(t->w->run, &l->dir.src, &l->dir.dst, FILE_KIND_DIR, e,
+		    CPN_("cannot access %s"), l->dir.src.path, NULL);
 		l->nents = 0;
 	}
 	seq_opened(t, l);
@@ -503,33 +489,27 @@ seq_step(struct seq *t, struct seq_level *l)
 {
 	struct walk *w = t->w;
 	const char *name = l->names + l->ents[l->next++].off;
-	struct path csp, cdp;
-	struct file_ref cs = { l->sfd, name, &csp,
-	    w->opts->deref == DEREF_ALWAYS, false, 0, false };
-	struct file_ref cd = { l->dfd, name, &cdp, false, l->created,
-	    l->ddev, false };
 	struct seq_level *child = NULL;
 	char *sname = NULL, *dname = NULL;
-	struct stat st;
+	struct copy_job job;
 
-	path_init(&csp, &l->sp, name);
-	path_init(&cdp, &l->dp, name);
+	walk_job(w, &job, l->sfd, &l->dir, name);
 	if (t->bypath) {
 		/* No descriptor: whole paths, from the current directory. */
-		cs.dirfd = cd.dirfd = AT_FDCWD;
-		if ((cs.name = sname = path_dup(&csp)) == NULL ||
-		    (cd.name = dname = path_dup(&cdp)) == NULL) {
-			walk_fail(w, &cs, &cd, FILE_KIND_FILE, ENOMEM,
-			    CPN_("cannot access %s"), &csp, NULL);
+		job.src.dirfd = job.dst.dirfd = AT_FDCWD;
+		if ((job.src.name = sname = path_dup(&job.sp)) == NULL ||
+		    (job.dst.name = dname = path_dup(&job.dp)) == NULL) {
+			run_fail(w->run, &job.src, &job.dst, FILE_KIND_FILE,
+			    ENOMEM, CPN_("cannot access %s"), &job.sp, NULL);
 			goto out;
 		}
 	}
-	if (walk_stat_entry(w, &cs, &st, &cd) == -1)
+	if (walk_stat(w, &job) == -1)
 		goto out;
-	if (!S_ISDIR(st.st_mode))
-		(void)walk_file(w, t->fc, &cs, &st, &cd);
+	if (!S_ISDIR(job.st.st_mode))
+		(void)exec_file(w, t->fc, &job);
 	else
-		child = seq_enter(t, l, name, &cs, &st, &cd);
+		child = seq_enter(t, l, name, &job.src, &job.st, &job.dst);
 out:
 	free(sname);
 	free(dname);
@@ -545,16 +525,17 @@ seq_reopen(struct seq *t, struct seq_level *l)
 {
 	if (!t->bypath)
 		return 0;
-	if ((l->dfd = seq_open_path(&l->dp, seq_dst_follow(t, l), l->ddev,
-	    l->dino)) == -1) {
-		record_fail(&l->rec, errno, CPN_("cannot open directory %s"),
-		    quote(path_str(&l->dp)));
-		walk_report(t->w, &l->rec);
+	if ((l->dir.dfd = seq_open_path(&l->dir.dp, seq_dst_follow(t, l),
+	    l->dir.ddev, l->dino)) == -1) {
+		record_fail(&l->dir.rec, errno,
+		    CPN_("cannot open directory %s"),
+		    quote(path_str(&l->dir.dp)));
+		run_report(t->w->run, &l->dir.rec);
 		return -1;
 	}
 	/* (Without it, what needs the source's own descriptor is not set.) */
-	l->sfd = seq_open_path(&l->sp, l->src.follow, l->anc.dev,
-	    l->anc.ino);
+	l->sfd = seq_open_path(&l->dir.sp, l->dir.src.follow, l->dir.anc.dev,
+	    l->dir.anc.ino);
 	return 0;
 }
 
@@ -571,15 +552,15 @@ seq_leave(struct seq *t, struct seq_level *l)
 			up->detached = false;
 			up->lost = true;
 		}
-		record_free(&l->rec);
+		record_free(&l->dir.rec);
 	} else if (seq_reopen(t, l) == -1) {
-		record_free(&l->rec);
+		record_free(&l->dir.rec);
 	} else {
-		walk_done(t->w, l->sfd, l->dfd, &l->sst, l->created, &l->rec);
+		walk_attrs(t->w, &l->dir, l->sfd);
 		seq_reattach(t, l);
 		if (l->sfd != -1)
 			(void)close(l->sfd);
-		walk_close_record(t->w, l->dfd, &l->rec);
+		walk_close(t->w, &l->dir);
 		if (!t->bypath)
 			seq_open--;
 	}
@@ -599,10 +580,10 @@ walk_seq_copy(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
 	t.w = w;
 	t.fc = fc;
 	t.above = up;
-	t.bypath = w->max_open == 0;
+	t.bypath = w->run->max_open == 0;
 	l = seq_enter(&t, NULL, src->name, src, sst, dst);
 	while (l != NULL) {
-		if (l->next < l->nents && !l->lost && !walk_stopped(w))
+		if (l->next < l->nents && !l->lost && !operand_stopped(w->op))
 			l = seq_step(&t, l);
 		else
 			l = seq_leave(&t, l);

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * walk.h: the state of a run and the pieces of a directory copy that the
- * sequential walk (walk-seq.c) and the parallel one (pool.c) share.  operands.c
- * sets the state up; the data flows walk -> pool -> tree -> dir -> file.
+ * walk.h: one walk of a tree, as fts(3) has it: each entry, in the order
+ * its driver takes them, is stat'ed and made a copy job (walk_job(),
+ * walk_stat()); a directory has a pre-order step, walk_enter() (its copy
+ * made, its record and -v line), and a post-order one once its contents
+ * are in, walk_attrs() and walk_close() (its attributes, its record).  A
+ * non-directory's job goes to an executor (exec.h).  Two drivers take the
+ * entries: the sequential walk (walk-seq.c), in cp's order, and the
+ * parallel one (pool.c), on threads.
  */
 #ifndef ZCP_WALK_H
 #define ZCP_WALK_H
@@ -10,11 +15,11 @@
 #include <stdbool.h>
 #include <sys/stat.h>
 
-#include "created.h"
-#include "file.h"
-#include "inoset.h"
+#include "job.h"
+#include "operand.h"
 #include "options.h"
-#include "report.h"
+#include "record.h"
+#include "run.h"
 
 /* A source directory above the one being copied: to find cycles. */
 struct walk_anc {
@@ -23,113 +28,99 @@ struct walk_anc {
 	ino_t		 ino;
 };
 
-struct walk {
-	const struct options *opts;
-	struct report	*rep;
-	struct file_ctx	 fctx;		/* the main thread's */
-	int		 failed;	/* set (atomically) on any failure */
-	dev_t		 top_fs;	/* -x: the operand's filesystem */
-	/* What the descriptor limit allows (operands.c's budget). */
-	unsigned	 jobs;		/* threads for a tree (-j, or fewer) */
-	unsigned	 max_open;	/* sequential levels a thread keeps
-					   (0: none, by path: walk-seq.c) */
-	unsigned	 pool_depth;	/* levels the parallel walk keeps */
-	/* The first directory created for the current operand, to refuse
-	 * copying a directory into itself. */
-	dev_t		 made_dev;
-	ino_t		 made_ino;
-	bool		 made;
-	/* Its entry: its directory and name (NULL if not known). */
-	dev_t		 made_pdev;
-	ino_t		 made_pino;
-	char		*made_base;
+/*
+ * What the parallel walk (pool.c) answers for the walks it drives (a
+ * deep subtree's sequential walk too) and for the executor of their
+ * jobs.  A walk without one (NULL) runs each entry as it comes.
+ */
+struct walk_driver {
+	/* Keeps a job for the end instead of its running now: true if kept. */
+	bool		(*later)(void *, const struct copy_job *);
 	/*
-	 * Every directory the operand made.  The parallel walk stops at
-	 * any of them (threads have no order in which "the first" means
-	 * what it means to cp); the sequential one at one that would hold
-	 * its own copy (where cp never ends: it goes on until names or
-	 * descriptors run out).
+	 * Takes back an entry that failed for want of memory or descriptors
+	 * (a file, whose leftovers are gone, or a directory not made yet),
+	 * with the directories above it, to copy it again at the end with
+	 * one thread.  True if taken: nothing is reported then.
 	 */
-	struct inoset	*made_dirs;
-	bool		 sequential;	/* this operand is walked by one thread */
-	bool		 parents_made;	/* --parents made a directory */
-	/* The operand being copied, for that message; set when it is found
-	 * (cp stops copying the operand then). */
-	const struct path *top_src, *top_dst;
-	int		 into_self;
-	/* With two or more operands into a directory, as cp: the sources
-	 * named, the directories copied (fctx.made: what was made). */
-	struct created	*sources, *dirs;
-	/*
-	 * The parallel walk's (NULL otherwise): takes back an entry that
-	 * failed for want of memory or descriptors (a file, whose leftovers
-	 * are gone, or a directory not made yet), with the directories
-	 * above it, to copy it again at the end with one thread.  True if
-	 * taken: nothing is reported then.
-	 */
-	bool		(*again)(struct walk *, const struct file_ref *,
+	bool		(*again)(void *, const struct file_ref *,
 			    const struct stat *, const struct file_ref *,
 			    const struct walk_anc *);
-	void		*again_arg;
+	void		*arg;
+	struct alias_order *aliases;	/* for the jobs: see job.h */
 };
 
+/* A walk of one operand's tree. */
+struct walk {
+	struct run	*run;
+	struct operand	*op;
+	const struct walk_driver *drv;	/* NULL: none (see above) */
+};
 
-/* True if err says memory or descriptors ran out (ENOMEM, EMFILE, ENFILE). */
-bool	 walk_short(int);
-/* Reports rec (and remembers a failure), then frees what it holds. */
-void	 walk_report(struct walk *, struct file_record *);
-/* Reports a skip with a warning: fmt takes the quoted arg. */
-void	 walk_skip(struct walk *, const struct file_ref *,
-	    const struct file_ref *, enum file_kind, const char *,
-	    const struct path *);
-/* Reports a failure of a kind: fmt takes the quoted arg1 and arg2. */
-void	 walk_fail(struct walk *, const struct file_ref *,
-	    const struct file_ref *, enum file_kind, int, const char *,
-	    const struct path *, const struct path *);
+/* A directory of a walk, from walk_enter() to walk_close(). */
+struct walk_dir {
+	struct walk_anc	 anc;		/* its source, and those above */
+	struct stat	 sst;		/* its source's stat */
+	struct path	 sp, dp;	/* its source's and its copy's paths */
+	struct file_ref	 src, dst;	/* as met; their paths are sp, dp */
+	int		 dfd;		/* its copy, open after walk_enter() */
+	dev_t		 ddev;		/* the copy's device (0: not known) */
+	bool		 created;	/* the copy is new */
+	struct file_record rec;		/* its own record */
+};
+
 /*
  * The mode a new directory gets while its contents are copied (no group
  * or other write, nor any of their bits while the owner is not set).
  */
 mode_t	 walk_filling_mode(const struct options *, mode_t);
-/*
- * Creates or reuses dst for the directory src, whose ancestors are anc.
- * Returns its fd, or -1: reported, or (short of memory or descriptors,
- * nothing made) handed back to w->again.  *created and *dev (its
- * device, 0 if unknown) are set.
- */
-int	 walk_mkdir(struct walk *, const struct file_ref *, const struct stat *,
-	    const struct file_ref *, const struct walk_anc *, bool *, dev_t *);
 /* Gives a new directory its final mode want (an inherited S_ISGID stays). */
 void	 walk_final_mode(int, mode_t, struct file_record *);
-/* Sets a directory's metadata once its contents are in. */
-void	 walk_done(struct walk *, int, int, const struct stat *, bool,
-	    struct file_record *);
-/* True once the operand was found to be copied into itself. */
-bool	 walk_stopped(struct walk *);
+
 /*
- * True if the directory dirfd/name is st or lies below it (through ".."
- * up to the root); doubt if that cannot be told (a directory that cannot
- * be opened or stat'ed, or more than 4096 levels).
+ * Makes job the entry name of the directory d, whose source is open as
+ * sfd; its stat is for walk_stat() (or the caller) to fill.
  */
-bool	 walk_within(int, const char *, const struct stat *, bool);
-/* Stats a directory entry; -1 if it was reported (error, into itself). */
-int	 walk_stat_entry(struct walk *, const struct file_ref *, struct stat *,
-	    const struct file_ref *);
+void	 walk_job(const struct walk *, struct copy_job *, int,
+	    const struct walk_dir *, const char *);
+/*
+ * Makes job the source path src, copied to the path dst, both from the
+ * current directory (an operand, or an entry met again by name), with
+ * st as its stat if not NULL.
+ */
+void	 walk_job_path(const struct walk *, struct copy_job *, const char *,
+	    const char *, const struct stat *);
+/*
+ * Stats the job's source into job->st.  Returns 0, or -1 if it was
+ * reported: an error, or a directory that is the operand's own copy (the
+ * operand stops there, operand.h).
+ */
+int	 walk_stat(struct walk *, struct copy_job *);
 /* True (and reported) if sst is one of the directories up. */
 bool	 walk_cyclic(struct walk *, const struct file_ref *,
 	    const struct stat *, const struct file_ref *,
 	    const struct walk_anc *);
-/* The directory's record: the -v line now if created; closes, reports. */
-void	 walk_open_record(struct walk *, const struct file_ref *,
-	    const struct file_ref *, bool, struct file_record *);
-void	 walk_close_record(struct walk *, int, struct file_record *);
+
 /*
- * Copies one non-directory and reports it.  Returns true if a file of
- * its own was made at dst (not skipped, failed, or a hard link to an
- * earlier copy).
+ * Sets d up for the directory src (stat'ed as sst) whose copy is dst,
+ * below up as name (up NULL: the walk's first, whose paths are src's and
+ * dst's), the directories above being above.
  */
-bool	 walk_file(struct walk *, struct file_ctx *,
-	    const struct file_ref *, const struct stat *,
-	    const struct file_ref *);
+void	 walk_dir_init(struct walk_dir *, const struct walk_dir *,
+	    const char *, const struct file_ref *, const struct stat *,
+	    const struct file_ref *, const struct walk_anc *);
+/*
+ * The pre-order step: creates or reuses the copy of d, and opens it
+ * (d->dfd; d->created, d->ddev), starts its record (with the -v line if
+ * created).  Returns 0, or -1: reported, or (short of memory or
+ * descriptors, nothing made) handed back to the driver's again.
+ */
+int	 walk_enter(struct walk *, struct walk_dir *);
+/*
+ * The post-order step, once d's contents are in: walk_attrs() sets the
+ * copy's attributes (sfd: the source, or -1), walk_close() closes it and
+ * reports its record if that failed.
+ */
+void	 walk_attrs(struct walk *, struct walk_dir *, int);
+void	 walk_close(struct walk *, struct walk_dir *);
 
 #endif
