@@ -364,9 +364,10 @@ file_verify(struct file_ctx *ctx, int sfd, const struct stat *sst,
     const struct file_out *out, const struct file_ref *src,
     const struct file_ref *dst, struct file_record *rec)
 {
-	struct verify_job v = { sfd, out->fd, sst, S_ISREG(out->st.st_mode),
-	    rec->synced, rec->eng.cloned || rec->eng.moved[ENGINE_CFR] > 0,
-	    rec->eng.bytes + rec->resumed };
+	struct verify_job v = { .src = sfd, .dst = out->fd, .sst = sst,
+	    .dst_is_reg = S_ISREG(out->st.st_mode), .synced = rec->synced,
+	    .shared = rec->eng.cloned || rec->eng.moved[ENGINE_CFR] > 0,
+	    .bytes = rec->eng.bytes + rec->resumed };
 	unsigned *verifying = progress_verifying(ctx->run->prog);
 	int rc;
 
@@ -434,8 +435,9 @@ file_regular_data(struct file_ctx *ctx, const struct file_ref *src,
 	if (rc == 0 && ds->atomic)
 		rc = atomic_inherit(o, &out.a, ds, rec);
 	if (rc == 0) {
-		t = (struct meta_target){ out.fd, dst->dirfd, dst->name,
-		    src->path, sfd, out.created, false };
+		t = (struct meta_target){ .fd = out.fd, .dirfd = dst->dirfd,
+		    .name = dst->name, .src_path = src->path, .src_fd = sfd,
+		    .created = out.created };
 		rc = meta_set(o, &t, sst, rec);
 	}
 	(void)close(sfd);
@@ -490,14 +492,12 @@ file_again(struct file_ctx *ctx, const char *path,
 	int rc;
 
 	path_init(&sp, NULL, path);
-	s = (struct file_ref){ AT_FDCWD, path, &sp, follow, false, 0, false };
+	s = (struct file_ref){ .dirfd = AT_FDCWD, .name = path, .path = &sp,
+	    .follow = follow };
 	if (fstatat(AT_FDCWD, path, &st, follow ? 0 : AT_SYMLINK_NOFOLLOW) ==
 	    -1 || !S_ISREG(st.st_mode))
 		return 0;	/* gone or changed: as if copied before */
-	memset(&r, 0, sizeof(r));
-	r.src = &sp;
-	r.dst = dst->path;
-	r.kind = FILE_KIND_FILE;
+	record_init(&r, &sp, dst->path, FILE_KIND_FILE);
 	/* (A failure of the earlier write is the one said.) */
 	if ((rc = file_regular_data(ctx, &s, &st, dst, ds, &r)) == -1 &&
 	    rec->status != FILE_FAILED) {
@@ -544,8 +544,9 @@ file_made(struct file_ctx *ctx, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
     struct file_record *rec)
 {
-	struct meta_target t = { -1, dst->dirfd, dst->name, src->path, -1,
-	    true, false };
+	struct meta_target t = { .fd = -1, .dirfd = dst->dirfd,
+	    .name = dst->name, .src_path = src->path, .src_fd = -1,
+	    .created = true };
 
 	return meta_set(ctx->run->opts, &t, sst, rec);
 }
@@ -756,8 +757,8 @@ file_make(struct file_ctx *ctx, const struct copy_job *job,
 	const struct options *o = ctx->run->opts;
 	const struct file_ref *src = &job->src, *dst = &job->dst;
 	const struct stat *sst = &job->st;
-	struct file_link l = { src->dirfd, src->name,
-	    src->follow ? AT_SYMLINK_FOLLOW : 0 };
+	struct file_link l = { .dirfd = src->dirfd, .name = src->name,
+	    .flags = src->follow ? AT_SYMLINK_FOLLOW : 0 };
 
 	switch (make) {
 	case DEST_SOFTLINK:
@@ -801,7 +802,7 @@ file_link_earlier(struct file_ctx *ctx, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
     struct file_record *rec)
 {
-	struct file_link l = { AT_FDCWD, NULL, 0 };
+	struct file_link l = { .dirfd = AT_FDCWD };
 	char *first;
 	int rc;
 
@@ -885,10 +886,7 @@ file_copy(struct file_ctx *ctx, const struct copy_job *job,
 	struct dest_state ds;
 	int rc;
 
-	memset(rec, 0, sizeof(*rec));
-	rec->src = src->path;
-	rec->dst = dst->path;
-	rec->kind = file_kind_of(make, sst);
+	record_init(rec, src->path, dst->path, file_kind_of(make, sst));
 	/* A socket zcp holds, named as /dev/stdout: no policy applies. */
 	if (make == DEST_DATA && (rc = file_to_socket(ctx, src, sst, dst,
 	    rec)) != 1)

@@ -101,8 +101,7 @@ operands_nomem(struct run *run, const char *file)
 	struct path sp;
 
 	path_init(&sp, NULL, file);
-	memset(&rec, 0, sizeof(rec));
-	rec.src = rec.dst = &sp;
+	record_init(&rec, &sp, &sp, FILE_KIND_FILE);
 	record_fail(&rec, ENOMEM, N_("cannot copy %s"), quote(file));
 	run_report(run, &rec);
 }
@@ -147,8 +146,9 @@ operands_parent_done(struct run *run, const struct operands_made *m, bool any,
 	 * parent that is a symlink in the destination gets the owner, not
 	 * the directory it points to).
 	 */
-	struct meta_target t = { -1, AT_FDCWD, m->dst, NULL, -1, m->made,
-	    true };
+	struct meta_target t = { .fd = -1, .dirfd = AT_FDCWD,
+	    .name = m->dst, .src_fd = -1, .created = m->made,
+	    .owner_by_name = true };
 	struct file_record rec;
 	struct path sp, dp;
 	int fd;
@@ -156,10 +156,7 @@ operands_parent_done(struct run *run, const struct operands_made *m, bool any,
 	path_init(&sp, NULL, m->src);
 	path_init(&dp, NULL, m->dst);
 	t.src_path = &sp;
-	memset(&rec, 0, sizeof(rec));
-	rec.src = &sp;
-	rec.dst = &dp;
-	rec.kind = FILE_KIND_DIR;
+	record_init(&rec, &sp, &dp, FILE_KIND_DIR);
 	if ((!set && !m->made) ||
 	    (fd = open(m->dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return;
@@ -275,13 +272,58 @@ operands_parent_there(struct operands *os, const char *p, const char *d,
 	}
 	path_init(&sp, NULL, p);
 	path_init(&dp, NULL, d);
-	memset(&rec, 0, sizeof(rec));
-	rec.src = &sp;
-	rec.dst = &dp;
-	rec.kind = FILE_KIND_DIR;
+	record_init(&rec, &sp, &dp, FILE_KIND_DIR);
 	record_fail(&rec, 0, CPN_("%s exists but is not a directory"), quote(d));
 	run_report(&os->run, &rec);
 	return -1;
+}
+
+/*
+ * One directory of --parents, p (the operand path's first components),
+ * and its copy under dir, made or found: added to *made (*n of them),
+ * unless it is there and nothing is to be set on it.  0, or -1
+ * (reported; path names the operand).
+ */
+static int
+operands_parents_one(struct operands *os, const char *dir, const char *p,
+    const char *path, struct operands_made **made, size_t *n)
+{
+	struct file_record rec;
+	struct operands_made *m;
+	struct path sp, dp;
+	struct stat st;
+	char *d;
+	int r;
+
+	if ((d = operands_join(dir, p)) == NULL ||
+	    (m = reallocarray(*made, *n + 1, sizeof(**made))) == NULL) {
+		free(d);
+		operands_nomem(&os->run, path);
+		return -1;
+	}
+	*made = m;
+	path_init(&sp, NULL, p);
+	path_init(&dp, NULL, d);
+	record_init(&rec, &sp, &dp, FILE_KIND_DIR);
+	if ((r = operands_parent(os, p, d, &st, &rec)) == -1) {
+		run_report(&os->run, &rec);
+		free(d);
+		return -1;
+	}
+	if (r == 2) {
+		free(d);	/* there, and nothing to set */
+		return 0;
+	}
+	if ((m[*n].src = strdup(p)) == NULL) {
+		free(d);
+		operands_nomem(&os->run, path);
+		return -1;
+	}
+	m[*n].dst = d;
+	m[*n].st = st;
+	m[*n].attrs = true;
+	m[(*n)++].made = r == 1;
+	return 0;
 }
 
 /*
@@ -295,12 +337,9 @@ static int
 operands_parents(struct operands *os, const char *dir, const char *path,
     struct operands_made **made, size_t *n)
 {
-	struct file_record rec;
-	struct operands_made *m;
-	struct path sp, dp;
 	char *p, *sl, *d;
 	struct stat st;
-	int rc = 0, r;
+	int rc = 0;
 
 	*made = NULL;
 	*n = 0;
@@ -331,37 +370,7 @@ operands_parents(struct operands *os, const char *dir, const char *path,
 	for (sl = strchr(*p != '\0' ? p + 1 : p, '/'); sl != NULL && rc == 0;
 	    sl = strchr(sl + 1, '/')) {
 		*sl = '\0';
-		if ((d = operands_join(dir, p)) == NULL ||
-		    (m = reallocarray(*made, *n + 1, sizeof(**made))) == NULL) {
-			free(d);
-			*sl = '/';
-			operands_nomem(&os->run, path);
-			rc = -1;
-			break;
-		}
-		*made = m;
-		path_init(&sp, NULL, p);
-		path_init(&dp, NULL, d);
-		memset(&rec, 0, sizeof(rec));
-		rec.src = &sp;
-		rec.dst = &dp;
-		rec.kind = FILE_KIND_DIR;
-		if ((r = operands_parent(os, p, d, &st, &rec)) == -1) {
-			run_report(&os->run, &rec);
-			rc = -1;
-			free(d);
-		} else if (r == 2) {
-			free(d);	/* there, and nothing to set */
-		} else if (((*made)[*n].src = strdup(p)) == NULL) {
-			free(d);
-			operands_nomem(&os->run, path);
-			rc = -1;
-		} else {
-			(*made)[*n].dst = d;
-			(*made)[*n].st = st;
-			(*made)[*n].attrs = true;
-			(*made)[(*n)++].made = r == 1;
-		}
+		rc = operands_parents_one(os, dir, p, path, made, n);
 		*sl = '/';
 		while (sl[1] == '/')
 			sl++;

@@ -221,7 +221,7 @@ pool_again_keep(void *arg, const struct file_ref *src,
 	    NULL)
 		goto fail;
 	for (i = 0, u = anc; i < a->nanc; i++, u = u->up)
-		a->anc[i] = (struct walk_anc){ NULL, u->dev, u->ino };
+		a->anc[i] = (struct walk_anc){ .dev = u->dev, .ino = u->ino };
 	a->st = *st;
 	a->follow = src->follow;
 	a->operand = src->operand;
@@ -862,7 +862,7 @@ pool_later_run(struct pool *p, struct file_ctx *fc, const char *top,
     unsigned nthreads)
 {
 	struct pool_parent *par = NULL;
-	struct pool_end e = { p, 0 };
+	struct pool_end e = { .p = p };
 	struct pool_threads th;
 	size_t i, npar = 0;
 

@@ -110,6 +110,13 @@ struct file_record {
 };
 
 /*
+ * Starts the record of the copy of src to dst, a thing of kind: nothing
+ * happened yet (FILE_COPIED, no message).
+ */
+void	 record_init(struct file_record *, const struct path *,
+	    const struct path *, enum file_kind);
+
+/*
  * Records a failure: msg is fmt, then ": strerror(err)" if err != 0, in
  * the user's language (fmt is marked N_() or CPN_(), nls.h); msg_c the
  * same in English.

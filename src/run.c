@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <string.h>
 
 #include "quote.h"
 #include "report.h"
@@ -34,10 +33,7 @@ run_skip(struct run *run, const struct file_ref *src,
 {
 	struct file_record rec;
 
-	memset(&rec, 0, sizeof(rec));
-	rec.src = src->path;
-	rec.dst = dst->path;
-	rec.kind = kind;
+	record_init(&rec, src->path, dst->path, kind);
 	rec.status = FILE_SKIPPED;
 	record_warn(&rec, 0, fmt, quote(path_str(arg)));
 	run_report(run, &rec);
@@ -50,10 +46,7 @@ run_fail(struct run *run, const struct file_ref *src,
 {
 	struct file_record rec;
 
-	memset(&rec, 0, sizeof(rec));
-	rec.src = src->path;
-	rec.dst = dst->path;
-	rec.kind = kind;
+	record_init(&rec, src->path, dst->path, kind);
 	/* quote() never fails: a name it cannot quote comes back as is. */
 	record_fail(&rec, e, fmt, arg1 ? quote(path_str(arg1)) : "",
 	    arg2 ? quote(path_str(arg2)) : "");

@@ -86,7 +86,8 @@ seq_cyclic(struct seq *t, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst)
 {
 	const struct seq_level *l;
-	struct walk_anc a = { t->above, sst->st_dev, sst->st_ino };
+	struct walk_anc a = { .up = t->above, .dev = sst->st_dev,
+	    .ino = sst->st_ino };
 
 	for (l = t->slot[seq_slot(sst->st_dev, sst->st_ino)]; l != NULL;
 	    l = l->hnext)

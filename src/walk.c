@@ -247,10 +247,7 @@ walk_mkdir_check(struct walk *w, struct walk_dir *d, struct dest_state *ds)
 {
 	struct file_record rec;
 
-	memset(&rec, 0, sizeof(rec));
-	rec.src = d->src.path;
-	rec.dst = d->dst.path;
-	rec.kind = FILE_KIND_DIR;
+	record_init(&rec, d->src.path, d->dst.path, FILE_KIND_DIR);
 	switch (dest_check(w->run->opts, w->run->made, &d->src, &d->sst,
 	    &d->dst, DEST_DIR, ds, &rec)) {
 	case DEST_FAIL:
@@ -390,10 +387,7 @@ walk_enter(struct walk *w, struct walk_dir *d)
 {
 	if ((d->dfd = walk_mkdir(w, d)) == -1)
 		return -1;
-	memset(&d->rec, 0, sizeof(d->rec));
-	d->rec.src = d->src.path;
-	d->rec.dst = d->dst.path;
-	d->rec.kind = FILE_KIND_DIR;
+	record_init(&d->rec, d->src.path, d->dst.path, FILE_KIND_DIR);
 	if (d->created)
 		report_record(w->run->rep, &d->rec);
 	return 0;
@@ -403,8 +397,8 @@ void
 walk_attrs(struct walk *w, struct walk_dir *d, int sfd)
 {
 	const struct options *o = w->run->opts;
-	struct meta_target t = { d->dfd, -1, NULL, d->rec.src, sfd,
-	    d->created, false };
+	struct meta_target t = { .fd = d->dfd, .dirfd = -1,
+	    .src_path = d->rec.src, .src_fd = sfd, .created = d->created };
 
 	if (o->preserve_mode || o->preserve_ownership ||
 	    o->preserve_timestamps || o->preserve_xattr) {
