@@ -171,11 +171,12 @@ file_op_fail(const struct file_ref *src, const struct file_ref *dst,
 		record_fail(rec, e->err, CPN_("error reading %s"), s);
 		return true;
 	case ENGINE_OP_BUFFER:
-		record_fail(rec, e->err, N_("cannot allocate a buffer to copy %s"),
-		    s);
+		record_fail(rec, e->err,
+		    N_("cannot allocate a buffer to copy %s"), s);
 		return true;
 	case ENGINE_OP_PIPE:
-		record_fail(rec, e->err, N_("cannot create a pipe to copy %s"), s);
+		record_fail(rec, e->err, N_("cannot create a pipe to copy %s"),
+		    s);
 		return true;
 	case ENGINE_OP_STAT:
 		record_fail(rec, e->err, CPN_("cannot fstat %s"), s);
@@ -209,16 +210,19 @@ file_engine_fail(const struct options *o, const struct file_ref *src,
 		record_fail(rec, err, CPN_("failed to clone %s from %s"),
 		    quote(path_str(dst->path)), quote(path_str(src->path)));
 	else if (err == ENOSPC || err == EDQUOT || err == EFBIG)
-		record_fail(rec, err, CPN_("error writing %s"), quote(path_str(dst->path)));
+		record_fail(rec, err, CPN_("error writing %s"),
+		    quote(path_str(dst->path)));
 	else if (e->engine != ENGINE_RW && engine_fallback_ok(err))
 		/* A forced engine the kernel refused, on either side. */
 		record_fail(rec, err, "%s %s -> %s", engine_name(e->engine),
 		    quote(path_str(src->path)), quote(path_str(dst->path)));
 	else if (e->write_failed && (e->engine == ENGINE_RW ||
 	    e->moved[e->engine] == 0))
-		record_fail(rec, err, CPN_("error writing %s"), quote(path_str(dst->path)));
+		record_fail(rec, err, CPN_("error writing %s"),
+		    quote(path_str(dst->path)));
 	else if (e->engine == ENGINE_RW)
-		record_fail(rec, err, CPN_("error reading %s"), quote(path_str(src->path)));
+		record_fail(rec, err, CPN_("error reading %s"),
+		    quote(path_str(src->path)));
 	else
 		record_fail(rec, err, "%s %s -> %s", engine_name(e->engine),
 		    quote(path_str(src->path)), quote(path_str(dst->path)));
@@ -242,7 +246,8 @@ file_open_src(const struct file_ref *src, const struct stat *sst,
 	if (fstat(fd, &st) == -1 || st.st_ino != sst->st_ino ||
 	    st.st_dev != sst->st_dev) {
 		record_fail(rec, 0,
-		    CPN_("skipping file %s, as it was replaced while being copied"),
+		    CPN_("skipping file %s, as it was replaced while being "
+		    "copied"),
 		    quote(path_str(src->path)));
 		(void)close(fd);
 		return -1;
@@ -574,7 +579,8 @@ file_readlink(const struct file_ref *src, const struct stat *sst,
 	n = readlinkat(src->dirfd, src->name, target, size);
 	if (n < 0 || (size_t)n >= size) {
 		record_fail(rec, n < 0 ? errno : ENAMETOOLONG,
-		    CPN_("cannot read symbolic link %s"), quote(path_str(src->path)));
+		    CPN_("cannot read symbolic link %s"),
+		    quote(path_str(src->path)));
 		free(target);
 		return NULL;
 	}
@@ -635,7 +641,8 @@ file_special(struct file_ctx *ctx, const struct file_ref *src,
 	if (mknodat(dst->dirfd, dst->name, (sst->st_mode & S_IFMT) |
 	    meta_base_mode(ctx->run->opts, sst->st_mode), sst->st_rdev) == -1) {
 		record_fail(rec, errno, S_ISFIFO(sst->st_mode) ?
-		    CPN_("cannot create fifo %s") : CPN_("cannot create special file %s"),
+		    CPN_("cannot create fifo %s") :
+		    CPN_("cannot create special file %s"),
 		    quote(path_str(dst->path)));
 		return -1;
 	}
@@ -668,7 +675,8 @@ file_hardlink(const struct file_ref *src, const struct file_link *l,
 	int rc = dest_link(dst, replace, file_do_link, l);
 
 	if (rc == -1) {
-		record_fail(rec, errno, CPN_("cannot create hard link %s to %s"),
+		record_fail(rec, errno,
+		    CPN_("cannot create hard link %s to %s"),
 		    quote(path_str(dst->path)), quote(path_str(src->path)));
 		return -1;
 	}
@@ -701,15 +709,17 @@ file_symlink_to(struct file_ctx *ctx, const struct file_ref *src,
 		free(dir);
 	}
 	if (!here) {
-		record_fail(rec, 0, CPN_("%s: can make relative symbolic links only "
-		    "in current directory"),
+		record_fail(rec, 0, CPN_("%s: can make relative symbolic "
+		    "links only in current directory"),
 		    quote_if_needed(path_str(dst->path)));
 		free(target);
 		return -1;
 	}
-	rc = dest_link(dst, ctx->run->opts->unlink_failed, file_do_symlink, target);
+	rc = dest_link(dst, ctx->run->opts->unlink_failed, file_do_symlink,
+	    target);
 	if (rc == -1)
-		record_fail(rec, errno, CPN_("cannot create symbolic link %s to %s"),
+		record_fail(rec, errno,
+		    CPN_("cannot create symbolic link %s to %s"),
 		    quote(path_str(dst->path)), quote(target));
 	free(target);
 	return rc < 0 ? -1 : 0;
@@ -821,7 +831,8 @@ file_link_earlier(struct file_ctx *ctx, const struct file_ref *src,
 		l.flags = AT_SYMLINK_FOLLOW;
 	rc = dest_link(dst, true, file_do_link, &l);
 	if (rc == -1)
-		record_fail(rec, errno, CPN_("cannot create hard link %s to %s"),
+		record_fail(rec, errno,
+		    CPN_("cannot create hard link %s to %s"),
 		    quote(path_str(dst->path)), quote(first));
 	else if (rc == 1)
 		rec->removed_after = true;
@@ -845,8 +856,8 @@ file_uptodate(struct file_ctx *ctx, const struct file_ref *src,
 	rec->kept = true;
 	/* Only another name can find it again: one of a link group, or
 	 * one reached by following a link. */
-	if (ctx->run->links == NULL || (sst->st_nlink < 2 && d != DEREF_ALWAYS &&
-	    d != DEREF_ARGS))
+	if (ctx->run->links == NULL || (sst->st_nlink < 2 &&
+	    d != DEREF_ALWAYS && d != DEREF_ARGS))
 		return 0;
 	if (file_link_earlier(ctx, src, sst, dst, rec) == 0) {
 		links_done(ctx->run->links, sst->st_dev, sst->st_ino, true);

@@ -162,7 +162,8 @@ operands_parent_done(struct run *run, const struct operands_made *m, bool any,
 		return;
 	t.fd = fd;
 	if (!set) {
-		walk_final_mode(fd, operands_parent_mkdir_mode(o, m->st.st_mode),
+		walk_final_mode(fd,
+		    operands_parent_mkdir_mode(o, m->st.st_mode),
 		    &rec);
 		goto out;
 	}
@@ -188,7 +189,8 @@ out:
  * them).
  */
 static void
-operands_parents_done(struct run *run, struct operands_made *m, size_t n, bool set)
+operands_parents_done(struct run *run, struct operands_made *m, size_t n,
+    bool set)
 {
 	bool any = false;
 	size_t i;
@@ -212,8 +214,8 @@ operands_parents_done(struct run *run, struct operands_made *m, size_t n, bool s
  * nothing is to be set on it, -1 (rec filled).
  */
 static int
-operands_parent(struct operands *os, const char *p, const char *d, struct stat *st,
-    struct file_record *rec)
+operands_parent(struct operands *os, const char *p, const char *d,
+    struct stat *st, struct file_record *rec)
 {
 	const struct options *o = os->run.opts;
 	bool keep = o->preserve_ownership || o->preserve_mode ||
@@ -229,14 +231,16 @@ operands_parent(struct operands *os, const char *p, const char *d, struct stat *
 		else if (!S_ISDIR(st->st_mode))
 			e = ENOTDIR;
 		if (e != 0) {
-			record_fail(rec, e, CPN_("failed to get attributes of %s"),
+			record_fail(rec, e,
+			    CPN_("failed to get attributes of %s"),
 			    quote(p));
 			return -1;
 		}
 	}
 	if (!missing) {
 		if (!S_ISDIR(dst.st_mode)) {
-			record_fail(rec, 0, CPN_("%s exists but is not a directory"),
+			record_fail(rec, 0,
+			    CPN_("%s exists but is not a directory"),
 			    quote(d));
 			return -1;
 		}
@@ -247,7 +251,8 @@ operands_parent(struct operands *os, const char *p, const char *d, struct stat *
 	/* (A dangling link in the way: EEXIST, as cp says.) */
 	if (mkdir(d, walk_filling_mode(o, o->no_preserve_mode ? S_IFDIR | 0777 :
 	    st->st_mode)) == -1) {
-		record_fail(rec, errno, CPN_("cannot make directory %s"), quote(d));
+		record_fail(rec, errno, CPN_("cannot make directory %s"),
+		    quote(d));
 		return -1;
 	}
 	if (o->verbose)
@@ -273,7 +278,8 @@ operands_parent_there(struct operands *os, const char *p, const char *d,
 	path_init(&sp, NULL, p);
 	path_init(&dp, NULL, d);
 	record_init(&rec, &sp, &dp, FILE_KIND_DIR);
-	record_fail(&rec, 0, CPN_("%s exists but is not a directory"), quote(d));
+	record_fail(&rec, 0, CPN_("%s exists but is not a directory"),
+	    quote(d));
 	run_report(&os->run, &rec);
 	return -1;
 }
@@ -387,15 +393,16 @@ operands_parents(struct operands *os, const char *dir, const char *path,
  * Returns true if the operand is not to be copied.
  */
 static bool
-operands_seen(struct run *run, const struct file_ref *src, const struct stat *st,
-    const struct file_ref *dst)
+operands_seen(struct run *run, const struct file_ref *src,
+    const struct stat *st, const struct file_ref *dst)
 {
 	if (run->sources == NULL)
 		return false;
 	if (!S_ISDIR(st->st_mode) && run->opts->backup == BACKUP_NONE &&
 	    created_find(run->sources, st->st_dev, st->st_ino, src->dirfd,
 	    src->name, NULL) == 1) {
-		run_skip(run, src, dst, FILE_KIND_FILE, CPN_("warning: source file %s "
+		run_skip(run, src, dst, FILE_KIND_FILE,
+		    CPN_("warning: source file %s "
 		    "specified more than once"), src->path);
 		return true;
 	}
@@ -502,7 +509,8 @@ operands_operand(struct operands *os, const char *path, const char *dest,
 
 /* Copies the operand file into the directory dir (on device ddev). */
 static void
-operands_into(struct operands *os, const char *dir, const char *file, dev_t ddev)
+operands_into(struct operands *os, const char *dir, const char *file,
+    dev_t ddev)
 {
 	struct operands_made *made;
 	char *base = NULL, *dest = NULL;
@@ -613,7 +621,8 @@ operands_target(const struct options *o, int *n, char **files, dev_t *dev)
 		if (*n == 0)
 			operands_missing_operand(0, files);
 		if (!operands_is_dir(dir, &e, dev))
-			operands_die(e ? e : ENOTDIR, CP_("target directory %s"), dir);
+			operands_die(e ? e : ENOTDIR,
+			    CP_("target directory %s"), dir);
 		return dir;
 	}
 	if (o->no_target_dir) {
@@ -632,7 +641,8 @@ operands_target(const struct options *o, int *n, char **files, dev_t *dev)
 	if (*n > 2)
 		operands_die(e ? e : ENOTDIR, CP_("target %s"), files[*n - 1]);
 	if (o->parents) {
-		warnx(CP_("with --parents, the destination must be a directory"));
+		warnx(CP_("with --parents, the destination must be a "
+		    "directory"));
 		options_usage_hint();
 	}
 	/*

@@ -1,17 +1,24 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * pool.c: the parallel tree copy.
+ * pool.c: the parallel tree copy: a driver of the walk (walk.h) on
+ * threads, and the executor that runs its copy jobs there.
  *
  * A pool of threads shares one stack of tasks.  A task is a directory to
  * copy, or a batch of files of one directory.  The thread that copies a
  * directory reads it, pushes each subdirectory as a task, copies the
  * files itself, and hands batches of them to idle threads, so one large
  * flat directory is spread too.  Each directory counts its unfinished
- * tasks; the last one to finish sets the directory's mode and times
- * (after all of its contents, as the sequential walk does), closes it and
- * tells its parent.  Only directories with unfinished tasks stay open, so
- * descriptors are bounded by depth and threads, not by the tree's size;
- * the stack is last in, first out, so the walk stays mostly depth-first.
+ * tasks; the last one to finish takes the walk's post-order step (the
+ * directory's mode and times, after all of its contents, as the
+ * sequential walk does), closes it and tells its parent.  Only
+ * directories with unfinished tasks stay open, so descriptors are
+ * bounded by depth and threads, not by the tree's size; the stack is
+ * last in, first out, so the walk stays mostly depth-first.
+ *
+ * What the walk and the per-file executor ask of the pool goes through
+ * its struct walk_driver: hard links kept for an end pass in cp's order,
+ * what ran short of memory or descriptors taken back to be copied again
+ * by one thread at the end, and the order of writes into shared files.
  */
 #include "config.h"
 
@@ -114,7 +121,8 @@ struct pool {
 	pthread_cond_t	 more;		/* a task was pushed, or all is done */
 	struct pool_task *top;		/* the stack */
 	unsigned	 busy;		/* threads running a task */
-	unsigned	 idle;		/* threads waiting (atomic: read unlocked) */
+	unsigned	 idle;		/* threads waiting (atomic: read
+					   unlocked) */
 	struct pool_later *later;
 	size_t		 nlater, later_cap;
 	/* What failed short, in order (small nodes: memory is short). */

@@ -2,8 +2,8 @@
 /*
  * record.h: what the copy of one thing (file, link, directory) is about
  * and what became of it.  Every layer fills a struct file_record, from
- * walk.c down to dest.c, and report.c prints it; this header depends on
- * nothing above the engines, so that the data flows one way.
+ * operands.c down to dest.c, and report.c prints it; this header
+ * depends on nothing above the engines, so that the data flows one way.
  */
 #ifndef ZCP_RECORD_H
 #define ZCP_RECORD_H

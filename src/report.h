@@ -22,7 +22,8 @@ struct report {
 	const struct options *opts;
 	struct progress	*prog;		/* held off the terminal for output */
 	pthread_mutex_t	 lock;		/* records may come from workers */
-	FILE		*vout;		/* -v lines: stdout, or stderr with --json */
+	FILE		*vout;		/* -v lines: stdout, or stderr with
+					   --json */
 	double		 t0;		/* start of the run */
 	uint64_t	 files, dirs, symlinks, specials;
 	uint64_t	 skipped, failed;

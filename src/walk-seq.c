@@ -53,7 +53,8 @@ struct seq_level {
 	int		 sfd;		/* its source, -1 while detached */
 	ino_t		 dino;		/* the copy, to come back to it (and
 					   dir.ddev) */
-	bool		 detached;	/* descriptors closed for a deep child */
+	bool		 detached;	/* descriptors closed for a deep
+					   child */
 	bool		 lost;		/* and they could not be reopened */
 	char		*name;		/* relative to the parent (owned) */
 	char		*names;		/* the entries' names, NUL-separated */
@@ -93,7 +94,8 @@ seq_cyclic(struct seq *t, const struct file_ref *src,
 	    l = l->hnext)
 		if (l->dir.anc.dev == sst->st_dev &&
 		    l->dir.anc.ino == sst->st_ino) {
-			a.up = &l->dir.anc;	/* walk_cyclic() finds it at once */
+			/* walk_cyclic() finds it at once. */
+			a.up = &l->dir.anc;
 			break;
 		}
 	return walk_cyclic(t->w, src, sst, dst, a.up);
