@@ -7,8 +7,8 @@
  * the list of the inode numbers of its path's components below the
  * operand, compared element by element: the smaller list comes first.
  *
- * Each shared file written is kept in a hash table under its (device,
- * inode), with the source last written into it.  Writes into one file
+ * Each shared file written is kept in a map (inomap.h) under its
+ * (device, inode), with the source last written into it.  Writes into one file
  * wait for each other; writes into different files do not.  The places
  * are read (lstat(2) of each component) only when a second source comes
  * for one file, which in most trees never happens: a destination with
@@ -20,17 +20,15 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "alias.h"
+#include "inomap.h"
 
 struct alias_file {
-	struct alias_file *next;	/* in its hash chain */
-	dev_t		 dev;
-	ino_t		 ino;
+	struct inomap_node node;	/* under its (device, inode) */
 	bool		 busy;		/* a write into it is in progress */
 	char		*src;		/* the source last written, or NULL */
 	ino_t		*key;		/* its place, once read (n inodes) */
@@ -46,9 +44,7 @@ struct alias_order {
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 done;		/* a write ended */
 	char		*top;		/* the operand's source path */
-	struct alias_file **slot;
-	size_t		 nslot;		/* a power of two */
-	size_t		 count;
+	struct inomap	 map;
 };
 
 struct alias_order *
@@ -58,10 +54,7 @@ alias_new(const char *top)
 
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return NULL;
-	a->nslot = 64;
-	if ((a->slot = calloc(a->nslot, sizeof(*a->slot))) == NULL ||
-	    (a->top = strdup(top)) == NULL) {
-		free(a->slot);
+	if ((a->top = strdup(top)) == NULL) {
 		free(a);
 		return NULL;
 	}
@@ -70,58 +63,26 @@ alias_new(const char *top)
 	return a;
 }
 
+static void
+alias_drop(struct inomap_node *n)
+{
+	struct alias_file *f = INOMAP_ENTRY(n, struct alias_file, node);
+
+	free(f->src);
+	free(f->key);
+	free(f);
+}
+
 void
 alias_free(struct alias_order *a)
 {
-	struct alias_file *f, *next;
-	size_t i;
-
 	if (a == NULL)
 		return;
-	for (i = 0; i < a->nslot; i++)
-		for (f = a->slot[i]; f != NULL; f = next) {
-			next = f->next;
-			free(f->src);
-			free(f->key);
-			free(f);
-		}
+	inomap_free(&a->map, alias_drop);
 	(void)pthread_cond_destroy(&a->done);
 	(void)pthread_mutex_destroy(&a->lock);
-	free(a->slot);
 	free(a->top);
 	free(a);
-}
-
-static size_t
-alias_hash(dev_t dev, ino_t ino, size_t nslot)
-{
-	uint64_t h = ((uint64_t)dev * 0x9e3779b97f4a7c15ULL) ^ (uint64_t)ino;
-
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 32;
-	return (size_t)h & (nslot - 1);
-}
-
-/* Doubles the table (if memory allows: longer chains otherwise). */
-static void
-alias_grow(struct alias_order *a)
-{
-	struct alias_file **slot, *f, *next;
-	size_t i, n = a->nslot * 2, h;
-
-	if ((slot = calloc(n, sizeof(*slot))) == NULL)
-		return;
-	for (i = 0; i < a->nslot; i++)
-		for (f = a->slot[i]; f != NULL; f = next) {
-			next = f->next;
-			h = alias_hash(f->dev, f->ino, n);
-			f->next = slot[h];
-			slot[h] = f;
-		}
-	free(a->slot);
-	a->slot = slot;
-	a->nslot = n;
 }
 
 ino_t *
@@ -186,22 +147,14 @@ alias_cmp(const ino_t *a, size_t na, const ino_t *b, size_t nb)
 static struct alias_file *
 alias_find(struct alias_order *a, dev_t dev, ino_t ino)
 {
+	struct inomap_node *n;
 	struct alias_file *f;
-	size_t h = alias_hash(dev, ino, a->nslot);
 
-	for (f = a->slot[h]; f != NULL; f = f->next)
-		if (f->dev == dev && f->ino == ino)
-			return f;
+	if ((n = inomap_find(&a->map, dev, ino)) != NULL)
+		return INOMAP_ENTRY(n, struct alias_file, node);
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		return NULL;
-	f->dev = dev;
-	f->ino = ino;
-	if (a->count >= a->nslot)
-		alias_grow(a);
-	h = alias_hash(dev, ino, a->nslot);
-	f->next = a->slot[h];
-	a->slot[h] = f;
-	a->count++;
+	inomap_add(&a->map, &f->node, dev, ino);
 	return f;
 }
 

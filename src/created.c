@@ -1,24 +1,22 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * created.c: the sets of created.h, as a hash table on (device, inode)
- * with chaining.  An entry is compared by its directory's identity and
- * its last component, not by the string the user typed.
+ * created.c: the sets of created.h, as an inomap.h map on (device,
+ * inode).  An entry is compared by its directory's identity and its last
+ * component, not by the string the user typed.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "created.h"
+#include "inomap.h"
 
 struct created_ent {
-	struct created_ent *next;
-	dev_t		 dev;		/* the key */
-	ino_t		 ino;
+	struct inomap_node node;	/* under the key */
 	dev_t		 pdev;		/* the entry: its directory ... */
 	ino_t		 pino;
 	char		*label;		/* what the caller said of it, or NULL */
@@ -26,49 +24,33 @@ struct created_ent {
 };
 
 struct created {
-	struct created_ent **slot;
-	size_t		 nslot, count;
+	struct inomap	 map;
 };
+
+#define CREATED_ENT(n)	INOMAP_ENTRY(n, struct created_ent, node)
 
 struct created *
 created_new(void)
 {
-	struct created *c;
+	return calloc(1, sizeof(struct created));
+}
 
-	if ((c = calloc(1, sizeof(*c))) == NULL)
-		return NULL;
-	c->nslot = 64;
-	if ((c->slot = calloc(c->nslot, sizeof(*c->slot))) == NULL) {
-		free(c);
-		return NULL;
-	}
-	return c;
+static void
+created_drop(struct inomap_node *n)
+{
+	struct created_ent *e = CREATED_ENT(n);
+
+	free(e->label);
+	free(e);
 }
 
 void
 created_free(struct created *c)
 {
-	struct created_ent *e, *next;
-	size_t i;
-
 	if (c == NULL)
 		return;
-	for (i = 0; i < c->nslot; i++)
-		for (e = c->slot[i]; e != NULL; e = next) {
-			next = e->next;
-			free(e->label);
-			free(e);
-		}
-	free(c->slot);
+	inomap_free(&c->map, created_drop);
 	free(c);
-}
-
-static size_t
-created_hash(dev_t dev, ino_t ino, size_t n)
-{
-	uint64_t h = (uint64_t)ino * 0x9e3779b97f4a7c15ULL ^ (uint64_t)dev;
-
-	return (size_t)(h ^ (h >> 29)) & (n - 1);
 }
 
 int
@@ -99,26 +81,6 @@ created_entry(int dirfd, const char *name, const char **base, size_t *len,
 	return rc;
 }
 
-static void
-created_grow(struct created *c)
-{
-	struct created_ent **slot, *e, *next;
-	size_t i, n = c->nslot * 2, h;
-
-	if ((slot = calloc(n, sizeof(*slot))) == NULL)
-		return;		/* longer chains, still correct */
-	for (i = 0; i < c->nslot; i++)
-		for (e = c->slot[i]; e != NULL; e = next) {
-			next = e->next;
-			h = created_hash(e->dev, e->ino, n);
-			e->next = slot[h];
-			slot[h] = e;
-		}
-	free(c->slot);
-	c->slot = slot;
-	c->nslot = n;
-}
-
 int
 created_add(struct created *c, dev_t dev, ino_t ino, int dirfd,
     const char *name)
@@ -129,14 +91,14 @@ created_add(struct created *c, dev_t dev, ino_t ino, int dirfd,
 const char *
 created_label(const struct created *c, dev_t dev, ino_t ino)
 {
-	const struct created_ent *e;
+	const struct inomap_node *n;
 
 	if (c == NULL)
 		return NULL;
-	for (e = c->slot[created_hash(dev, ino, c->nslot)]; e != NULL;
-	    e = e->next)
-		if (e->dev == dev && e->ino == ino && e->label != NULL)
-			return e->label;
+	for (n = inomap_find(&c->map, dev, ino); n != NULL;
+	    n = inomap_find_next(n))
+		if (CREATED_ENT(n)->label != NULL)
+			return CREATED_ENT(n)->label;
 	return NULL;
 }
 
@@ -147,7 +109,7 @@ created_add_label(struct created *c, dev_t dev, ino_t ino, int dirfd,
 	struct created_ent *e;
 	struct stat dir;
 	const char *base;
-	size_t len, h;
+	size_t len;
 
 	if (created_entry(dirfd, name, &base, &len, &dir) == -1)
 		return -1;
@@ -158,41 +120,39 @@ created_add_label(struct created *c, dev_t dev, ino_t ino, int dirfd,
 		free(e);
 		return -1;
 	}
-	e->dev = dev;
-	e->ino = ino;
 	e->pdev = dir.st_dev;
 	e->pino = dir.st_ino;
 	memcpy(e->base, base, len);
 	e->base[len] = '\0';
-	if (c->count >= c->nslot)
-		created_grow(c);
-	h = created_hash(dev, ino, c->nslot);
-	e->next = c->slot[h];
-	c->slot[h] = e;
-	c->count++;
+	inomap_add(&c->map, &e->node, dev, ino);
 	return 0;
+}
+
+/* True if e is the entry of the last component base (len bytes) in dir. */
+static bool
+created_is(const struct created_ent *e, const struct stat *dir,
+    const char *base, size_t len)
+{
+	return e->pdev == dir->st_dev && e->pino == dir->st_ino &&
+	    strlen(e->base) == len && memcmp(e->base, base, len) == 0;
 }
 
 void
 created_forget(struct created *c, dev_t dev, ino_t ino, int dirfd,
     const char *name)
 {
-	struct created_ent **pe, *e;
+	struct inomap_node *n;
 	struct stat dir;
 	const char *base;
 	size_t len;
 
 	if (c == NULL || created_entry(dirfd, name, &base, &len, &dir) == -1)
 		return;
-	for (pe = &c->slot[created_hash(dev, ino, c->nslot)]; (e = *pe) !=
-	    NULL; pe = &e->next)
-		if (e->dev == dev && e->ino == ino && e->pdev == dir.st_dev &&
-		    e->pino == dir.st_ino && strlen(e->base) == len &&
-		    memcmp(e->base, base, len) == 0) {
-			*pe = e->next;
-			free(e->label);
-			free(e);
-			c->count--;
+	for (n = inomap_find(&c->map, dev, ino); n != NULL;
+	    n = inomap_find_next(n))
+		if (created_is(CREATED_ENT(n), &dir, base, len)) {
+			inomap_remove(&c->map, n);
+			created_drop(n);
 			return;
 		}
 }
@@ -201,7 +161,7 @@ int
 created_find(const struct created *c, dev_t dev, ino_t ino, int dirfd,
     const char *name, bool *other)
 {
-	const struct created_ent *e;
+	const struct inomap_node *n;
 	struct stat dir;
 	const char *base;
 	size_t len;
@@ -209,19 +169,11 @@ created_find(const struct created *c, dev_t dev, ino_t ino, int dirfd,
 
 	if (other != NULL)
 		*other = false;
-	if (c == NULL)
+	if (c == NULL || (n = inomap_find(&c->map, dev, ino)) == NULL ||
+	    created_entry(dirfd, name, &base, &len, &dir) == -1)
 		return 0;
-	for (e = c->slot[created_hash(dev, ino, c->nslot)]; e != NULL;
-	    e = e->next)
-		if (e->dev == dev && e->ino == ino)
-			break;
-	if (e == NULL || created_entry(dirfd, name, &base, &len, &dir) == -1)
-		return 0;
-	for (; e != NULL; e = e->next) {
-		if (e->dev != dev || e->ino != ino)
-			continue;
-		if (e->pdev == dir.st_dev && e->pino == dir.st_ino &&
-		    strlen(e->base) == len && memcmp(e->base, base, len) == 0)
+	for (; n != NULL; n = inomap_find_next(n)) {
+		if (created_is(CREATED_ENT(n), &dir, base, len))
 			return 1;
 		known = true;
 	}

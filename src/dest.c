@@ -124,49 +124,16 @@ dest_same_target(const struct options *o, const struct file_ref *src,
 }
 
 /*
- * Whether copying src onto dst is safe although they may be one file,
- * GNU cp's same_file_ok(): the goal is that a copy never removes both.
- * sst and dst_st are the stats as dest_check() made them (followed or
- * not).  Sets *now when there is nothing left to do.
+ * The rest of dest_same_ok(), once s and d are the stats of the entries
+ * themselves (not followed), same_link whether they are one inode, and
+ * never whether src is not followed: the backup, --remove-destination,
+ * -l and -s rules, then the links' targets.
  */
 static bool
-dest_same_ok(const struct options *o, const struct file_ref *src,
-    const struct stat *sst, const struct file_ref *dst,
-    const struct stat *dst_st, bool *now)
+dest_same_links(const struct options *o, const struct file_ref *src,
+    const struct stat *s, const struct file_ref *dst, const struct stat *d,
+    bool same_link, bool never, bool *now)
 {
-	const struct stat *s = sst, *d = dst_st;
-	struct stat sl, dl;
-	bool same = SAME_INODE(*sst, *dst_st), same_link, sn;
-	bool never = dest_deref(o, src) == DEREF_NEVER;
-
-	*now = false;
-	if (same && o->hard_link) {
-		*now = true;
-		return true;
-	}
-	if (never) {
-		same_link = same;
-		/* Two symbolic links: fine unless they are one entry. */
-		if (S_ISLNK(s->st_mode) && S_ISLNK(d->st_mode)) {
-			if ((sn = dest_same_name(src, dst)))
-				return false;
-			if (o->backup == BACKUP_NONE && same_link)
-				*now = true;	/* two names of one link */
-			return true;
-		}
-	} else {
-		if (!same)
-			return true;
-		if (fstatat(dst->dirfd, dst->name, &dl, AT_SYMLINK_NOFOLLOW) ||
-		    fstatat(src->dirfd, src->name, &sl, AT_SYMLINK_NOFOLLOW))
-			return true;
-		s = &sl;
-		d = &dl;
-		same_link = SAME_INODE(sl, dl);
-		if (S_ISLNK(s->st_mode) && S_ISLNK(d->st_mode) &&
-		    dest_unlink_first(o))
-			return true;
-	}
 	/* A backup keeps a copy, unless it would rename the source. */
 	if (o->backup != BACKUP_NONE) {
 		if (!same_link)
@@ -191,6 +158,53 @@ dest_same_ok(const struct options *o, const struct file_ref *src,
 	if (o->sym_link && S_ISLNK(d->st_mode))
 		return true;	/* a link made again */
 	return never && dest_same_target(o, src, s, dst, d, now);
+}
+
+/*
+ * Whether copying src onto dst is safe although they may be one file,
+ * GNU cp's same_file_ok(): the goal is that a copy never removes both.
+ * sst and dst_st are the stats as dest_check() made them (followed or
+ * not).  Sets *now when there is nothing left to do.
+ */
+static bool
+dest_same_ok(const struct options *o, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst,
+    const struct stat *dst_st, bool *now)
+{
+	const struct stat *s = sst, *d = dst_st;
+	struct stat sl, dl;
+	bool same = SAME_INODE(*sst, *dst_st), same_link;
+	bool never = dest_deref(o, src) == DEREF_NEVER;
+
+	*now = false;
+	if (same && o->hard_link) {
+		*now = true;
+		return true;
+	}
+	if (never) {
+		same_link = same;
+		/* Two symbolic links: fine unless they are one entry. */
+		if (S_ISLNK(s->st_mode) && S_ISLNK(d->st_mode)) {
+			if (dest_same_name(src, dst))
+				return false;
+			if (o->backup == BACKUP_NONE && same_link)
+				*now = true;	/* two names of one link */
+			return true;
+		}
+	} else {
+		if (!same)
+			return true;
+		if (fstatat(dst->dirfd, dst->name, &dl, AT_SYMLINK_NOFOLLOW) ||
+		    fstatat(src->dirfd, src->name, &sl, AT_SYMLINK_NOFOLLOW))
+			return true;
+		s = &sl;
+		d = &dl;
+		same_link = SAME_INODE(sl, dl);
+		if (S_ISLNK(s->st_mode) && S_ISLNK(d->st_mode) &&
+		    dest_unlink_first(o))
+			return true;
+	}
+	return dest_same_links(o, src, s, dst, d, same_link, never, now);
 }
 
 /* "rwxr-x---" for mode, as ls and cp's prompt show it (10 bytes). */

@@ -11,7 +11,7 @@
 
 struct links;
 
-/* Returns an empty table; exits if out of memory. */
+/* Returns an empty table, or NULL (errno ENOMEM). */
 struct links	*links_new(void);
 void		 links_free(struct links *);
 /*

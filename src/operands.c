@@ -814,9 +814,12 @@ operands_copy(const struct options *o, struct report *rep,
 	if (o->strip_slashes && dir != NULL)
 		for (i = 0; i < n; i++)
 			operands_strip(files[i]);
-	/* -u keeps a table too: cp links later names of a skipped file. */
-	if (o->preserve_links || o->update == UPDATE_OLDER)
-		os.run.links = links_new();
+	/* -u keeps a table too: cp links later names of a skipped file.
+	 * (Without it each name would be a file of its own: as cp, the
+	 * run cannot start.) */
+	if ((o->preserve_links || o->update == UPDATE_OLDER) &&
+	    (os.run.links = links_new()) == NULL)
+		err(1, NULL);
 	/* cp keeps what each operand made only with two or more. */
 	if (dir != NULL && n >= 2 && ((os.run.sources = created_new()) ==
 	    NULL || (os.run.dirs = created_new()) == NULL ||

@@ -69,68 +69,73 @@ enum {
 static const char options_short[] = "abdfgHij:lLnPprRsS:t:TuvxZ";
 
 static const struct option options_long[] = {
-	{ "archive",			no_argument,	   NULL, 'a' },
-	{ "atomic",			no_argument,	   NULL, OPT_ATOMIC },
-	{ "attributes-only",		no_argument,	   NULL,
-	    OPT_ATTRIBUTES_ONLY },
-	{ "backup",			optional_argument, NULL, OPT_BACKUP },
-	{ "context",			optional_argument, NULL, OPT_CONTEXT },
-	{ "copy-contents",		no_argument,	   NULL,
-	    OPT_COPY_CONTENTS },
-	{ "debug",			no_argument,	   NULL, OPT_DEBUG },
-	{ "dereference",		no_argument,	   NULL, 'L' },
-	{ "engine",			required_argument, NULL, OPT_ENGINE },
-	{ "force",			no_argument,	   NULL, 'f' },
-	{ "fsync",			no_argument,	   NULL, OPT_FSYNC },
-	{ "help",			no_argument,	   NULL, OPT_HELP },
-	{ "interactive",		no_argument,	   NULL, 'i' },
-	{ "jobs",			required_argument, NULL, 'j' },
-	{ "json",			no_argument,	   NULL, OPT_JSON },
-	{ "keep-directory-symlink",	no_argument,	   NULL,
-	    OPT_KEEP_DIR_SYMLINK },
-	{ "link",			no_argument,	   NULL, 'l' },
-	{ "no-clobber",			no_argument,	   NULL, 'n' },
-	{ "no-dereference",		no_argument,	   NULL, 'P' },
-	{ "no-preserve",		required_argument, NULL,
-	    OPT_NO_PRESERVE },
-	{ "no-target-directory",	no_argument,	   NULL, 'T' },
-	{ "one-file-system",		no_argument,	   NULL, 'x' },
-	{ "parents",			no_argument,	   NULL, OPT_PARENTS },
-	{ "preserve",			optional_argument, NULL, OPT_PRESERVE },
-	{ "recursive",			no_argument,	   NULL, 'R' },
-	{ "reflink",			optional_argument, NULL, OPT_REFLINK },
-	{ "remove-destination",		no_argument,	   NULL,
-	    OPT_REMOVE_DESTINATION },
-	{ "resume",			no_argument,	   NULL, OPT_RESUME },
-	{ "sparse",			required_argument, NULL, OPT_SPARSE },
-	{ "stats",			no_argument,	   NULL, OPT_STATS },
-	{ "strip-trailing-slashes",	no_argument,	   NULL,
-	    OPT_STRIP_TRAILING_SLASHES },
-	{ "suffix",			required_argument, NULL, 'S' },
-	{ "symbolic-link",		no_argument,	   NULL, 's' },
-	{ "target-directory",		required_argument, NULL, 't' },
-	{ "update",			optional_argument, NULL, 'u' },
-	{ "verbose",			no_argument,	   NULL, 'v' },
-	{ "verify",			no_argument,	   NULL, OPT_VERIFY },
-	{ "version",			no_argument,	   NULL, OPT_VERSION },
-	{ "bench",			optional_argument, NULL, OPT_BENCH },
-	{ "bench-size",			required_argument, NULL,
-	    OPT_BENCH_SIZE },
-	{ "cold",			no_argument,	   NULL, OPT_COLD },
-	{ "csv",			no_argument,	   NULL, OPT_CSV },
-	{ "progress",			no_argument,	   NULL, 'g' },
-	{ "runs",			required_argument, NULL, OPT_RUNS },
-	{ "to-socket",			no_argument,	   NULL,
-	    OPT_TO_SOCKET },
-	{ "sweep",			optional_argument, NULL, OPT_SWEEP },
-	{ "sweep-time",			required_argument, NULL,
-	    OPT_SWEEP_TIME },
-	{ "plot",			required_argument, NULL, OPT_PLOT },
-	{ "chart",			optional_argument, NULL, OPT_CHART },
-	{ NULL,				0,		   NULL, 0 }
+	{ .name = "archive", .has_arg = no_argument, .val = 'a' },
+	{ .name = "atomic", .has_arg = no_argument, .val = OPT_ATOMIC },
+	{ .name = "attributes-only", .has_arg = no_argument,
+	    .val = OPT_ATTRIBUTES_ONLY },
+	{ .name = "backup", .has_arg = optional_argument, .val = OPT_BACKUP },
+	{ .name = "context", .has_arg = optional_argument, .val = OPT_CONTEXT },
+	{ .name = "copy-contents", .has_arg = no_argument,
+	    .val = OPT_COPY_CONTENTS },
+	{ .name = "debug", .has_arg = no_argument, .val = OPT_DEBUG },
+	{ .name = "dereference", .has_arg = no_argument, .val = 'L' },
+	{ .name = "engine", .has_arg = required_argument, .val = OPT_ENGINE },
+	{ .name = "force", .has_arg = no_argument, .val = 'f' },
+	{ .name = "fsync", .has_arg = no_argument, .val = OPT_FSYNC },
+	{ .name = "help", .has_arg = no_argument, .val = OPT_HELP },
+	{ .name = "interactive", .has_arg = no_argument, .val = 'i' },
+	{ .name = "jobs", .has_arg = required_argument, .val = 'j' },
+	{ .name = "json", .has_arg = no_argument, .val = OPT_JSON },
+	{ .name = "keep-directory-symlink", .has_arg = no_argument,
+	    .val = OPT_KEEP_DIR_SYMLINK },
+	{ .name = "link", .has_arg = no_argument, .val = 'l' },
+	{ .name = "no-clobber", .has_arg = no_argument, .val = 'n' },
+	{ .name = "no-dereference", .has_arg = no_argument, .val = 'P' },
+	{ .name = "no-preserve", .has_arg = required_argument,
+	    .val = OPT_NO_PRESERVE },
+	{ .name = "no-target-directory", .has_arg = no_argument, .val = 'T' },
+	{ .name = "one-file-system", .has_arg = no_argument, .val = 'x' },
+	{ .name = "parents", .has_arg = no_argument, .val = OPT_PARENTS },
+	{ .name = "preserve", .has_arg = optional_argument,
+	    .val = OPT_PRESERVE },
+	{ .name = "recursive", .has_arg = no_argument, .val = 'R' },
+	{ .name = "reflink", .has_arg = optional_argument, .val = OPT_REFLINK },
+	{ .name = "remove-destination", .has_arg = no_argument,
+	    .val = OPT_REMOVE_DESTINATION },
+	{ .name = "resume", .has_arg = no_argument, .val = OPT_RESUME },
+	{ .name = "sparse", .has_arg = required_argument, .val = OPT_SPARSE },
+	{ .name = "stats", .has_arg = no_argument, .val = OPT_STATS },
+	{ .name = "strip-trailing-slashes", .has_arg = no_argument,
+	    .val = OPT_STRIP_TRAILING_SLASHES },
+	{ .name = "suffix", .has_arg = required_argument, .val = 'S' },
+	{ .name = "symbolic-link", .has_arg = no_argument, .val = 's' },
+	{ .name = "target-directory", .has_arg = required_argument,
+	    .val = 't' },
+	{ .name = "update", .has_arg = optional_argument, .val = 'u' },
+	{ .name = "verbose", .has_arg = no_argument, .val = 'v' },
+	{ .name = "verify", .has_arg = no_argument, .val = OPT_VERIFY },
+	{ .name = "version", .has_arg = no_argument, .val = OPT_VERSION },
+	{ .name = "bench", .has_arg = optional_argument, .val = OPT_BENCH },
+	{ .name = "bench-size", .has_arg = required_argument,
+	    .val = OPT_BENCH_SIZE },
+	{ .name = "cold", .has_arg = no_argument, .val = OPT_COLD },
+	{ .name = "csv", .has_arg = no_argument, .val = OPT_CSV },
+	{ .name = "progress", .has_arg = no_argument, .val = 'g' },
+	{ .name = "runs", .has_arg = required_argument, .val = OPT_RUNS },
+	{ .name = "to-socket", .has_arg = no_argument, .val = OPT_TO_SOCKET },
+	{ .name = "sweep", .has_arg = optional_argument, .val = OPT_SWEEP },
+	{ .name = "sweep-time", .has_arg = required_argument,
+	    .val = OPT_SWEEP_TIME },
+	{ .name = "plot", .has_arg = required_argument, .val = OPT_PLOT },
+	{ .name = "chart", .has_arg = optional_argument, .val = OPT_CHART },
+	{ .name = NULL }
 };
 
-static const char *const reflink_args[] = { "auto", "always", "never", NULL };
+/* By enum reflink_mode, then NULL (as chart_args, update_args). */
+static const char *const reflink_args[] = {
+	[REFLINK_AUTO] = "auto", [REFLINK_ALWAYS] = "always",
+	[REFLINK_NEVER] = "never", NULL
+};
 static const char *const sparse_args[] = { "never", "auto", "always", NULL };
 static const char *const engine_args[] = {
 	"auto", "clone", "copy_file_range", "sendfile", "splice", "rw", NULL
@@ -140,15 +145,17 @@ static const char *const bench_args[] = {
 	"auto", "clone", "copy_file_range", "sendfile", "splice", "rw", "cp",
 	NULL
 };
-/* In enum chart_when's order. */
-static const char *const chart_args[] = { "auto", "never", "always", NULL };
+static const char *const chart_args[] = {
+	[CHART_AUTO] = "auto", [CHART_NEVER] = "never",
+	[CHART_ALWAYS] = "always", NULL
+};
 static const char *const preserve_args[] = {
 	"mode", "timestamps", "ownership", "links", "context", "xattr", "all",
 	NULL
 };
-/* In enum update_mode's order. */
 static const char *const update_args[] = {
-	"all", "none", "none-fail", "older", NULL
+	[UPDATE_ALL] = "all", [UPDATE_NONE] = "none",
+	[UPDATE_NONE_FAIL] = "none-fail", [UPDATE_OLDER] = "older", NULL
 };
 /* Pairs of synonyms, as cp lists them. */
 static const char *const backup_args[] = {
@@ -164,14 +171,10 @@ options_usage_hint(void)
 	exit(1);
 }
 
-/*
- * --help, in parts: those in GNU cp's words (the same bytes as in its
- * --help) from coreutils' catalog, the others from zcp's.
- */
+/* --help: the usage lines, and what zcp does. */
 static void
-options_help(void)
+options_help_usage(void)
 {
-	closeout_buffer();
 	printf(_("\
 Usage: %1$s [OPTION]... [-T] SOURCE DEST\n\
   or:  %1$s [OPTION]... SOURCE... DIRECTORY\n\
@@ -188,6 +191,12 @@ the fastest way the kernel offers, and say which one it was.\n\
 \n\
 Mandatory arguments to long options are mandatory for short options too.\n\
 "), stdout);
+}
+
+/* --help: cp's options from -a to -L. */
+static void
+options_help_a_to_l(void)
+{
 	fputs(CP_("\
   -a, --archive                same as -dR --preserve=all\n\
       --attributes-only        don't copy the file data, just the attributes\n\
@@ -215,6 +224,12 @@ Mandatory arguments to long options are mandatory for short options too.\n\
   -l, --link                   hard link files instead of copying\n\
   -L, --dereference            always follow symbolic links in SOURCE\n\
 "), stdout);
+}
+
+/* --help: cp's options from -n to -Z. */
+static void
+options_help_n_to_z(void)
+{
 	fputs(_("\
   -n, --no-clobber             do not overwrite an existing file\n\
   -P, --no-dereference         never follow symbolic links in SOURCE\n\
@@ -254,6 +269,12 @@ Mandatory arguments to long options are mandatory for short options too.\n\
                                  ignored (--context=CTX warns); zcp cannot set\n\
                                  them, so on an SELinux system it refuses\n\
 "), stdout);
+}
+
+/* --help: zcp's own, the engines, the reports and the checks. */
+static void
+options_help_engines(void)
+{
 	fputs(_("\
 \n\
 Engines and reports:\n\
@@ -283,6 +304,12 @@ Trusting the copy:\n\
                                  once checked to be the start of it, instead of\n\
                                  copying it all again\n\
 "), stdout);
+}
+
+/* --help: --bench and its options. */
+static void
+options_help_bench(void)
+{
 	fputs(_("\
 \n\
 Timing the engines (--bench copies SOURCE to temporary files only):\n\
@@ -311,6 +338,12 @@ Timing the engines (--bench copies SOURCE to temporary files only):\n\
                                  the table (WHEN: auto, the default, when\n\
                                  stdout is a terminal; always; never)\n\
 "), stdout);
+}
+
+/* --help: --help and --version, the backups, the exit status. */
+static void
+options_help_end(void)
+{
 	fputs(_("\
 \n\
       --help                   display this help and exit\n\
@@ -329,6 +362,22 @@ simple otherwise); simple, never.\n\
 Exit status is 0 if every file was copied, 1 if any failed.\n\
 See zcp(1) for the engines, the report formats and examples.\n\
 "), stdout);
+}
+
+/*
+ * --help, in parts: those in GNU cp's words (the same bytes as in its
+ * --help) from coreutils' catalog, the others from zcp's.
+ */
+static void
+options_help(void)
+{
+	closeout_buffer();
+	options_help_usage();
+	options_help_a_to_l();
+	options_help_n_to_z();
+	options_help_engines();
+	options_help_bench();
+	options_help_end();
 }
 
 /*
@@ -698,13 +747,40 @@ options_sweep_sizes(const char *list, uint64_t *sizes)
 	return k;
 }
 
-/* The options of --bench and --progress.  Returns false if c is not one. */
-static bool
-options_bench_one(struct options *o, int c)
+/* --sweep-time=SECONDS: more than 0, at most a day. */
+static double
+options_sweep_time(const char *arg)
+{
+	double t;
+	char *end;
+
+	errno = 0;
+	t = strtod(arg, &end);
+	if (*arg < '0' || *arg > '9' || *end != '\0' || errno != 0 ||
+	    !(t > 0) || t > 86400)
+		options_bad_number(_("invalid time: %s%s%s"), arg);
+	return t;
+}
+
+/* --runs=N: from 1 to 10,000. */
+static unsigned
+options_runs(const char *arg)
 {
 	unsigned long n;
 	char *end;
 
+	errno = 0;
+	n = strtoul(arg, &end, 10);
+	if (*arg < '0' || *arg > '9' || *end != '\0' || errno != 0 ||
+	    n == 0 || n > 10000)
+		options_bad_number(_("invalid number of runs: %s%s%s"), arg);
+	return (unsigned)n;
+}
+
+/* The options of --bench and --progress.  Returns false if c is not one. */
+static bool
+options_bench_one(struct options *o, int c)
+{
 	switch (c) {
 	case 'g':
 		o->progress = true;
@@ -735,13 +811,7 @@ options_bench_one(struct options *o, int c)
 		    o->sweep_sizes);
 		return true;
 	case OPT_SWEEP_TIME:
-		errno = 0;
-		o->sweep_time = strtod(optarg, &end);
-		if (*optarg < '0' || *optarg > '9' || *end != '\0' ||
-		    errno != 0 || !(o->sweep_time > 0) ||
-		    o->sweep_time > 86400)
-			options_bad_number(_("invalid time: %s%s%s"),
-			    optarg);
+		o->sweep_time = options_sweep_time(optarg);
 		return true;
 	case OPT_PLOT:
 		o->plot = optarg;
@@ -751,13 +821,7 @@ options_bench_one(struct options *o, int c)
 		    options_match(optarg, "--chart", chart_args, false);
 		return true;
 	case OPT_RUNS:
-		errno = 0;
-		n = strtoul(optarg, &end, 10);
-		if (*optarg < '0' || *optarg > '9' || *end != '\0' ||
-		    errno != 0 || n == 0 || n > 10000)
-			options_bad_number(_("invalid number of runs: %s%s%s"),
-			    optarg);
-		o->bench_runs = (unsigned)n;
+		o->bench_runs = options_runs(optarg);
 		return true;
 	default:
 		return false;
@@ -874,6 +938,36 @@ struct options_parse {
 	const char	*backup_arg;	/* --backup=CONTROL */
 };
 
+/* What zcp says: -v, --debug, --stats, --json, --help, --version. */
+static void
+options_report(struct options *o, int c)
+{
+	switch (c) {
+	case OPT_JSON:
+		o->json = true;
+		break;
+	case OPT_STATS:
+		o->stats = true;
+		break;
+	case 'v':
+		o->verbose = true;
+		break;
+	case OPT_DEBUG:
+		o->verbose = o->debug = true;
+		break;
+	case OPT_HELP:
+		options_help();
+		exit(0);
+	case OPT_VERSION:
+		options_version();
+		exit(0);
+	default:
+		if (!options_bench_one(o, c))
+			options_usage_hint();
+	}
+}
+
+/* How the data is copied: --engine, --reflink, --sparse, --atomic... */
 static void
 options_data(struct options *o, int c)
 {
@@ -913,32 +1007,14 @@ options_data(struct options *o, int c)
 			break;
 		}
 		break;
-	case OPT_JSON:
-		o->json = true;
-		break;
-	case OPT_STATS:
-		o->stats = true;
-		break;
-	case 'v':
-		o->verbose = true;
-		break;
-	case OPT_DEBUG:
-		o->verbose = o->debug = true;
-		break;
-	case OPT_HELP:
-		options_help();
-		exit(0);
-	case OPT_VERSION:
-		options_version();
-		exit(0);
 	default:
-		if (!options_bench_one(o, c))
-			options_usage_hint();
+		options_report(o, c);
 	}
 }
 
+/* The attributes: -a, -p, --preserve, --no-preserve, -Z. */
 static void
-options_tree(struct options *o, int c)
+options_attrs(struct options *o, int c)
 {
 	switch (c) {
 	case 'a':
@@ -949,6 +1025,34 @@ options_tree(struct options *o, int c)
 		o->preserve_xattr = o->require_preserve = true;
 		o->quiet_xattr = true;
 		break;
+	case 'p':
+		o->preserve_mode = o->preserve_ownership = true;
+		o->preserve_timestamps = o->require_preserve = true;
+		break;
+	case OPT_PRESERVE:
+		options_preserve(o, optarg != NULL ? optarg :
+		    "mode,timestamps,ownership", true, "--preserve");
+		break;
+	case OPT_NO_PRESERVE:
+		options_preserve(o, optarg, false, "--no-preserve");
+		break;
+	case OPT_ATTRIBUTES_ONLY:
+		o->attributes_only = true;
+		break;
+	case 'Z':
+	case OPT_CONTEXT:
+		options_context(c == OPT_CONTEXT ? optarg : NULL);
+		break;
+	default:
+		options_data(o, c);
+	}
+}
+
+/* The walk: links followed or made, -r, -x, -j, --parents. */
+static void
+options_tree(struct options *o, int c)
+{
+	switch (c) {
 	case 'd':
 		o->deref = DEREF_NEVER;
 		o->preserve_links = true;
@@ -990,26 +1094,8 @@ options_tree(struct options *o, int c)
 	case OPT_KEEP_DIR_SYMLINK:
 		o->keep_dir_symlink = true;
 		break;
-	case 'Z':
-	case OPT_CONTEXT:
-		options_context(c == OPT_CONTEXT ? optarg : NULL);
-		break;
-	case OPT_ATTRIBUTES_ONLY:
-		o->attributes_only = true;
-		break;
-	case 'p':
-		o->preserve_mode = o->preserve_ownership = true;
-		o->preserve_timestamps = o->require_preserve = true;
-		break;
-	case OPT_PRESERVE:
-		options_preserve(o, optarg != NULL ? optarg :
-		    "mode,timestamps,ownership", true, "--preserve");
-		break;
-	case OPT_NO_PRESERVE:
-		options_preserve(o, optarg, false, "--no-preserve");
-		break;
 	default:
-		options_data(o, c);
+		options_attrs(o, c);
 	}
 }
 
@@ -1173,7 +1259,7 @@ options_gnu_abbrev(int argc, char **argv)
 int
 options_parse(int argc, char **argv, struct options *o)
 {
-	struct options_parse st = { false, NULL };
+	struct options_parse st = { .backup = false, .backup_arg = NULL };
 	int c;
 
 	memset(o, 0, sizeof(*o));

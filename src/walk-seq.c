@@ -29,16 +29,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "exec.h"
+#include "inomap.h"
 #include "quote.h"
 #include "walk-seq.h"
-
-#define SEQ_SLOTS	256	/* buckets of the ancestor table */
 
 struct seq_ent {
 	ino_t		 ino;
@@ -47,7 +45,7 @@ struct seq_ent {
 
 struct seq_level {
 	struct seq_level *up;
-	struct seq_level *hnext;	/* in its ancestor-table bucket */
+	struct inomap_node node;	/* in the ancestor map, by dir.anc */
 	struct walk_dir	 dir;		/* the directory (dir.dfd: its copy,
 					   -1 while detached) */
 	int		 sfd;		/* its source, -1 while detached */
@@ -67,38 +65,24 @@ struct seq {
 	struct file_ctx	*fc;
 	const struct walk_anc *above;	/* directories above this walk */
 	bool		 bypath;	/* no descriptor kept (see the top) */
-	struct seq_level *slot[SEQ_SLOTS];
+	struct inomap	 anc;		/* the open levels, by (dev, ino) */
 };
 
 /* Levels this thread keeps open (each: a source and a copy fd). */
 static __thread unsigned seq_open;
-
-static size_t
-seq_slot(dev_t dev, ino_t ino)
-{
-	uint64_t h = (uint64_t)ino * 0x9e3779b97f4a7c15ULL ^ (uint64_t)dev;
-
-	return (size_t)(h >> 56) % SEQ_SLOTS;
-}
 
 /* True (and reported) if sst is a directory this walk is inside of. */
 static bool
 seq_cyclic(struct seq *t, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst)
 {
-	const struct seq_level *l;
-	struct walk_anc a = { .up = t->above, .dev = sst->st_dev,
-	    .ino = sst->st_ino };
+	const struct inomap_node *n;
+	const struct walk_anc *up = t->above;
 
-	for (l = t->slot[seq_slot(sst->st_dev, sst->st_ino)]; l != NULL;
-	    l = l->hnext)
-		if (l->dir.anc.dev == sst->st_dev &&
-		    l->dir.anc.ino == sst->st_ino) {
-			/* walk_cyclic() finds it at once. */
-			a.up = &l->dir.anc;
-			break;
-		}
-	return walk_cyclic(t->w, src, sst, dst, a.up);
+	/* walk_cyclic() finds it at once. */
+	if ((n = inomap_find(&t->anc, sst->st_dev, sst->st_ino)) != NULL)
+		up = &INOMAP_ENTRY(n, struct seq_level, node)->dir.anc;
+	return walk_cyclic(t->w, src, sst, dst, up);
 }
 
 static int
@@ -198,14 +182,7 @@ seq_read(struct seq_level *l, DIR *d)
 static void
 seq_free(struct seq *t, struct seq_level *l)
 {
-	struct seq_level **p;
-
-	for (p = &t->slot[seq_slot(l->dir.anc.dev, l->dir.anc.ino)];
-	    *p != NULL; p = &(*p)->hnext)
-		if (*p == l) {
-			*p = l->hnext;
-			break;
-		}
+	inomap_remove(&t->anc, &l->node);	/* if it is there */
 	free(l->names);
 	free(l->ents);
 	free(l->name);
@@ -385,10 +362,7 @@ seq_open_src(struct seq *t, struct seq_level *l, bool top, DIR **d)
 static void
 seq_opened(struct seq *t, struct seq_level *l)
 {
-	size_t h = seq_slot(l->dir.anc.dev, l->dir.anc.ino);
-
-	l->hnext = t->slot[h];
-	t->slot[h] = l;
+	inomap_add(&t->anc, &l->node, l->dir.anc.dev, l->dir.anc.ino);
 	if (t->bypath) {
 		/* Nothing kept: reopened by path when it is done.  (The
 		 * caller's names were for now only.) */
@@ -591,4 +565,5 @@ walk_seq_copy(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
 		else
 			l = seq_leave(&t, l);
 	}
+	inomap_free(&t.anc, NULL);
 }

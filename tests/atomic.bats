@@ -602,7 +602,7 @@ hold_open()
 	HOLDER=$!
 	register_pid "$HOLDER"
 	until [[ $(readlink "/proc/$HOLDER/fd/3" 2>/dev/null) == "$1" ]]; do
-		kill -0 "$HOLDER" 2>/dev/null || return 1
+		running "$HOLDER" || return 1
 		sleep 0.02
 	done
 }

@@ -523,7 +523,7 @@ assert cp["runs"] == 0 and cp["seconds"] == [] and d["cp"] is None
 	wait "$BG" || status=$?
 	BG=
 	[ "$status" -eq 143 ]
-	run ! kill -0 "$(cat cp.pid)"
+	gone "$(cat cp.pid)"
 	sleep 2.5
 	empty out
 }

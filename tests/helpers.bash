@@ -12,6 +12,8 @@ bats_require_minimum_version 1.5.0
 
 # shellcheck source=tests/nobody.bash
 source "${BASH_SOURCE[0]%/*}/nobody.bash"
+# running, poll, gone: waiting for what a background process does.
+source "${BASH_SOURCE[0]%/*}/poll.bash"
 
 ZCP="${ZCP:-$BATS_TEST_DIRNAME/../src/zcp}"
 [[ $ZCP == /* ]] || ZCP=$PWD/$ZCP
@@ -388,7 +390,7 @@ wait_exit()
 		if [[ -n ${2:-} ]]; then
 			kill -CONT "$2" 2>/dev/null || true
 		fi
-		if ! kill -0 "$1" 2>/dev/null; then
+		if ! running "$1"; then
 			wait "$1"
 			status=$?
 			return 0

@@ -35,7 +35,7 @@ kill_copy()
 	(zcp_bare "$@" "$new" "$dst" 2>/dev/null) &
 	pid=$!
 	register_pid "$pid"
-	while kill -0 "$pid" 2>/dev/null; do
+	while running "$pid"; do
 		# Until the exec, descriptor 4 may still be one of bats'.
 		comm=
 		{ read -r comm; } 2>/dev/null < "/proc/$pid/comm" || continue

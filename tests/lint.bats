@@ -202,7 +202,7 @@ wait_for() {
 		[[ -e $1.err ]] && return 1
 		[[ $i -eq 5 ]] && want=sendfile e=2
 		[[ $i -eq 6 ]] && arr+=(x)
-		kill -0 "$2" && { kill "$2"; false; }
+		running "$2" && { kill "$2"; false; }
 		[ -f x ] && { echo "x is there"; return 1; }
 		[ -f y ] && skip "y"
 		[ -f z ] && rm z	# control flow
@@ -227,6 +227,30 @@ good.bash:12
 good.bash:13"
 }
 
+@test "lint-tests rejects kill -0 as a test of a running process, except in poll.bash or on purpose" {
+	# CI failed on parallel.bats 10: after poll ... gone, the zombie
+	# that gone rightly took for ended made kill -0 true, and the test
+	# killed it and failed.
+	cat > zombie.bats <<'EOF'
+f() {
+	kill -0 "$pid" 2>/dev/null && { kill -KILL "$pid"; false; }
+	until [ -e f ]; do kill -0 "$p" || return 1; done
+	run ! kill -0 "$p"
+	kill -0 "$p"		# kill -0 on purpose
+	running "$p"
+}
+EOF
+	run python3 "$LINT" zombie.bats
+	assert_status 1
+	assert_eq "$(cut -d: -f1-2 <<< "$output")" "zombie.bats:2
+zombie.bats:3
+zombie.bats:4"
+	assert_match "$output" 'kill -0 is true of a zombie'
+	cp zombie.bats poll.bash
+	run python3 "$LINT" poll.bash
+	assert_status 0
+}
+
 @test "lint-tests: a file it cannot parse or read is an error (2), not a pass" {
 	printf '@test "x" {\n\tif true; then\n\t\t! false\n}\n' > broken.bats
 	run python3 "$LINT" broken.bats
@@ -238,4 +262,26 @@ good.bash:13"
 	run python3 "$LINT" missing.bats
 	assert_status 2
 	assert_match "$output" '^missing\.bats: cannot check: '
+}
+
+@test "running: a process that has exited and is not yet waited for is not running, though kill -0 says it is" {
+	# What made a copy killed at a random point hang CI: zcp finished
+	# before the point, and kill_copy's loop on kill -0 spun for ever on
+	# the zombie that the test's shell did not reap.  A parent that
+	# never waits makes one for sure.
+	need_cmd python3
+	local zpid
+	python3 -c 'import os, sys, time
+pid = os.fork()
+if pid == 0:
+    os._exit(0)
+print(pid, flush=True)
+time.sleep(60)' > zpid &
+	register_pid "$!"
+	poll 200 0.05 test -s zpid
+	read -r zpid < zpid
+	poll 200 0.05 grep -q ') Z ' "/proc/$zpid/stat"
+	kill -0 "$zpid"		# kill -0 on purpose
+	run ! running "$zpid"
+	gone "$zpid"
 }

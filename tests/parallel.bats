@@ -225,11 +225,11 @@ check_failures() {
 	pid=$!
 	poll 200 0.05 files_at_least out 40 || true
 	[ "$(find out -type f | wc -l)" -ge 40 ]
-	kill -0 "$pid"		# still waiting for the FIFO's writer
+	running "$pid"		# still waiting for the FIFO's writer
 	kill -INT "$pid"
 	poll 100 0.05 gone "$pid" || true
 	status=0
-	kill -0 "$pid" 2>/dev/null && { kill -KILL "$pid"; false; }
+	running "$pid" && { kill -KILL "$pid"; false; }
 	wait "$pid" || status=$?
 	[ "$status" -eq 130 ]
 }

@@ -18,7 +18,19 @@ entries_at_least() {
 	[ "$(ls -A "$1" 2>/dev/null | wc -l)" -ge "$2" ]
 }
 
+# running PID: the process exists and has not exited.  kill -0 is not
+# enough: it succeeds on a child that has exited and is not yet waited
+# for (a zombie), and a shell busy in a loop of builtins may never reap
+# it, so a loop on kill -0 alone can spin forever.
+running() {
+	local stat
+	kill -0 "$1" 2>/dev/null || return 1
+	{ read -r stat; } 2>/dev/null < "/proc/$1/stat" || return 1
+	stat=${stat##*) }
+	[[ ${stat%% *} != Z ]]
+}
+
 # gone PID: the process has exited.
 gone() {
-	! kill -0 "$1" 2>/dev/null
+	! running "$1"
 }
