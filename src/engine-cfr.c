@@ -13,7 +13,7 @@
 #include <errno.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "engine-job.h"
 
 /*
  * glibc 2.41 and 2.42 mishandled requests above 2 GiB: never ask for more

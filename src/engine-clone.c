@@ -14,7 +14,7 @@
 #include <linux/fs.h>
 #endif
 
-#include "engine.h"
+#include "engine-job.h"
 
 /*
  * Makes dst share src's data.  Returns 0, or -1 with errno: EOPNOTSUPP or

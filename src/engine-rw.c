@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "engine-job.h"
 
 #define RW_MIN	((size_t)128 * 1024)
 #define RW_MAX	((size_t)1024 * 1024)

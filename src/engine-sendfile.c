@@ -14,7 +14,7 @@
 #include <sys/sendfile.h>
 #endif
 
-#include "engine.h"
+#include "engine-job.h"
 
 /* The kernel moves at most this much per call, on 32- and 64-bit. */
 #define SENDFILE_MAX	((size_t)0x7ffff000)

@@ -16,7 +16,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "engine-job.h"
 
 #if HAVE_SPLICE
 /* Larger pipes mean fewer calls; the default limit for users is 1 MiB. */

@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "engine-job.h"
 
 /* Pages of the source looked at to guess whether it is cached. */
 #define SYNC_SAMPLES	32

@@ -20,12 +20,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alias.h"
 #include "atomic.h"
 #include "compat.h"
 #include "dest.h"
 #include "fdpath.h"
-#include "meta.h"
 #include "file.h"
+#include "links.h"
+#include "meta.h"
+#include "progress.h"
 #include "quote.h"
 #include "resume.h"
 #include "units.h"
@@ -99,7 +102,7 @@ static int
 file_transfer(struct file_ctx *ctx, int sfd, const struct stat *sst,
     int dfd, const struct stat *dst_st, struct file_record *rec)
 {
-	const struct options *o = ctx->opts;
+	const struct options *o = ctx->run->opts;
 	struct engine_job job;
 	double t0;
 	int rc;
@@ -120,7 +123,7 @@ file_transfer(struct file_ctx *ctx, int sfd, const struct stat *sst,
 	job.make_holes = o->sparse == SPARSE_ALWAYS;
 	job.blksize = (size_t)dst_st->st_blksize;
 	job.buf = &ctx->buf;
-	job.progress = ctx->progress;
+	job.progress = progress_counter(ctx->run->prog);
 	job.skip = file_skip(ctx, sst->st_dev, dst_st->st_dev);
 	/* --verify flushes the copy too: start early, as --fsync. */
 	job.sync_every = o->fsync || o->verify ? ENGINE_SYNC_EVERY : 0;
@@ -168,11 +171,12 @@ file_op_fail(const struct file_ref *src, const struct file_ref *dst,
 		record_fail(rec, e->err, CPN_("error reading %s"), s);
 		return true;
 	case ENGINE_OP_BUFFER:
-		record_fail(rec, e->err, N_("cannot allocate a buffer to copy %s"),
-		    s);
+		record_fail(rec, e->err,
+		    N_("cannot allocate a buffer to copy %s"), s);
 		return true;
 	case ENGINE_OP_PIPE:
-		record_fail(rec, e->err, N_("cannot create a pipe to copy %s"), s);
+		record_fail(rec, e->err, N_("cannot create a pipe to copy %s"),
+		    s);
 		return true;
 	case ENGINE_OP_STAT:
 		record_fail(rec, e->err, CPN_("cannot fstat %s"), s);
@@ -206,16 +210,19 @@ file_engine_fail(const struct options *o, const struct file_ref *src,
 		record_fail(rec, err, CPN_("failed to clone %s from %s"),
 		    quote(path_str(dst->path)), quote(path_str(src->path)));
 	else if (err == ENOSPC || err == EDQUOT || err == EFBIG)
-		record_fail(rec, err, CPN_("error writing %s"), quote(path_str(dst->path)));
+		record_fail(rec, err, CPN_("error writing %s"),
+		    quote(path_str(dst->path)));
 	else if (e->engine != ENGINE_RW && engine_fallback_ok(err))
 		/* A forced engine the kernel refused, on either side. */
 		record_fail(rec, err, "%s %s -> %s", engine_name(e->engine),
 		    quote(path_str(src->path)), quote(path_str(dst->path)));
 	else if (e->write_failed && (e->engine == ENGINE_RW ||
 	    e->moved[e->engine] == 0))
-		record_fail(rec, err, CPN_("error writing %s"), quote(path_str(dst->path)));
+		record_fail(rec, err, CPN_("error writing %s"),
+		    quote(path_str(dst->path)));
 	else if (e->engine == ENGINE_RW)
-		record_fail(rec, err, CPN_("error reading %s"), quote(path_str(src->path)));
+		record_fail(rec, err, CPN_("error reading %s"),
+		    quote(path_str(src->path)));
 	else
 		record_fail(rec, err, "%s %s -> %s", engine_name(e->engine),
 		    quote(path_str(src->path)), quote(path_str(dst->path)));
@@ -239,7 +246,8 @@ file_open_src(const struct file_ref *src, const struct stat *sst,
 	if (fstat(fd, &st) == -1 || st.st_ino != sst->st_ino ||
 	    st.st_dev != sst->st_dev) {
 		record_fail(rec, 0,
-		    CPN_("skipping file %s, as it was replaced while being copied"),
+		    CPN_("skipping file %s, as it was replaced while being "
+		    "copied"),
 		    quote(path_str(src->path)));
 		(void)close(fd);
 		return -1;
@@ -275,7 +283,7 @@ file_socket(struct file_ctx *ctx, const struct file_ref *src,
 	int sfd, rc = 0;
 
 	rec->began = true;
-	if (ctx->opts->verify) {
+	if (ctx->run->opts->verify) {
 		rec->verify = VERIFY_SKIPPED;
 		rec->verify_why = N_("the destination is a socket");
 	}
@@ -283,9 +291,9 @@ file_socket(struct file_ctx *ctx, const struct file_ref *src,
 		(void)close(dfd);
 		return -1;
 	}
-	if (!ctx->opts->attributes_only &&
+	if (!ctx->run->opts->attributes_only &&
 	    (rc = file_transfer(ctx, sfd, sst, dfd, dst_st, rec)) == -1)
-		file_engine_fail(ctx->opts, src, dst, rec);
+		file_engine_fail(ctx->run->opts, src, dst, rec);
 	(void)close(sfd);
 	(void)close(dfd);
 	return rc;
@@ -361,16 +369,18 @@ file_verify(struct file_ctx *ctx, int sfd, const struct stat *sst,
     const struct file_out *out, const struct file_ref *src,
     const struct file_ref *dst, struct file_record *rec)
 {
-	struct verify_job v = { sfd, out->fd, sst, S_ISREG(out->st.st_mode),
-	    rec->synced, rec->eng.cloned || rec->eng.moved[ENGINE_CFR] > 0,
-	    rec->eng.bytes + rec->resumed };
+	struct verify_job v = { .src = sfd, .dst = out->fd, .sst = sst,
+	    .dst_is_reg = S_ISREG(out->st.st_mode), .synced = rec->synced,
+	    .shared = rec->eng.cloned || rec->eng.moved[ENGINE_CFR] > 0,
+	    .bytes = rec->eng.bytes + rec->resumed };
+	unsigned *verifying = progress_verifying(ctx->run->prog);
 	int rc;
 
-	if (ctx->verifying != NULL)
-		__atomic_add_fetch(ctx->verifying, 1, __ATOMIC_RELAXED);
+	if (verifying != NULL)
+		__atomic_add_fetch(verifying, 1, __ATOMIC_RELAXED);
 	rc = verify_copy(&v, src, dst, rec);
-	if (ctx->verifying != NULL)
-		__atomic_sub_fetch(ctx->verifying, 1, __ATOMIC_RELAXED);
+	if (verifying != NULL)
+		__atomic_sub_fetch(verifying, 1, __ATOMIC_RELAXED);
 	return rc;
 }
 
@@ -383,7 +393,8 @@ file_fill(struct file_ctx *ctx, const struct file_ref *src,
     const struct stat *sst, int sfd, const struct file_ref *dst,
     struct file_out *out, struct file_record *rec)
 {
-	const struct options *o = ctx->opts;
+	const struct options *o = ctx->run->opts;
+	uint64_t *kept = progress_kept(ctx->run->prog);
 	bool marked = false;
 
 	if (o->attributes_only)
@@ -392,8 +403,8 @@ file_fill(struct file_ctx *ctx, const struct file_ref *src,
 		if (resume_prepare(o, sfd, sst, out->fd, out->have, &marked,
 		    dst->path, rec) == -1)
 			return -1;
-		if (rec->resumed > 0 && ctx->kept != NULL)
-			__atomic_fetch_add(ctx->kept, rec->resumed,
+		if (rec->resumed > 0 && kept != NULL)
+			__atomic_fetch_add(kept, rec->resumed,
 			    __ATOMIC_RELAXED);
 	}
 	if (file_transfer(ctx, sfd, sst, out->fd, &out->st, rec) == -1) {
@@ -414,7 +425,7 @@ file_regular_data(struct file_ctx *ctx, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
     const struct dest_state *ds, struct file_record *rec)
 {
-	const struct options *o = ctx->opts;
+	const struct options *o = ctx->run->opts;
 	struct meta_target t;
 	struct file_out out;
 	int sfd, rc;
@@ -429,8 +440,9 @@ file_regular_data(struct file_ctx *ctx, const struct file_ref *src,
 	if (rc == 0 && ds->atomic)
 		rc = atomic_inherit(o, &out.a, ds, rec);
 	if (rc == 0) {
-		t = (struct meta_target){ out.fd, dst->dirfd, dst->name,
-		    src->path, sfd, out.created, false };
+		t = (struct meta_target){ .fd = out.fd, .dirfd = dst->dirfd,
+		    .name = dst->name, .src_path = src->path, .src_fd = sfd,
+		    .created = out.created };
 		rc = meta_set(o, &t, sst, rec);
 	}
 	(void)close(sfd);
@@ -455,12 +467,12 @@ file_regular_data(struct file_ctx *ctx, const struct file_ref *src,
  * links): written into in cp's order then (alias.h).
  */
 static bool
-file_aliased(const struct file_ctx *ctx, const struct file_ref *dst,
+file_aliased(const struct alias_order *aliases, const struct file_ref *dst,
     const struct dest_state *ds)
 {
 	struct stat st;
 
-	if (ctx->aliases == NULL || ds->atomic || !ds->exists ||
+	if (aliases == NULL || ds->atomic || !ds->exists ||
 	    !S_ISREG(ds->st.st_mode))
 		return false;
 	return ds->st.st_nlink > 1 || (fstatat(dst->dirfd, dst->name, &st,
@@ -477,7 +489,7 @@ file_again(struct file_ctx *ctx, const char *path,
     const struct file_ref *dst, const struct dest_state *ds,
     struct file_record *rec)
 {
-	bool follow = ctx->opts->deref == DEREF_ALWAYS;
+	bool follow = ctx->run->opts->deref == DEREF_ALWAYS;
 	struct file_record r;
 	struct file_ref s;
 	struct path sp;
@@ -485,14 +497,12 @@ file_again(struct file_ctx *ctx, const char *path,
 	int rc;
 
 	path_init(&sp, NULL, path);
-	s = (struct file_ref){ AT_FDCWD, path, &sp, follow, false, 0, false };
+	s = (struct file_ref){ .dirfd = AT_FDCWD, .name = path, .path = &sp,
+	    .follow = follow };
 	if (fstatat(AT_FDCWD, path, &st, follow ? 0 : AT_SYMLINK_NOFOLLOW) ==
 	    -1 || !S_ISREG(st.st_mode))
 		return 0;	/* gone or changed: as if copied before */
-	memset(&r, 0, sizeof(r));
-	r.src = &sp;
-	r.dst = dst->path;
-	r.kind = FILE_KIND_FILE;
+	record_init(&r, &sp, dst->path, FILE_KIND_FILE);
 	/* (A failure of the earlier write is the one said.) */
 	if ((rc = file_regular_data(ctx, &s, &st, dst, ds, &r)) == -1 &&
 	    rec->status != FILE_FAILED) {
@@ -513,23 +523,23 @@ file_again(struct file_ctx *ctx, const char *path,
  * that one is made again after it (alias.h): the file ends as with cp.
  */
 static int
-file_regular(struct file_ctx *ctx, const struct file_ref *src,
-    const struct stat *sst, const struct file_ref *dst,
+file_regular(struct file_ctx *ctx, const struct copy_job *job,
     const struct dest_state *ds, struct file_record *rec)
 {
+	const struct file_ref *src = &job->src, *dst = &job->dst;
 	struct alias_file *f;
 	char *again;
 	int rc;
 
-	if (!file_aliased(ctx, dst, ds))
-		return file_regular_data(ctx, src, sst, dst, ds, rec);
-	alias_begin(ctx->aliases, path_str(src->path), &f, &again,
+	if (!file_aliased(job->aliases, dst, ds))
+		return file_regular_data(ctx, src, &job->st, dst, ds, rec);
+	alias_begin(job->aliases, path_str(src->path), &f, &again,
 	    ds->st.st_dev, ds->st.st_ino);
-	rc = file_regular_data(ctx, src, sst, dst, ds, rec);
+	rc = file_regular_data(ctx, src, &job->st, dst, ds, rec);
 	if (again != NULL && file_again(ctx, again, dst, ds, rec) == -1)
 		rc = -1;
 	free(again);
-	alias_end(ctx->aliases, f, rc == 0);
+	alias_end(job->aliases, f, rc == 0);
 	return rc;
 }
 
@@ -539,10 +549,11 @@ file_made(struct file_ctx *ctx, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
     struct file_record *rec)
 {
-	struct meta_target t = { -1, dst->dirfd, dst->name, src->path, -1,
-	    true, false };
+	struct meta_target t = { .fd = -1, .dirfd = dst->dirfd,
+	    .name = dst->name, .src_path = src->path, .src_fd = -1,
+	    .created = true };
 
-	return meta_set(ctx->opts, &t, sst, rec);
+	return meta_set(ctx->run->opts, &t, sst, rec);
 }
 
 static int
@@ -568,7 +579,8 @@ file_readlink(const struct file_ref *src, const struct stat *sst,
 	n = readlinkat(src->dirfd, src->name, target, size);
 	if (n < 0 || (size_t)n >= size) {
 		record_fail(rec, n < 0 ? errno : ENAMETOOLONG,
-		    CPN_("cannot read symbolic link %s"), quote(path_str(src->path)));
+		    CPN_("cannot read symbolic link %s"),
+		    quote(path_str(src->path)));
 		free(target);
 		return NULL;
 	}
@@ -600,7 +612,7 @@ file_symlink(struct file_ctx *ctx, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
     const struct dest_state *ds, struct file_record *rec)
 {
-	const struct options *o = ctx->opts;
+	const struct options *o = ctx->run->opts;
 	char *target;
 	int rc;
 
@@ -627,9 +639,10 @@ file_special(struct file_ctx *ctx, const struct file_ref *src,
     struct file_record *rec)
 {
 	if (mknodat(dst->dirfd, dst->name, (sst->st_mode & S_IFMT) |
-	    meta_base_mode(ctx->opts, sst->st_mode), sst->st_rdev) == -1) {
+	    meta_base_mode(ctx->run->opts, sst->st_mode), sst->st_rdev) == -1) {
 		record_fail(rec, errno, S_ISFIFO(sst->st_mode) ?
-		    CPN_("cannot create fifo %s") : CPN_("cannot create special file %s"),
+		    CPN_("cannot create fifo %s") :
+		    CPN_("cannot create special file %s"),
 		    quote(path_str(dst->path)));
 		return -1;
 	}
@@ -662,7 +675,8 @@ file_hardlink(const struct file_ref *src, const struct file_link *l,
 	int rc = dest_link(dst, replace, file_do_link, l);
 
 	if (rc == -1) {
-		record_fail(rec, errno, CPN_("cannot create hard link %s to %s"),
+		record_fail(rec, errno,
+		    CPN_("cannot create hard link %s to %s"),
 		    quote(path_str(dst->path)), quote(path_str(src->path)));
 		return -1;
 	}
@@ -695,15 +709,17 @@ file_symlink_to(struct file_ctx *ctx, const struct file_ref *src,
 		free(dir);
 	}
 	if (!here) {
-		record_fail(rec, 0, CPN_("%s: can make relative symbolic links only "
-		    "in current directory"),
+		record_fail(rec, 0, CPN_("%s: can make relative symbolic "
+		    "links only in current directory"),
 		    quote_if_needed(path_str(dst->path)));
 		free(target);
 		return -1;
 	}
-	rc = dest_link(dst, ctx->opts->unlink_failed, file_do_symlink, target);
+	rc = dest_link(dst, ctx->run->opts->unlink_failed, file_do_symlink,
+	    target);
 	if (rc == -1)
-		record_fail(rec, errno, CPN_("cannot create symbolic link %s to %s"),
+		record_fail(rec, errno,
+		    CPN_("cannot create symbolic link %s to %s"),
 		    quote(path_str(dst->path)), quote(target));
 	free(target);
 	return rc < 0 ? -1 : 0;
@@ -742,15 +758,17 @@ file_kind_of(enum dest_make make, const struct stat *sst)
 	}
 }
 
-/* Makes dst as make says, once dest_check() let it. */
+/* Makes the job's destination as make says, once dest_check() let it. */
 static int
-file_make(struct file_ctx *ctx, const struct file_ref *src,
-    const struct stat *sst, const struct file_ref *dst, enum dest_make make,
-    const struct dest_state *ds, struct file_record *rec)
+file_make(struct file_ctx *ctx, const struct copy_job *job,
+    enum dest_make make, const struct dest_state *ds,
+    struct file_record *rec)
 {
-	const struct options *o = ctx->opts;
-	struct file_link l = { src->dirfd, src->name,
-	    src->follow ? AT_SYMLINK_FOLLOW : 0 };
+	const struct options *o = ctx->run->opts;
+	const struct file_ref *src = &job->src, *dst = &job->dst;
+	const struct stat *sst = &job->st;
+	struct file_link l = { .dirfd = src->dirfd, .name = src->name,
+	    .flags = src->follow ? AT_SYMLINK_FOLLOW : 0 };
 
 	switch (make) {
 	case DEST_SOFTLINK:
@@ -763,7 +781,7 @@ file_make(struct file_ctx *ctx, const struct file_ref *src,
 	case DEST_SPECIAL:
 		return file_special(ctx, src, sst, dst, rec);
 	default:
-		return file_regular(ctx, src, sst, dst, ds, rec);
+		return file_regular(ctx, job, ds, rec);
 	}
 }
 
@@ -776,10 +794,10 @@ static bool
 file_linked(const struct file_ctx *ctx, const struct file_ref *src,
     const struct stat *sst)
 {
-	const struct options *o = ctx->opts;
+	const struct options *o = ctx->run->opts;
 	enum deref_mode d = dest_deref(o, src);
 
-	return o->preserve_links && !o->hard_link && ctx->links != NULL &&
+	return o->preserve_links && !o->hard_link && ctx->run->links != NULL &&
 	    (sst->st_nlink > 1 || d == DEREF_ALWAYS || d == DEREF_ARGS);
 }
 
@@ -794,11 +812,11 @@ file_link_earlier(struct file_ctx *ctx, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
     struct file_record *rec)
 {
-	struct file_link l = { AT_FDCWD, NULL, 0 };
+	struct file_link l = { .dirfd = AT_FDCWD };
 	char *first;
 	int rc;
 
-	switch (links_find_or_add(ctx->links, sst->st_dev, sst->st_ino,
+	switch (links_find_or_add(ctx->run->links, sst->st_dev, sst->st_ino,
 	    path_str(dst->path), &first)) {
 	case 0:
 		return 0;
@@ -809,11 +827,12 @@ file_link_earlier(struct file_ctx *ctx, const struct file_ref *src,
 	}
 	l.name = first;
 	/* As cp: a link followed to get here is followed there too. */
-	if (dest_deref(ctx->opts, src) != DEREF_NEVER)
+	if (dest_deref(ctx->run->opts, src) != DEREF_NEVER)
 		l.flags = AT_SYMLINK_FOLLOW;
 	rc = dest_link(dst, true, file_do_link, &l);
 	if (rc == -1)
-		record_fail(rec, errno, CPN_("cannot create hard link %s to %s"),
+		record_fail(rec, errno,
+		    CPN_("cannot create hard link %s to %s"),
 		    quote(path_str(dst->path)), quote(first));
 	else if (rc == 1)
 		rec->removed_after = true;
@@ -831,41 +850,59 @@ file_uptodate(struct file_ctx *ctx, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
     struct file_record *rec)
 {
-	enum deref_mode d = dest_deref(ctx->opts, src);
+	enum deref_mode d = dest_deref(ctx->run->opts, src);
 
 	rec->status = FILE_SKIPPED;
 	rec->kept = true;
 	/* Only another name can find it again: one of a link group, or
 	 * one reached by following a link. */
-	if (ctx->links == NULL || (sst->st_nlink < 2 && d != DEREF_ALWAYS &&
-	    d != DEREF_ARGS))
+	if (ctx->run->links == NULL || (sst->st_nlink < 2 &&
+	    d != DEREF_ALWAYS && d != DEREF_ARGS))
 		return 0;
 	if (file_link_earlier(ctx, src, sst, dst, rec) == 0) {
-		links_done(ctx->links, sst->st_dev, sst->st_ino, true);
+		links_done(ctx->run->links, sst->st_dev, sst->st_ino, true);
 		return 0;
 	}
 	return rec->status == FILE_FAILED ? -1 : 0;
 }
 
+/*
+ * dest.c's verdict on the job's destination.  It reads the backup mode
+ * from the options: a job whose destination must not be backed up (cp
+ * -bf f f, copied to the backup name) gets them without one.
+ */
+static enum dest_verdict
+file_check(struct file_ctx *ctx, const struct copy_job *job,
+    enum dest_make make, struct dest_state *ds, struct file_record *rec)
+{
+	const struct options *o = ctx->run->opts;
+	struct options nob;
+
+	if (job->no_backup) {
+		nob = *o;
+		nob.backup = BACKUP_NONE;
+		o = &nob;
+	}
+	return dest_check(o, ctx->run->made, &job->src, &job->st, &job->dst,
+	    make, ds, rec);
+}
+
 int
-file_copy(struct file_ctx *ctx, const struct file_ref *src,
-    const struct stat *sst, const struct file_ref *dst,
+file_copy(struct file_ctx *ctx, const struct copy_job *job,
     struct file_record *rec)
 {
-	enum dest_make make = file_make_kind(ctx->opts, sst);
+	const struct file_ref *src = &job->src, *dst = &job->dst;
+	const struct stat *sst = &job->st;
+	enum dest_make make = file_make_kind(ctx->run->opts, sst);
 	struct dest_state ds;
 	int rc;
 
-	memset(rec, 0, sizeof(*rec));
-	rec->src = src->path;
-	rec->dst = dst->path;
-	rec->kind = file_kind_of(make, sst);
+	record_init(rec, src->path, dst->path, file_kind_of(make, sst));
 	/* A socket zcp holds, named as /dev/stdout: no policy applies. */
 	if (make == DEST_DATA && (rc = file_to_socket(ctx, src, sst, dst,
 	    rec)) != 1)
 		return rc;
-	switch (dest_check(ctx->opts, ctx->made, src, sst, dst, make, &ds,
-	    rec)) {
+	switch (file_check(ctx, job, make, &ds, rec)) {
 	case DEST_FAIL:
 		return -1;
 	case DEST_SKIP:
@@ -882,12 +919,12 @@ file_copy(struct file_ctx *ctx, const struct file_ref *src,
 	}
 	rec->began = true;
 	if (!file_linked(ctx, src, sst))
-		rc = file_make(ctx, src, sst, dst, make, &ds, rec);
+		rc = file_make(ctx, job, make, &ds, rec);
 	else if (file_link_earlier(ctx, src, sst, dst, rec) == 1)
 		rc = rec->status == FILE_FAILED ? -1 : 0;
 	else {
-		rc = file_make(ctx, src, sst, dst, make, &ds, rec);
-		links_done(ctx->links, sst->st_dev, sst->st_ino, rc == 0);
+		rc = file_make(ctx, job, make, &ds, rec);
+		links_done(ctx->run->links, sst->st_dev, sst->st_ino, rc == 0);
 	}
 	dest_unbackup(dst, &ds, rc == -1, rec);
 	return rc;

@@ -2,7 +2,7 @@
 /*
  * inomap.h: a hash map keyed by (device, inode), the one under every
  * table of files and directories met in a run (alias.c, created.c,
- * links.c, inoset.c).
+ * links.c, inoset.c, and walk-seq.c's directories it is inside of).
  *
  * The map is intrusive: the caller's entry holds a struct inomap_node,
  * and the map only links nodes into its chains, so adding never

@@ -15,12 +15,13 @@
 #include "options.h"
 #include "progress.h"
 #include "report.h"
-#include "walk.h"
+#include "operands.h"
 
 int
 main(int argc, char **argv)
 {
 	struct options opts;
+	struct progress *prog;
 	struct report rep;
 	int first, rc;
 
@@ -31,11 +32,11 @@ main(int argc, char **argv)
 	first = options_parse(argc, argv, &opts);
 	if (opts.bench)
 		return bench_run(&opts, argc - first, argv + first);
-	report_init(&rep, &opts);
-	(void)progress_start(&opts, argc - first, argv + first);
+	prog = progress_start(&opts, argc - first, argv + first);
+	report_init(&rep, &opts, prog);
 	atomic_setup(&opts);
-	rc = walk_run(&opts, &rep, argc - first, argv + first);
-	progress_finish(progress_current());
+	rc = operands_copy(&opts, &rep, prog, argc - first, argv + first);
+	progress_finish(prog);
 	if (report_finish(&rep) == -1)
 		rc = 1;
 	return rc;

@@ -1,17 +1,24 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * pool.c: the parallel tree copy.
+ * pool.c: the parallel tree copy: a driver of the walk (walk.h) on
+ * threads, and the executor that runs its copy jobs there.
  *
  * A pool of threads shares one stack of tasks.  A task is a directory to
  * copy, or a batch of files of one directory.  The thread that copies a
  * directory reads it, pushes each subdirectory as a task, copies the
  * files itself, and hands batches of them to idle threads, so one large
  * flat directory is spread too.  Each directory counts its unfinished
- * tasks; the last one to finish sets the directory's mode and times
- * (after all of its contents, as the sequential walk does), closes it and
- * tells its parent.  Only directories with unfinished tasks stay open, so
- * descriptors are bounded by depth and threads, not by the tree's size;
- * the stack is last in, first out, so the walk stays mostly depth-first.
+ * tasks; the last one to finish takes the walk's post-order step (the
+ * directory's mode and times, after all of its contents, as the
+ * sequential walk does), closes it and tells its parent.  Only
+ * directories with unfinished tasks stay open, so descriptors are
+ * bounded by depth and threads, not by the tree's size; the stack is
+ * last in, first out, so the walk stays mostly depth-first.
+ *
+ * What the walk and the per-file executor ask of the pool goes through
+ * its struct walk_driver: hard links kept for an end pass in cp's order,
+ * what ran short of memory or descriptors taken back to be copied again
+ * by one thread at the end, and the order of writes into shared files.
  */
 #include "config.h"
 
@@ -27,9 +34,10 @@
 #include <unistd.h>
 
 #include "alias.h"
+#include "exec.h"
 #include "pool.h"
 #include "quote.h"
-#include "tree.h"
+#include "walk-seq.h"
 
 /* Files handed to another thread at once. */
 #define POOL_BATCH	32
@@ -39,15 +47,9 @@ struct pool_dir {
 	unsigned	 depth;		/* 0 for the operand */
 	unsigned	 pending;	/* its own reading + unfinished tasks */
 	DIR		*d;		/* the source, open while pending */
-	int		 dfd;		/* the destination, open while pending */
-	dev_t		 ddev;		/* its device */
-	struct stat	 sst;
-	bool		 created;
 	char		*name;		/* its name (owned) */
-	struct path	 sp, dp;	/* its source and destination paths */
-	struct file_ref	 src, dst;	/* refs to them, for messages */
-	struct dir_anc	 anc;		/* for cycles: dev/ino and the parent */
-	struct file_record rec;		/* the directory's own record */
+	struct walk_dir	 dir;		/* the directory (dir.dfd: its copy,
+					   open while pending) */
 };
 
 struct pool_entry {
@@ -94,7 +96,7 @@ struct pool_again {
 	dev_t		 ddev;		/* that directory's device, or 0 */
 	mode_t		 pmode;		/* its mode then, if have_pmode */
 	bool		 have_pmode;
-	struct dir_anc	*anc;		/* [0] the nearest; NULL for a file */
+	struct walk_anc	*anc;		/* [0] the nearest; NULL for a file */
 	size_t		 nanc;
 };
 
@@ -105,21 +107,22 @@ struct pool_threads {
 };
 
 struct pool {
-	struct walk	*w;
+	struct walk	 w;		/* the walk the threads share */
+	/*
+	 * What the walk asks of the pool: --preserve=links' hard links kept
+	 * for the end (later: which name of a hard-linked file is copied
+	 * first, the others being linked to it, can decide what happens to
+	 * their destinations: they are then copied at the end, one by one,
+	 * in cp's order), what ran short taken back (again), and the order
+	 * of writes into shared files (aliases).  Set while no thread runs.
+	 */
+	struct walk_driver drv;
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 more;		/* a task was pushed, or all is done */
 	struct pool_task *top;		/* the stack */
 	unsigned	 busy;		/* threads running a task */
-	unsigned	 idle;		/* threads waiting (atomic: read unlocked) */
-	struct file_ctx	 fctx;		/* what each thread starts from */
-	bool		 top_fresh;	/* the operand's copy is taken as new */
-	/*
-	 * --preserve=links: which name of a hard-linked file is copied first
-	 * (the others are linked to it) can decide what happens to their
-	 * destinations: they are then kept, and copied at the end, one by
-	 * one, in cp's order.
-	 */
-	bool		 later_links;
+	unsigned	 idle;		/* threads waiting (atomic: read
+					   unlocked) */
 	struct pool_later *later;
 	size_t		 nlater, later_cap;
 	/* What failed short, in order (small nodes: memory is short). */
@@ -186,10 +189,9 @@ pool_release(struct pool *p, struct pool_dir *d)
 
 	while (d != NULL &&
 	    __atomic_sub_fetch(&d->pending, 1, __ATOMIC_ACQ_REL) == 0) {
-		dir_done(p->w, dirfd(d->d), d->dfd, &d->sst, d->created,
-		    &d->rec);
+		walk_attrs(&p->w, &d->dir, dirfd(d->d));
 		(void)closedir(d->d);
-		dir_close_record(p->w, d->dfd, &d->rec);
+		walk_close(&p->w, &d->dir);
 		up = d->up;
 		free(d->name);
 		free(d);
@@ -198,18 +200,19 @@ pool_release(struct pool *p, struct pool_dir *d)
 }
 
 /*
- * Takes back what failed for want of memory or descriptors (w->again):
- * src (stat'ed as st), to be copied to dst at the end, with anc, the
- * directories above a directory.  The thread that found it short stops
- * after its task, if it is a worker.  True if kept.
+ * The pool p (arg) takes back what failed for want of memory or
+ * descriptors (its driver's again): src (stat'ed as st), to be copied to
+ * dst at the end, with anc, the directories above a directory.  The
+ * thread that found it short stops after its task, if it is a worker.
+ * True if kept.
  */
 static bool
-pool_again_keep(struct walk *w, const struct file_ref *src,
+pool_again_keep(void *arg, const struct file_ref *src,
     const struct stat *st, const struct file_ref *dst,
-    const struct dir_anc *anc)
+    const struct walk_anc *anc)
 {
-	struct pool *p = w->again_arg;
-	const struct dir_anc *u;
+	struct pool *p = arg;
+	const struct walk_anc *u;
 	struct pool_again *a;
 	struct stat pst;
 	size_t i;
@@ -226,7 +229,7 @@ pool_again_keep(struct walk *w, const struct file_ref *src,
 	    NULL)
 		goto fail;
 	for (i = 0, u = anc; i < a->nanc; i++, u = u->up)
-		a->anc[i] = (struct dir_anc){ NULL, u->dev, u->ino };
+		a->anc[i] = (struct walk_anc){ .dev = u->dev, .ino = u->ino };
 	a->st = *st;
 	a->follow = src->follow;
 	a->operand = src->operand;
@@ -251,90 +254,82 @@ fail:
 }
 
 /*
- * The directory name (in up) could not be copied for want of memory:
- * taken back for the end, or reported.
+ * The directory src could not be copied to dst for want of memory (in
+ * up, or an operand if up is NULL): taken back for the end, or reported.
  */
 static void
-pool_nomem(struct pool *p, struct pool_dir *up, const char *name,
-    const char *dname, const struct stat *sst, bool follow)
+pool_nomem(struct pool *p, struct pool_dir *up, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst)
 {
-	struct path sp, dp;
-	struct file_ref src = { up != NULL ? dirfd(up->d) : AT_FDCWD, name,
-	    &sp, follow, false, 0, up == NULL };
-	struct file_ref dst = { up != NULL ? up->dfd : AT_FDCWD, dname, &dp,
-	    up == NULL, up != NULL ? up->created : p->top_fresh,
-	    up != NULL ? up->ddev : 0, false };
-
-	path_init(&sp, up != NULL ? &up->sp : NULL, name);
-	path_init(&dp, up != NULL ? &up->dp : NULL, dname);
-	if (!pool_again_keep(p->w, &src, sst, &dst, up != NULL ? &up->anc :
+	if (!pool_again_keep(p, src, sst, dst, up != NULL ? &up->dir.anc :
 	    NULL))
-		dir_fail(p->w, &src, &dst, FILE_KIND_DIR, ENOMEM,
-		    CPN_("cannot access %s"), &sp, NULL);
+		run_fail(p->w.run, src, dst, FILE_KIND_DIR, ENOMEM,
+		    CPN_("cannot access %s"), src->path, NULL);
 }
 
 /*
- * Opens the directory name (in up, or an operand if up is NULL, whose
- * stat is sst) and makes its copy under dname.  Returns the new pool_dir
- * with one pending count (its reading), or NULL if it was reported as
- * failed, or taken back for the end: its source could not be opened for
- * want of memory or descriptors (nothing is made then).  Takes name,
- * which must be malloc'd.
+ * Opens the source of d for reading (d->d): 0, or an errno (d->d NULL).
+ */
+static int
+pool_dir_src(struct pool_dir *d)
+{
+	int sfd, e;
+
+	sfd = openat(d->dir.src.dirfd, d->dir.src.name, O_RDONLY |
+	    O_DIRECTORY | O_CLOEXEC | (d->dir.src.follow ? 0 : O_NOFOLLOW));
+	if (sfd != -1 && (d->d = fdopendir(sfd)) != NULL)
+		return 0;
+	e = errno;
+	if (sfd != -1)
+		(void)close(sfd);
+	return e;
+}
+
+/*
+ * Opens the directory src (in up, or an operand if up is NULL, whose
+ * stat is sst) named name, and makes its copy dst.  Returns the new
+ * pool_dir with one pending count (its reading), or NULL if it was
+ * reported as failed, or taken back for the end: its source could not be
+ * opened for want of memory or descriptors (nothing is made then).
+ * Takes name, which must be malloc'd.
  */
 static struct pool_dir *
 pool_dir_open(struct pool *p, struct pool_dir *up, char *name,
-    const char *dname, const struct stat *sst, bool follow)
+    const struct file_ref *src, const struct stat *sst,
+    const struct file_ref *dst)
 {
 	struct pool_dir *d;
-	int sfd, e = 0;
+	int e;
 
 	if ((d = calloc(1, sizeof(*d))) == NULL) {
-		pool_nomem(p, up, name, dname, sst, follow);
+		pool_nomem(p, up, src, sst, dst);
 		free(name);
 		return NULL;
 	}
 	d->up = up;
 	d->depth = up != NULL ? up->depth + 1 : 0;
 	d->pending = 1;
-	d->sst = *sst;
 	d->name = name;
-	path_init(&d->sp, up != NULL ? &up->sp : NULL, name);
-	path_init(&d->dp, up != NULL ? &up->dp : NULL, dname);
-	d->src = (struct file_ref){ up != NULL ? dirfd(up->d) : AT_FDCWD,
-	    name, &d->sp, follow, false, 0, up == NULL };
-	d->dst = (struct file_ref){ up != NULL ? up->dfd : AT_FDCWD, dname,
-	    &d->dp, up == NULL, up != NULL ? up->created : p->top_fresh,
-	    up != NULL ? up->ddev : 0, false };
-	d->anc.up = up != NULL ? &up->anc : NULL;
-	d->anc.dev = sst->st_dev;
-	d->anc.ino = sst->st_ino;
-	if (dir_cyclic(p->w, &d->src, sst, &d->dst, d->anc.up))
+	walk_dir_init(&d->dir, up != NULL ? &up->dir : NULL, name, src, sst,
+	    dst, up != NULL ? &up->dir.anc : NULL);
+	if (walk_cyclic(&p->w, &d->dir.src, sst, &d->dir.dst, d->dir.anc.up))
 		goto fail;
 	/* The source first (read once the copy is made, as cp). */
-	sfd = openat(d->src.dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
-	    (follow ? 0 : O_NOFOLLOW));
-	if (sfd == -1 || (d->d = fdopendir(sfd)) == NULL) {
-		e = errno;
-		if (sfd != -1)
-			(void)close(sfd);
-		if (dir_short(e) && pool_again_keep(p->w, &d->src, sst,
-		    &d->dst, d->anc.up))
-			goto fail;
-	}
+	if ((e = pool_dir_src(d)) != 0 && run_short(e) &&
+	    pool_again_keep(p, &d->dir.src, sst, &d->dir.dst, d->dir.anc.up))
+		goto fail;
 	/* As cp: the copy is made even if the source cannot be read. */
-	if ((d->dfd = dir_mkdir(p->w, &d->src, sst, &d->dst, d->anc.up,
-	    &d->created, &d->ddev)) == -1) {
+	if (walk_enter(&p->w, &d->dir) == -1) {
 		if (d->d != NULL)
 			(void)closedir(d->d);
 		goto fail;
 	}
-	dir_open_record(p->w, &d->src, &d->dst, d->created, &d->rec);
 	if (d->d != NULL)
 		return d;
-	dir_fail(p->w, &d->src, &d->dst, FILE_KIND_DIR, e,
-	    CPN_("cannot access %s"), &d->sp, NULL);
-	dir_done(p->w, -1, d->dfd, sst, d->created, &d->rec);
-	dir_close_record(p->w, d->dfd, &d->rec);
+	run_fail(p->w.run, &d->dir.src, &d->dir.dst, FILE_KIND_DIR, e,
+	    CPN_("cannot access %s"), &d->dir.sp, NULL);
+	walk_attrs(&p->w, &d->dir, -1);
+	walk_close(&p->w, &d->dir);
 fail:
 	free(d->name);
 	free(d);
@@ -349,56 +344,52 @@ fail:
 static void
 pool_subdir(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 {
+	const struct run *run = p->w.run;
 	struct pool_dir *up = t->dir, *d;
 	struct pool_entry *e = &t->e[0];
-	char *name = e->name;
-	struct path sp, dp;
-	struct file_ref src = { dirfd(up->d), name, &sp,
-	    p->w->opts->deref == DEREF_ALWAYS, false, 0, false };
-	struct file_ref dst = { up->dfd, name, &dp, false, up->created,
-	    up->ddev, false };
+	struct copy_job job;
 
-	if (dir_stopped(p->w)) {
+	if (operand_stopped(p->w.op)) {
 		pool_release(p, up);
 		return;
 	}
+	walk_job(&p->w, &job, dirfd(up->d), &up->dir, e->name);
 	/* Deep, or out of memory for the pool: the sequential walk. */
-	if (up->depth + 1 >= p->w->pool_depth || (d = calloc(1,
+	if (up->depth + 1 >= run->pool_depth || (d = calloc(1,
 	    sizeof(*d))) == NULL) {
-		path_init(&sp, &up->sp, name);
-		path_init(&dp, &up->dp, name);
-		tree_copy(p->w, fc, &src, &e->st, &dst, &up->anc);
+		walk_seq_copy(&p->w, fc, &job.src, &e->st, &job.dst,
+		    &up->dir.anc);
 		pool_release(p, up);
 		return;
 	}
 	free(d);
-	e->name = NULL;		/* the new pool_dir owns it */
-	d = pool_dir_open(p, up, name, name, &e->st,
-	    p->w->opts->deref == DEREF_ALWAYS);
+	d = pool_dir_open(p, up, e->name, &job.src, &e->st, &job.dst);
+	e->name = NULL;		/* the new pool_dir owned it */
 	if (d == NULL) {
 		pool_release(p, up);
 		return;
 	}
-	if (!p->w->opts->one_fs || e->st.st_dev == p->w->top_fs)
+	if (!run->opts->one_fs || e->st.st_dev == p->w.op->top_fs)
 		pool_read(p, fc, d);
 	pool_release(p, d);
 }
 
 /*
- * Keeps the hard-linked file cs (stat'ed as st) for the end, if
- * later_links says so.  Returns true if kept.
+ * The pool p (arg) keeps the job of a hard-linked file for the end (its
+ * driver's later).  Returns true if kept.
  */
 static bool
-pool_keep(void *arg, const struct file_ref *cs, const struct stat *st,
-    const struct file_ref *cd)
+pool_keep(void *arg, const struct copy_job *job)
 {
+	const struct file_ref *cs = &job->src, *cd = &job->dst;
+	const struct stat *st = &job->st;
 	struct pool *p = arg;
 	struct pool_later *l;
 	struct stat pst;
 	bool have_pmode;
 	char *s, *d;
 
-	if (!p->later_links || S_ISDIR(st->st_mode) || st->st_nlink < 2)
+	if (S_ISDIR(st->st_mode) || st->st_nlink < 2)
 		return false;
 	/* The directory as cp would find it then (made: u+rwx; else as it
 	 * was): its mode is set when done, before the end's copies. */
@@ -444,18 +435,13 @@ static void
 pool_files(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 {
 	struct pool_dir *d = t->dir;
-	struct path sp, dp;
-	struct file_ref src = { dirfd(d->d), NULL, &sp,
-	    p->w->opts->deref == DEREF_ALWAYS, false, 0, false };
-	struct file_ref dst = { d->dfd, NULL, &dp, false, d->created,
-	    d->ddev, false };
+	struct copy_job job;
 	size_t i;
 
-	for (i = 0; i < t->n && !dir_stopped(p->w); i++) {
-		src.name = dst.name = t->e[i].name;
-		path_init(&sp, &d->sp, src.name);
-		path_init(&dp, &d->dp, dst.name);
-		(void)dir_file(p->w, fc, &src, &t->e[i].st, &dst);
+	for (i = 0; i < t->n && !operand_stopped(p->w.op); i++) {
+		walk_job(&p->w, &job, dirfd(d->d), &d->dir, t->e[i].name);
+		job.st = t->e[i].st;
+		(void)exec_file(&p->w, fc, &job);
 	}
 }
 
@@ -484,60 +470,53 @@ pool_batch(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 	return NULL;
 }
 
-/* Copies the entry cs of d in this thread, without a task. */
+/* Copies the entry of job, in d, in this thread, without a task. */
 static void
 pool_inline(struct pool *p, struct file_ctx *fc, struct pool_dir *d,
-    const struct file_ref *cs, const struct stat *st,
-    const struct file_ref *cd)
+    const struct copy_job *job)
 {
-	if (S_ISDIR(st->st_mode))
-		tree_copy(p->w, fc, cs, st, cd, &d->anc);
+	if (S_ISDIR(job->st.st_mode))
+		walk_seq_copy(&p->w, fc, &job->src, &job->st, &job->dst,
+		    &d->dir.anc);
 	else
-		(void)dir_file(p->w, fc, cs, st, cd);
+		(void)exec_file(&p->w, fc, job);
 }
 
 /* Reads directory d: subdirectories become tasks, files are copied. */
 static void
 pool_read(struct pool *p, struct file_ctx *fc, struct pool_dir *d)
 {
-	struct path sp, dp;
-	struct file_ref cs = { dirfd(d->d), NULL, &sp,
-	    p->w->opts->deref == DEREF_ALWAYS, false, 0, false };
-	struct file_ref cd = { d->dfd, NULL, &dp, false, d->created,
-	    d->ddev, false };
 	struct pool_task *batch = NULL, *t;
+	struct copy_job job;
 	struct dirent *de;
-	struct stat st;
 
-	while (!dir_stopped(p->w) && (errno = 0, de = readdir(d->d)) !=
+	while (!operand_stopped(p->w.op) && (errno = 0, de = readdir(d->d)) !=
 	    NULL) {
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		cs.name = cd.name = de->d_name;
-		path_init(&sp, &d->sp, de->d_name);
-		path_init(&dp, &d->dp, de->d_name);
-		if (dir_stat_entry(p->w, &cs, &st, &cd) == -1)
+		walk_job(&p->w, &job, dirfd(d->d), &d->dir, de->d_name);
+		if (walk_stat(&p->w, &job) == -1)
 			continue;
-		t = S_ISDIR(st.st_mode) ? pool_task_new(d, true) :
+		t = S_ISDIR(job.st.st_mode) ? pool_task_new(d, true) :
 		    batch != NULL ? batch : (batch = pool_task_new(d, false));
 		if (t == NULL || (t->e[t->n].name = strdup(de->d_name)) ==
 		    NULL) {
 			/* Out of memory for a task: copied here and now. */
-			pool_inline(p, fc, d, &cs, &st, &cd);
+			pool_inline(p, fc, d, &job);
 			if (t != NULL && t->subdir)
 				pool_task_free(t);
 			continue;
 		}
-		t->e[t->n++].st = st;
+		t->e[t->n++].st = job.st;
 		if (t->subdir)
 			pool_push(p, t);
 		else if (t->n == POOL_BATCH)
 			batch = pool_batch(p, fc, t);
 	}
-	if (!dir_stopped(p->w) && errno != 0)
-		dir_fail(p->w, &d->src, &d->dst, FILE_KIND_DIR, errno,
-		    CPN_("cannot access %s"), &d->sp, NULL);
+	if (!operand_stopped(p->w.op) && errno != 0)
+		run_fail(p->w.run, &d->dir.src, &d->dir.dst, FILE_KIND_DIR,
+		    errno, CPN_("cannot access %s"), &d->dir.sp, NULL);
 	if (batch != NULL) {
 		pool_files(p, fc, batch);
 		pool_task_free(batch);
@@ -590,7 +569,7 @@ static void *
 pool_thread(void *arg)
 {
 	struct pool *p = arg;
-	struct file_ctx fc = p->fctx;
+	struct file_ctx fc = { .run = p->w.run };
 
 	pool_loop(p, &fc, true);
 	pool_thread_done(&fc);
@@ -719,7 +698,7 @@ pool_lend(struct pool_parent **pp, size_t *n, const char *src,
 
 /* The parents are done again: their modes back, under -p their times. */
 static void
-pool_give_back(struct walk *w, struct pool_parent *par, size_t npar)
+pool_give_back(struct pool *p, struct pool_parent *par, size_t npar)
 {
 	struct timespec ts[2];
 	struct stat st;
@@ -728,8 +707,8 @@ pool_give_back(struct walk *w, struct pool_parent *par, size_t npar)
 	for (i = 0; i < npar; i++) {
 		if (par[i].lent)
 			(void)chmod(par[i].dst, par[i].mode);
-		if (w->opts->preserve_timestamps && stat(par[i].src, &st) ==
-		    0) {
+		if (p->w.run->opts->preserve_timestamps &&
+		    stat(par[i].src, &st) == 0) {
 			ts[0] = st.st_atim;
 			ts[1] = st.st_mtim;
 			(void)utimensat(AT_FDCWD, par[i].dst, ts, 0);
@@ -742,25 +721,25 @@ pool_give_back(struct walk *w, struct pool_parent *par, size_t npar)
 
 /* Copies one entry taken back for want of memory or descriptors. */
 static void
-pool_again_one(struct walk *w, struct pool_again *a)
+pool_again_one(struct pool *p, struct file_ctx *fc, struct pool_again *a)
 {
-	struct path sp, dp;
-	struct file_ref src = { AT_FDCWD, a->src, &sp, a->follow, false, 0,
-	    a->operand };
-	struct file_ref dst = { AT_FDCWD, a->dst, &dp, a->operand, a->fresh,
-	    a->ddev, false };
+	struct copy_job job;
 	size_t i;
 
-	path_init(&sp, NULL, a->src);
-	path_init(&dp, NULL, a->dst);
+	walk_job_path(&p->w, &job, a->src, a->dst, &a->st);
+	job.src.follow = a->follow;
+	job.src.operand = a->operand;
+	job.dst.follow = a->operand;
+	job.dst.fresh = a->fresh;
+	job.dst.dev = a->ddev;
 	if (!S_ISDIR(a->st.st_mode)) {
-		(void)dir_file(w, &w->fctx, &src, &a->st, &dst);
+		(void)exec_file(&p->w, fc, &job);
 		return;
 	}
 	/* The directories above, nearest first, linked again. */
 	for (i = 0; i + 1 < a->nanc; i++)
 		a->anc[i].up = &a->anc[i + 1];
-	tree_copy(w, &w->fctx, &src, &a->st, &dst, a->nanc > 0 ?
+	walk_seq_copy(&p->w, fc, &job.src, &a->st, &job.dst, a->nanc > 0 ?
 	    &a->anc[0] : NULL);
 }
 
@@ -772,23 +751,21 @@ pool_again_one(struct walk *w, struct pool_again *a)
  * filled until the end, and under -p gets its times again.
  */
 static void
-pool_again_run(struct pool *p)
+pool_again_run(struct pool *p, struct file_ctx *fc)
 {
-	struct walk *w = p->w;
 	struct pool_parent *par = NULL;
 	struct pool_again *a, *next;
 	size_t npar = 0;
 
-	w->again = NULL;
-	w->again_arg = NULL;
+	p->drv.again = NULL;
 	for (a = p->again; a != NULL; a = a->next)
 		if (!a->operand)
 			pool_lend(&par, &npar, a->src, a->dst, a->have_pmode,
 			    a->pmode);
 	for (a = p->again; a != NULL; a = next) {
 		next = a->next;
-		if (!dir_stopped(w))
-			pool_again_one(w, a);
+		if (!operand_stopped(p->w.op))
+			pool_again_one(p, fc, a);
 		free(a->src);
 		free(a->dst);
 		free(a->anc);
@@ -797,7 +774,7 @@ pool_again_run(struct pool *p)
 	p->again = NULL;
 	p->again_end = &p->again;
 	p->nagain = 0;
-	pool_give_back(w, par, npar);
+	pool_give_back(p, par, npar);
 }
 
 /*
@@ -809,21 +786,16 @@ static void
 pool_later_group(struct pool *p, struct file_ctx *fc, size_t i, size_t end,
     bool worker)
 {
-	struct walk *w = p->w;
-	struct path sp, dp;
+	struct copy_job job;
 	bool back = false;
 
-	for (; i < end && !dir_stopped(w); i++) {
-		struct pool_later *l = &p->later[i];
-		struct file_ref s = { AT_FDCWD, l->src, &sp,
-		    w->opts->deref == DEREF_ALWAYS, false, 0, false };
-		struct file_ref d = { AT_FDCWD, l->dst, &dp, false, l->fresh,
-		    0, false };
-
-		path_init(&sp, NULL, l->src);
-		path_init(&dp, NULL, l->dst);
-		if (!back || !pool_again_keep(w, &s, &l->st, &d, NULL))
-			(void)dir_file(w, fc, &s, &l->st, &d);
+	for (; i < end && !operand_stopped(p->w.op); i++) {
+		walk_job_path(&p->w, &job, p->later[i].src, p->later[i].dst,
+		    &p->later[i].st);
+		job.dst.fresh = p->later[i].fresh;
+		if (!back || !pool_again_keep(p, &job.src, &job.st, &job.dst,
+		    NULL))
+			(void)exec_file(&p->w, fc, &job);
 		back = worker && pool_short;
 	}
 }
@@ -854,7 +826,7 @@ static void *
 pool_end_thread(void *arg)
 {
 	struct pool_end *e = arg;
-	struct file_ctx fc = e->p->fctx;
+	struct file_ctx fc = { .run = e->p->w.run };
 
 	pool_end_loop(e, &fc, true);
 	pool_thread_done(&fc);
@@ -862,23 +834,15 @@ pool_end_thread(void *arg)
 }
 
 /*
- * The hard-linked files kept for the end: each group's names copied one
- * by one in cp's order, so that the first of each group in that order
- * is the one copied and the others are linked to it, as with cp (the
- * groups by the threads, at once).  Their directories are done by then:
- * each has the mode it had while being filled until the end, and under
- * -p gets its times again.
+ * Sorts the hard-linked files kept for the end: by file, then by place
+ * in cp's walk of the operand top (read only where a group has two
+ * names or more), then as met.
  */
 static void
-pool_later_run(struct pool *p, const char *top, unsigned nthreads)
+pool_later_sort(struct pool *p, const char *top)
 {
-	struct walk *w = p->w;
-	struct pool_parent *par = NULL;
-	struct pool_end e = { p, 0 };
-	struct pool_threads th;
-	size_t i, j, npar = 0;
+	size_t i, j;
 
-	/* Places are read only where a group has two names or more. */
 	qsort(p->later, p->nlater, sizeof(*p->later), pool_later_cmp);
 	for (i = 0; i < p->nlater; i = j) {
 		for (j = i + 1; j < p->nlater &&
@@ -891,17 +855,36 @@ pool_later_run(struct pool *p, const char *top, unsigned nthreads)
 			    &p->later[i].n);
 	}
 	qsort(p->later, p->nlater, sizeof(*p->later), pool_later_cmp);
+}
+
+/*
+ * The hard-linked files kept for the end: each group's names copied one
+ * by one in cp's order, so that the first of each group in that order
+ * is the one copied and the others are linked to it, as with cp (the
+ * groups by nthreads threads and this one, at once).  Their directories
+ * are done by then: each has the mode it had while being filled until
+ * the end, and under -p gets its times again.
+ */
+static void
+pool_later_run(struct pool *p, struct file_ctx *fc, const char *top,
+    unsigned nthreads)
+{
+	struct pool_parent *par = NULL;
+	struct pool_end e = { .p = p };
+	struct pool_threads th;
+	size_t i, npar = 0;
+
+	pool_later_sort(p, top);
 	for (i = 0; i < p->nlater; i++)
 		pool_lend(&par, &npar, p->later[i].src, p->later[i].dst,
 		    p->later[i].have_pmode, p->later[i].pmode);
-	p->fctx.later = NULL;
 	/* What runs short is copied again at the end, alone, in order. */
-	w->again = pool_again_keep;
-	w->again_arg = p;
+	p->drv.later = NULL;
+	p->drv.again = pool_again_keep;
 	pool_start(&th, nthreads, pool_end_thread, &e);
-	pool_end_loop(&e, &w->fctx, false);
+	pool_end_loop(&e, fc, false);
 	pool_join(&th);
-	pool_again_run(p);
+	pool_again_run(p, fc);
 	for (i = 0; i < p->nlater; i++) {
 		free(p->later[i].src);
 		free(p->later[i].dst);
@@ -910,7 +893,7 @@ pool_later_run(struct pool *p, const char *top, unsigned nthreads)
 	free(p->later);
 	p->later = NULL;
 	p->nlater = 0;
-	pool_give_back(w, par, npar);
+	pool_give_back(p, par, npar);
 }
 
 /*
@@ -918,17 +901,15 @@ pool_later_run(struct pool *p, const char *top, unsigned nthreads)
  * hands out, until all is done (p->busy counts this thread already).
  */
 static void
-pool_walk(struct pool *p, struct pool_dir *top)
+pool_walk(struct pool *p, struct file_ctx *fc, struct pool_dir *top)
 {
-	struct walk *w = p->w;
-
-	pool_read(p, &w->fctx, top);
+	pool_read(p, fc, top);
 	pool_release(p, top);
 	(void)pthread_mutex_lock(&p->lock);
 	if (--p->busy == 0 && p->top == NULL)
 		(void)pthread_cond_broadcast(&p->more);
 	(void)pthread_mutex_unlock(&p->lock);
-	pool_loop(p, &w->fctx, false);
+	pool_loop(p, fc, false);
 }
 
 /*
@@ -940,40 +921,56 @@ pool_walk(struct pool *p, struct pool_dir *top)
 static void
 pool_later_links(struct pool *p, const struct pool_dir *top)
 {
-	struct walk *w = p->w;
-
-	if (!w->opts->preserve_links || (top->created && w->dirs == NULL))
+	if (!p->w.run->opts->preserve_links ||
+	    (top->dir.created && p->w.run->dirs == NULL))
 		return;
-	p->later_links = true;
-	p->fctx.later = pool_keep;
-	p->fctx.later_arg = p;
-	w->fctx.later = pool_keep;
-	w->fctx.later_arg = p;
+	p->drv.later = pool_keep;
+}
+
+/*
+ * Copies the operand src (its name, a malloc'd copy of it) to dst with
+ * the threads, this one reading the top directory.  Returns how many
+ * other threads started.
+ */
+static unsigned
+pool_threads_walk(struct pool *p, struct file_ctx *fc, char *name,
+    const struct file_ref *src, const struct stat *sst,
+    const struct file_ref *dst)
+{
+	struct pool_dir *top;
+	struct pool_threads th;
+
+	p->again_end = &p->again;
+	pool_short = false;
+	p->drv.again = pool_again_keep;
+	if ((top = pool_dir_open(p, NULL, name, src, sst, dst)) == NULL)
+		return 0;
+	pool_later_links(p, top);
+	/* The other threads start now: the top directory is made, and this
+	 * thread is busy reading it. */
+	p->busy = 1;
+	pool_start(&th, p->w.run->jobs - 1, pool_thread, p);
+	pool_walk(p, fc, top);
+	pool_join(&th);
+	return th.n;
 }
 
 void
-pool_copy_dir(struct walk *w, const struct file_ref *src,
-    const struct stat *sst, const struct file_ref *dst)
+pool_copy_dir(struct walk *w, struct file_ctx *fc,
+    const struct file_ref *src, const struct stat *sst,
+    const struct file_ref *dst)
 {
 	struct pool p;
 	struct pool_dir *top;
-	struct pool_threads th;
-	unsigned started = 0;
+	unsigned started;
 	bool alone;
 	char *name;
 
 	memset(&p, 0, sizeof(p));
-	p.w = w;
-	p.top_fresh = dst->fresh;
-	/* Copied now, not by the threads while this one uses its own. */
-	p.fctx.opts = w->fctx.opts;
-	p.fctx.links = w->fctx.links;
-	p.fctx.progress = w->fctx.progress;
-	p.fctx.kept = w->fctx.kept;
-	p.fctx.verifying = w->fctx.verifying;
+	p.w = (struct walk){ .run = w->run, .op = w->op, .drv = &p.drv };
 	/* (Out of memory for it: shared files are written in any order.) */
-	p.fctx.aliases = alias_new(path_str(src->path));
-	w->fctx.aliases = p.fctx.aliases;
+	p.drv = (struct walk_driver){ .arg = &p,
+	    .aliases = alias_new(path_str(src->path)) };
 	(void)pthread_mutex_init(&p.lock, NULL);
 	(void)pthread_cond_init(&p.more, NULL);
 	/* An operand: its name is its path, relative to the cwd.  Out of
@@ -981,38 +978,22 @@ pool_copy_dir(struct walk *w, const struct file_ref *src,
 	if ((name = strdup(src->name)) == NULL ||
 	    (top = calloc(1, sizeof(*top))) == NULL) {
 		free(name);
-		tree_copy(w, &w->fctx, src, sst, dst, NULL);
-		goto out;
+		walk_seq_copy(&p.w, fc, src, sst, dst, NULL);
+	} else {
+		free(top);
+		started = pool_threads_walk(&p, fc, name, src, sst, dst);
+		/* Short of memory or descriptors, this thread does the
+		 * rest. */
+		alone = p.nagain > 0;
+		if (p.nagain > 0)
+			pool_again_run(&p, fc);
+		p.drv.again = NULL;
+		p.drv.later = NULL;
+		if (p.nlater > 0)
+			pool_later_run(&p, fc, path_str(src->path), alone ?
+			    0 : started);
 	}
-	free(top);
-	p.again_end = &p.again;
-	pool_short = false;
-	w->again = pool_again_keep;
-	w->again_arg = &p;
-	if ((top = pool_dir_open(&p, NULL, name, dst->name, sst,
-	    src->follow)) != NULL) {
-		pool_later_links(&p, top);
-		/* The other threads start now: the top directory is made,
-		 * and this thread is busy reading it. */
-		p.busy = 1;
-		pool_start(&th, w->jobs - 1, pool_thread, &p);
-		started = th.n;
-		pool_walk(&p, top);
-		pool_join(&th);
-	}
-	/* Short of memory or descriptors, this thread does the rest. */
-	alone = p.nagain > 0;
-	if (p.nagain > 0)
-		pool_again_run(&p);
-	w->again = NULL;
-	w->again_arg = NULL;
-	w->fctx.later = NULL;
-	w->fctx.later_arg = NULL;
-	if (p.nlater > 0)
-		pool_later_run(&p, path_str(src->path), alone ? 0 : started);
-out:
 	(void)pthread_cond_destroy(&p.more);
 	(void)pthread_mutex_destroy(&p.lock);
-	w->fctx.aliases = NULL;
-	alias_free(p.fctx.aliases);
+	alias_free(p.drv.aliases);
 }

@@ -4,8 +4,8 @@
  * line of SIGUSR1 and SIGINFO: the figures, the thread that shows them,
  * the signals.
  *
- * The engines add the bytes they move to one counter; walk.c says when a
- * file starts and ends.  With --progress a thread counts the sources
+ * The engines add the bytes they move to one counter; exec-file.c says
+ * when a file starts and ends.  With --progress a thread counts the sources
  * (progress-scan.c, "counting..." meanwhile), and another wakes ten times
  * a second: on a terminal it redraws one status line on stderr
  * (progress-layout.c; the width is read again on SIGWINCH), elsewhere it
@@ -66,7 +66,7 @@ struct progress {
 	unsigned	 verifying;	/* files --verify is checking */
 
 	/*
-	 * Written by walk.c's calls, from any thread with -j; under lock
+	 * Written by exec-file.c's calls, from any thread with -j; under lock
 	 * when the thread runs.  Bytes done are bytes + adjust: a file's
 	 * holes, or what it was skipped by, count when it is done.
 	 */
@@ -103,7 +103,6 @@ struct progress {
 };
 
 static struct progress	 progress_state;
-static struct progress	*progress_cur;
 
 /* --- The figures. --- */
 
@@ -497,7 +496,6 @@ progress_start(const struct options *o, int n, char **files)
 	progress_catch(SIGUSR1);
 	if (SIGINFO != SIGUSR1)
 		progress_catch(SIGINFO);
-	progress_cur = p;
 	if (!o->progress)
 		return p;
 	p->tty = isatty(STDERR_FILENO) == 1;
@@ -522,12 +520,6 @@ progress_start(const struct options *o, int n, char **files)
 		progress_catch(SIGHUP);
 	}
 	return p;
-}
-
-struct progress *
-progress_current(void)
-{
-	return progress_cur;
 }
 
 uint64_t *

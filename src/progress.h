@@ -4,7 +4,8 @@
  * line that SIGUSR1 (and SIGINFO) print at any time.
  *
  * The engines add the bytes they move to a counter (engine_job's
- * progress); walk.c says when each file starts and ends.  With
+ * progress); the executor (exec-file.c) says when each file starts and
+ * ends.  With
  * --progress a thread counts the sources, then draws from those figures.
  * Every call takes NULL (no progress) and does nothing then.
  */
@@ -14,8 +15,9 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
-#include "file.h"
 #include "options.h"
+#include "path.h"
+#include "record.h"
 
 struct progress;
 
@@ -23,12 +25,10 @@ struct progress;
  * Sets up progress for one run whose operands are the n files: the
  * SIGUSR1 status line always; with --progress the counting scan of the
  * sources and the display.  Returns the progress state (there is one per
- * process); it never fails (without a thread, the display is off).
+ * process, for the signal handlers), which the run passes to whatever
+ * reports; it never fails (without a thread, the display is off).
  */
 struct progress	*progress_start(const struct options *, int, char **);
-
-/* The state progress_start() made, or NULL before it. */
-struct progress	*progress_current(void);
 
 /* The counter the engines add the bytes they copy to. */
 uint64_t	*progress_counter(struct progress *);

@@ -33,6 +33,16 @@ record_format(int err, bool c, const char *fmt, va_list ap)
 }
 
 void
+record_init(struct file_record *rec, const struct path *src,
+    const struct path *dst, enum file_kind kind)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->src = src;
+	rec->dst = dst;
+	rec->kind = kind;
+}
+
+void
 record_fail(struct file_record *rec, int err, const char *fmt, ...)
 {
 	va_list ap;

@@ -2,8 +2,8 @@
 /*
  * record.h: what the copy of one thing (file, link, directory) is about
  * and what became of it.  Every layer fills a struct file_record, from
- * walk.c down to dest.c, and report.c prints it; this header depends on
- * nothing above the engines, so that the data flows one way.
+ * operands.c down to dest.c, and report.c prints it; this header
+ * depends on nothing above the engines, so that the data flows one way.
  */
 #ifndef ZCP_RECORD_H
 #define ZCP_RECORD_H
@@ -108,6 +108,13 @@ struct file_record {
 					   (a clone): equal without reading */
 	char		*partial;	/* --resume: partial file kept, shown */
 };
+
+/*
+ * Starts the record of the copy of src to dst, a thing of kind: nothing
+ * happened yet (FILE_COPIED, no message).
+ */
+void	 record_init(struct file_record *, const struct path *,
+	    const struct path *, enum file_kind);
 
 /*
  * Records a failure: msg is fmt, then ": strerror(err)" if err != 0, in

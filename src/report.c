@@ -108,10 +108,11 @@ report_errname(int e)
 }
 
 void
-report_init(struct report *r, const struct options *o)
+report_init(struct report *r, const struct options *o, struct progress *p)
 {
 	memset(r, 0, sizeof(*r));
 	r->opts = o;
+	r->prog = p;
 	r->vout = o->json ? stderr : stdout;
 	r->t0 = units_now();
 	(void)pthread_mutex_init(&r->lock, NULL);
@@ -463,7 +464,7 @@ report_record(struct report *r, const struct file_record *rec)
 
 	(void)pthread_mutex_lock(&r->lock);
 	if (out)
-		progress_hold(progress_current());
+		progress_hold(r->prog);
 	if (o->verbose)
 		report_verbose(r, r->vout, rec, o->debug, false);
 	report_messages(r, rec);
@@ -473,7 +474,7 @@ report_record(struct report *r, const struct file_record *rec)
 		report_json(r, rec);
 	report_count(r, rec);
 	if (out)
-		progress_release(progress_current());
+		progress_release(r->prog);
 	(void)pthread_mutex_unlock(&r->lock);
 }
 
@@ -522,7 +523,7 @@ report_error(struct report *r, const char *fmt, ...)
 	va_list ap;
 
 	(void)pthread_mutex_lock(&r->lock);
-	progress_hold(progress_current());
+	progress_hold(r->prog);
 	fflush(stdout);
 	fprintf(stderr, "%s: ", getprogname());
 	va_start(ap, fmt);
@@ -530,7 +531,7 @@ report_error(struct report *r, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	r->failed++;
-	progress_release(progress_current());
+	progress_release(r->prog);
 	(void)pthread_mutex_unlock(&r->lock);
 }
 

@@ -10,15 +10,20 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "file.h"
+#include "engine.h"
 #include "options.h"
+#include "record.h"
+
+struct progress;
 
 #define REPORT_ERRNO_MAX	160
 
 struct report {
 	const struct options *opts;
+	struct progress	*prog;		/* held off the terminal for output */
 	pthread_mutex_t	 lock;		/* records may come from workers */
-	FILE		*vout;		/* -v lines: stdout, or stderr with --json */
+	FILE		*vout;		/* -v lines: stdout, or stderr with
+					   --json */
 	double		 t0;		/* start of the run */
 	uint64_t	 files, dirs, symlinks, specials;
 	uint64_t	 skipped, failed;
@@ -33,7 +38,9 @@ struct report {
 	uint64_t	 resumed, resumed_bytes; /* --resume: files, kept */
 };
 
-void	 report_init(struct report *, const struct options *);
+/* Starts the report of a run, with its progress display (or NULL). */
+void	 report_init(struct report *, const struct options *,
+	    struct progress *);
 /* Prints what rec says (-v, --json, the error) and counts it. */
 void	 report_record(struct report *, const struct file_record *);
 /* Prints rec's warning, if any, without counting anything. */

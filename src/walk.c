@@ -1,818 +1,428 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * walk.c: the operands.
- *
- * Works out the destination of each operand as cp does (SOURCE DEST,
- * SOURCE... DIR, -t, -T, --parents), applies cp's rules for operands met
- * before, and hands each one on: a file to dir.c's dir_file(), a
- * directory to the sequential walk (tree.c) or the parallel one
- * (pool.c), with as many threads and open levels as the descriptor
- * limit allows.
+ * walk.c: what every walk of a tree does with an entry, whichever driver
+ * takes it (the sequential walk of walk-seq.c, the parallel one of
+ * pool.c): its copy job, its stat, the "into itself" and cycle checks,
+ * and for a directory the pre-order step (its copy made: GNU cp's rules
+ * for the destination, then mkdir) and the post-order one (its
+ * attributes once its contents are in).
  */
 #include "config.h"
 
-#include <dirent.h>
-#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "compat.h"
+#include "created.h"
 #include "dest.h"
-#include "dir.h"
-#include "file.h"
-#include "links.h"
 #include "meta.h"
-#include "progress.h"
 #include "quote.h"
-#include "pool.h"
-#include "tree.h"
+#include "report.h"
 #include "walk.h"
 
-static char *
-walk_join(const char *dir, const char *name)
-{
-	size_t n = strlen(dir);
-	const char *sep;
-	char *p;
-
-	/*
-	 * As gnulib's file_name_concat: DIR without its trailing slashes,
-	 * one slash, NAME ("dst" and "/a/b" give "dst/a/b"); DIR "/" and a
-	 * NAME starting with "/" give "/./a/b".
-	 */
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	if (n == 1 && dir[0] == '/')
-		sep = name[0] == '/' ? "." : "";
-	else
-		sep = n > 0 && name[0] != '/' ? "/" : "";
-	if (asprintf(&p, "%.*s%s%s", (int)n, dir, sep, name) == -1)
-		return NULL;
-	return p;
-}
-
-/* The last component of path, without trailing slashes (malloc'd). */
-static char *
-walk_base(const char *path)
-{
-	size_t n = strlen(path);
-	const char *b;
-
-	while (n > 1 && path[n - 1] == '/')
-		n--;
-	for (b = path + n; b > path && b[-1] != '/'; b--)
-		;
-	return strndup(b, (size_t)(path + n - b));
-}
-
-/* Removes the trailing slashes of s ("/" stays). */
-static void
-walk_strip(char *s)
-{
-	size_t n = strlen(s);
-
-	while (n > 1 && s[n - 1] == '/')
-		s[--n] = '\0';
-}
-
-/* An operand that could not be copied for want of memory. */
-static void
-walk_nomem(struct walk *w, const char *file)
-{
-	struct file_record rec;
-	struct path sp;
-
-	path_init(&sp, NULL, file);
-	memset(&rec, 0, sizeof(rec));
-	rec.src = rec.dst = &sp;
-	record_fail(&rec, ENOMEM, N_("cannot copy %s"), quote(file));
-	dir_report(w, &rec);
-}
-
-/* The directories above one --parents operand, made or found. */
-struct walk_made {
-	char		*src, *dst;
-	struct stat	 st;		/* the source directory's */
-	bool		 made;		/* created by this run */
-	bool		 attrs;		/* st is known (its source was found) */
-};
-
 /*
- * The mode cp 9.1's mkdir gives a parent it makes for --parents, with
- * u+rwx added to fill it: what it keeps when the operand fails before
- * re_protect() runs.  (zcp makes it without group or other write
- * permission, and sets this once it is made.)
+ * The mode a new directory gets while its contents are copied: the one it
+ * will have, less what others must not have until its owner and mode are
+ * final (group and other write, or every group and other bit while the
+ * owner is not yet set), plus u+rwx to write the contents.
  */
-static mode_t
-walk_parent_mkdir_mode(const struct options *o, mode_t src)
+mode_t
+walk_filling_mode(const struct options *o, mode_t m)
 {
-	mode_t omit = src & (o->preserve_ownership ? S_IRWXG | S_IRWXO :
-	    o->preserve_mode ? S_IWGRP | S_IWOTH : 0);
-	mode_t m = (o->no_preserve_mode ? 0777 : src) & (0777 | S_ISVTX);
+	mode_t omit = o->preserve_ownership ? S_IRWXG | S_IRWXO :
+	    S_IWGRP | S_IWOTH;
 
-	return ((m & ~omit) & ~o->umask) | S_IRWXU;
+	return (meta_base_mode(o, m) & ~omit) | S_IRWXU;
 }
 
 /*
- * Sets the attributes of one directory of --parents (any: one on the
- * path was made), or, if !set (the operand failed on the way), only the
- * mode cp's mkdir left on one that was made.
+ * A new directory's final mode, want, in place of its filling mode; a
+ * set-group-ID bit it inherited from its parent stays, as with cp.
  */
-static void
-walk_parent_done(struct walk *w, const struct walk_made *m, bool any,
-    bool set)
+void
+walk_final_mode(int dfd, mode_t want, struct file_record *rec)
 {
-	const struct options *o = w->opts;
-	/*
-	 * By its path, links followed, as cp sets a parent's times and
-	 * mode; its owner with lchown(), as cp's re_protect() does (a
-	 * parent that is a symlink in the destination gets the owner, not
-	 * the directory it points to).
-	 */
-	struct meta_target t = { -1, AT_FDCWD, m->dst, NULL, -1, m->made,
-	    true };
-	struct file_record rec;
-	struct path sp, dp;
-	int fd;
-
-	path_init(&sp, NULL, m->src);
-	path_init(&dp, NULL, m->dst);
-	t.src_path = &sp;
-	memset(&rec, 0, sizeof(rec));
-	rec.src = &sp;
-	rec.dst = &dp;
-	rec.kind = FILE_KIND_DIR;
-	if ((!set && !m->made) ||
-	    (fd = open(m->dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return;
-	t.fd = fd;
-	if (!set) {
-		dir_final_mode(fd, walk_parent_mkdir_mode(o, m->st.st_mode),
-		    &rec);
-		goto out;
-	}
-	/* As cp: once one was made, every one on the path gets them. */
-	if (any && m->attrs && (o->preserve_mode || o->preserve_timestamps ||
-	    o->preserve_ownership))
-		(void)meta_set(o, &t, &m->st, &rec);
-	/* (cp makes a parent with 0777 under --no-preserve=mode.) */
-	if (m->made && !o->preserve_mode && rec.status != FILE_FAILED)
-		dir_final_mode(fd, (o->no_preserve_mode ? 0777 :
-		    meta_base_mode(o, m->st.st_mode)) & ~o->umask, &rec);
-out:
-	(void)close(fd);
-	if (rec.status == FILE_FAILED)
-		dir_report(w, &rec);
-	record_free(&rec);
-}
-
-/*
- * Sets the attributes of the directories of --parents, deepest first,
- * if set (as cp's re_protect(), only once they were all made: those
- * made for an operand that failed on the way keep what cp's mkdir gave
- * them).
- */
-static void
-walk_parents_done(struct walk *w, struct walk_made *m, size_t n, bool set)
-{
-	bool any = false;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		any |= m[i].made;
-	while (n-- > 0) {
-		walk_parent_done(w, &m[n], any, set);
-		free(m[n].src);
-		free(m[n].dst);
-	}
-	free(m);
-}
-
-/*
- * One directory of --parents, as cp 9.1's make_dir_parents_private():
- * the source directory p, its copy d.  A copy that is missing is made
- * from its source, which must be a directory; one that is there must be
- * a directory, and its source is looked at only when attributes are
- * kept.  Returns 1 if made, 0 if it was there, 2 if it was there and
- * nothing is to be set on it, -1 (rec filled).
- */
-static int
-walk_parent(struct walk *w, const char *p, const char *d, struct stat *st,
-    struct file_record *rec)
-{
-	const struct options *o = w->opts;
-	bool keep = o->preserve_ownership || o->preserve_mode ||
-	    o->preserve_timestamps;
-	bool missing;
-	struct stat dst;
-	int e = 0;
-
-	missing = stat(d, &dst) != 0;
-	if (missing || keep) {
-		if (stat(p, st) == -1)
-			e = errno;
-		else if (!S_ISDIR(st->st_mode))
-			e = ENOTDIR;
-		if (e != 0) {
-			record_fail(rec, e, CPN_("failed to get attributes of %s"),
-			    quote(p));
-			return -1;
-		}
-	}
-	if (!missing) {
-		if (!S_ISDIR(dst.st_mode)) {
-			record_fail(rec, 0, CPN_("%s exists but is not a directory"),
-			    quote(d));
-			return -1;
-		}
-		w->parents_made = false;
-		return keep ? 0 : 2;
-	}
-	w->parents_made = true;
-	/* (A dangling link in the way: EEXIST, as cp says.) */
-	if (mkdir(d, dir_filling_mode(o, o->no_preserve_mode ? S_IFDIR | 0777 :
-	    st->st_mode)) == -1) {
-		record_fail(rec, errno, CPN_("cannot make directory %s"), quote(d));
-		return -1;
-	}
-	if (o->verbose)
-		printf("%s -> %s\n", p, d);
-	return 1;
-}
-
-/*
- * --parents with the copy's directory d (of the source p) there: it must
- * be a directory.  0 or -1 (reported).
- */
-static int
-walk_parent_there(struct walk *w, const char *p, const char *d,
-    const struct stat *st)
-{
-	struct file_record rec;
-	struct path sp, dp;
-
-	if (S_ISDIR(st->st_mode)) {
-		w->parents_made = false;
-		return 0;
-	}
-	path_init(&sp, NULL, p);
-	path_init(&dp, NULL, d);
-	memset(&rec, 0, sizeof(rec));
-	rec.src = &sp;
-	rec.dst = &dp;
-	rec.kind = FILE_KIND_DIR;
-	record_fail(&rec, 0, CPN_("%s exists but is not a directory"), quote(d));
-	dir_report(w, &rec);
-	return -1;
-}
-
-/*
- * --parents: creates the directories of path under dir (DIR/a/b for
- * a/b/c), as cp does, printing "a -> DIR/a" under -v.  As cp: if the
- * copy's directory is there as a whole, nothing is made or set; else
- * each directory, made or found, goes into *made (*n of them), for
- * walk_parents_done() once the operand is copied.  Returns 0 or -1.
- */
-static int
-walk_parents(struct walk *w, const char *dir, const char *path,
-    struct walk_made **made, size_t *n)
-{
-	struct file_record rec;
-	struct walk_made *m;
-	struct path sp, dp;
-	char *p, *sl, *d;
 	struct stat st;
-	int rc = 0, r;
 
-	*made = NULL;
-	*n = 0;
-	if ((p = strdup(path)) == NULL) {
-		walk_nomem(w, path);
+	if (fstat(dfd, &st) == 0) {
+		want |= st.st_mode & S_ISGID;
+		if ((st.st_mode & 07777) == want)
+			return;
+	}
+	if (fchmod(dfd, want) == -1)
+		record_fail(rec, errno, CPN_("setting permissions for %s"),
+		    quote(path_str(rec->dst)));
+}
+
+void
+walk_job(const struct walk *w, struct copy_job *job, int sfd,
+    const struct walk_dir *d, const char *name)
+{
+	job->src = (struct file_ref){ .dirfd = sfd, .name = name,
+	    .path = &job->sp,
+	    .follow = w->run->opts->deref == DEREF_ALWAYS };
+	job->dst = (struct file_ref){ .dirfd = d->dfd, .name = name,
+	    .path = &job->dp, .fresh = d->created, .dev = d->ddev };
+	path_init(&job->sp, &d->sp, name);
+	path_init(&job->dp, &d->dp, name);
+	job->no_backup = false;
+	job->aliases = w->drv != NULL ? w->drv->aliases : NULL;
+}
+
+void
+walk_job_path(const struct walk *w, struct copy_job *job, const char *src,
+    const char *dst, const struct stat *st)
+{
+	job->src = (struct file_ref){ .dirfd = AT_FDCWD, .name = src,
+	    .path = &job->sp,
+	    .follow = w->run->opts->deref == DEREF_ALWAYS };
+	job->dst = (struct file_ref){ .dirfd = AT_FDCWD, .name = dst,
+	    .path = &job->dp };
+	path_init(&job->sp, NULL, src);
+	path_init(&job->dp, NULL, dst);
+	if (st != NULL)
+		job->st = *st;
+	job->no_backup = false;
+	job->aliases = w->drv != NULL ? w->drv->aliases : NULL;
+}
+
+int
+walk_stat(struct walk *w, struct copy_job *job)
+{
+	const struct file_ref *cs = &job->src, *cd = &job->dst;
+
+	if (fstatat(cs->dirfd, cs->name, &job->st, cs->follow ? 0 :
+	    AT_SYMLINK_NOFOLLOW) == -1) {
+		run_fail(w->run, cs, cd, FILE_KIND_FILE, errno,
+		    CPN_("cannot stat %s"), cs->path, NULL);
 		return -1;
 	}
-	/*
-	 * An operand with no directory of its own: nothing to do, and as in
-	 * cp 9.1 what the last operand with directories left (a directory
-	 * made, or not) still says whether the copy is new.
-	 */
-	if ((sl = strrchr(*p != '\0' ? p + 1 : p, '/')) == NULL) {
-		free(p);
-		return 0;
+	if (S_ISDIR(job->st.st_mode) &&
+	    operand_into_self(w->op, cs, &job->st, cd)) {
+		/* As cp: once, with the operand's names, and stop there. */
+		if (operand_stop(w->op))
+			run_fail(w->run, cs, cd, FILE_KIND_DIR, 0,
+			    CPN_("cannot copy a directory, %s, into itself, "
+			    "%s"), w->op->top_src, w->op->top_dst);
+		return -1;
 	}
-	/* Its copy's directory there as a whole: nothing to make or set. */
-	*sl = '\0';
-	if ((d = walk_join(dir, p)) != NULL && stat(d, &st) == 0) {
-		rc = walk_parent_there(w, p, d, &st);
-		free(d);
-		free(p);
-		return rc;
-	}
-	free(d);
-	*sl = '/';
-	/* The first slash after the first character (none in ""). */
-	for (sl = strchr(*p != '\0' ? p + 1 : p, '/'); sl != NULL && rc == 0;
-	    sl = strchr(sl + 1, '/')) {
-		*sl = '\0';
-		if ((d = walk_join(dir, p)) == NULL ||
-		    (m = reallocarray(*made, *n + 1, sizeof(**made))) == NULL) {
-			free(d);
-			*sl = '/';
-			walk_nomem(w, path);
-			rc = -1;
-			break;
+	return 0;
+}
+
+bool
+walk_cyclic(struct walk *w, const struct file_ref *src,
+    const struct stat *sst, const struct file_ref *dst,
+    const struct walk_anc *up)
+{
+	const struct walk_anc *a;
+
+	for (a = up; a != NULL; a = a->up)
+		if (a->dev == sst->st_dev && a->ino == sst->st_ino) {
+			run_fail(w->run, src, dst, FILE_KIND_DIR, 0,
+			    CPN_("cannot copy cyclic symbolic link %s"),
+			    src->path, NULL);
+			return true;
 		}
-		*made = m;
-		path_init(&sp, NULL, p);
-		path_init(&dp, NULL, d);
-		memset(&rec, 0, sizeof(rec));
-		rec.src = &sp;
-		rec.dst = &dp;
-		rec.kind = FILE_KIND_DIR;
-		if ((r = walk_parent(w, p, d, &st, &rec)) == -1) {
-			dir_report(w, &rec);
-			rc = -1;
-			free(d);
-		} else if (r == 2) {
-			free(d);	/* there, and nothing to set */
-		} else if (((*made)[*n].src = strdup(p)) == NULL) {
-			free(d);
-			walk_nomem(w, path);
-			rc = -1;
-		} else {
-			(*made)[*n].dst = d;
-			(*made)[*n].st = st;
-			(*made)[*n].attrs = true;
-			(*made)[(*n)++].made = r == 1;
-		}
-		*sl = '/';
-		while (sl[1] == '/')
-			sl++;
+	return false;
+}
+
+void
+walk_dir_init(struct walk_dir *d, const struct walk_dir *up,
+    const char *name, const struct file_ref *src, const struct stat *sst,
+    const struct file_ref *dst, const struct walk_anc *above)
+{
+	d->anc = (struct walk_anc){ .up = above, .dev = sst->st_dev,
+	    .ino = sst->st_ino };
+	d->sst = *sst;
+	/* Paths: the caller's for the walk's first, else chained to up. */
+	if (up == NULL) {
+		d->sp = *src->path;
+		d->dp = *dst->path;
+	} else {
+		path_init(&d->sp, &up->sp, name);
+		path_init(&d->dp, &up->dp, name);
 	}
-	free(p);
-	return rc;
+	d->src = *src;
+	d->dst = *dst;
+	d->src.path = &d->sp;
+	d->dst.path = &d->dp;
+	d->dfd = -1;
+	d->ddev = 0;
+	d->created = false;
 }
 
 /*
- * GNU cp's rules for an operand met before, when two or more go into a
- * directory: a file named twice is copied once, with a warning (unless
- * backups are made: then the second copy is refused as overwriting what
- * this run made); a directory named twice into one place, likewise.
- * Returns true if the operand is not to be copied.
+ * GNU cp's rules for a directory that an operand named, when two or more
+ * are copied into a directory.  Named again into the same place: copied
+ * once, with a warning.  Met again elsewhere (inside another operand's
+ * tree, or under --parents): its copy would be a second name of one
+ * directory, which cannot be made, so it is refused, unless links are
+ * followed (-L, or -H for operands), which may lead to one directory
+ * twice.  An operand's directory is remembered here, once its copy has
+ * passed the destination's checks, as cp does.  Returns true if the
+ * directory is not to be copied (reported).
  */
 static bool
-walk_seen(struct walk *w, const struct file_ref *src, const struct stat *st,
-    const struct file_ref *dst)
+walk_named_before(struct walk *w, const struct walk_dir *d)
 {
-	if (w->sources == NULL)
+	enum deref_mode m = dest_deref(w->run->opts, &d->src);
+	struct created *dirs = w->run->dirs;
+	const struct stat *sst = &d->sst;
+	const char *earlier;
+	struct path ep;
+
+	if (dirs == NULL)
 		return false;
-	if (!S_ISDIR(st->st_mode) && w->opts->backup == BACKUP_NONE &&
-	    created_find(w->sources, st->st_dev, st->st_ino, src->dirfd,
-	    src->name, NULL) == 1) {
-		dir_skip(w, src, dst, FILE_KIND_FILE, CPN_("warning: source file %s "
-		    "specified more than once"), src->path);
+	if (created_find(dirs, sst->st_dev, sst->st_ino, d->dst.dirfd,
+	    d->dst.name, NULL) == 1) {
+		run_skip(w->run, &d->src, &d->dst, FILE_KIND_DIR,
+		    CPN_("warning: source directory %s specified more than "
+		    "once"), w->op->top_src);
 		return true;
 	}
-	/* (A directory named twice: dir.c, after the checks of its copy.) */
-	(void)created_add(w->sources, st->st_dev, st->st_ino, src->dirfd,
-	    src->name);
+	if (m != DEREF_ALWAYS && m != DEREF_ARGS && (earlier =
+	    created_label(dirs, sst->st_dev, sst->st_ino)) != NULL) {
+		path_init(&ep, NULL, earlier);
+		run_fail(w->run, &d->src, &d->dst, FILE_KIND_DIR, 0,
+		    CPN_("will not create hard link %s to directory %s"),
+		    d->dst.path, &ep);
+		return true;
+	}
+	/* Under the first name only: cp's remember_copied() keeps that. */
+	if (d->src.operand && created_label(dirs, sst->st_dev,
+	    sst->st_ino) == NULL)
+		(void)created_add_label(dirs, sst->st_dev, sst->st_ino,
+		    d->dst.dirfd, d->dst.name, path_str(d->dst.path));
 	return false;
 }
 
 /*
- * True if the directory that will hold dst is the directory st or below
- * it: the copy then lands inside its own source, and cp copies the
- * entries that come before it (in inode order) and stops there with
- * "cannot copy a directory into itself".  Only the sequential walk can
- * stop at the same entry, so such a copy does not go to the threads.
- * (Links followed, as the copy's own path will be.)
+ * The operand's directory could not be copied: as cp, forget it
+ * (walk_named_before()), so that naming it again tries again.
+ */
+static void
+walk_unname(struct walk *w, const struct walk_dir *d)
+{
+	if (d->src.operand)
+		created_forget(w->run->dirs, d->sst.st_dev, d->sst.st_ino,
+		    d->dst.dirfd, d->dst.name);
+}
+
+/*
+ * Short of memory or descriptors (e) in the parallel walk: what
+ * walk_mkdir() did is undone (fd closed, a directory it made removed: it
+ * is empty) and the directory handed back with the directories above
+ * it, to be copied again at the end.  True if so (nothing to report);
+ * else fd is still open.
  */
 static bool
-walk_inside(const struct stat *st, const char *dst)
+walk_mkdir_again(struct walk *w, struct walk_dir *d, int e, int fd)
 {
-	size_t n = strlen(dst);
-	char *dir;
-	bool r;
+	const struct walk_driver *drv = w->drv;
 
-	/* dst's directory: what is before its last component. */
-	while (n > 1 && dst[n - 1] == '/')
-		n--;
-	while (n > 0 && dst[n - 1] != '/')
-		n--;
-	if ((dir = strndup(dst, n)) == NULL)
-		return true;	/* when in doubt, one thread */
-	r = dir_within(AT_FDCWD, n > 0 ? dir : ".", st, false);
-	free(dir);
-	return r;
-}
-
-/* Copies the directory operand src (stat'ed as st) to dst. */
-static void
-walk_dir(struct walk *w, const struct file_ref *src, const struct stat *st,
-    const struct file_ref *dst)
-{
-	if (!w->opts->recursive)
-		dir_fail(w, src, dst, FILE_KIND_DIR, 0,
-		    CPN_("-r not specified; omitting directory %s"), src->path, NULL);
-	else if (w->jobs > 1 && !walk_inside(st, dst->name) &&
-	    (w->made_dirs = inoset_new()) != NULL) {
-		w->sequential = false;
-		pool_copy_dir(w, src, st, dst);
-		inoset_free(w->made_dirs);
-		w->made_dirs = NULL;
-	} else {
-		/* (Without the set, if it cannot be had: as cp.) */
-		w->sequential = true;
-		w->made_dirs = inoset_new();
-		tree_copy(w, &w->fctx, src, st, dst, NULL);
-		inoset_free(w->made_dirs);
-		w->made_dirs = NULL;
-	}
+	if (drv == NULL || drv->again == NULL || !run_short(e))
+		return false;
+	if (d->created && unlinkat(d->dst.dirfd, d->dst.name,
+	    AT_REMOVEDIR) == -1)
+		return false;
+	d->created = false;
+	if (fd != -1)
+		(void)close(fd);
+	if (drv->again(drv->arg, &d->src, &d->sst, &d->dst, d->anc.up))
+		return true;
+	errno = e;
+	return false;
 }
 
 /*
- * Copies the operand path to dest (a full destination name), whose
- * directory is on device ddev (0: unknown).
- */
-static void
-walk_operand(struct walk *w, const char *path, const char *dest, dev_t ddev)
-{
-	const struct options *o = w->opts;
-	struct path sp, dp;
-	struct file_ref src = { AT_FDCWD, path, &sp, true, false, 0, true };
-	struct file_ref dst = { AT_FDCWD, dest, &dp, true, false, ddev, false };
-	struct stat st;
-
-	path_init(&sp, NULL, path);
-	path_init(&dp, NULL, dest);
-	src.follow = o->deref == DEREF_ALWAYS || o->deref == DEREF_ARGS;
-	dst.fresh = w->parents_made;
-	w->made = false;
-	free(w->made_base);
-	w->made_base = NULL;
-	w->into_self = 0;
-	w->top_src = &sp;
-	w->top_dst = &dp;
-	if (fstatat(AT_FDCWD, path, &st, src.follow ? 0 :
-	    AT_SYMLINK_NOFOLLOW) == -1) {
-		dir_fail(w, &src, &dst, FILE_KIND_FILE, errno, CPN_("cannot stat %s"), &sp,
-		    NULL);
-		return;
-	}
-	if (walk_seen(w, &src, &st, &dst))
-		return;
-	w->top_fs = st.st_dev;
-	if (S_ISDIR(st.st_mode)) {
-		walk_dir(w, &src, &st, &dst);
-		return;
-	}
-	/* As cp: what this operand made, not a link to an earlier copy. */
-	if (dir_file(w, &w->fctx, &src, &st, &dst) &&
-	    w->fctx.made != NULL &&
-	    fstatat(AT_FDCWD, dest, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		(void)created_add(w->fctx.made, st.st_dev, st.st_ino,
-		    AT_FDCWD, dest);
-}
-
-/* Copies the operand file into the directory dir (on device ddev). */
-static void
-walk_into(struct walk *w, const char *dir, const char *file, dev_t ddev)
-{
-	struct walk_made *made;
-	char *base = NULL, *dest = NULL;
-	size_t nmade;
-	bool made_ok;
-
-	if (w->opts->parents) {
-		/*
-		 * As cp: the copy's name is DIR and the operand without its
-		 * trailing slashes, whose directories are made first; the
-		 * source keeps them.  Not in dir itself: its device says
-		 * nothing.
-		 */
-		if ((base = strdup(file)) == NULL) {
-			walk_nomem(w, file);
-			return;
-		}
-		walk_strip(base);
-		made_ok = walk_parents(w, dir, base, &made, &nmade) == 0;
-		if (made_ok) {
-			if ((dest = walk_join(dir, base)) != NULL)
-				walk_operand(w, file, dest, 0);
-			else
-				walk_nomem(w, file);
-		}
-		walk_parents_done(w, made, nmade, made_ok);
-	} else if ((base = walk_base(file)) != NULL &&
-	    (dest = walk_join(dir, base)) != NULL)
-		walk_operand(w, file, dest, ddev);
-	else
-		walk_nomem(w, file);
-	free(base);
-	free(dest);
-}
-
-/*
- * cp SRC DEST.  cp --force --backup foo foo makes the copy under foo's
- * backup name, as cp.c does, instead of refusing one file copied onto
- * itself.
- */
-static void
-walk_pair(struct walk *w, const char *src, const char *dst)
-{
-	const struct options *o = w->opts;
-	struct options tmp;
-	struct stat st;
-	char *alt;
-
-	if (o->unlink_failed && o->backup != BACKUP_NONE &&
-	    strcmp(src, dst) == 0 && lstat(dst, &st) == 0 &&
-	    S_ISREG(st.st_mode) &&
-	    (alt = dest_backup_name(o, AT_FDCWD, dst)) != NULL) {
-		tmp = *o;
-		tmp.backup = BACKUP_NONE;
-		w->opts = w->fctx.opts = &tmp;
-		walk_operand(w, src, alt, 0);
-		w->opts = w->fctx.opts = o;
-		free(alt);
-		return;
-	}
-	walk_operand(w, src, dst, 0);
-}
-
-static void __attribute__((noreturn))
-walk_missing_operand(int n, char **files)
-{
-	if (n == 0)
-		warnx(CP_("missing file operand"));
-	else
-		warnx(CP_("missing destination file operand after %s"),
-		    quote(files[0]));
-	options_usage_hint();
-}
-
-/*
- * True if path names a directory (following links), on device *dev.
- * Else *e is the errno of stat(2), or 0 if it is something else than a
- * directory.
+ * What is at the copy's place first, as cp: the same file, a file in the
+ * way.  True to go on (ds says what is there); else it failed (reported,
+ * or handed back) or there is nothing to do (cp -rl d d).
  */
 static bool
-walk_is_dir(const char *path, int *e, dev_t *dev)
+walk_mkdir_check(struct walk *w, struct walk_dir *d, struct dest_state *ds)
 {
-	struct stat st;
+	struct file_record rec;
 
-	if (stat(path, &st) == -1) {
-		*e = errno;
+	record_init(&rec, d->src.path, d->dst.path, FILE_KIND_DIR);
+	switch (dest_check(w->run->opts, w->run->made, &d->src, &d->sst,
+	    &d->dst, DEST_DIR, ds, &rec)) {
+	case DEST_FAIL:
+		if (walk_mkdir_again(w, d, rec.err, -1))
+			record_free(&rec);
+		else
+			run_report(w->run, &rec);
+		return false;
+	case DEST_GO:
+		return true;
+	default:
+		record_free(&rec);
 		return false;
 	}
-	*e = 0;
-	*dev = st.st_dev;
-	return S_ISDIR(st.st_mode);
-}
-
-/* Bad operands: cp's message, exit 1, before anything is copied. */
-static void __attribute__((noreturn))
-walk_die(int e, const char *fmt, const char *path)
-{
-	errno = e;
-	err(1, fmt, quote(path));
 }
 
 /*
- * Works out the target directory (NULL: one SOURCE DEST pair), and the
- * device it is on.
+ * Makes the copy of d unless it is there (ds).  0, or -1 (reported, or
+ * handed back).
  */
-static const char *
-walk_target(const struct options *o, int *n, char **files, dev_t *dev)
+static int
+walk_mkdir_make(struct walk *w, struct walk_dir *d,
+    const struct dest_state *ds)
 {
-	const char *dir = o->target_dir;
 	int e;
 
-	if (dir != NULL) {
-		if (*n == 0)
-			walk_missing_operand(0, files);
-		if (!walk_is_dir(dir, &e, dev))
-			walk_die(e ? e : ENOTDIR, CP_("target directory %s"), dir);
-		return dir;
+	if (ds->exists)
+		return 0;
+	if (mkdirat(d->dst.dirfd, d->dst.name,
+	    walk_filling_mode(w->run->opts, d->sst.st_mode)) == 0) {
+		d->created = true;
+		return 0;
 	}
-	if (o->no_target_dir) {
-		if (*n > 2) {
-			warnx(CP_("extra operand %s"), quote(files[2]));
-			options_usage_hint();
-		}
-		if (*n < 2)
-			walk_missing_operand(*n, files);
-		return NULL;
+	/* What was taken to be new (dst->fresh) and is there is an error,
+	 * as cp says it; the rest is reused. */
+	if (errno == EEXIST && !d->dst.fresh)
+		return 0;
+	e = errno;
+	if (!walk_mkdir_again(w, d, e, -1)) {
+		run_fail(w->run, &d->src, &d->dst, FILE_KIND_DIR, e,
+		    CPN_("cannot create directory %s"), d->dst.path, NULL);
+		walk_unname(w, d);
 	}
-	if (*n < 2)
-		walk_missing_operand(*n, files);
-	if (walk_is_dir(files[*n - 1], &e, dev))
-		return files[--*n];
-	if (*n > 2)
-		walk_die(e ? e : ENOTDIR, CP_("target %s"), files[*n - 1]);
-	if (o->parents) {
-		warnx(CP_("with --parents, the destination must be a directory"));
-		options_usage_hint();
-	}
+	return -1;
+}
+
+/* Opens the copy of d: its fd, or -1 (reported, or handed back). */
+static int
+walk_mkdir_open(struct walk *w, struct walk_dir *d)
+{
+	int fd, e;
+
 	/*
-	 * SOURCE DEST: whatever stat(2) said of DEST ("file/", a loop, no
-	 * permission), the copy says it, after the source, as cp does.
+	 * Never through a symlink: cp refuses those, and it is safer; but
+	 * --keep-directory-symlink asks to copy into an existing one.
 	 */
-	return NULL;
+	fd = openat(d->dst.dirfd, d->dst.name, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC | (!d->created && w->run->opts->keep_dir_symlink ? 0 :
+	    O_NOFOLLOW));
+	if (fd != -1)
+		return fd;
+	e = errno;
+	if (walk_mkdir_again(w, d, e, -1))
+		return -1;
+	if (!d->created && (e == ENOTDIR || e == ELOOP)) {
+		run_fail(w->run, &d->src, &d->dst, FILE_KIND_DIR, 0,
+		    CPN_("cannot overwrite non-directory %s with directory %s"),
+		    d->dst.path, d->src.path);
+		walk_unname(w, d);
+	} else
+		run_fail(w->run, &d->src, &d->dst, FILE_KIND_DIR, e,
+		    CPN_("cannot open directory %s"), d->dst.path, NULL);
+	return -1;
 }
 
 /*
- * How many descriptors below lim this process holds now (what it
- * inherited: those at lim or above take no room under it).
+ * The new (or reused) copy of d, open as fd: its device (d->ddev), and
+ * as made by this operand (for copies into themselves).  Returns 0, or
+ * an errno.
  */
-static rlim_t
-walk_fds_held(rlim_t lim)
+static int
+walk_mkdir_note(struct walk *w, struct walk_dir *d, int fd)
 {
-	struct dirent *de;
-	rlim_t n = 0;
-	DIR *d;
-	int me;
+	struct operand *op = w->op;
+	/*
+	 * As cp, the first directory this operand created: no directory of
+	 * the source may be it (an operand copied into itself).  One walk
+	 * at a time records it: an operand whose copy lands inside its
+	 * source is walked by one thread (operands.c).
+	 */
+	bool first = d->created && !op->made && (op->sequential ||
+	    d->src.operand);
+	struct stat st;
 
-	if ((d = opendir("/proc/self/fd")) == NULL)
-		return 3;
-	me = dirfd(d);
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.' && atoi(de->d_name) != me &&
-		    (rlim_t)atoi(de->d_name) < lim)
-			n++;
-	(void)closedir(d);
-	return n;
-}
-
-/* What the walk needs of the address space beyond the start, with one
- * thread: what it must keep when it has more (walk_mem_jobs()). */
-#define WALK_MEM_RESERVE	((rlim_t)1 << 20)
-
-/* The address space this process takes now, in bytes (0: not known). */
-static rlim_t
-walk_mem_used(void)
-{
-	char buf[64];
-	ssize_t n;
-	int fd;
-
-	if ((fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)) == -1)
+	/* A new directory is on its parent's filesystem. */
+	if (d->created && d->dst.dev != 0 && d->dst.dirfd != AT_FDCWD &&
+	    !first && op->made_dirs == NULL) {
+		d->ddev = d->dst.dev;
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	(void)close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	return (rlim_t)strtoull(buf, NULL, 10) * (rlim_t)sysconf(_SC_PAGESIZE);
+	}
+	if (fstat(fd, &st) == -1)
+		/* Not recorded: its contents could be copied into it. */
+		return !d->created || op->made_dirs == NULL ? 0 : errno;
+	d->ddev = st.st_dev;
+	return d->created ? operand_made(op, &d->dst, &st, first) : 0;
 }
 
 /*
- * How many threads fit under an address-space limit (ulimit -v, raised
- * to the hard limit first), at most jobs.  glibc gives each thread a
- * malloc arena of its own, which takes 64 MiB of the address space (128
- * MiB while it is made) and, when that cannot be had, makes each of the
- * thread's allocations a mapping of its own, a page or more: under a
- * limit, only as many arenas as fit in a quarter of what is free are
- * made, and threads share them.  Each thread beyond the first takes
- * POOL_THREAD_MEM, after WALK_MEM_RESERVE kept for the one walking alone
- * (what -j1 needs beyond the start).  What is missed is not lost: work
- * that fails for want of memory in the parallel walk is done again, by
- * one thread, at the end (pool.c).
+ * Creates or reuses the copy of d.  Returns its fd, or -1: reported, or
+ * handed back (walk_mkdir_again()).
  */
-static unsigned
-walk_mem_jobs(unsigned jobs)
+static int
+walk_mkdir(struct walk *w, struct walk_dir *d)
 {
-	struct rlimit rl;
-	rlim_t used, avail, n;
+	struct dest_state ds;
+	int fd, e;
 
-	if (getrlimit(RLIMIT_AS, &rl) == -1 || rl.rlim_cur == RLIM_INFINITY)
-		return jobs;
-	if (rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		(void)setrlimit(RLIMIT_AS, &rl);
-		(void)getrlimit(RLIMIT_AS, &rl);
-		if (rl.rlim_cur == RLIM_INFINITY)
-			return jobs;
+	d->created = false;
+	d->ddev = 0;
+	if (!walk_mkdir_check(w, d, &ds) || walk_named_before(w, d) ||
+	    walk_mkdir_make(w, d, &ds) == -1 ||
+	    (fd = walk_mkdir_open(w, d)) == -1)
+		return -1;
+	if ((e = walk_mkdir_note(w, d, fd)) == 0)
+		return fd;
+	if (!walk_mkdir_again(w, d, e, fd)) {
+		run_fail(w->run, &d->src, &d->dst, FILE_KIND_DIR, e,
+		    e == ENOMEM ? CPN_("cannot create directory %s") :
+		    CPN_("cannot stat %s"), d->dst.path, NULL);
+		(void)close(fd);
 	}
-	if ((used = walk_mem_used()) == 0)
-		return jobs;
-	avail = rl.rlim_cur > used ? rl.rlim_cur - used : 0;
-	compat_arena_max((int)(1 + (avail / 4 >> 27 < 64 ? avail / 4 >> 27 :
-	    64)));
-	if (avail <= WALK_MEM_RESERVE)
-		return 1;
-	n = 1 + (avail - WALK_MEM_RESERVE) / POOL_THREAD_MEM;
-	return n < jobs ? (unsigned)n : jobs;
+	return -1;
 }
-
-/*
- * How many threads copy a tree, and how many directory levels each keeps
- * open, within the descriptor limit (raised to the hard limit first).  A
- * file's copy needs its two ends, 2 more under --atomic, 1 under
- * --verify (splice's pipe only if it can have it: rw takes over); an open
- * level 2 (source and copy), and 3 while it is entered (a duplicate reads
- * it); the parallel walk keeps some levels of its own.  Rather than fail
- * files, zcp takes fewer threads and fewer open levels (the sequential
- * walk reopens the others), and where one open level and a copy do not
- * fit, keeps none (tree.c, by path): GNU cp copies a tree with 2
- * descriptors beyond the standard three (ulimit -n 5), and so does zcp.
- */
-static void
-walk_budget(struct walk *w, unsigned jobs)
-{
-	const struct options *o = w->opts;
-	struct rlimit rl;
-	rlim_t lim = 1024, per = 0, levels, held;
-	rlim_t file = 2 + (o->atomic ? 2 : 0) + (o->verify ? 1 : 0);
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		if (rl.rlim_cur < rl.rlim_max) {
-			rl.rlim_cur = rl.rlim_max;
-			(void)setrlimit(RLIMIT_NOFILE, &rl);
-			(void)getrlimit(RLIMIT_NOFILE, &rl);
-		}
-		lim = rl.rlim_cur;
-	}
-	held = walk_fds_held(lim);
-	if (lim < held + 2 + (file > 3 ? file : 3)) {
-		w->jobs = 1;
-		w->max_open = 0;	/* by path */
-		w->pool_depth = 0;
-		return;
-	}
-	/* What is held already, and a few for reports and the operand. */
-	lim = lim > held + 5 ? lim - held - 5 : 0;
-	for (; jobs > 1; jobs--)
-		if ((per = lim / jobs) >= 6 + 2 * 2 + 2 * 2)
-			break;
-	if (jobs <= 1) {
-		jobs = 1;
-		per = lim;
-	}
-	/* A level's descriptors, with one more level (and a dup to read
-	 * it) open while a deeper one is entered. */
-	levels = per > 9 ? (per - 9) / 2 : 0;
-	w->jobs = jobs;
-	w->max_open = (unsigned)(jobs > 1 ? levels / 2 : levels);
-	if (w->max_open < 1)
-		w->max_open = 1;
-	if (w->max_open > 256)
-		w->max_open = 256;
-	w->pool_depth = jobs > 1 ? (unsigned)(levels - w->max_open) : 0;
-	if (jobs > 1 && w->pool_depth < 2)
-		w->pool_depth = 2;
-	if (w->pool_depth > 32)
-		w->pool_depth = 32;
-}
-
 
 int
-walk_run(const struct options *o, struct report *rep, int n, char **files)
+walk_enter(struct walk *w, struct walk_dir *d)
 {
-	struct walk w;
-	const char *dir;
-	dev_t ddev = 0;
-	int i;
+	if ((d->dfd = walk_mkdir(w, d)) == -1)
+		return -1;
+	record_init(&d->rec, d->src.path, d->dst.path, FILE_KIND_DIR);
+	if (d->created)
+		report_record(w->run->rep, &d->rec);
+	return 0;
+}
 
-	memset(&w, 0, sizeof(w));
-	w.opts = o;
-	w.rep = rep;
-	w.fctx.opts = o;
-	w.fctx.progress = progress_counter(progress_current());
-	w.fctx.kept = progress_kept(progress_current());
-	w.fctx.verifying = progress_verifying(progress_current());
-	dir = walk_target(o, &n, files, &ddev);
-	/* As cp 9.1, only names copied into a directory lose them. */
-	if (o->strip_slashes && dir != NULL)
-		for (i = 0; i < n; i++)
-			walk_strip(files[i]);
-	/* -u keeps a table too: cp links later names of a skipped file.
-	 * (Without it each name would be a file of its own: as cp, the
-	 * run cannot start.) */
-	if ((o->preserve_links || o->update == UPDATE_OLDER) &&
-	    (w.fctx.links = links_new()) == NULL)
-		err(1, NULL);
-	/* cp keeps what each operand made only with two or more. */
-	if (dir != NULL && n >= 2 && ((w.sources = created_new()) == NULL ||
-	    (w.dirs = created_new()) == NULL ||
-	    (w.fctx.made = created_new()) == NULL))
-		err(1, NULL);
-	if (o->recursive)
-		walk_budget(&w, walk_mem_jobs(o->jobs));
-	if (dir == NULL)
-		walk_pair(&w, files[0], files[1]);
-	for (i = 0; dir != NULL && i < n; i++)
-		walk_into(&w, dir, files[i], ddev);
-	engine_buf_free(&w.fctx.buf);
-	links_free(w.fctx.links);
-	created_free(w.sources);
-	created_free(w.dirs);
-	created_free(w.fctx.made);
-	free(w.made_base);
-	return w.failed;
+void
+walk_attrs(struct walk *w, struct walk_dir *d, int sfd)
+{
+	const struct options *o = w->run->opts;
+	struct meta_target t = { .fd = d->dfd, .dirfd = -1,
+	    .src_path = d->rec.src, .src_fd = sfd, .created = d->created };
+
+	if (o->preserve_mode || o->preserve_ownership ||
+	    o->preserve_timestamps || o->preserve_xattr) {
+		(void)meta_set(o, &t, &d->sst, &d->rec);
+		if (o->preserve_mode)
+			return;
+	}
+	if (!d->created)
+		return;
+	walk_final_mode(d->dfd, meta_base_mode(o, d->sst.st_mode) &
+	    ~o->umask, &d->rec);
+}
+
+void
+walk_close(struct walk *w, struct walk_dir *d)
+{
+	struct file_record *rec = &d->rec;
+
+	if (close(d->dfd) == -1 && rec->status != FILE_FAILED)
+		record_fail(rec, errno, CPN_("failed to close %s"),
+		    quote(path_str(rec->dst)));
+	if (rec->status == FILE_FAILED)
+		run_report(w->run, rec);
+	else
+		report_warning(w->run->rep, rec);
+	record_free(rec);
 }

@@ -582,8 +582,8 @@ EOF
 @test "every message the sources print is marked for translation" {
 	need_cmd xgettext msgcat
 	xgettext --from-code=UTF-8 --language=C --omit-header -k \
-	    -krecord_fail:3 -krecord_warn:3 -kdir_fail:6 -kdir_skip:5 \
-	    -kwarnx:1 -kwarn:1 -kerrx:2 -kerr:2 -kwalk_die:2 \
+	    -krecord_fail:3 -krecord_warn:3 -krun_fail:6 -krun_skip:5 \
+	    -kwarnx:1 -kwarn:1 -kerrx:2 -kerr:2 -koperands_die:2 \
 	    -kreport_error:2 -kbench_status:1 -o bare.pot \
 	    "$SRC"/src/*.c "$SRC"/src/*.h "$SRC"/src/bench/*.c
 	touch bare.pot

@@ -1,121 +1,106 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tree.c: the sequential walk of a directory tree, with an explicit stack
+ * walk-seq.c: the sequential walk of a directory tree, with an explicit stack
  * of levels on the heap, so that the depth of a tree is bounded by memory,
  * not by the C stack (a recursive walk died at about 7,000 levels).
  *
  * Each level reads its whole directory first and copies the entries in
  * inode order, as GNU cp does (savedir's "fast read" order): with -j1 the
  * -v lines and the -i questions come in cp's order, and on most file
- * systems inode order is also disk order.  Past w->max_open levels a
+ * systems inode order is also disk order.  Past run->max_open levels a
  * thread lets go of its parents' descriptors and reopens each one from
  * its child's "..", checking device and inode, so descriptors stay
  * bounded however deep the tree goes.  Not with -L: ".." of a directory
  * reached through a symbolic link is not where the walk came from.
  *
- * Under a descriptor limit too low to keep even one level open (w->max_open
+ * Under a descriptor limit too low to keep even one level open (max_open
  * 0: ulimit -n 5 leaves 2 descriptors, all a file's copy needs), the walk
  * keeps none, as GNU cp: each directory is read and let go of, its
  * entries are reached by their whole paths, and it is opened again by
  * path, checked by device and inode, to get its attributes at the end.
  * Paths longer than PATH_MAX then fail, as with cp.
  *
- * In the parallel walk (w->again set), a directory whose source cannot be
- * opened for want of memory or descriptors is handed back before its
- * copy is made, to be copied again at the end (pool.c).
+ * Driven by the parallel walk (pool.c, the walk's driver), a directory
+ * whose source cannot be opened for want of memory or descriptors is
+ * handed back before its copy is made, to be copied again at the end.
  */
 #include "config.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "exec.h"
+#include "inomap.h"
 #include "quote.h"
-#include "tree.h"
+#include "walk-seq.h"
 
-#define TREE_SLOTS	256	/* buckets of the ancestor table */
-
-struct tree_ent {
+struct seq_ent {
 	ino_t		 ino;
 	size_t		 off;		/* its name, in names */
 };
 
-struct tree_level {
-	struct tree_level *up;
-	struct tree_level *hnext;	/* in its ancestor-table bucket */
-	struct dir_anc	 anc;		/* the source directory */
-	int		 sfd, dfd;	/* -1 while detached */
-	dev_t		 ddev;		/* the copy, to come back to it */
-	ino_t		 dino;
-	struct stat	 sst;
-	bool		 created;	/* the copy is new */
-	bool		 detached;	/* descriptors closed for a deep child */
+struct seq_level {
+	struct seq_level *up;
+	struct inomap_node node;	/* in the ancestor map, by dir.anc */
+	struct walk_dir	 dir;		/* the directory (dir.dfd: its copy,
+					   -1 while detached) */
+	int		 sfd;		/* its source, -1 while detached */
+	ino_t		 dino;		/* the copy, to come back to it (and
+					   dir.ddev) */
+	bool		 detached;	/* descriptors closed for a deep
+					   child */
 	bool		 lost;		/* and they could not be reopened */
 	char		*name;		/* relative to the parent (owned) */
-	struct path	 sp, dp;
-	struct file_ref	 src, dst;	/* for messages and the metadata */
 	char		*names;		/* the entries' names, NUL-separated */
-	struct tree_ent	*ents;		/* in inode order */
+	struct seq_ent	*ents;		/* in inode order */
 	size_t		 nents, next;
-	struct file_record rec;		/* the directory's own */
 };
 
-struct tree {
+struct seq {
 	struct walk	*w;
 	struct file_ctx	*fc;
-	const struct dir_anc *above;	/* directories above this walk */
+	const struct walk_anc *above;	/* directories above this walk */
 	bool		 bypath;	/* no descriptor kept (see the top) */
-	struct tree_level *slot[TREE_SLOTS];
+	struct inomap	 anc;		/* the open levels, by (dev, ino) */
 };
 
 /* Levels this thread keeps open (each: a source and a copy fd). */
-static __thread unsigned tree_open;
-
-static size_t
-tree_slot(dev_t dev, ino_t ino)
-{
-	uint64_t h = (uint64_t)ino * 0x9e3779b97f4a7c15ULL ^ (uint64_t)dev;
-
-	return (size_t)(h >> 56) % TREE_SLOTS;
-}
+static __thread unsigned seq_open;
 
 /* True (and reported) if sst is a directory this walk is inside of. */
 static bool
-tree_cyclic(struct tree *t, const struct file_ref *src,
+seq_cyclic(struct seq *t, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst)
 {
-	const struct tree_level *l;
-	struct dir_anc a = { t->above, sst->st_dev, sst->st_ino };
+	const struct inomap_node *n;
+	const struct walk_anc *up = t->above;
 
-	for (l = t->slot[tree_slot(sst->st_dev, sst->st_ino)]; l != NULL;
-	    l = l->hnext)
-		if (l->anc.dev == sst->st_dev && l->anc.ino == sst->st_ino) {
-			a.up = &l->anc;	/* dir_cyclic() finds it at once */
-			break;
-		}
-	return dir_cyclic(t->w, src, sst, dst, a.up);
+	/* walk_cyclic() finds it at once. */
+	if ((n = inomap_find(&t->anc, sst->st_dev, sst->st_ino)) != NULL)
+		up = &INOMAP_ENTRY(n, struct seq_level, node)->dir.anc;
+	return walk_cyclic(t->w, src, sst, dst, up);
 }
 
 static int
-tree_cmp(const void *a, const void *b)
+seq_cmp(const void *a, const void *b)
 {
-	ino_t x = ((const struct tree_ent *)a)->ino;
-	ino_t y = ((const struct tree_ent *)b)->ino;
+	ino_t x = ((const struct seq_ent *)a)->ino;
+	ino_t y = ((const struct seq_ent *)b)->ino;
 
 	return x < y ? -1 : x > y;
 }
 
 /* Adds one name to l's entries.  0 or -1 (ENOMEM). */
 static int
-tree_add(struct tree_level *l, const struct dirent *de, size_t *cap,
+seq_add(struct seq_level *l, const struct dirent *de, size_t *cap,
     size_t *ncap, size_t *nlen)
 {
 	size_t len = strlen(de->d_name) + 1;
-	struct tree_ent *e;
+	struct seq_ent *e;
 	char *n;
 
 	if (*nlen + len > *ncap) {
@@ -144,7 +129,7 @@ tree_add(struct tree_level *l, const struct dirent *de, size_t *cap,
  * Returns 0, or an errno.
  */
 static int
-tree_opendir(struct tree *t, struct tree_level *l, DIR **d)
+seq_opendir(struct seq *t, struct seq_level *l, DIR **d)
 {
 	int fd, e;
 
@@ -166,7 +151,7 @@ tree_opendir(struct tree *t, struct tree_level *l, DIR **d)
 
 /* Reads d (then closed) into l's entries, sorted by inode.  0 or errno. */
 static int
-tree_read(struct tree_level *l, DIR *d)
+seq_read(struct seq_level *l, DIR *d)
 {
 	size_t cap = 0, ncap = 0, nlen = 0;
 	struct dirent *de;
@@ -181,7 +166,7 @@ tree_read(struct tree_level *l, DIR *d)
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		if (tree_add(l, de, &cap, &ncap, &nlen) == -1) {
+		if (seq_add(l, de, &cap, &ncap, &nlen) == -1) {
 			e = ENOMEM;
 			break;
 		}
@@ -190,21 +175,14 @@ tree_read(struct tree_level *l, DIR *d)
 	if (e != 0)
 		return e;
 	if (l->nents > 1)	/* an empty directory has no array at all */
-		qsort(l->ents, l->nents, sizeof(*l->ents), tree_cmp);
+		qsort(l->ents, l->nents, sizeof(*l->ents), seq_cmp);
 	return 0;
 }
 
 static void
-tree_free(struct tree *t, struct tree_level *l)
+seq_free(struct seq *t, struct seq_level *l)
 {
-	struct tree_level **p;
-
-	for (p = &t->slot[tree_slot(l->anc.dev, l->anc.ino)]; *p != NULL;
-	    p = &(*p)->hnext)
-		if (*p == l) {
-			*p = l->hnext;
-			break;
-		}
+	inomap_remove(&t->anc, &l->node);	/* if it is there */
 	free(l->names);
 	free(l->ents);
 	free(l->name);
@@ -213,20 +191,20 @@ tree_free(struct tree *t, struct tree_level *l)
 
 /* Closes up's descriptors while a deep child is walked. */
 static void
-tree_detach(struct tree_level *up)
+seq_detach(struct seq_level *up)
 {
 	if (up == NULL || up->detached || up->lost)
 		return;
 	(void)close(up->sfd);
-	(void)close(up->dfd);
-	up->sfd = up->dfd = -1;
+	(void)close(up->dir.dfd);
+	up->sfd = up->dir.dfd = -1;
 	up->detached = true;
-	tree_open--;
+	seq_open--;
 }
 
 /* Opens dirfd's ".." and checks it is (dev, ino).  Returns an fd or -1. */
 static int
-tree_open_parent(int dirfd, dev_t dev, ino_t ino)
+seq_open_parent(int dirfd, dev_t dev, ino_t ino)
 {
 	struct stat st;
 	int fd;
@@ -249,7 +227,7 @@ tree_open_parent(int dirfd, dev_t dev, ino_t ino)
  * Returns an fd or -1.
  */
 static int
-tree_open_path(const struct path *p, bool follow, dev_t dev, ino_t ino)
+seq_open_path(const struct path *p, bool follow, dev_t dev, ino_t ino)
 {
 	struct stat st;
 	char *s;
@@ -276,9 +254,9 @@ tree_open_path(const struct path *p, bool follow, dev_t dev, ino_t ino)
 
 /* Whether the copy of l is reopened through a link (kept, as made). */
 static bool
-tree_dst_follow(const struct tree *t, const struct tree_level *l)
+seq_dst_follow(const struct seq *t, const struct seq_level *l)
 {
-	return !l->created && t->w->opts->keep_dir_symlink;
+	return !l->dir.created && t->w->run->opts->keep_dir_symlink;
 }
 
 /*
@@ -286,46 +264,47 @@ tree_dst_follow(const struct tree *t, const struct tree_level *l)
  * if l has none (its source could not be opened).
  */
 static void
-tree_reattach(struct tree *t, struct tree_level *l)
+seq_reattach(struct seq *t, struct seq_level *l)
 {
-	struct tree_level *up = l->up;
+	struct seq_level *up = l->up;
 	int s = -1, d = -1;
 
 	if (up == NULL || !up->detached)
 		return;
 	up->detached = false;
-	if (l->sfd != -1 && l->dfd != -1) {
-		if ((s = tree_open_parent(l->sfd, up->anc.dev,
-		    up->anc.ino)) != -1)
-			d = tree_open_parent(l->dfd, up->ddev, up->dino);
-	} else if ((s = tree_open_path(&up->sp, up->src.follow, up->anc.dev,
-	    up->anc.ino)) != -1)
-		d = tree_open_path(&up->dp, tree_dst_follow(t, up), up->ddev,
-		    up->dino);
+	if (l->sfd != -1 && l->dir.dfd != -1) {
+		if ((s = seq_open_parent(l->sfd, up->dir.anc.dev,
+		    up->dir.anc.ino)) != -1)
+			d = seq_open_parent(l->dir.dfd, up->dir.ddev,
+			    up->dino);
+	} else if ((s = seq_open_path(&up->dir.sp, up->dir.src.follow,
+	    up->dir.anc.dev, up->dir.anc.ino)) != -1)
+		d = seq_open_path(&up->dir.dp, seq_dst_follow(t, up),
+		    up->dir.ddev, up->dino);
 	if (s == -1 || d == -1) {
-		dir_fail(t->w, &l->src, &l->dst, FILE_KIND_DIR, errno,
-		    N_("cannot return to the directory above %s"), l->src.path,
-		    NULL);
+		run_fail(t->w->run, &l->dir.src, &l->dir.dst, FILE_KIND_DIR,
+		    errno, N_("cannot return to the directory above %s"),
+		    l->dir.src.path, NULL);
 		if (s != -1)
 			(void)close(s);
 		up->lost = true;
 		return;
 	}
 	up->sfd = s;
-	up->dfd = d;
-	tree_open++;
+	up->dir.dfd = d;
+	seq_open++;
 }
 
 /*
  * A new level for the directory src (called name in up; NULL: src is
  * the walk's root), without descriptors yet.  NULL if out of memory.
  */
-static struct tree_level *
-tree_level_new(struct tree *t, struct tree_level *up, const char *name,
+static struct seq_level *
+seq_level_new(struct seq *t, struct seq_level *up, const char *name,
     const struct file_ref *src, const struct stat *sst,
     const struct file_ref *dst)
 {
-	struct tree_level *l;
+	struct seq_level *l;
 
 	if ((l = calloc(1, sizeof(*l))) == NULL ||
 	    (l->name = strdup(up != NULL ? name : src->name)) == NULL) {
@@ -333,25 +312,12 @@ tree_level_new(struct tree *t, struct tree_level *up, const char *name,
 		return NULL;
 	}
 	l->up = up;
-	l->anc = (struct dir_anc){ up != NULL ? &up->anc : t->above,
-	    sst->st_dev, sst->st_ino };
-	l->sst = *sst;
-	l->sfd = l->dfd = -1;
-	/* Paths: the caller's for the walk's root, else chained to up. */
-	if (up == NULL) {
-		l->sp = *src->path;
-		l->dp = *dst->path;
-	} else {
-		path_init(&l->sp, &up->sp, l->name);
-		path_init(&l->dp, &up->dp, l->name);
-	}
-	l->src = *src;
-	l->dst = *dst;
+	walk_dir_init(&l->dir, up != NULL ? &up->dir : NULL, l->name, src,
+	    sst, dst, up != NULL ? &up->dir.anc : t->above);
+	l->sfd = -1;
 	/* By path, the names are the caller's, for now only. */
 	if (up != NULL && !t->bypath)
-		l->src.name = l->dst.name = l->name;
-	l->src.path = &l->sp;
-	l->dst.path = &l->dp;
+		l->dir.src.name = l->dir.dst.name = l->name;
 	return l;
 }
 
@@ -360,14 +326,15 @@ tree_level_new(struct tree *t, struct tree_level *up, const char *name,
  * for want of memory or descriptors (err), before its copy is made.
  */
 static bool
-tree_again(struct tree *t, struct tree_level *up, int err,
+seq_again(struct seq *t, struct seq_level *up, int err,
     const struct file_ref *src, const struct stat *sst,
     const struct file_ref *dst)
 {
-	struct walk *w = t->w;
+	const struct walk_driver *drv = t->w->drv;
 
-	return w->again != NULL && dir_short(err) && w->again(w, src, sst,
-	    dst, up != NULL ? &up->anc : t->above);
+	return drv != NULL && drv->again != NULL && run_short(err) &&
+	    drv->again(drv->arg, src, sst, dst, up != NULL ? &up->dir.anc :
+	    t->above);
 }
 
 /*
@@ -376,29 +343,26 @@ tree_again(struct tree *t, struct tree_level *up, int err,
  * descriptors can be done again.  Returns 0 or an errno.
  */
 static int
-tree_open_src(struct tree *t, struct tree_level *l, bool top, DIR **d)
+seq_open_src(struct seq *t, struct seq_level *l, bool top, DIR **d)
 {
 	struct walk *w = t->w;
 
 	*d = NULL;
-	l->sfd = openat(l->src.dirfd, l->src.name, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC | (l->src.follow ? 0 : O_NOFOLLOW));
+	l->sfd = openat(l->dir.src.dirfd, l->dir.src.name, O_RDONLY |
+	    O_DIRECTORY | O_CLOEXEC | (l->dir.src.follow ? 0 : O_NOFOLLOW));
 	if (l->sfd == -1)
 		return errno;
 	/* -x: a directory on another file system is made, not entered. */
-	if (w->opts->one_fs && !top && l->sst.st_dev != w->top_fs)
+	if (w->run->opts->one_fs && !top && l->dir.sst.st_dev != w->op->top_fs)
 		return 0;
-	return tree_opendir(t, l, d);
+	return seq_opendir(t, l, d);
 }
 
 /* A level is open: in the ancestor table, and its descriptors counted. */
 static void
-tree_opened(struct tree *t, struct tree_level *l)
+seq_opened(struct seq *t, struct seq_level *l)
 {
-	size_t h = tree_slot(l->anc.dev, l->anc.ino);
-
-	l->hnext = t->slot[h];
-	t->slot[h] = l;
+	inomap_add(&t->anc, &l->node, l->dir.anc.dev, l->dir.anc.ino);
 	if (t->bypath) {
 		/* Nothing kept: reopened by path when it is done.  (The
 		 * caller's names were for now only.) */
@@ -406,34 +370,33 @@ tree_opened(struct tree *t, struct tree_level *l)
 			(void)close(l->sfd);
 		l->sfd = -1;
 		if (l->up != NULL)
-			l->src.name = l->dst.name = NULL;
+			l->dir.src.name = l->dir.dst.name = NULL;
 		return;
 	}
-	tree_open++;
+	seq_open++;
 	/* Deep below the limit: let go of the parent until we are back. */
-	if (tree_open > t->w->max_open && t->w->opts->deref != DEREF_ALWAYS)
-		tree_detach(l->up);
+	if (seq_open > t->w->run->max_open &&
+	    t->w->run->opts->deref != DEREF_ALWAYS)
+		seq_detach(l->up);
 }
 
 /*
- * Makes the copy of l (l->dfd; by path, let go of at once).  Returns 0,
- * or -1 (reported).
+ * Makes the copy of l (l->dir.dfd; by path, let go of at once), with its
+ * record.  Returns 0, or -1 (reported, or taken back).
  */
 static int
-tree_make(struct tree *t, struct tree_level *l, const struct stat *sst)
+seq_make(struct seq *t, struct seq_level *l)
 {
 	struct stat st;
 
-	if ((l->dfd = dir_mkdir(t->w, &l->src, sst, &l->dst, l->anc.up,
-	    &l->created, &l->ddev)) == -1)
+	if (walk_enter(t->w, &l->dir) == -1)
 		return -1;
-	if (fstat(l->dfd, &st) == 0)
+	if (fstat(l->dir.dfd, &st) == 0)
 		l->dino = st.st_ino;
 	if (t->bypath) {
-		(void)close(l->dfd);
-		l->dfd = -1;
+		(void)close(l->dir.dfd);
+		l->dir.dfd = -1;
 	}
-	dir_open_record(t->w, &l->src, &l->dst, l->created, &l->rec);
 	return 0;
 }
 
@@ -446,51 +409,51 @@ tree_make(struct tree *t, struct tree_level *l, const struct stat *sst)
  * (which may then meet it); by path, opened only then: the copy and the
  * source need one descriptor at a time.
  */
-static struct tree_level *
-tree_enter(struct tree *t, struct tree_level *up, const char *name,
+static struct seq_level *
+seq_enter(struct seq *t, struct seq_level *up, const char *name,
     const struct file_ref *src, const struct stat *sst,
     const struct file_ref *dst)
 {
 	bool top = up == NULL && t->above == NULL;
-	struct tree_level *l;
+	struct seq_level *l;
 	DIR *d = NULL;
 	int e = 0;
 
-	if (tree_cyclic(t, src, sst, dst))
+	if (seq_cyclic(t, src, sst, dst))
 		return NULL;
-	if ((l = tree_level_new(t, up, name, src, sst, dst)) == NULL) {
-		if (!tree_again(t, up, ENOMEM, src, sst, dst))
-			dir_fail(t->w, src, dst, FILE_KIND_DIR, ENOMEM,
+	if ((l = seq_level_new(t, up, name, src, sst, dst)) == NULL) {
+		if (!seq_again(t, up, ENOMEM, src, sst, dst))
+			run_fail(t->w->run, src, dst, FILE_KIND_DIR, ENOMEM,
 			    CPN_("cannot access %s"), src->path, NULL);
 		return NULL;
 	}
 	if (!t->bypath)
-		e = tree_open_src(t, l, top, &d);
-	if (e != 0 && tree_again(t, up, e, src, sst, dst)) {
+		e = seq_open_src(t, l, top, &d);
+	if (e != 0 && seq_again(t, up, e, src, sst, dst)) {
 		if (l->sfd != -1)
 			(void)close(l->sfd);
-		tree_free(t, l);
+		seq_free(t, l);
 		return NULL;
 	}
 	/* As cp: the copy is made even if the source cannot be read. */
-	if (tree_make(t, l, sst) == -1) {
+	if (seq_make(t, l) == -1) {
 		if (d != NULL)
 			(void)closedir(d);
 		if (l->sfd != -1)
 			(void)close(l->sfd);
-		tree_free(t, l);
+		seq_free(t, l);
 		return NULL;
 	}
 	if (t->bypath)
-		e = tree_open_src(t, l, top, &d);
+		e = seq_open_src(t, l, top, &d);
 	if (d != NULL)
-		e = tree_read(l, d);
+		e = seq_read(l, d);
 	if (e != 0) {
-		dir_fail(t->w, &l->src, &l->dst, FILE_KIND_DIR, e,
-		    CPN_("cannot access %s"), l->src.path, NULL);
+		run_fail(t->w->run, &l->dir.src, &l->dir.dst, FILE_KIND_DIR, e,
+		    CPN_("cannot access %s"), l->dir.src.path, NULL);
 		l->nents = 0;
 	}
-	tree_opened(t, l);
+	seq_opened(t, l);
 	return l;
 }
 
@@ -498,38 +461,32 @@ tree_enter(struct tree *t, struct tree_level *up, const char *name,
  * Copies the next entry of l.  Returns the level to go on with: the
  * entry's, if it was a directory, else l.
  */
-static struct tree_level *
-tree_step(struct tree *t, struct tree_level *l)
+static struct seq_level *
+seq_step(struct seq *t, struct seq_level *l)
 {
 	struct walk *w = t->w;
 	const char *name = l->names + l->ents[l->next++].off;
-	struct path csp, cdp;
-	struct file_ref cs = { l->sfd, name, &csp,
-	    w->opts->deref == DEREF_ALWAYS, false, 0, false };
-	struct file_ref cd = { l->dfd, name, &cdp, false, l->created,
-	    l->ddev, false };
-	struct tree_level *child = NULL;
+	struct seq_level *child = NULL;
 	char *sname = NULL, *dname = NULL;
-	struct stat st;
+	struct copy_job job;
 
-	path_init(&csp, &l->sp, name);
-	path_init(&cdp, &l->dp, name);
+	walk_job(w, &job, l->sfd, &l->dir, name);
 	if (t->bypath) {
 		/* No descriptor: whole paths, from the current directory. */
-		cs.dirfd = cd.dirfd = AT_FDCWD;
-		if ((cs.name = sname = path_dup(&csp)) == NULL ||
-		    (cd.name = dname = path_dup(&cdp)) == NULL) {
-			dir_fail(w, &cs, &cd, FILE_KIND_FILE, ENOMEM,
-			    CPN_("cannot access %s"), &csp, NULL);
+		job.src.dirfd = job.dst.dirfd = AT_FDCWD;
+		if ((job.src.name = sname = path_dup(&job.sp)) == NULL ||
+		    (job.dst.name = dname = path_dup(&job.dp)) == NULL) {
+			run_fail(w->run, &job.src, &job.dst, FILE_KIND_FILE,
+			    ENOMEM, CPN_("cannot access %s"), &job.sp, NULL);
 			goto out;
 		}
 	}
-	if (dir_stat_entry(w, &cs, &st, &cd) == -1)
+	if (walk_stat(w, &job) == -1)
 		goto out;
-	if (!S_ISDIR(st.st_mode))
-		(void)dir_file(w, t->fc, &cs, &st, &cd);
+	if (!S_ISDIR(job.st.st_mode))
+		(void)exec_file(w, t->fc, &job);
 	else
-		child = tree_enter(t, l, name, &cs, &st, &cd);
+		child = seq_enter(t, l, name, &job.src, &job.st, &job.dst);
 out:
 	free(sname);
 	free(dname);
@@ -541,28 +498,29 @@ out:
  * could not be opened again: reported).
  */
 static int
-tree_reopen(struct tree *t, struct tree_level *l)
+seq_reopen(struct seq *t, struct seq_level *l)
 {
 	if (!t->bypath)
 		return 0;
-	if ((l->dfd = tree_open_path(&l->dp, tree_dst_follow(t, l), l->ddev,
-	    l->dino)) == -1) {
-		record_fail(&l->rec, errno, CPN_("cannot open directory %s"),
-		    quote(path_str(&l->dp)));
-		dir_report(t->w, &l->rec);
+	if ((l->dir.dfd = seq_open_path(&l->dir.dp, seq_dst_follow(t, l),
+	    l->dir.ddev, l->dino)) == -1) {
+		record_fail(&l->dir.rec, errno,
+		    CPN_("cannot open directory %s"),
+		    quote(path_str(&l->dir.dp)));
+		run_report(t->w->run, &l->dir.rec);
 		return -1;
 	}
 	/* (Without it, what needs the source's own descriptor is not set.) */
-	l->sfd = tree_open_path(&l->sp, l->src.follow, l->anc.dev,
-	    l->anc.ino);
+	l->sfd = seq_open_path(&l->dir.sp, l->dir.src.follow, l->dir.anc.dev,
+	    l->dir.anc.ino);
 	return 0;
 }
 
 /* l is done: its attributes, its parent back, its record.  Returns up. */
-static struct tree_level *
-tree_leave(struct tree *t, struct tree_level *l)
+static struct seq_level *
+seq_leave(struct seq *t, struct seq_level *l)
 {
-	struct tree_level *up = l->up;
+	struct seq_level *up = l->up;
 
 	if (l->lost) {
 		/* Its descriptors could not come back, so neither can its
@@ -571,40 +529,41 @@ tree_leave(struct tree *t, struct tree_level *l)
 			up->detached = false;
 			up->lost = true;
 		}
-		record_free(&l->rec);
-	} else if (tree_reopen(t, l) == -1) {
-		record_free(&l->rec);
+		record_free(&l->dir.rec);
+	} else if (seq_reopen(t, l) == -1) {
+		record_free(&l->dir.rec);
 	} else {
-		dir_done(t->w, l->sfd, l->dfd, &l->sst, l->created, &l->rec);
-		tree_reattach(t, l);
+		walk_attrs(t->w, &l->dir, l->sfd);
+		seq_reattach(t, l);
 		if (l->sfd != -1)
 			(void)close(l->sfd);
-		dir_close_record(t->w, l->dfd, &l->rec);
+		walk_close(t->w, &l->dir);
 		if (!t->bypath)
-			tree_open--;
+			seq_open--;
 	}
-	tree_free(t, l);
+	seq_free(t, l);
 	return up;
 }
 
 void
-tree_copy(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
+walk_seq_copy(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
-    const struct dir_anc *up)
+    const struct walk_anc *up)
 {
-	struct tree t;
-	struct tree_level *l;
+	struct seq t;
+	struct seq_level *l;
 
 	memset(&t, 0, sizeof(t));
 	t.w = w;
 	t.fc = fc;
 	t.above = up;
-	t.bypath = w->max_open == 0;
-	l = tree_enter(&t, NULL, src->name, src, sst, dst);
+	t.bypath = w->run->max_open == 0;
+	l = seq_enter(&t, NULL, src->name, src, sst, dst);
 	while (l != NULL) {
-		if (l->next < l->nents && !l->lost && !dir_stopped(w))
-			l = tree_step(&t, l);
+		if (l->next < l->nents && !l->lost && !operand_stopped(w->op))
+			l = seq_step(&t, l);
 		else
-			l = tree_leave(&t, l);
+			l = seq_leave(&t, l);
 	}
+	inomap_free(&t.anc, NULL);
 }
