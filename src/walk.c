@@ -89,6 +89,34 @@ walk_job_path(const struct walk *w, struct copy_job *job, const char *src,
 	job->aliases = w->drv != NULL ? w->drv->aliases : NULL;
 }
 
+/*
+ * The rule of --exclude that leaves the entry of job out (reported with
+ * it), or NULL.  Its path in the operand is its whole path less the
+ * operand's, as path.c writes them.
+ */
+static const struct filter_rule *
+walk_excluded(struct walk *w, const struct copy_job *job)
+{
+	const struct filter *f = &w->run->opts->filter;
+	const struct path *top = w->op->top_src;
+	const struct filter_rule *r;
+	const char *p;
+	size_t off;
+
+	if (f->n == 0 || top == NULL)
+		return NULL;
+	p = path_str(&job->sp);
+	off = top->tlen;
+	if (off > 0 && off < strlen(p) && p[off - 1] != '/')
+		off++;
+	if (off > strlen(p))
+		return NULL;
+	if ((r = filter_excluded(f, p + off, S_ISDIR(job->st.st_mode))) !=
+	    NULL)
+		report_excluded(w->run->rep, &job->sp, r);
+	return r;
+}
+
 int
 walk_stat(struct walk *w, struct copy_job *job)
 {
@@ -100,6 +128,9 @@ walk_stat(struct walk *w, struct copy_job *job)
 		    CPN_("cannot stat %s"), cs->path, NULL);
 		return -1;
 	}
+	/* Left out by --exclude: not copied, not entered. */
+	if (walk_excluded(w, job) != NULL)
+		return -1;
 	if (S_ISDIR(job->st.st_mode) &&
 	    operand_into_self(w->op, cs, &job->st, cd)) {
 		/* As cp: once, with the operand's names, and stop there. */

@@ -90,9 +90,10 @@ void	 walk_job(const struct walk *, struct copy_job *, int,
 void	 walk_job_path(const struct walk *, struct copy_job *, const char *,
 	    const char *, const struct stat *);
 /*
- * Stats the job's source into job->st.  Returns 0, or -1 if it was
- * reported: an error, or a directory that is the operand's own copy (the
- * operand stops there, operand.h).
+ * Stats the job's source into job->st, and applies --exclude and
+ * --include to it.  Returns 0, or -1 if it was reported: an error, an
+ * entry left out (counted, and said by --debug), or a directory that is
+ * the operand's own copy (the operand stops there, operand.h).
  */
 int	 walk_stat(struct walk *, struct copy_job *);
 /* True (and reported) if sst is one of the directories up. */
