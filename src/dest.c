@@ -431,9 +431,10 @@ dest_backup(const struct options *o, const struct file_ref *dst,
 			    quote(path_str(dst->path)));
 			return -1;
 		}
-		rc = dest_backup_one(dst, name, o->backup == BACKUP_SIMPLE ||
-		    (o->backup == BACKUP_EXISTING && strstr(name + nl, ".~") ==
-		    NULL), link);
+		/* --dry-run: the name it would have, nothing renamed. */
+		rc = o->dry_run ? 0 : dest_backup_one(dst, name,
+		    o->backup == BACKUP_SIMPLE || (o->backup ==
+		    BACKUP_EXISTING && strstr(name + nl, ".~") == NULL), link);
 		if (rc == -1 && errno == EEXIST && ++tries < 100)
 			free(name);
 		else
@@ -456,6 +457,10 @@ dest_backup(const struct options *o, const struct file_ref *dst,
 		shown = NULL;
 	free(rec->backup);
 	rec->backup = shown;
+	if (o->dry_run) {
+		free(name);
+		name = NULL;
+	}
 	ds->backup = name;	/* for dest_unbackup() */
 	return 0;
 }
@@ -608,7 +613,7 @@ dest_clear(const struct options *o, const struct file_ref *src,
 	if (dest_unlink_first(o) || (!o->attributes_only &&
 	    ((o->preserve_links && ds->st.st_nlink > 1) ||
 	    (dest_deref(o, src) == DEREF_NEVER && !S_ISREG(sst->st_mode))))) {
-		if (unlinkat(dst->dirfd, dst->name, 0) == -1 &&
+		if (!o->dry_run && unlinkat(dst->dirfd, dst->name, 0) == -1 &&
 		    errno != ENOENT) {
 			record_fail(rec, errno, CPN_("cannot remove %s"),
 			    quote(path_str(dst->path)));

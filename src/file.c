@@ -683,21 +683,23 @@ file_hardlink(const struct file_ref *src, const struct file_link *l,
 	return 0;
 }
 
-/* -s: makes dst a symbolic link to the source's name. */
-static int
-file_symlink_to(struct file_ctx *ctx, const struct file_ref *src,
-    const struct file_ref *dst, struct file_record *rec)
+/*
+ * -s: the target of dst's link, the source's name (malloc'd), or NULL
+ * (rec filled): as cp, a relative one only in the current directory.
+ */
+static char *
+file_symlink_target(const struct file_ref *src, const struct file_ref *dst,
+    struct file_record *rec)
 {
 	const char *dpath = path_str(dst->path), *slash = strrchr(dpath, '/');
 	char *target = path_dup(src->path), *dir;
 	struct stat dot, parent;
 	bool here;
-	int rc;
 
 	if (target == NULL) {
 		record_fail(rec, ENOMEM, CPN_("cannot create symbolic link %s"),
 		    quote(path_str(dst->path)));
-		return -1;
+		return NULL;
 	}
 	here = slash == NULL || target[0] == '/';
 
@@ -713,8 +715,21 @@ file_symlink_to(struct file_ctx *ctx, const struct file_ref *src,
 		    "links only in current directory"),
 		    quote_if_needed(path_str(dst->path)));
 		free(target);
-		return -1;
+		return NULL;
 	}
+	return target;
+}
+
+/* -s: makes dst a symbolic link to the source's name. */
+static int
+file_symlink_to(struct file_ctx *ctx, const struct file_ref *src,
+    const struct file_ref *dst, struct file_record *rec)
+{
+	char *target;
+	int rc;
+
+	if ((target = file_symlink_target(src, dst, rec)) == NULL)
+		return -1;
 	rc = dest_link(dst, ctx->run->opts->unlink_failed, file_do_symlink,
 	    target);
 	if (rc == -1)
@@ -758,6 +773,57 @@ file_kind_of(enum dest_make make, const struct stat *sst)
 	}
 }
 
+/*
+ * --dry-run: what file_make() would find without making anything: the
+ * source can be opened (data) or read (a link), a relative -s link is
+ * in the current directory, a link made without -f finds nothing in its
+ * way.  0 or -1 (rec filled).
+ */
+static int
+file_dry(struct file_ctx *ctx, const struct copy_job *job,
+    enum dest_make make, const struct dest_state *ds,
+    struct file_record *rec)
+{
+	const struct options *o = ctx->run->opts;
+	const struct file_ref *src = &job->src, *dst = &job->dst;
+	bool free_way = !ds->exists || o->unlink_failed;
+	char *target = NULL;
+	int fd;
+
+	switch (make) {
+	case DEST_DATA:
+		if ((fd = file_open_src(src, &job->st, rec)) == -1)
+			return -1;
+		(void)close(fd);
+		return 0;
+	case DEST_SYMLINK:
+		target = file_readlink(src, &job->st, rec);
+		break;
+	case DEST_SOFTLINK:
+		target = file_symlink_target(src, dst, rec);
+		break;
+	case DEST_HARDLINK:
+		free_way |= o->interactive == INTERACTIVE_ASK;
+		if (!free_way)
+			record_fail(rec, EEXIST,
+			    CPN_("cannot create hard link %s to %s"),
+			    quote(path_str(dst->path)),
+			    quote(path_str(src->path)));
+		return free_way ? 0 : -1;
+	default:
+		return 0;
+	}
+	if (target == NULL)
+		return -1;
+	if (!free_way)
+		record_fail(rec, EEXIST, make == DEST_SOFTLINK ?
+		    CPN_("cannot create symbolic link %s to %s") :
+		    CPN_("cannot create symbolic link %s"),
+		    quote(path_str(dst->path)), quote(target));
+	free(target);
+	return free_way ? 0 : -1;
+}
+
 /* Makes the job's destination as make says, once dest_check() let it. */
 static int
 file_make(struct file_ctx *ctx, const struct copy_job *job,
@@ -770,6 +836,8 @@ file_make(struct file_ctx *ctx, const struct copy_job *job,
 	struct file_link l = { .dirfd = src->dirfd, .name = src->name,
 	    .flags = src->follow ? AT_SYMLINK_FOLLOW : 0 };
 
+	if (o->dry_run)
+		return file_dry(ctx, job, make, ds, rec);
 	switch (make) {
 	case DEST_SOFTLINK:
 		return file_symlink_to(ctx, src, dst, rec);
@@ -803,13 +871,14 @@ file_linked(const struct file_ctx *ctx, const struct file_ref *src,
 
 /*
  * The earlier copy of src's inode, if any, becomes dst: a hard link that
- * replaces what is there.  Returns 1 if linked (or failed: rec says),
- * 0 if src is the first of its inode (the caller makes it and calls
+ * replaces what is there (there: something is, for --dry-run, which
+ * makes no link).  Returns 1 if linked (or failed: rec says), 0 if src
+ * is the first of its inode (the caller makes it and calls
  * links_done()).
  */
 static int
 file_link_earlier(struct file_ctx *ctx, const struct file_ref *src,
-    const struct stat *sst, const struct file_ref *dst,
+    const struct stat *sst, const struct file_ref *dst, bool there,
     struct file_record *rec)
 {
 	struct file_link l = { .dirfd = AT_FDCWD };
@@ -829,7 +898,8 @@ file_link_earlier(struct file_ctx *ctx, const struct file_ref *src,
 	/* As cp: a link followed to get here is followed there too. */
 	if (dest_deref(ctx->run->opts, src) != DEREF_NEVER)
 		l.flags = AT_SYMLINK_FOLLOW;
-	rc = dest_link(dst, true, file_do_link, &l);
+	rc = ctx->run->opts->dry_run ? there : dest_link(dst, true,
+	    file_do_link, &l);
 	if (rc == -1)
 		record_fail(rec, errno,
 		    CPN_("cannot create hard link %s to %s"),
@@ -859,7 +929,7 @@ file_uptodate(struct file_ctx *ctx, const struct file_ref *src,
 	if (ctx->run->links == NULL || (sst->st_nlink < 2 &&
 	    d != DEREF_ALWAYS && d != DEREF_ARGS))
 		return 0;
-	if (file_link_earlier(ctx, src, sst, dst, rec) == 0) {
+	if (file_link_earlier(ctx, src, sst, dst, true, rec) == 0) {
 		links_done(ctx->run->links, sst->st_dev, sst->st_ino, true);
 		return 0;
 	}
@@ -920,7 +990,7 @@ file_copy(struct file_ctx *ctx, const struct copy_job *job,
 	rec->began = true;
 	if (!file_linked(ctx, src, sst))
 		rc = file_make(ctx, job, make, &ds, rec);
-	else if (file_link_earlier(ctx, src, sst, dst, rec) == 1)
+	else if (file_link_earlier(ctx, src, sst, dst, ds.exists, rec) == 1)
 		rc = rec->status == FILE_FAILED ? -1 : 0;
 	else {
 		rc = file_make(ctx, job, make, &ds, rec);

@@ -182,7 +182,7 @@ walk_dir_init(struct walk_dir *d, const struct walk_dir *up,
 	d->dst.path = &d->dp;
 	d->dfd = -1;
 	d->ddev = 0;
-	d->created = false;
+	d->created = d->dry = false;
 }
 
 /*
@@ -307,6 +307,11 @@ walk_mkdir_make(struct walk *w, struct walk_dir *d,
 
 	if (ds->exists)
 		return 0;
+	if (w->run->opts->dry_run) {
+		/* Nothing made, nothing below it: all of it would be new. */
+		d->created = d->dry = true;
+		return 0;
+	}
 	if (mkdirat(d->dst.dirfd, d->dst.name,
 	    walk_filling_mode(w->run->opts, d->sst.st_mode)) == 0) {
 		d->created = true;
@@ -396,10 +401,10 @@ walk_mkdir(struct walk *w, struct walk_dir *d)
 	struct dest_state ds;
 	int fd, e;
 
-	d->created = false;
+	d->created = d->dry = false;
 	d->ddev = 0;
 	if (!walk_mkdir_check(w, d, &ds) || walk_named_before(w, d) ||
-	    walk_mkdir_make(w, d, &ds) == -1 ||
+	    walk_mkdir_make(w, d, &ds) == -1 || d->dry ||
 	    (fd = walk_mkdir_open(w, d)) == -1)
 		return -1;
 	if ((e = walk_mkdir_note(w, d, fd)) == 0)
@@ -416,7 +421,7 @@ walk_mkdir(struct walk *w, struct walk_dir *d)
 int
 walk_enter(struct walk *w, struct walk_dir *d)
 {
-	if ((d->dfd = walk_mkdir(w, d)) == -1)
+	if ((d->dfd = walk_mkdir(w, d)) == -1 && !d->dry)
 		return -1;
 	record_init(&d->rec, d->src.path, d->dst.path, FILE_KIND_DIR);
 	if (d->created)
@@ -431,6 +436,8 @@ walk_attrs(struct walk *w, struct walk_dir *d, int sfd)
 	struct meta_target t = { .fd = d->dfd, .dirfd = -1,
 	    .src_path = d->rec.src, .src_fd = sfd, .created = d->created };
 
+	if (o->dry_run)
+		return;
 	if (o->preserve_mode || o->preserve_ownership ||
 	    o->preserve_timestamps || o->preserve_xattr) {
 		(void)meta_set(o, &t, &d->sst, &d->rec);
@@ -448,7 +455,8 @@ walk_close(struct walk *w, struct walk_dir *d)
 {
 	struct file_record *rec = &d->rec;
 
-	if (close(d->dfd) == -1 && rec->status != FILE_FAILED)
+	if (d->dfd != -1 && close(d->dfd) == -1 &&
+	    rec->status != FILE_FAILED)
 		record_fail(rec, errno, CPN_("failed to close %s"),
 		    quote(path_str(rec->dst)));
 	if (rec->status == FILE_FAILED)

@@ -65,6 +65,9 @@ struct walk_dir {
 	int		 dfd;		/* its copy, open after walk_enter() */
 	dev_t		 ddev;		/* the copy's device (0: not known) */
 	bool		 created;	/* the copy is new */
+	bool		 dry;		/* --dry-run: it would be made (it is
+					   not there: dfd is -1, and what is
+					   below it is new) */
 	struct file_record rec;		/* its own record */
 };
 
