@@ -491,6 +491,24 @@ dest_source_is_backup(const struct options *o, const struct file_ref *src,
 }
 
 /*
+ * fstatat() of dst into st with flags, as --dry-run's world would have it
+ * (dry): what it removed or wrote, what an earlier operand made.
+ */
+static int
+dest_look(struct dry *dry, const struct file_ref *dst, struct stat *st,
+    int flags)
+{
+	if (fstatat(dst->dirfd, dst->name, st, flags) == 0) {
+		dry_adjust(dry, st);
+		return 0;
+	}
+	if (errno == ENOENT && dst->dirfd == AT_FDCWD &&
+	    dry_find(dry, dst->name, st))
+		return 0;
+	return -1;
+}
+
+/*
  * Looks at dst.  Returns 1 if something is there (ds->st), 0 if not, 2 if
  * it is a symbolic link loop and -f will remove it, -1 on failure.
  */
@@ -512,11 +530,11 @@ dest_stat(const struct options *o, const struct file_ref *dst,
 
 	if (dst->fresh)
 		return 0;
-	r = fstatat(dst->dirfd, dst->name, &ds->st, lst || first ?
+	r = dest_look(ds->dry, dst, &ds->st, lst || first ?
 	    AT_SYMLINK_NOFOLLOW : 0);
 	if (r == 0 && first && S_ISLNK(ds->st.st_mode)) {
 		ds->link = true;
-		r = fstatat(dst->dirfd, dst->name, &ds->st, 0);
+		r = dest_look(ds->dry, dst, &ds->st, 0);
 	}
 	if (r == 0) {
 		ds->exists = true;
@@ -621,6 +639,7 @@ dest_clear(const struct options *o, const struct file_ref *src,
 		}
 		rec->removed = true;
 		ds->exists = false;
+		dry_unlinked(ds->dry, &ds->st);
 	}
 	return DEST_GO;
 }
@@ -679,12 +698,12 @@ dest_existing(const struct options *o, const struct created *made,
 static bool
 dest_through_made(const struct options *o, const struct created *made,
     const struct file_ref *src, const struct file_ref *dst,
-    struct file_record *rec)
+    struct dry *dry, struct file_record *rec)
 {
 	struct stat st;
 
 	if (!src->operand || made == NULL || o->backup != BACKUP_NONE ||
-	    fstatat(dst->dirfd, dst->name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    dest_look(dry, dst, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
 	    !S_ISLNK(st.st_mode) ||
 	    created_find(made, st.st_dev, st.st_ino, dst->dirfd, dst->name,
 	    NULL) != 1)
@@ -696,7 +715,7 @@ dest_through_made(const struct options *o, const struct created *made,
 
 enum dest_verdict
 dest_check(const struct options *o, const struct created *made,
-    const struct file_ref *src, const struct stat *sst,
+    struct dry *dry, const struct file_ref *src, const struct stat *sst,
     const struct file_ref *dst, enum dest_make make, struct dest_state *ds,
     struct file_record *rec)
 {
@@ -704,12 +723,13 @@ dest_check(const struct options *o, const struct created *made,
 	int r;
 
 	memset(ds, 0, sizeof(*ds));
+	ds->dry = dry;
 	if ((r = dest_stat(o, dst, make, ds, rec)) == -1)
 		return DEST_FAIL;
 	if (r == 1 && (v = dest_existing(o, made, src, sst, dst, make, ds,
 	    rec)) != DEST_GO)
 		return v;
-	if (dest_through_made(o, made, src, dst, rec))
+	if (dest_through_made(o, made, src, dst, dry, rec))
 		return DEST_FAIL;
 	ds->atomic = dest_atomic(o, dst, make, ds);
 	return DEST_GO;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "created.h"
+#include "dry.h"
 #include "options.h"
 #include "record.h"
 
@@ -49,15 +50,18 @@ struct dest_state {
 	char		*backup;	/* the backup made, relative to dst's
 					   directory (dest_unbackup() frees) */
 	bool		 backup_link;	/* ... made as a second hard link */
+	struct dry	*dry;		/* --dry-run's world (NULL: none) */
 };
 
 /*
  * Looks at dst before src (stat'ed as sst) is copied to it as make says,
  * and makes the backup or removes the old file if the options say so.
- * made holds the destinations of earlier operands (NULL: not kept).
+ * made holds the destinations of earlier operands (NULL: not kept); dry
+ * is --dry-run's world (NULL: not one), in which dst is seen as the run
+ * would have left it, and what the run would do to it is remembered.
  */
 enum dest_verdict dest_check(const struct options *, const struct created *,
-	    const struct file_ref *, const struct stat *,
+	    struct dry *, const struct file_ref *, const struct stat *,
 	    const struct file_ref *, enum dest_make, struct dest_state *,
 	    struct file_record *);
 

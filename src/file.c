@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alias.h"
@@ -774,6 +775,30 @@ file_kind_of(enum dest_make make, const struct stat *sst)
 }
 
 /*
+ * --dry-run: the data of job would go into the file ds says is there:
+ * replaced by a new file (--atomic), or written, its time then the
+ * source's (-p) or now.
+ */
+static void
+file_dry_data(struct file_ctx *ctx, const struct copy_job *job,
+    const struct dest_state *ds)
+{
+	struct timespec now;
+
+	if (!ds->exists)
+		return;
+	if (ds->atomic) {
+		dry_unlinked(ds->dry, &ds->st);
+		return;
+	}
+	if (ctx->run->opts->preserve_timestamps)
+		now = job->st.st_mtim;
+	else if (clock_gettime(CLOCK_REALTIME, &now) == -1)
+		return;
+	dry_written(ds->dry, &ds->st, &now);
+}
+
+/*
  * --dry-run: what file_make() would find without making anything: the
  * source can be opened (data) or read (a link), a relative -s link is
  * in the current directory, a link made without -f finds nothing in its
@@ -795,6 +820,7 @@ file_dry(struct file_ctx *ctx, const struct copy_job *job,
 		if ((fd = file_open_src(src, &job->st, rec)) == -1)
 			return -1;
 		(void)close(fd);
+		file_dry_data(ctx, job, ds);
 		return 0;
 	case DEST_SYMLINK:
 		target = file_readlink(src, &job->st, rec);
@@ -871,15 +897,15 @@ file_linked(const struct file_ctx *ctx, const struct file_ref *src,
 
 /*
  * The earlier copy of src's inode, if any, becomes dst: a hard link that
- * replaces what is there (there: something is, for --dry-run, which
- * makes no link).  Returns 1 if linked (or failed: rec says), 0 if src
+ * replaces what is there (ds: what dest_check() left there, for
+ * --dry-run, which makes no link).  Returns 1 if linked (or failed: rec says), 0 if src
  * is the first of its inode (the caller makes it and calls
  * links_done()).
  */
 static int
 file_link_earlier(struct file_ctx *ctx, const struct file_ref *src,
-    const struct stat *sst, const struct file_ref *dst, bool there,
-    struct file_record *rec)
+    const struct stat *sst, const struct file_ref *dst,
+    const struct dest_state *ds, struct file_record *rec)
 {
 	struct file_link l = { .dirfd = AT_FDCWD };
 	char *first;
@@ -898,8 +924,11 @@ file_link_earlier(struct file_ctx *ctx, const struct file_ref *src,
 	/* As cp: a link followed to get here is followed there too. */
 	if (dest_deref(ctx->run->opts, src) != DEREF_NEVER)
 		l.flags = AT_SYMLINK_FOLLOW;
-	rc = ctx->run->opts->dry_run ? there : dest_link(dst, true,
-	    file_do_link, &l);
+	if (ctx->run->opts->dry_run) {
+		if ((rc = ds->exists))
+			dry_unlinked(ds->dry, &ds->st);
+	} else
+		rc = dest_link(dst, true, file_do_link, &l);
 	if (rc == -1)
 		record_fail(rec, errno,
 		    CPN_("cannot create hard link %s to %s"),
@@ -918,7 +947,7 @@ file_link_earlier(struct file_ctx *ctx, const struct file_ref *src,
 static int
 file_uptodate(struct file_ctx *ctx, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
-    struct file_record *rec)
+    const struct dest_state *ds, struct file_record *rec)
 {
 	enum deref_mode d = dest_deref(ctx->run->opts, src);
 
@@ -929,7 +958,7 @@ file_uptodate(struct file_ctx *ctx, const struct file_ref *src,
 	if (ctx->run->links == NULL || (sst->st_nlink < 2 &&
 	    d != DEREF_ALWAYS && d != DEREF_ARGS))
 		return 0;
-	if (file_link_earlier(ctx, src, sst, dst, true, rec) == 0) {
+	if (file_link_earlier(ctx, src, sst, dst, ds, rec) == 0) {
 		links_done(ctx->run->links, sst->st_dev, sst->st_ino, true);
 		return 0;
 	}
@@ -953,8 +982,8 @@ file_check(struct file_ctx *ctx, const struct copy_job *job,
 		nob.backup = BACKUP_NONE;
 		o = &nob;
 	}
-	return dest_check(o, ctx->run->made, &job->src, &job->st, &job->dst,
-	    make, ds, rec);
+	return dest_check(o, ctx->run->made, ctx->run->dry, &job->src,
+	    &job->st, &job->dst, make, ds, rec);
 }
 
 int
@@ -983,14 +1012,14 @@ file_copy(struct file_ctx *ctx, const struct copy_job *job,
 		rec->status = FILE_SKIPPED;
 		return 0;
 	case DEST_UPTODATE:
-		return file_uptodate(ctx, src, sst, dst, rec);
+		return file_uptodate(ctx, src, sst, dst, &ds, rec);
 	case DEST_GO:
 		break;
 	}
 	rec->began = true;
 	if (!file_linked(ctx, src, sst))
 		rc = file_make(ctx, job, make, &ds, rec);
-	else if (file_link_earlier(ctx, src, sst, dst, ds.exists, rec) == 1)
+	else if (file_link_earlier(ctx, src, sst, dst, &ds, rec) == 1)
 		rc = rec->status == FILE_FAILED ? -1 : 0;
 	else {
 		rc = file_make(ctx, job, make, &ds, rec);

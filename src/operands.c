@@ -21,11 +21,13 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "compat.h"
 #include "created.h"
 #include "dest.h"
+#include "dry.h"
 #include "exec.h"
 #include "inoset.h"
 #include "links.h"
@@ -467,6 +469,25 @@ operands_dir(struct operands *os, const struct copy_job *job)
 }
 
 /*
+ * --dry-run: the copy of job's source would be made: *st, what it would
+ * be, as --dry-run's world knows it (dry.h).
+ */
+static void
+operands_dry_made(struct run *run, const struct copy_job *job,
+    struct stat *st)
+{
+	const struct options *o = run->opts;
+
+	*st = job->st;
+	if (!S_ISLNK(st->st_mode) || o->sym_link)
+		st->st_mode = o->sym_link ? S_IFLNK | 0777 : S_IFREG |
+		    (st->st_mode & 07777);
+	if (!o->preserve_timestamps)
+		(void)clock_gettime(CLOCK_REALTIME, &st->st_mtim);
+	dry_made(run->dry, path_str(job->dst.path), st);
+}
+
+/*
  * Copies the operand path to dest (a full destination name), whose
  * directory is on device ddev (0: unknown); without a backup of dest if
  * no_backup.
@@ -501,10 +522,14 @@ operands_operand(struct operands *os, const char *path, const char *dest,
 		return;
 	}
 	/* As cp: what this operand made, not a link to an earlier copy. */
-	if (exec_file(&os->w, &os->fc, &job) && os->run.made != NULL &&
-	    fstatat(AT_FDCWD, dest, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		(void)created_add(os->run.made, st.st_dev, st.st_ino,
-		    AT_FDCWD, dest);
+	if (!exec_file(&os->w, &os->fc, &job) || os->run.made == NULL)
+		return;
+	if (os->run.dry != NULL)
+		operands_dry_made(&os->run, &job, &st);
+	else if (fstatat(AT_FDCWD, dest, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return;
+	(void)created_add(os->run.made, st.st_dev, st.st_ino, AT_FDCWD,
+	    dest);
 }
 
 /* Copies the operand file into the directory dir (on device ddev). */
@@ -820,6 +845,8 @@ operands_copy(const struct options *o, struct report *rep,
 	if ((o->preserve_links || o->update == UPDATE_OLDER) &&
 	    (os.run.links = links_new()) == NULL)
 		err(1, NULL);
+	if (o->dry_run && (os.run.dry = dry_new()) == NULL)
+		err(1, NULL);
 	/* cp keeps what each operand made only with two or more. */
 	if (dir != NULL && n >= 2 && ((os.run.sources = created_new()) ==
 	    NULL || (os.run.dirs = created_new()) == NULL ||
@@ -833,6 +860,7 @@ operands_copy(const struct options *o, struct report *rep,
 		operands_into(&os, dir, files[i], ddev);
 	engine_buf_free(&os.fc.buf);
 	links_free(os.run.links);
+	dry_free(os.run.dry);
 	created_free(os.run.sources);
 	created_free(os.run.dirs);
 	created_free(os.run.made);

@@ -279,8 +279,8 @@ walk_mkdir_check(struct walk *w, struct walk_dir *d, struct dest_state *ds)
 	struct file_record rec;
 
 	record_init(&rec, d->src.path, d->dst.path, FILE_KIND_DIR);
-	switch (dest_check(w->run->opts, w->run->made, &d->src, &d->sst,
-	    &d->dst, DEST_DIR, ds, &rec)) {
+	switch (dest_check(w->run->opts, w->run->made, w->run->dry, &d->src,
+	    &d->sst, &d->dst, DEST_DIR, ds, &rec)) {
 	case DEST_FAIL:
 		if (walk_mkdir_again(w, d, rec.err, -1))
 			record_free(&rec);
