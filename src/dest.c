@@ -498,14 +498,23 @@ static int
 dest_look(struct dry *dry, const struct file_ref *dst, struct stat *st,
     int flags)
 {
-	if (fstatat(dst->dirfd, dst->name, st, flags) == 0) {
-		dry_adjust(dry, st);
-		return 0;
+	/* What the run would have made is there, whatever was before; a
+	 * link it made leads nowhere it knows of; in a directory it would
+	 * have made (no descriptor) nothing else is. */
+	if (dry_find(dry, path_str(dst->path), st)) {
+		if (!S_ISLNK(st->st_mode) || (flags & AT_SYMLINK_NOFOLLOW))
+			return 0;
+		errno = ENOENT;
+		return -1;
 	}
-	if (errno == ENOENT && dst->dirfd == AT_FDCWD &&
-	    dry_find(dry, dst->name, st))
-		return 0;
-	return -1;
+	if (dry != NULL && dst->dirfd == -1) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (fstatat(dst->dirfd, dst->name, st, flags) == -1)
+		return -1;
+	dry_adjust(dry, st);
+	return 0;
 }
 
 /*
@@ -849,6 +858,65 @@ dest_open(const struct options *o, const struct file_ref *dst,
 	if ((fd = dest_create(o, dst, mode, rec)) != -1)
 		*created = true;
 	return fd;
+}
+
+int
+dest_dry_where(struct dry *dry, const struct file_ref *dst)
+{
+	size_t n = strlen(dst->name);
+	const char *sl = strrchr(dst->name, '/');
+	struct stat st;
+	char *dir;
+	int e = 0;
+
+	if (dst->fresh || dst->dirfd == -1)
+		return 0;
+	/* "new/" is refused with EISDIR; cp says what is wrong with it. */
+	if (n > 0 && dst->name[n - 1] == '/')
+		return ENOTDIR;
+	if (sl == NULL)
+		return 0;
+	if ((dir = strndup(dst->name, sl == dst->name ? 1 :
+	    (size_t)(sl - dst->name))) == NULL)
+		return ENOMEM;
+	if (!dry_find(dry, dir, &st) && fstatat(dst->dirfd, dir, &st, 0) == -1)
+		e = errno;
+	else if (!S_ISDIR(st.st_mode))
+		e = ENOTDIR;
+	free(dir);
+	return e;
+}
+
+int
+dest_dry_open(const struct options *o, const struct file_ref *dst,
+    const struct dest_state *ds, struct file_record *rec)
+{
+	struct stat st;
+	int e;
+
+	(void)o;
+	/* -f removes a loop it cannot open (as dest_open()). */
+	if (ds->unknown) {
+		rec->removed_after = true;
+		return 0;
+	}
+	/* (What is there would be gone: backed up, or removed.) */
+	if (ds->exists || dst->fresh || rec->removed || rec->backup != NULL)
+		return 0;
+	if (fstatat(dst->dirfd, dst->name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISLNK(st.st_mode) && getenv("POSIXLY_CORRECT") == NULL) {
+			record_fail(rec, 0, CPN_("not writing through dangling "
+			    "symlink %s"), quote(path_str(dst->path)));
+			return -1;
+		}
+		return 0;
+	}
+	if ((e = dest_dry_where(ds->dry, dst)) != 0) {
+		record_fail(rec, e, CPN_("cannot create regular file %s"),
+		    quote(path_str(dst->path)));
+		return -1;
+	}
+	return 0;
 }
 
 /* A name for a temporary link next to dst's name (malloc'd). */

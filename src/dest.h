@@ -86,6 +86,21 @@ int	 dest_open(const struct options *, const struct file_ref *,
 	    const struct dest_state *, mode_t, bool *, struct file_record *);
 
 /*
+ * --dry-run: what dest_open() would find at dst, which ds describes,
+ * without opening it: a dangling symbolic link refused, a directory
+ * missing on its way, a loop -f would remove.  Returns 0 or -1 (rec
+ * filled).
+ */
+int	 dest_dry_open(const struct options *, const struct file_ref *,
+	    const struct dest_state *, struct file_record *);
+/*
+ * --dry-run: whether something could be made at dst, which is not there
+ * (in dry's world): 0, or the errno making it would meet (its directory
+ * missing, or not one).
+ */
+int	 dest_dry_where(struct dry *, const struct file_ref *);
+
+/*
  * Makes a link at dst with make(arg, dirfd, name).  If a file is in the
  * way and replace is set, it is replaced at once: the link is made under
  * a temporary name in the same directory and renamed over it.  Returns

@@ -161,7 +161,7 @@ dry_made(struct dry *d, const char *path, struct stat *st)
 		return;
 	}
 	(void)pthread_mutex_lock(&d->lock);
-	st->st_dev = (dev_t)-1;
+	st->st_dev = DRY_DEV;
 	st->st_ino = ++d->next_ino;
 	st->st_nlink = 1;
 	m->st = *st;

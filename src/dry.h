@@ -7,7 +7,8 @@
  * copying over it, and the next name then has one link less), the data
  * of such a file written (its other names then have a new modification
  * time, for -u), and the files that earlier operands would have made
- * (GNU cp's "will not overwrite just-created").  Shared by the threads.
+ * (GNU cp's "will not overwrite just-created", and what an operand
+ * finds of an earlier one's copy).  Shared by the threads.
  */
 #ifndef ZCP_DRY_H
 #define ZCP_DRY_H
@@ -18,6 +19,9 @@
 
 struct dry;
 
+/* The device of what dry_made() keeps: none. */
+#define DRY_DEV		((dev_t)-1)
+
 /* A new, empty world, or NULL (ENOMEM). */
 struct dry	*dry_new(void);
 void		 dry_free(struct dry *);
@@ -27,8 +31,9 @@ void		 dry_unlinked(struct dry *, const struct stat *);
 void		 dry_written(struct dry *, const struct stat *,
 		    const struct timespec *);
 /*
- * The operand's destination path would be made, a copy of st: st gets
- * the device and inode it is known by (on no device: (dev_t)-1).
+ * The destination path (as shown) would be made, a copy of st: st gets
+ * the device and inode it is known by (DRY_DEV, and a number of its
+ * own).
  */
 void		 dry_made(struct dry *, const char *, struct stat *);
 /*
@@ -37,8 +42,8 @@ void		 dry_made(struct dry *, const char *, struct stat *);
  */
 void		 dry_adjust(struct dry *, struct stat *);
 /*
- * True if an earlier operand would have made path: *st is then what
- * would be there (as dry_made() left it).
+ * True if the run would have made path already: *st is then what would
+ * be there (as dry_made() left it).
  */
 bool		 dry_find(struct dry *, const char *, struct stat *);
 

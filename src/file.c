@@ -799,10 +799,57 @@ file_dry_data(struct file_ctx *ctx, const struct copy_job *job,
 }
 
 /*
+ * --dry-run: the copy of job would be made (as make says).  Kept in the
+ * dry run's world where a later operand may meet it (with two or more,
+ * as cp keeps what each made).
+ */
+static void
+file_dry_made(struct file_ctx *ctx, const struct copy_job *job,
+    enum dest_make make)
+{
+	const struct options *o = ctx->run->opts;
+	struct stat st = job->st;
+
+	if (ctx->run->made == NULL)
+		return;
+	if (make == DEST_SOFTLINK || make == DEST_SYMLINK)
+		st.st_mode = S_IFLNK | 0777;
+	else if (make == DEST_DATA)
+		st.st_mode = S_IFREG | (st.st_mode & 07777);
+	if (!o->preserve_timestamps)
+		(void)clock_gettime(CLOCK_REALTIME, &st.st_mtim);
+	dry_made(ctx->run->dry, path_str(job->dst.path), &st);
+}
+
+/*
+ * --dry-run: the message of a link or special file that could not be
+ * made at dst (errno e), target the link's.
+ */
+static void
+file_dry_fail(const struct copy_job *job, enum dest_make make, int e,
+    const char *target, struct file_record *rec)
+{
+	const char *d = quote(path_str(job->dst.path));
+
+	if (make == DEST_HARDLINK)
+		record_fail(rec, e, CPN_("cannot create hard link %s to %s"),
+		    d, quote(path_str(job->src.path)));
+	else if (make == DEST_SOFTLINK)
+		record_fail(rec, e, CPN_("cannot create symbolic link %s to %s"),
+		    d, quote(target));
+	else if (make == DEST_SYMLINK)
+		record_fail(rec, e, CPN_("cannot create symbolic link %s"), d);
+	else
+		record_fail(rec, e, S_ISFIFO(job->st.st_mode) ?
+		    CPN_("cannot create fifo %s") :
+		    CPN_("cannot create special file %s"), d);
+}
+
+/*
  * --dry-run: what file_make() would find without making anything: the
  * source can be opened (data) or read (a link), a relative -s link is
- * in the current directory, a link made without -f finds nothing in its
- * way.  0 or -1 (rec filled).
+ * in the current directory, the destination's directory is there, a
+ * link made without -f finds nothing in its way.  0 or -1 (rec filled).
  */
 static int
 file_dry(struct file_ctx *ctx, const struct copy_job *job,
@@ -810,44 +857,38 @@ file_dry(struct file_ctx *ctx, const struct copy_job *job,
     struct file_record *rec)
 {
 	const struct options *o = ctx->run->opts;
-	const struct file_ref *src = &job->src, *dst = &job->dst;
 	bool free_way = !ds->exists || o->unlink_failed;
 	char *target = NULL;
-	int fd;
+	int fd, e = 0;
 
-	switch (make) {
-	case DEST_DATA:
-		if ((fd = file_open_src(src, &job->st, rec)) == -1)
+	if (make == DEST_DATA) {
+		if ((fd = file_open_src(&job->src, &job->st, rec)) == -1)
 			return -1;
 		(void)close(fd);
+		if (dest_dry_open(o, &job->dst, ds, rec) == -1)
+			return -1;
 		file_dry_data(ctx, job, ds);
-		return 0;
-	case DEST_SYMLINK:
-		target = file_readlink(src, &job->st, rec);
-		break;
-	case DEST_SOFTLINK:
-		target = file_symlink_target(src, dst, rec);
-		break;
-	case DEST_HARDLINK:
-		free_way |= o->interactive == INTERACTIVE_ASK;
-		if (!free_way)
-			record_fail(rec, EEXIST,
-			    CPN_("cannot create hard link %s to %s"),
-			    quote(path_str(dst->path)),
-			    quote(path_str(src->path)));
-		return free_way ? 0 : -1;
-	default:
+		file_dry_made(ctx, job, make);
 		return 0;
 	}
-	if (target == NULL)
+	if (make == DEST_SYMLINK &&
+	    (target = file_readlink(&job->src, &job->st, rec)) == NULL)
 		return -1;
-	if (!free_way)
-		record_fail(rec, EEXIST, make == DEST_SOFTLINK ?
-		    CPN_("cannot create symbolic link %s to %s") :
-		    CPN_("cannot create symbolic link %s"),
-		    quote(path_str(dst->path)), quote(target));
+	if (make == DEST_SOFTLINK && (target = file_symlink_target(&job->src,
+	    &job->dst, rec)) == NULL)
+		return -1;
+	if (make == DEST_HARDLINK)
+		free_way |= o->interactive == INTERACTIVE_ASK;
+	if (!free_way && make != DEST_SPECIAL)
+		e = EEXIST;
+	else if (!ds->exists)
+		e = dest_dry_where(ds->dry, &job->dst);
+	if (e != 0)
+		file_dry_fail(job, make, e, target, rec);
+	else
+		file_dry_made(ctx, job, make);
 	free(target);
-	return free_way ? 0 : -1;
+	return e != 0 ? -1 : 0;
 }
 
 /* Makes the job's destination as make says, once dest_check() let it. */

@@ -226,7 +226,8 @@ operands_parent(struct operands *os, const char *p, const char *d,
 	struct stat dst;
 	int e = 0;
 
-	missing = stat(d, &dst) != 0;
+	/* (--dry-run: one it would have made is there.) */
+	missing = stat(d, &dst) != 0 && !dry_find(os->run.dry, d, &dst);
 	if (missing || keep) {
 		if (stat(p, st) == -1)
 			e = errno;
@@ -256,6 +257,10 @@ operands_parent(struct operands *os, const char *p, const char *d,
 		record_fail(rec, errno, CPN_("cannot make directory %s"),
 		    quote(d));
 		return -1;
+	}
+	if (o->dry_run) {
+		dst = *st;
+		dry_made(os->run.dry, d, &dst);
 	}
 	if (o->verbose)
 		printf("%s -> %s\n", p, d);
@@ -469,25 +474,6 @@ operands_dir(struct operands *os, const struct copy_job *job)
 }
 
 /*
- * --dry-run: the copy of job's source would be made: *st, what it would
- * be, as --dry-run's world knows it (dry.h).
- */
-static void
-operands_dry_made(struct run *run, const struct copy_job *job,
-    struct stat *st)
-{
-	const struct options *o = run->opts;
-
-	*st = job->st;
-	if (!S_ISLNK(st->st_mode) || o->sym_link)
-		st->st_mode = o->sym_link ? S_IFLNK | 0777 : S_IFREG |
-		    (st->st_mode & 07777);
-	if (!o->preserve_timestamps)
-		(void)clock_gettime(CLOCK_REALTIME, &st->st_mtim);
-	dry_made(run->dry, path_str(job->dst.path), st);
-}
-
-/*
  * Copies the operand path to dest (a full destination name), whose
  * directory is on device ddev (0: unknown); without a backup of dest if
  * no_backup.
@@ -524,9 +510,9 @@ operands_operand(struct operands *os, const char *path, const char *dest,
 	/* As cp: what this operand made, not a link to an earlier copy. */
 	if (!exec_file(&os->w, &os->fc, &job) || os->run.made == NULL)
 		return;
-	if (os->run.dry != NULL)
-		operands_dry_made(&os->run, &job, &st);
-	else if (fstatat(AT_FDCWD, dest, &st, AT_SYMLINK_NOFOLLOW) == -1)
+	/* (--dry-run: as it would be, file.c's file_dry_made() says.) */
+	if (!dry_find(os->run.dry, dest, &st) && fstatat(AT_FDCWD, dest,
+	    &st, AT_SYMLINK_NOFOLLOW) == -1)
 		return;
 	(void)created_add(os->run.made, st.st_dev, st.st_ino, AT_FDCWD,
 	    dest);

@@ -517,6 +517,8 @@ pool_read(struct pool *p, struct file_ctx *fc, struct pool_dir *d)
 	if (!operand_stopped(p->w.op) && errno != 0)
 		run_fail(p->w.run, &d->dir.src, &d->dir.dst, FILE_KIND_DIR,
 		    errno, CPN_("cannot access %s"), &d->dir.sp, NULL);
+	else if (!operand_stopped(p->w.op))
+		(void)walk_dry_self(&p->w, &d->dir, dirfd(d->d));
 	if (batch != NULL) {
 		pool_files(p, fc, batch);
 		pool_task_free(batch);

@@ -563,7 +563,8 @@ walk_seq_copy(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
 	while (l != NULL) {
 		if (l->next < l->nents && !l->lost && !operand_stopped(w->op))
 			l = seq_step(&t, l);
-		else
+		else if (l->lost || operand_stopped(w->op) ||
+		    !walk_dry_self(w, &l->dir, l->sfd))
 			l = seq_leave(&t, l);
 	}
 	inomap_free(&t.anc, NULL);

@@ -18,6 +18,7 @@
 
 #include "created.h"
 #include "dest.h"
+#include "dry.h"
 #include "meta.h"
 #include "quote.h"
 #include "report.h"
@@ -141,6 +142,24 @@ walk_stat(struct walk *w, struct copy_job *job)
 		return -1;
 	}
 	return 0;
+}
+
+bool
+walk_dry_self(struct walk *w, const struct walk_dir *d, int sfd)
+{
+	struct operand *op = w->op;
+	struct copy_job job;
+
+	if (!w->run->opts->dry_run || !op->made || op->made_base == NULL ||
+	    op->made_dev != DRY_DEV || d->anc.dev != op->made_pdev ||
+	    d->anc.ino != op->made_pino)
+		return false;
+	walk_job(w, &job, sfd, d, op->made_base);
+	if (operand_stop(op))
+		run_fail(w->run, &job.src, &job.dst, FILE_KIND_DIR, 0,
+		    CPN_("cannot copy a directory, %s, into itself, %s"),
+		    op->top_src, op->top_dst);
+	return true;
 }
 
 bool
@@ -296,6 +315,28 @@ walk_mkdir_check(struct walk *w, struct walk_dir *d, struct dest_state *ds)
 }
 
 /*
+ * --dry-run: the copy of d would be made, or was, by an earlier operand
+ * (ds): no descriptor (d->dry), and nothing below it but what the dry
+ * run made (dry.h).  Returns 0.
+ */
+static int
+walk_mkdir_dry(struct walk *w, struct walk_dir *d,
+    const struct dest_state *ds)
+{
+	struct stat st = d->sst;
+
+	d->dry = true;
+	if (ds->exists)
+		return 0;
+	d->created = true;
+	if (!w->op->made && (w->op->sequential || d->src.operand))
+		operand_made_dry(w->op, &d->dst);
+	if (w->run->made != NULL)
+		dry_made(w->run->dry, path_str(d->dst.path), &st);
+	return 0;
+}
+
+/*
  * Makes the copy of d unless it is there (ds).  0, or -1 (reported, or
  * handed back).
  */
@@ -305,13 +346,11 @@ walk_mkdir_make(struct walk *w, struct walk_dir *d,
 {
 	int e;
 
+	if (w->run->opts->dry_run && (!ds->exists ||
+	    ds->st.st_dev == DRY_DEV))
+		return walk_mkdir_dry(w, d, ds);
 	if (ds->exists)
 		return 0;
-	if (w->run->opts->dry_run) {
-		/* Nothing made, nothing below it: all of it would be new. */
-		d->created = d->dry = true;
-		return 0;
-	}
 	if (mkdirat(d->dst.dirfd, d->dst.name,
 	    walk_filling_mode(w->run->opts, d->sst.st_mode)) == 0) {
 		d->created = true;

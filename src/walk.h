@@ -99,6 +99,15 @@ void	 walk_job_path(const struct walk *, struct copy_job *, const char *,
  * the operand's own copy (the operand stops there, operand.h).
  */
 int	 walk_stat(struct walk *, struct copy_job *);
+/*
+ * --dry-run: the first directory the operand would make, not made, is
+ * not met by the walk as an entry of the directory d (whose source is
+ * open as sfd, or -1), where the real run meets it after the others,
+ * when d is done (made last, it has the highest inode number on most
+ * file systems), and stops (walk_stat()).  True if it would: said as
+ * walk_stat() says it, and the operand stopped.
+ */
+bool	 walk_dry_self(struct walk *, const struct walk_dir *, int);
 /* True (and reported) if sst is one of the directories up. */
 bool	 walk_cyclic(struct walk *, const struct file_ref *,
 	    const struct stat *, const struct file_ref *,
