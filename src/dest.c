@@ -871,9 +871,8 @@ dest_dry_where(struct dry *dry, const struct file_ref *dst)
 
 	if (dst->fresh || dst->dirfd == -1)
 		return 0;
-	/* "new/" is refused with EISDIR; cp says what is wrong with it. */
 	if (n > 0 && dst->name[n - 1] == '/')
-		return ENOTDIR;
+		return ENOENT;
 	if (sl == NULL)
 		return 0;
 	if ((dir = strndup(dst->name, sl == dst->name ? 1 :
@@ -885,6 +884,15 @@ dest_dry_where(struct dry *dry, const struct file_ref *dst)
 		e = ENOTDIR;
 	free(dir);
 	return e;
+}
+
+bool
+dest_dry_there(const struct file_ref *dst)
+{
+	struct stat st;
+
+	return !dst->fresh && dst->dirfd != -1 && fstatat(dst->dirfd,
+	    dst->name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 int
@@ -911,7 +919,11 @@ dest_dry_open(const struct options *o, const struct file_ref *dst,
 		}
 		return 0;
 	}
-	if ((e = dest_dry_where(ds->dry, dst)) != 0) {
+	/* "new/" is refused with EISDIR; cp says what is wrong with it. */
+	if ((e = dest_dry_where(ds->dry, dst)) == ENOENT &&
+	    dst->name[strlen(dst->name) - 1] == '/')
+		e = ENOTDIR;
+	if (e != 0) {
 		record_fail(rec, e, CPN_("cannot create regular file %s"),
 		    quote(path_str(dst->path)));
 		return -1;

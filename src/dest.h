@@ -99,6 +99,11 @@ int	 dest_dry_open(const struct options *, const struct file_ref *,
  * missing, or not one).
  */
 int	 dest_dry_where(struct dry *, const struct file_ref *);
+/*
+ * --dry-run: true if a name is at dst, which dest_check() found not
+ * there when it followed it (a dangling symbolic link).
+ */
+bool	 dest_dry_there(const struct file_ref *);
 
 /*
  * Makes a link at dst with make(arg, dirfd, name).  If a file is in the

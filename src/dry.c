@@ -149,7 +149,7 @@ dry_slot(const char *path)
 }
 
 void
-dry_made(struct dry *d, const char *path, struct stat *st)
+dry_made(struct dry *d, const char *path, struct stat *st, bool own)
 {
 	struct dry_made *m;
 	size_t i = dry_slot(path);
@@ -161,9 +161,11 @@ dry_made(struct dry *d, const char *path, struct stat *st)
 		return;
 	}
 	(void)pthread_mutex_lock(&d->lock);
-	st->st_dev = DRY_DEV;
-	st->st_ino = ++d->next_ino;
-	st->st_nlink = 1;
+	if (own) {
+		st->st_dev = DRY_DEV;
+		st->st_ino = ++d->next_ino;
+		st->st_nlink = 1;
+	}
 	m->st = *st;
 	m->next = d->made[i];
 	d->made[i] = m;

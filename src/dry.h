@@ -31,11 +31,11 @@ void		 dry_unlinked(struct dry *, const struct stat *);
 void		 dry_written(struct dry *, const struct stat *,
 		    const struct timespec *);
 /*
- * The destination path (as shown) would be made, a copy of st: st gets
- * the device and inode it is known by (DRY_DEV, and a number of its
- * own).
+ * The destination path (as shown) would be made, a copy of st: if own, a
+ * new file, and st gets the device and inode it is known by (DRY_DEV,
+ * and a number of its own); else a new name of st (-l).
  */
-void		 dry_made(struct dry *, const char *, struct stat *);
+void		 dry_made(struct dry *, const char *, struct stat *, bool);
 /*
  * st, the stat of a destination that is there, as the run would have
  * left it: links removed and the modification time of what it wrote.

@@ -704,7 +704,8 @@ file_symlink_target(const struct file_ref *src, const struct file_ref *dst,
 	}
 	here = slash == NULL || target[0] == '/';
 
-	if (!here) {
+	/* (--dry-run: a directory it would make is not this one.) */
+	if (!here && dst->dirfd != -1) {
 		dir = strndup(dpath, (size_t)(slash - dpath) + 1);
 		here = dir == NULL || stat(".", &dot) != 0 ||
 		    stat(dir, &parent) != 0 || (dot.st_dev == parent.st_dev &&
@@ -818,7 +819,8 @@ file_dry_made(struct file_ctx *ctx, const struct copy_job *job,
 		st.st_mode = S_IFREG | (st.st_mode & 07777);
 	if (!o->preserve_timestamps)
 		(void)clock_gettime(CLOCK_REALTIME, &st.st_mtim);
-	dry_made(ctx->run->dry, path_str(job->dst.path), &st);
+	dry_made(ctx->run->dry, path_str(job->dst.path), &st,
+	    make != DEST_HARDLINK);
 }
 
 /*
@@ -857,9 +859,9 @@ file_dry(struct file_ctx *ctx, const struct copy_job *job,
     struct file_record *rec)
 {
 	const struct options *o = ctx->run->opts;
-	bool free_way = !ds->exists || o->unlink_failed;
 	char *target = NULL;
-	int fd, e = 0;
+	bool replace;
+	int fd, e;
 
 	if (make == DEST_DATA) {
 		if ((fd = file_open_src(&job->src, &job->st, rec)) == -1)
@@ -877,12 +879,15 @@ file_dry(struct file_ctx *ctx, const struct copy_job *job,
 	if (make == DEST_SOFTLINK && (target = file_symlink_target(&job->src,
 	    &job->dst, rec)) == NULL)
 		return -1;
-	if (make == DEST_HARDLINK)
-		free_way |= o->interactive == INTERACTIVE_ASK;
-	if (!free_way && make != DEST_SPECIAL)
-		e = EEXIST;
-	else if (!ds->exists)
-		e = dest_dry_where(ds->dry, &job->dst);
+	/* A link replaces what is in its way with -f; mknod never does. */
+	replace = make != DEST_SPECIAL && (o->unlink_failed ||
+	    (make == DEST_HARDLINK && o->interactive == INTERACTIVE_ASK));
+	if (ds->exists)
+		e = replace ? 0 : EEXIST;
+	else if ((e = dest_dry_where(ds->dry, &job->dst)) == 0 && !replace &&
+	    rec->backup == NULL && !rec->removed &&
+	    dest_dry_there(&job->dst))
+		e = EEXIST;	/* a dangling link in the way */
 	if (e != 0)
 		file_dry_fail(job, make, e, target, rec);
 	else

@@ -260,7 +260,7 @@ operands_parent(struct operands *os, const char *p, const char *d,
 	}
 	if (o->dry_run) {
 		dst = *st;
-		dry_made(os->run.dry, d, &dst);
+		dry_made(os->run.dry, d, &dst, true);
 	}
 	if (o->verbose)
 		printf("%s -> %s\n", p, d);

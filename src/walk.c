@@ -332,7 +332,7 @@ walk_mkdir_dry(struct walk *w, struct walk_dir *d,
 	if (!w->op->made && (w->op->sequential || d->src.operand))
 		operand_made_dry(w->op, &d->dst);
 	if (w->run->made != NULL)
-		dry_made(w->run->dry, path_str(d->dst.path), &st);
+		dry_made(w->run->dry, path_str(d->dst.path), &st, true);
 	return 0;
 }
 
