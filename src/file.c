@@ -944,9 +944,9 @@ file_linked(const struct file_ctx *ctx, const struct file_ref *src,
 /*
  * The earlier copy of src's inode, if any, becomes dst: a hard link that
  * replaces what is there (ds: what dest_check() left there, for
- * --dry-run, which makes no link).  Returns 1 if linked (or failed: rec says), 0 if src
- * is the first of its inode (the caller makes it and calls
- * links_done()).
+ * --dry-run, which makes no link).  Returns 1 if linked (or failed: rec
+ * says), 0 if src is the first of its inode (the caller makes it and
+ * calls links_done()).
  */
 static int
 file_link_earlier(struct file_ctx *ctx, const struct file_ref *src,

@@ -252,8 +252,8 @@ operands_parent(struct operands *os, const char *p, const char *d,
 	}
 	os->op.parents_made = true;
 	/* (A dangling link in the way: EEXIST, as cp says.) */
-	if (!o->dry_run && mkdir(d, walk_filling_mode(o, o->no_preserve_mode ? S_IFDIR | 0777 :
-	    st->st_mode)) == -1) {
+	if (!o->dry_run && mkdir(d, walk_filling_mode(o,
+	    o->no_preserve_mode ? S_IFDIR | 0777 : st->st_mode)) == -1) {
 		record_fail(rec, errno, CPN_("cannot make directory %s"),
 		    quote(d));
 		return -1;
