@@ -159,7 +159,8 @@ operands_parent_done(struct run *run, const struct operands_made *m, bool any,
 	path_init(&dp, NULL, m->dst);
 	t.src_path = &sp;
 	record_init(&rec, &sp, &dp, FILE_KIND_DIR);
-	if ((!set && !m->made) ||
+	/* (--dry-run: none made, none changed.) */
+	if ((!set && !m->made) || o->dry_run ||
 	    (fd = open(m->dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return;
 	t.fd = fd;

@@ -170,3 +170,15 @@ writes()
 	assert_match "$output" "excluded 'src/a/b' by --exclude='b'"
 	[ ! -e dst/src/a/b ]
 }
+
+@test "dry run: --parents -a sets nothing on the parents that are there" {
+	need_strace
+	mkdir -p s/a/b d/s/a
+	echo x > s/a/b/f
+	touch -d 2001-01-01 s/a
+	chmod 700 s/a
+	before=$(state d)
+	strace -f -qq -o s.trace "$ZCP" -a --parents --dry-run s/a/b/f d
+	assert_eq "$(writes s.trace)" ""
+	assert_eq "$(state d)" "$before"
+}
