@@ -410,6 +410,74 @@ dest_backup_one(const struct file_ref *dst, const char *name, bool replace,
 }
 
 /*
+ * The numbered backup name after name (whose first nl bytes are the
+ * file's name, then ".~N~"), malloc'd; NULL if it is not numbered (or
+ * no memory).
+ */
+static char *
+dest_next_numbered(const char *name, size_t nl)
+{
+	const char *v = name + nl;
+	size_t n = strlen(v);
+	char *num, *next, *r;
+
+	if (n < 4 || strncmp(v, ".~", 2) != 0 || v[n - 1] != '~' ||
+	    strspn(v + 2, "0123456789") != n - 3)
+		return NULL;
+	if ((num = strndup(v + 2, n - 3)) == NULL)
+		return NULL;
+	next = dest_increment(num);
+	free(num);
+	if (next == NULL || asprintf(&r, "%.*s.~%s~", (int)nl, name,
+	    next) == -1)
+		r = NULL;
+	free(next);
+	return r;
+}
+
+/*
+ * --dry-run: dest_backup() without the rename: the name the backup would
+ * have (a numbered one after those the run would have made before), kept
+ * in the dry run's world.  0 or -1 (rec filled).
+ */
+static int
+dest_dry_backup(const struct options *o, const struct file_ref *dst,
+    struct dest_state *ds, struct file_record *rec)
+{
+	const char *dpath = path_str(dst->path);
+	size_t dl = strlen(dpath), nl = strlen(dst->name);
+	char *name, *shown = NULL, *next;
+	struct stat st;
+
+	if ((name = dest_backup_name(o, dst->dirfd, dst->name)) == NULL) {
+		record_fail(rec, errno, CPN_("cannot backup %s"),
+		    quote(path_str(dst->path)));
+		return -1;
+	}
+	for (;;) {
+		free(shown);
+		if (asprintf(&shown, "%.*s%s", (int)(dl - nl), dpath,
+		    name) == -1) {
+			shown = NULL;
+			break;
+		}
+		if (!dry_find(ds->dry, shown, &st) ||
+		    (next = dest_next_numbered(name, nl)) == NULL)
+			break;
+		free(name);
+		name = next;
+	}
+	free(name);
+	if (shown != NULL) {
+		st = ds->st;
+		dry_made(ds->dry, shown, &st, true);
+	}
+	free(rec->backup);
+	rec->backup = shown;
+	return 0;
+}
+
+/*
  * Renames dst to its backup name (with *link, links it: see
  * dest_backup_one()).  A numbered backup never replaces an existing file
  * (if one appears meanwhile, the next number is taken).  Returns 0 or -1
@@ -424,6 +492,8 @@ dest_backup(const struct options *o, const struct file_ref *dst,
 	char *name, *shown;
 	int tries = 0, rc;
 
+	if (o->dry_run)
+		return dest_dry_backup(o, dst, ds, rec);
 	do {
 		if ((name = dest_backup_name(o, dst->dirfd, dst->name)) ==
 		    NULL) {
@@ -431,10 +501,9 @@ dest_backup(const struct options *o, const struct file_ref *dst,
 			    quote(path_str(dst->path)));
 			return -1;
 		}
-		/* --dry-run: the name it would have, nothing renamed. */
-		rc = o->dry_run ? 0 : dest_backup_one(dst, name,
-		    o->backup == BACKUP_SIMPLE || (o->backup ==
-		    BACKUP_EXISTING && strstr(name + nl, ".~") == NULL), link);
+		rc = dest_backup_one(dst, name, o->backup == BACKUP_SIMPLE ||
+		    (o->backup == BACKUP_EXISTING && strstr(name + nl, ".~") ==
+		    NULL), link);
 		if (rc == -1 && errno == EEXIST && ++tries < 100)
 			free(name);
 		else
@@ -457,10 +526,6 @@ dest_backup(const struct options *o, const struct file_ref *dst,
 		shown = NULL;
 	free(rec->backup);
 	rec->backup = shown;
-	if (o->dry_run) {
-		free(name);
-		name = NULL;
-	}
 	ds->backup = name;	/* for dest_unbackup() */
 	return 0;
 }
@@ -861,19 +926,22 @@ dest_open(const struct options *o, const struct file_ref *dst,
 }
 
 int
-dest_dry_where(struct dry *dry, const struct file_ref *dst)
+dest_dry_where(struct dry *dry, const struct file_ref *dst, bool dir_ok)
 {
 	size_t n = strlen(dst->name);
-	const char *sl = strrchr(dst->name, '/');
+	const char *sl;
 	struct stat st;
 	char *dir;
 	int e = 0;
 
 	if (dst->fresh || dst->dirfd == -1)
 		return 0;
-	if (n > 0 && dst->name[n - 1] == '/')
+	/* "d/" names a directory: anything else there fails. */
+	if (n > 0 && dst->name[n - 1] == '/' && !dir_ok)
 		return ENOENT;
-	if (sl == NULL)
+	while (n > 1 && dst->name[n - 1] == '/')
+		n--;
+	if ((sl = memrchr(dst->name, '/', n)) == NULL)
 		return 0;
 	if ((dir = strndup(dst->name, sl == dst->name ? 1 :
 	    (size_t)(sl - dst->name))) == NULL)
@@ -920,7 +988,7 @@ dest_dry_open(const struct options *o, const struct file_ref *dst,
 		return 0;
 	}
 	/* "new/" is refused with EISDIR; cp says what is wrong with it. */
-	if ((e = dest_dry_where(ds->dry, dst)) == ENOENT &&
+	if ((e = dest_dry_where(ds->dry, dst, false)) == ENOENT &&
 	    dst->name[strlen(dst->name) - 1] == '/')
 		e = ENOTDIR;
 	if (e != 0) {

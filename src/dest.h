@@ -94,11 +94,11 @@ int	 dest_open(const struct options *, const struct file_ref *,
 int	 dest_dry_open(const struct options *, const struct file_ref *,
 	    const struct dest_state *, struct file_record *);
 /*
- * --dry-run: whether something could be made at dst, which is not there
- * (in dry's world): 0, or the errno making it would meet (its directory
- * missing, or not one).
+ * --dry-run: whether something (a directory if dir) could be made at
+ * dst, which is not there (in dry's world): 0, or the errno making it
+ * would meet (its directory missing, or not one).
  */
-int	 dest_dry_where(struct dry *, const struct file_ref *);
+int	 dest_dry_where(struct dry *, const struct file_ref *, bool);
 /*
  * --dry-run: true if a name is at dst, which dest_check() found not
  * there when it followed it (a dangling symbolic link).

@@ -884,8 +884,8 @@ file_dry(struct file_ctx *ctx, const struct copy_job *job,
 	    (make == DEST_HARDLINK && o->interactive == INTERACTIVE_ASK));
 	if (ds->exists)
 		e = replace ? 0 : EEXIST;
-	else if ((e = dest_dry_where(ds->dry, &job->dst)) == 0 && !replace &&
-	    rec->backup == NULL && !rec->removed &&
+	else if ((e = dest_dry_where(ds->dry, &job->dst, false)) == 0 &&
+	    !replace && rec->backup == NULL && !rec->removed &&
 	    dest_dry_there(&job->dst))
 		e = EEXIST;	/* a dangling link in the way */
 	if (e != 0)

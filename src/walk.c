@@ -317,18 +317,27 @@ walk_mkdir_check(struct walk *w, struct walk_dir *d, struct dest_state *ds)
 /*
  * --dry-run: the copy of d would be made, or was, by an earlier operand
  * (ds): no descriptor (d->dry), and nothing below it but what the dry
- * run made (dry.h).  Returns 0.
+ * run made (dry.h).  Returns 0, or -1 if mkdir would fail (reported).
  */
 static int
 walk_mkdir_dry(struct walk *w, struct walk_dir *d,
     const struct dest_state *ds)
 {
 	struct stat st = d->sst;
+	int e;
 
-	d->dry = true;
-	if (ds->exists)
+	if (ds->exists) {
+		d->dry = true;
 		return 0;
-	d->created = true;
+	}
+	/* What mkdir would meet: a directory missing on the way. */
+	if ((e = dest_dry_where(w->run->dry, &d->dst, true)) != 0) {
+		run_fail(w->run, &d->src, &d->dst, FILE_KIND_DIR, e,
+		    CPN_("cannot create directory %s"), d->dst.path, NULL);
+		walk_unname(w, d);
+		return -1;
+	}
+	d->created = d->dry = true;
 	if (!w->op->made && (w->op->sequential || d->src.operand))
 		operand_made_dry(w->op, &d->dst);
 	if (w->run->made != NULL)

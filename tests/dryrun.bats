@@ -182,3 +182,20 @@ writes()
 	assert_eq "$(writes s.trace)" ""
 	assert_eq "$(state d)" "$before"
 }
+
+@test "dry run: numbered backups of one name twice, a directory whose parent is missing, as the real run" {
+	mkdir -p a b dst
+	echo 1 > a/x
+	echo 2 > b/x
+	echo 0 > dst/x
+	run "$ZCP" -v --backup=numbered --dry-run a/x b/x dst
+	dry=$output
+	assert_match "$output" "'b/x' -> 'dst/x' \\(backup: 'dst/x.~2~'\\)"
+	run "$ZCP" -v --backup=numbered a/x b/x dst
+	assert_eq "$output" "$dry"
+	mkdir -p d
+	echo 1 > d/f
+	run "$ZCP" -r -v --dry-run d nodir/d
+	assert_status 1
+	assert_eq "$output" "zcp: cannot create directory 'nodir/d': No such file or directory"
+}
