@@ -410,6 +410,74 @@ dest_backup_one(const struct file_ref *dst, const char *name, bool replace,
 }
 
 /*
+ * The numbered backup name after name (whose first nl bytes are the
+ * file's name, then ".~N~"), malloc'd; NULL if it is not numbered (or
+ * no memory).
+ */
+static char *
+dest_next_numbered(const char *name, size_t nl)
+{
+	const char *v = name + nl;
+	size_t n = strlen(v);
+	char *num, *next, *r;
+
+	if (n < 4 || strncmp(v, ".~", 2) != 0 || v[n - 1] != '~' ||
+	    strspn(v + 2, "0123456789") != n - 3)
+		return NULL;
+	if ((num = strndup(v + 2, n - 3)) == NULL)
+		return NULL;
+	next = dest_increment(num);
+	free(num);
+	if (next == NULL || asprintf(&r, "%.*s.~%s~", (int)nl, name,
+	    next) == -1)
+		r = NULL;
+	free(next);
+	return r;
+}
+
+/*
+ * --dry-run: dest_backup() without the rename: the name the backup would
+ * have (a numbered one after those the run would have made before), kept
+ * in the dry run's world.  0 or -1 (rec filled).
+ */
+static int
+dest_dry_backup(const struct options *o, const struct file_ref *dst,
+    struct dest_state *ds, struct file_record *rec)
+{
+	const char *dpath = path_str(dst->path);
+	size_t dl = strlen(dpath), nl = strlen(dst->name);
+	char *name, *shown = NULL, *next;
+	struct stat st;
+
+	if ((name = dest_backup_name(o, dst->dirfd, dst->name)) == NULL) {
+		record_fail(rec, errno, CPN_("cannot backup %s"),
+		    quote(path_str(dst->path)));
+		return -1;
+	}
+	for (;;) {
+		free(shown);
+		if (asprintf(&shown, "%.*s%s", (int)(dl - nl), dpath,
+		    name) == -1) {
+			shown = NULL;
+			break;
+		}
+		if (!dry_find(ds->dry, shown, &st) ||
+		    (next = dest_next_numbered(name, nl)) == NULL)
+			break;
+		free(name);
+		name = next;
+	}
+	free(name);
+	if (shown != NULL) {
+		st = ds->st;
+		dry_made(ds->dry, shown, &st, true);
+	}
+	free(rec->backup);
+	rec->backup = shown;
+	return 0;
+}
+
+/*
  * Renames dst to its backup name (with *link, links it: see
  * dest_backup_one()).  A numbered backup never replaces an existing file
  * (if one appears meanwhile, the next number is taken).  Returns 0 or -1
@@ -424,6 +492,8 @@ dest_backup(const struct options *o, const struct file_ref *dst,
 	char *name, *shown;
 	int tries = 0, rc;
 
+	if (o->dry_run)
+		return dest_dry_backup(o, dst, ds, rec);
 	do {
 		if ((name = dest_backup_name(o, dst->dirfd, dst->name)) ==
 		    NULL) {
@@ -486,6 +556,33 @@ dest_source_is_backup(const struct options *o, const struct file_ref *src,
 }
 
 /*
+ * fstatat() of dst into st with flags, as --dry-run's world would have it
+ * (dry): what it removed or wrote, what an earlier operand made.
+ */
+static int
+dest_look(struct dry *dry, const struct file_ref *dst, struct stat *st,
+    int flags)
+{
+	/* What the run would have made is there, whatever was before; a
+	 * link it made leads nowhere it knows of; in a directory it would
+	 * have made (no descriptor) nothing else is. */
+	if (dry_find(dry, path_str(dst->path), st)) {
+		if (!S_ISLNK(st->st_mode) || (flags & AT_SYMLINK_NOFOLLOW))
+			return 0;
+		errno = ENOENT;
+		return -1;
+	}
+	if (dry != NULL && dst->dirfd == -1) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (fstatat(dst->dirfd, dst->name, st, flags) == -1)
+		return -1;
+	dry_adjust(dry, st);
+	return 0;
+}
+
+/*
  * Looks at dst.  Returns 1 if something is there (ds->st), 0 if not, 2 if
  * it is a symbolic link loop and -f will remove it, -1 on failure.
  */
@@ -507,11 +604,11 @@ dest_stat(const struct options *o, const struct file_ref *dst,
 
 	if (dst->fresh)
 		return 0;
-	r = fstatat(dst->dirfd, dst->name, &ds->st, lst || first ?
+	r = dest_look(ds->dry, dst, &ds->st, lst || first ?
 	    AT_SYMLINK_NOFOLLOW : 0);
 	if (r == 0 && first && S_ISLNK(ds->st.st_mode)) {
 		ds->link = true;
-		r = fstatat(dst->dirfd, dst->name, &ds->st, 0);
+		r = dest_look(ds->dry, dst, &ds->st, 0);
 	}
 	if (r == 0) {
 		ds->exists = true;
@@ -608,7 +705,7 @@ dest_clear(const struct options *o, const struct file_ref *src,
 	if (dest_unlink_first(o) || (!o->attributes_only &&
 	    ((o->preserve_links && ds->st.st_nlink > 1) ||
 	    (dest_deref(o, src) == DEREF_NEVER && !S_ISREG(sst->st_mode))))) {
-		if (unlinkat(dst->dirfd, dst->name, 0) == -1 &&
+		if (!o->dry_run && unlinkat(dst->dirfd, dst->name, 0) == -1 &&
 		    errno != ENOENT) {
 			record_fail(rec, errno, CPN_("cannot remove %s"),
 			    quote(path_str(dst->path)));
@@ -616,6 +713,7 @@ dest_clear(const struct options *o, const struct file_ref *src,
 		}
 		rec->removed = true;
 		ds->exists = false;
+		dry_unlinked(ds->dry, &ds->st);
 	}
 	return DEST_GO;
 }
@@ -674,12 +772,12 @@ dest_existing(const struct options *o, const struct created *made,
 static bool
 dest_through_made(const struct options *o, const struct created *made,
     const struct file_ref *src, const struct file_ref *dst,
-    struct file_record *rec)
+    struct dry *dry, struct file_record *rec)
 {
 	struct stat st;
 
 	if (!src->operand || made == NULL || o->backup != BACKUP_NONE ||
-	    fstatat(dst->dirfd, dst->name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    dest_look(dry, dst, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
 	    !S_ISLNK(st.st_mode) ||
 	    created_find(made, st.st_dev, st.st_ino, dst->dirfd, dst->name,
 	    NULL) != 1)
@@ -691,7 +789,7 @@ dest_through_made(const struct options *o, const struct created *made,
 
 enum dest_verdict
 dest_check(const struct options *o, const struct created *made,
-    const struct file_ref *src, const struct stat *sst,
+    struct dry *dry, const struct file_ref *src, const struct stat *sst,
     const struct file_ref *dst, enum dest_make make, struct dest_state *ds,
     struct file_record *rec)
 {
@@ -699,12 +797,13 @@ dest_check(const struct options *o, const struct created *made,
 	int r;
 
 	memset(ds, 0, sizeof(*ds));
+	ds->dry = dry;
 	if ((r = dest_stat(o, dst, make, ds, rec)) == -1)
 		return DEST_FAIL;
 	if (r == 1 && (v = dest_existing(o, made, src, sst, dst, make, ds,
 	    rec)) != DEST_GO)
 		return v;
-	if (dest_through_made(o, made, src, dst, rec))
+	if (dest_through_made(o, made, src, dst, dry, rec))
 		return DEST_FAIL;
 	ds->atomic = dest_atomic(o, dst, make, ds);
 	return DEST_GO;
@@ -824,6 +923,80 @@ dest_open(const struct options *o, const struct file_ref *dst,
 	if ((fd = dest_create(o, dst, mode, rec)) != -1)
 		*created = true;
 	return fd;
+}
+
+int
+dest_dry_where(struct dry *dry, const struct file_ref *dst, bool dir_ok)
+{
+	size_t n = strlen(dst->name);
+	const char *sl;
+	struct stat st;
+	char *dir;
+	int e = 0;
+
+	if (dst->fresh || dst->dirfd == -1)
+		return 0;
+	/* "d/" names a directory: anything else there fails. */
+	if (n > 0 && dst->name[n - 1] == '/' && !dir_ok)
+		return ENOENT;
+	while (n > 1 && dst->name[n - 1] == '/')
+		n--;
+	if ((sl = memrchr(dst->name, '/', n)) == NULL)
+		return 0;
+	if ((dir = strndup(dst->name, sl == dst->name ? 1 :
+	    (size_t)(sl - dst->name))) == NULL)
+		return ENOMEM;
+	if (!dry_find(dry, dir, &st) && fstatat(dst->dirfd, dir, &st, 0) == -1)
+		e = errno;
+	else if (!S_ISDIR(st.st_mode))
+		e = ENOTDIR;
+	free(dir);
+	return e;
+}
+
+bool
+dest_dry_there(const struct file_ref *dst)
+{
+	struct stat st;
+
+	return !dst->fresh && dst->dirfd != -1 && fstatat(dst->dirfd,
+	    dst->name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+int
+dest_dry_open(const struct options *o, const struct file_ref *dst,
+    const struct dest_state *ds, struct file_record *rec)
+{
+	struct stat st;
+	int e;
+
+	(void)o;
+	/* -f removes a loop it cannot open (as dest_open()). */
+	if (ds->unknown) {
+		rec->removed_after = true;
+		return 0;
+	}
+	/* (What is there would be gone: backed up, or removed.) */
+	if (ds->exists || dst->fresh || rec->removed || rec->backup != NULL)
+		return 0;
+	if (fstatat(dst->dirfd, dst->name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISLNK(st.st_mode) && getenv("POSIXLY_CORRECT") == NULL) {
+			record_fail(rec, 0, CPN_("not writing through dangling "
+			    "symlink %s"), quote(path_str(dst->path)));
+			return -1;
+		}
+		return 0;
+	}
+	/* "new/" is refused with EISDIR; cp says what is wrong with it. */
+	if ((e = dest_dry_where(ds->dry, dst, false)) == ENOENT &&
+	    dst->name[strlen(dst->name) - 1] == '/')
+		e = ENOTDIR;
+	if (e != 0) {
+		record_fail(rec, e, CPN_("cannot create regular file %s"),
+		    quote(path_str(dst->path)));
+		return -1;
+	}
+	return 0;
 }
 
 /* A name for a temporary link next to dst's name (malloc'd). */

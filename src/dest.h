@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "created.h"
+#include "dry.h"
 #include "options.h"
 #include "record.h"
 
@@ -49,15 +50,18 @@ struct dest_state {
 	char		*backup;	/* the backup made, relative to dst's
 					   directory (dest_unbackup() frees) */
 	bool		 backup_link;	/* ... made as a second hard link */
+	struct dry	*dry;		/* --dry-run's world (NULL: none) */
 };
 
 /*
  * Looks at dst before src (stat'ed as sst) is copied to it as make says,
  * and makes the backup or removes the old file if the options say so.
- * made holds the destinations of earlier operands (NULL: not kept).
+ * made holds the destinations of earlier operands (NULL: not kept); dry
+ * is --dry-run's world (NULL: not one), in which dst is seen as the run
+ * would have left it, and what the run would do to it is remembered.
  */
 enum dest_verdict dest_check(const struct options *, const struct created *,
-	    const struct file_ref *, const struct stat *,
+	    struct dry *, const struct file_ref *, const struct stat *,
 	    const struct file_ref *, enum dest_make, struct dest_state *,
 	    struct file_record *);
 
@@ -80,6 +84,26 @@ void	 dest_unbackup(const struct file_ref *, struct dest_state *, bool,
  */
 int	 dest_open(const struct options *, const struct file_ref *,
 	    const struct dest_state *, mode_t, bool *, struct file_record *);
+
+/*
+ * --dry-run: what dest_open() would find at dst, which ds describes,
+ * without opening it: a dangling symbolic link refused, a directory
+ * missing on its way, a loop -f would remove.  Returns 0 or -1 (rec
+ * filled).
+ */
+int	 dest_dry_open(const struct options *, const struct file_ref *,
+	    const struct dest_state *, struct file_record *);
+/*
+ * --dry-run: whether something (a directory if dir) could be made at
+ * dst, which is not there (in dry's world): 0, or the errno making it
+ * would meet (its directory missing, or not one).
+ */
+int	 dest_dry_where(struct dry *, const struct file_ref *, bool);
+/*
+ * --dry-run: true if a name is at dst, which dest_check() found not
+ * there when it followed it (a dangling symbolic link).
+ */
+bool	 dest_dry_there(const struct file_ref *);
 
 /*
  * Makes a link at dst with make(arg, dirfd, name).  If a file is in the

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alias.h"
@@ -683,25 +684,28 @@ file_hardlink(const struct file_ref *src, const struct file_link *l,
 	return 0;
 }
 
-/* -s: makes dst a symbolic link to the source's name. */
-static int
-file_symlink_to(struct file_ctx *ctx, const struct file_ref *src,
-    const struct file_ref *dst, struct file_record *rec)
+/*
+ * -s: the target of dst's link, the source's name (malloc'd), or NULL
+ * (rec filled): as cp, a relative one only in the current directory.
+ */
+static char *
+file_symlink_target(const struct file_ref *src, const struct file_ref *dst,
+    struct file_record *rec)
 {
 	const char *dpath = path_str(dst->path), *slash = strrchr(dpath, '/');
 	char *target = path_dup(src->path), *dir;
 	struct stat dot, parent;
 	bool here;
-	int rc;
 
 	if (target == NULL) {
 		record_fail(rec, ENOMEM, CPN_("cannot create symbolic link %s"),
 		    quote(path_str(dst->path)));
-		return -1;
+		return NULL;
 	}
 	here = slash == NULL || target[0] == '/';
 
-	if (!here) {
+	/* (--dry-run: a directory it would make is not this one.) */
+	if (!here && dst->dirfd != -1) {
 		dir = strndup(dpath, (size_t)(slash - dpath) + 1);
 		here = dir == NULL || stat(".", &dot) != 0 ||
 		    stat(dir, &parent) != 0 || (dot.st_dev == parent.st_dev &&
@@ -713,8 +717,21 @@ file_symlink_to(struct file_ctx *ctx, const struct file_ref *src,
 		    "links only in current directory"),
 		    quote_if_needed(path_str(dst->path)));
 		free(target);
-		return -1;
+		return NULL;
 	}
+	return target;
+}
+
+/* -s: makes dst a symbolic link to the source's name. */
+static int
+file_symlink_to(struct file_ctx *ctx, const struct file_ref *src,
+    const struct file_ref *dst, struct file_record *rec)
+{
+	char *target;
+	int rc;
+
+	if ((target = file_symlink_target(src, dst, rec)) == NULL)
+		return -1;
 	rc = dest_link(dst, ctx->run->opts->unlink_failed, file_do_symlink,
 	    target);
 	if (rc == -1)
@@ -758,6 +775,127 @@ file_kind_of(enum dest_make make, const struct stat *sst)
 	}
 }
 
+/*
+ * --dry-run: the data of job would go into the file ds says is there:
+ * replaced by a new file (--atomic), or written, its time then the
+ * source's (-p) or now.
+ */
+static void
+file_dry_data(struct file_ctx *ctx, const struct copy_job *job,
+    const struct dest_state *ds)
+{
+	struct timespec now;
+
+	if (!ds->exists)
+		return;
+	if (ds->atomic) {
+		dry_unlinked(ds->dry, &ds->st);
+		return;
+	}
+	if (ctx->run->opts->preserve_timestamps)
+		now = job->st.st_mtim;
+	else if (clock_gettime(CLOCK_REALTIME, &now) == -1)
+		return;
+	dry_written(ds->dry, &ds->st, &now);
+}
+
+/*
+ * --dry-run: the copy of job would be made (as make says).  Kept in the
+ * dry run's world where a later operand may meet it (with two or more,
+ * as cp keeps what each made).
+ */
+static void
+file_dry_made(struct file_ctx *ctx, const struct copy_job *job,
+    enum dest_make make)
+{
+	const struct options *o = ctx->run->opts;
+	struct stat st = job->st;
+
+	if (ctx->run->made == NULL)
+		return;
+	if (make == DEST_SOFTLINK || make == DEST_SYMLINK)
+		st.st_mode = S_IFLNK | 0777;
+	else if (make == DEST_DATA)
+		st.st_mode = S_IFREG | (st.st_mode & 07777);
+	if (!o->preserve_timestamps)
+		(void)clock_gettime(CLOCK_REALTIME, &st.st_mtim);
+	dry_made(ctx->run->dry, path_str(job->dst.path), &st,
+	    make != DEST_HARDLINK);
+}
+
+/*
+ * --dry-run: the message of a link or special file that could not be
+ * made at dst (errno e), target the link's.
+ */
+static void
+file_dry_fail(const struct copy_job *job, enum dest_make make, int e,
+    const char *target, struct file_record *rec)
+{
+	const char *d = quote(path_str(job->dst.path));
+
+	if (make == DEST_HARDLINK)
+		record_fail(rec, e, CPN_("cannot create hard link %s to %s"),
+		    d, quote(path_str(job->src.path)));
+	else if (make == DEST_SOFTLINK)
+		record_fail(rec, e, CPN_("cannot create symbolic link %s to %s"),
+		    d, quote(target));
+	else if (make == DEST_SYMLINK)
+		record_fail(rec, e, CPN_("cannot create symbolic link %s"), d);
+	else
+		record_fail(rec, e, S_ISFIFO(job->st.st_mode) ?
+		    CPN_("cannot create fifo %s") :
+		    CPN_("cannot create special file %s"), d);
+}
+
+/*
+ * --dry-run: what file_make() would find without making anything: the
+ * source can be opened (data) or read (a link), a relative -s link is
+ * in the current directory, the destination's directory is there, a
+ * link made without -f finds nothing in its way.  0 or -1 (rec filled).
+ */
+static int
+file_dry(struct file_ctx *ctx, const struct copy_job *job,
+    enum dest_make make, const struct dest_state *ds,
+    struct file_record *rec)
+{
+	const struct options *o = ctx->run->opts;
+	char *target = NULL;
+	bool replace;
+	int fd, e;
+
+	if (make == DEST_DATA) {
+		if ((fd = file_open_src(&job->src, &job->st, rec)) == -1)
+			return -1;
+		(void)close(fd);
+		if (dest_dry_open(o, &job->dst, ds, rec) == -1)
+			return -1;
+		file_dry_data(ctx, job, ds);
+		file_dry_made(ctx, job, make);
+		return 0;
+	}
+	if (make == DEST_SYMLINK &&
+	    (target = file_readlink(&job->src, &job->st, rec)) == NULL)
+		return -1;
+	if (make == DEST_SOFTLINK && (target = file_symlink_target(&job->src,
+	    &job->dst, rec)) == NULL)
+		return -1;
+	/* A link replaces what is in its way with -f; mknod never does. */
+	replace = make != DEST_SPECIAL && (o->unlink_failed ||
+	    (make == DEST_HARDLINK && o->interactive == INTERACTIVE_ASK));
+	if (ds->exists)
+		e = replace ? 0 : EEXIST;
+	else if ((e = dest_dry_where(ds->dry, &job->dst, false)) == 0 &&
+	    !replace && rec->backup == NULL && !rec->removed &&
+	    dest_dry_there(&job->dst))
+		e = EEXIST;	/* a dangling link in the way */
+	if (e != 0)
+		file_dry_fail(job, make, e, target, rec);
+	else
+		file_dry_made(ctx, job, make);
+	free(target);
+	return e != 0 ? -1 : 0;
+}
+
 /* Makes the job's destination as make says, once dest_check() let it. */
 static int
 file_make(struct file_ctx *ctx, const struct copy_job *job,
@@ -770,6 +908,8 @@ file_make(struct file_ctx *ctx, const struct copy_job *job,
 	struct file_link l = { .dirfd = src->dirfd, .name = src->name,
 	    .flags = src->follow ? AT_SYMLINK_FOLLOW : 0 };
 
+	if (o->dry_run)
+		return file_dry(ctx, job, make, ds, rec);
 	switch (make) {
 	case DEST_SOFTLINK:
 		return file_symlink_to(ctx, src, dst, rec);
@@ -803,14 +943,15 @@ file_linked(const struct file_ctx *ctx, const struct file_ref *src,
 
 /*
  * The earlier copy of src's inode, if any, becomes dst: a hard link that
- * replaces what is there.  Returns 1 if linked (or failed: rec says),
- * 0 if src is the first of its inode (the caller makes it and calls
- * links_done()).
+ * replaces what is there (ds: what dest_check() left there, for
+ * --dry-run, which makes no link).  Returns 1 if linked (or failed: rec
+ * says), 0 if src is the first of its inode (the caller makes it and
+ * calls links_done()).
  */
 static int
 file_link_earlier(struct file_ctx *ctx, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
-    struct file_record *rec)
+    const struct dest_state *ds, struct file_record *rec)
 {
 	struct file_link l = { .dirfd = AT_FDCWD };
 	char *first;
@@ -829,7 +970,11 @@ file_link_earlier(struct file_ctx *ctx, const struct file_ref *src,
 	/* As cp: a link followed to get here is followed there too. */
 	if (dest_deref(ctx->run->opts, src) != DEREF_NEVER)
 		l.flags = AT_SYMLINK_FOLLOW;
-	rc = dest_link(dst, true, file_do_link, &l);
+	if (ctx->run->opts->dry_run) {
+		if ((rc = ds->exists))
+			dry_unlinked(ds->dry, &ds->st);
+	} else
+		rc = dest_link(dst, true, file_do_link, &l);
 	if (rc == -1)
 		record_fail(rec, errno,
 		    CPN_("cannot create hard link %s to %s"),
@@ -848,7 +993,7 @@ file_link_earlier(struct file_ctx *ctx, const struct file_ref *src,
 static int
 file_uptodate(struct file_ctx *ctx, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst,
-    struct file_record *rec)
+    const struct dest_state *ds, struct file_record *rec)
 {
 	enum deref_mode d = dest_deref(ctx->run->opts, src);
 
@@ -859,7 +1004,7 @@ file_uptodate(struct file_ctx *ctx, const struct file_ref *src,
 	if (ctx->run->links == NULL || (sst->st_nlink < 2 &&
 	    d != DEREF_ALWAYS && d != DEREF_ARGS))
 		return 0;
-	if (file_link_earlier(ctx, src, sst, dst, rec) == 0) {
+	if (file_link_earlier(ctx, src, sst, dst, ds, rec) == 0) {
 		links_done(ctx->run->links, sst->st_dev, sst->st_ino, true);
 		return 0;
 	}
@@ -883,8 +1028,8 @@ file_check(struct file_ctx *ctx, const struct copy_job *job,
 		nob.backup = BACKUP_NONE;
 		o = &nob;
 	}
-	return dest_check(o, ctx->run->made, &job->src, &job->st, &job->dst,
-	    make, ds, rec);
+	return dest_check(o, ctx->run->made, ctx->run->dry, &job->src,
+	    &job->st, &job->dst, make, ds, rec);
 }
 
 int
@@ -913,14 +1058,14 @@ file_copy(struct file_ctx *ctx, const struct copy_job *job,
 		rec->status = FILE_SKIPPED;
 		return 0;
 	case DEST_UPTODATE:
-		return file_uptodate(ctx, src, sst, dst, rec);
+		return file_uptodate(ctx, src, sst, dst, &ds, rec);
 	case DEST_GO:
 		break;
 	}
 	rec->began = true;
 	if (!file_linked(ctx, src, sst))
 		rc = file_make(ctx, job, make, &ds, rec);
-	else if (file_link_earlier(ctx, src, sst, dst, rec) == 1)
+	else if (file_link_earlier(ctx, src, sst, dst, &ds, rec) == 1)
 		rc = rec->status == FILE_FAILED ? -1 : 0;
 	else {
 		rc = file_make(ctx, job, make, &ds, rec);

@@ -76,6 +76,27 @@ operand_made(struct operand *op, const struct file_ref *dst,
 	return 0;
 }
 
+void
+operand_made_dry(struct operand *op, const struct file_ref *dst)
+{
+	const char *sl = strrchr(dst->name, '/');
+	struct stat pst;
+	char *dir;
+
+	op->made_dev = (dev_t)-1;
+	op->made_ino = 0;
+	op->made = true;
+	operand_made_entry(op, dst);
+	/* Its directory as mkdir would find it: links followed. */
+	dir = sl == NULL ? strdup(".") : strndup(dst->name, sl == dst->name ?
+	    1 : (size_t)(sl - dst->name));
+	if (dir != NULL && fstatat(dst->dirfd, dir, &pst, 0) == 0) {
+		op->made_pdev = pst.st_dev;
+		op->made_pino = pst.st_ino;
+	}
+	free(dir);
+}
+
 /* True if cs is the entry of the first directory the operand made. */
 static bool
 operand_same_entry(const struct operand *op, const struct file_ref *cs)

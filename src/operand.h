@@ -63,6 +63,11 @@ void	 operand_end(struct operand *);
 int	 operand_made(struct operand *, const struct file_ref *,
 	    const struct stat *, bool);
 /*
+ * --dry-run: the operand would make the directory dst first (not made:
+ * known by its entry, made_base in made_pdev and made_pino, alone).
+ */
+void	 operand_made_dry(struct operand *, const struct file_ref *);
+/*
  * True if the source directory cs (stat'ed as st), to be copied into cd,
  * is a copy this operand made, which cp would copy into itself.
  */

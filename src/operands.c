@@ -21,11 +21,13 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "compat.h"
 #include "created.h"
 #include "dest.h"
+#include "dry.h"
 #include "exec.h"
 #include "inoset.h"
 #include "links.h"
@@ -157,7 +159,8 @@ operands_parent_done(struct run *run, const struct operands_made *m, bool any,
 	path_init(&dp, NULL, m->dst);
 	t.src_path = &sp;
 	record_init(&rec, &sp, &dp, FILE_KIND_DIR);
-	if ((!set && !m->made) ||
+	/* (--dry-run: none made, none changed.) */
+	if ((!set && !m->made) || o->dry_run ||
 	    (fd = open(m->dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return;
 	t.fd = fd;
@@ -224,7 +227,8 @@ operands_parent(struct operands *os, const char *p, const char *d,
 	struct stat dst;
 	int e = 0;
 
-	missing = stat(d, &dst) != 0;
+	/* (--dry-run: one it would have made is there.) */
+	missing = stat(d, &dst) != 0 && !dry_find(os->run.dry, d, &dst);
 	if (missing || keep) {
 		if (stat(p, st) == -1)
 			e = errno;
@@ -249,11 +253,15 @@ operands_parent(struct operands *os, const char *p, const char *d,
 	}
 	os->op.parents_made = true;
 	/* (A dangling link in the way: EEXIST, as cp says.) */
-	if (mkdir(d, walk_filling_mode(o, o->no_preserve_mode ? S_IFDIR | 0777 :
-	    st->st_mode)) == -1) {
+	if (!o->dry_run && mkdir(d, walk_filling_mode(o,
+	    o->no_preserve_mode ? S_IFDIR | 0777 : st->st_mode)) == -1) {
 		record_fail(rec, errno, CPN_("cannot make directory %s"),
 		    quote(d));
 		return -1;
+	}
+	if (o->dry_run) {
+		dst = *st;
+		dry_made(os->run.dry, d, &dst, true);
 	}
 	if (o->verbose)
 		printf("%s -> %s\n", p, d);
@@ -501,10 +509,14 @@ operands_operand(struct operands *os, const char *path, const char *dest,
 		return;
 	}
 	/* As cp: what this operand made, not a link to an earlier copy. */
-	if (exec_file(&os->w, &os->fc, &job) && os->run.made != NULL &&
-	    fstatat(AT_FDCWD, dest, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		(void)created_add(os->run.made, st.st_dev, st.st_ino,
-		    AT_FDCWD, dest);
+	if (!exec_file(&os->w, &os->fc, &job) || os->run.made == NULL)
+		return;
+	/* (--dry-run: as it would be, file.c's file_dry_made() says.) */
+	if (!dry_find(os->run.dry, dest, &st) && fstatat(AT_FDCWD, dest,
+	    &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return;
+	(void)created_add(os->run.made, st.st_dev, st.st_ino, AT_FDCWD,
+	    dest);
 }
 
 /* Copies the operand file into the directory dir (on device ddev). */
@@ -820,6 +832,8 @@ operands_copy(const struct options *o, struct report *rep,
 	if ((o->preserve_links || o->update == UPDATE_OLDER) &&
 	    (os.run.links = links_new()) == NULL)
 		err(1, NULL);
+	if (o->dry_run && (os.run.dry = dry_new()) == NULL)
+		err(1, NULL);
 	/* cp keeps what each operand made only with two or more. */
 	if (dir != NULL && n >= 2 && ((os.run.sources = created_new()) ==
 	    NULL || (os.run.dirs = created_new()) == NULL ||
@@ -833,6 +847,7 @@ operands_copy(const struct options *o, struct report *rep,
 		operands_into(&os, dir, files[i], ddev);
 	engine_buf_free(&os.fc.buf);
 	links_free(os.run.links);
+	dry_free(os.run.dry);
 	created_free(os.run.sources);
 	created_free(os.run.dirs);
 	created_free(os.run.made);

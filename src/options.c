@@ -46,7 +46,12 @@ enum {
 	OPT_SPARSE,
 	OPT_STATS,
 	OPT_VERIFY,
-	OPT_VERSION
+	OPT_VERSION,
+	OPT_EXCLUDE,
+	OPT_EXCLUDE_FROM,
+	OPT_INCLUDE,
+	OPT_INCLUDE_FROM,
+	OPT_DRY_RUN
 };
 
 /* --bench and --progress: see options_bench_one(). */
@@ -78,11 +83,20 @@ static const struct option options_long[] = {
 	{ .name = "copy-contents", .has_arg = no_argument,
 	    .val = OPT_COPY_CONTENTS },
 	{ .name = "debug", .has_arg = no_argument, .val = OPT_DEBUG },
+	{ .name = "dry-run", .has_arg = no_argument, .val = OPT_DRY_RUN },
 	{ .name = "dereference", .has_arg = no_argument, .val = 'L' },
 	{ .name = "engine", .has_arg = required_argument, .val = OPT_ENGINE },
+	{ .name = "exclude", .has_arg = required_argument,
+	    .val = OPT_EXCLUDE },
+	{ .name = "exclude-from", .has_arg = required_argument,
+	    .val = OPT_EXCLUDE_FROM },
 	{ .name = "force", .has_arg = no_argument, .val = 'f' },
 	{ .name = "fsync", .has_arg = no_argument, .val = OPT_FSYNC },
 	{ .name = "help", .has_arg = no_argument, .val = OPT_HELP },
+	{ .name = "include", .has_arg = required_argument,
+	    .val = OPT_INCLUDE },
+	{ .name = "include-from", .has_arg = required_argument,
+	    .val = OPT_INCLUDE_FROM },
 	{ .name = "interactive", .has_arg = no_argument, .val = 'i' },
 	{ .name = "jobs", .has_arg = required_argument, .val = 'j' },
 	{ .name = "json", .has_arg = no_argument, .val = OPT_JSON },
@@ -306,6 +320,29 @@ Trusting the copy:\n\
 "), stdout);
 }
 
+/* --help: --exclude, --include and --dry-run. */
+static void
+options_help_filter(void)
+{
+	fputs(_("\
+\n\
+Leaving out, and trying first:\n\
+      --exclude=PATTERN        do not copy the entries of a tree that match\n\
+                                 PATTERN, a shell glob ('**' also matches '/'):\n\
+                                 without '/', an entry's name at any depth;\n\
+                                 with '/', its path in the SOURCE; a trailing\n\
+                                 '/' matches directories only.  An excluded\n\
+                                 directory is not entered\n\
+      --include=PATTERN        copy the entries that match PATTERN: the first\n\
+                                 --exclude or --include that matches decides\n\
+      --exclude-from=FILE      --exclude each line of FILE (- for standard\n\
+                                 input; lines that begin with # are left out)\n\
+      --include-from=FILE      --include each line of FILE\n\
+      --dry-run                say what would be done (-v, --debug, --json),\n\
+                                 applying every rule, but change nothing\n\
+"), stdout);
+}
+
 /* --help: --bench and its options. */
 static void
 options_help_bench(void)
@@ -376,6 +413,7 @@ options_help(void)
 	options_help_a_to_l();
 	options_help_n_to_z();
 	options_help_engines();
+	options_help_filter();
 	options_help_bench();
 	options_help_end();
 }
@@ -1048,6 +1086,31 @@ options_attrs(struct options *o, int c)
 	}
 }
 
+/* What a tree leaves out: --exclude, --include; and --dry-run. */
+static void
+options_filter(struct options *o, int c)
+{
+	bool in = c == OPT_INCLUDE || c == OPT_INCLUDE_FROM;
+
+	switch (c) {
+	case OPT_EXCLUDE:
+	case OPT_INCLUDE:
+		if (filter_add(&o->filter, in, optarg, NULL, 0) == -1)
+			err(1, NULL);
+		break;
+	case OPT_EXCLUDE_FROM:
+	case OPT_INCLUDE_FROM:
+		if (filter_add_file(&o->filter, in, optarg) == -1)
+			err(1, _("cannot read %s"), quote(optarg));
+		break;
+	case OPT_DRY_RUN:
+		o->dry_run = true;
+		break;
+	default:
+		options_attrs(o, c);
+	}
+}
+
 /* The walk: links followed or made, -r, -x, -j, --parents. */
 static void
 options_tree(struct options *o, int c)
@@ -1095,7 +1158,7 @@ options_tree(struct options *o, int c)
 		o->keep_dir_symlink = true;
 		break;
 	default:
-		options_attrs(o, c);
+		options_filter(o, c);
 	}
 }
 

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "engine.h"
+#include "filter.h"
 
 enum interactive {
 	INTERACTIVE_UNSET,	/* overwrite without asking (default) */
@@ -88,6 +89,9 @@ struct options {
 					   directory into an existing symbolic
 					   link to one */
 	unsigned	 jobs;		/* -j: threads copying a tree at once */
+	struct filter	 filter;	/* --exclude, --include (and -from):
+					   the entries of a tree left out */
+	bool		 dry_run;	/* --dry-run: say, change nothing */
 
 	/* Instead of copying data. */
 	bool		 hard_link;	/* -l: hard link files */

@@ -517,6 +517,8 @@ pool_read(struct pool *p, struct file_ctx *fc, struct pool_dir *d)
 	if (!operand_stopped(p->w.op) && errno != 0)
 		run_fail(p->w.run, &d->dir.src, &d->dir.dst, FILE_KIND_DIR,
 		    errno, CPN_("cannot access %s"), &d->dir.sp, NULL);
+	else if (!operand_stopped(p->w.op))
+		(void)walk_dry_self(&p->w, &d->dir, dirfd(d->d));
 	if (batch != NULL) {
 		pool_files(p, fc, batch);
 		pool_task_free(batch);
@@ -707,8 +709,9 @@ pool_give_back(struct pool *p, struct pool_parent *par, size_t npar)
 	for (i = 0; i < npar; i++) {
 		if (par[i].lent)
 			(void)chmod(par[i].dst, par[i].mode);
+		/* (--dry-run: neither lent, nor their times set.) */
 		if (p->w.run->opts->preserve_timestamps &&
-		    stat(par[i].src, &st) == 0) {
+		    !p->w.run->opts->dry_run && stat(par[i].src, &st) == 0) {
 			ts[0] = st.st_atim;
 			ts[1] = st.st_mtim;
 			(void)utimensat(AT_FDCWD, par[i].dst, ts, 0);
@@ -760,8 +763,8 @@ pool_again_run(struct pool *p, struct file_ctx *fc)
 	p->drv.again = NULL;
 	for (a = p->again; a != NULL; a = a->next)
 		if (!a->operand)
-			pool_lend(&par, &npar, a->src, a->dst, a->have_pmode,
-			    a->pmode);
+			pool_lend(&par, &npar, a->src, a->dst, a->have_pmode &&
+			    !p->w.run->opts->dry_run, a->pmode);
 	for (a = p->again; a != NULL; a = next) {
 		next = a->next;
 		if (!operand_stopped(p->w.op))
@@ -877,7 +880,8 @@ pool_later_run(struct pool *p, struct file_ctx *fc, const char *top,
 	pool_later_sort(p, top);
 	for (i = 0; i < p->nlater; i++)
 		pool_lend(&par, &npar, p->later[i].src, p->later[i].dst,
-		    p->later[i].have_pmode, p->later[i].pmode);
+		    p->later[i].have_pmode && !p->w.run->opts->dry_run,
+		    p->later[i].pmode);
 	/* What runs short is copied again at the end, alone, in order. */
 	p->drv.later = NULL;
 	p->drv.again = pool_again_keep;

@@ -510,6 +510,29 @@ report_messages(struct report *r, const struct file_record *rec)
 }
 
 void
+report_excluded(struct report *r, const struct path *src,
+    const struct filter_rule *rule)
+{
+	struct line l = { NULL, 0, 0, false };
+
+	(void)pthread_mutex_lock(&r->lock);
+	r->excluded++;
+	if (r->opts->debug) {
+		progress_hold(r->prog);
+		if (rule->from == NULL)
+			line_add(&l, _("excluded %s by --exclude=%s\n"),
+			    quote(path_str(src)), quote(rule->given));
+		else
+			line_add(&l, _("excluded %s by %s, line %u: %s\n"),
+			    quote(path_str(src)), quote(rule->from),
+			    rule->line, quote(rule->given));
+		line_put(&l, r->vout, r, src);
+		progress_release(r->prog);
+	}
+	(void)pthread_mutex_unlock(&r->lock);
+}
+
+void
 report_warning(struct report *r, const struct file_record *rec)
 {
 	(void)pthread_mutex_lock(&r->lock);
@@ -576,6 +599,9 @@ report_stats(struct report *r, double secs)
 		    (unsigned long long)r->resumed,
 		    P_("file", "files", r->resumed), units_size(sz, sizeof(sz),
 		    (double)r->resumed_bytes));
+	if (r->opts->filter.n > 0)
+		fprintf(stderr, _("%s: stats: excluded: %llu\n"), me,
+		    (unsigned long long)r->excluded);
 	fprintf(stderr, _("%s: stats: fallbacks: %llu\n"), me,
 	    (unsigned long long)r->nfallback);
 	for (i = 0; i < ENGINE_NUM; i++)
@@ -604,10 +630,13 @@ report_json_summary(struct report *r, double secs)
 	    (unsigned long long)r->nfallback);
 	line_add(&l, "\"verified\":%llu,\"unverified\":%llu,"
 	    "\"verify_seconds\":%.9f,\"resumed\":%llu,\"resumed_bytes\":%llu,"
-	    "\"engines\":{", (unsigned long long)r->verified,
+	    "\"excluded\":%llu,\"dry_run\":%s,\"engines\":{",
+	    (unsigned long long)r->verified,
 	    (unsigned long long)r->unverified, r->verify_seconds,
 	    (unsigned long long)r->resumed,
-	    (unsigned long long)r->resumed_bytes);
+	    (unsigned long long)r->resumed_bytes,
+	    (unsigned long long)r->excluded,
+	    r->opts->dry_run ? "true" : "false");
 	for (i = ENGINE_CLONE; i < ENGINE_NUM; i++)
 		if (r->eng_files[i] > 0)
 			line_add(&l, "%s\"%s\":{\"files\":%llu,\"bytes\":%llu}",

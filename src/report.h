@@ -27,6 +27,7 @@ struct report {
 	double		 t0;		/* start of the run */
 	uint64_t	 files, dirs, symlinks, specials;
 	uint64_t	 skipped, failed;
+	uint64_t	 excluded;	/* entries left out by --exclude */
 	uint64_t	 lost;		/* records not printed (no memory) */
 	uint64_t	 bytes;
 	uint64_t	 eng_files[ENGINE_NUM], eng_bytes[ENGINE_NUM];
@@ -43,6 +44,12 @@ void	 report_init(struct report *, const struct options *,
 	    struct progress *);
 /* Prints what rec says (-v, --json, the error) and counts it. */
 void	 report_record(struct report *, const struct file_record *);
+/*
+ * Counts the entry src left out by the rule r (filter.h), and says so
+ * under --debug.
+ */
+void	 report_excluded(struct report *, const struct path *,
+	    const struct filter_rule *);
 /* Prints rec's warning, if any, without counting anything. */
 void	 report_warning(struct report *, const struct file_record *);
 /* Prints "zcp: MSG" on stderr and counts a failure without a record. */

@@ -15,6 +15,7 @@
 #include "record.h"
 
 struct created;
+struct dry;
 struct links;
 struct progress;
 struct report;
@@ -31,6 +32,8 @@ struct run {
 	 * The main thread's only: operands are copied one after another.
 	 */
 	struct created	*sources, *dirs, *made;
+	struct dry	*dry;		/* --dry-run: what it would have done
+					   (dry.h); NULL without */
 	int		 failed;	/* set (atomically) on any failure */
 	/* What the descriptor limit allows (operands.c's budget). */
 	unsigned	 jobs;		/* threads for a tree (-j, or fewer) */

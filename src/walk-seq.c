@@ -272,16 +272,17 @@ seq_reattach(struct seq *t, struct seq_level *l)
 	if (up == NULL || !up->detached)
 		return;
 	up->detached = false;
-	if (l->sfd != -1 && l->dir.dfd != -1) {
+	/* (--dry-run: a copy that would be made has no descriptor.) */
+	if (l->sfd != -1 && (l->dir.dfd != -1 || up->dir.dry)) {
 		if ((s = seq_open_parent(l->sfd, up->dir.anc.dev,
-		    up->dir.anc.ino)) != -1)
+		    up->dir.anc.ino)) != -1 && !up->dir.dry)
 			d = seq_open_parent(l->dir.dfd, up->dir.ddev,
 			    up->dino);
 	} else if ((s = seq_open_path(&up->dir.sp, up->dir.src.follow,
-	    up->dir.anc.dev, up->dir.anc.ino)) != -1)
+	    up->dir.anc.dev, up->dir.anc.ino)) != -1 && !up->dir.dry)
 		d = seq_open_path(&up->dir.dp, seq_dst_follow(t, up),
 		    up->dir.ddev, up->dino);
-	if (s == -1 || d == -1) {
+	if (s == -1 || (d == -1 && !up->dir.dry)) {
 		run_fail(t->w->run, &l->dir.src, &l->dir.dst, FILE_KIND_DIR,
 		    errno, N_("cannot return to the directory above %s"),
 		    l->dir.src.path, NULL);
@@ -500,7 +501,7 @@ out:
 static int
 seq_reopen(struct seq *t, struct seq_level *l)
 {
-	if (!t->bypath)
+	if (!t->bypath || l->dir.dry)
 		return 0;
 	if ((l->dir.dfd = seq_open_path(&l->dir.dp, seq_dst_follow(t, l),
 	    l->dir.ddev, l->dino)) == -1) {
@@ -562,7 +563,8 @@ walk_seq_copy(struct walk *w, struct file_ctx *fc, const struct file_ref *src,
 	while (l != NULL) {
 		if (l->next < l->nents && !l->lost && !operand_stopped(w->op))
 			l = seq_step(&t, l);
-		else
+		else if (l->lost || operand_stopped(w->op) ||
+		    !walk_dry_self(w, &l->dir, l->sfd))
 			l = seq_leave(&t, l);
 	}
 	inomap_free(&t.anc, NULL);

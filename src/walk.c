@@ -18,6 +18,7 @@
 
 #include "created.h"
 #include "dest.h"
+#include "dry.h"
 #include "meta.h"
 #include "quote.h"
 #include "report.h"
@@ -89,6 +90,34 @@ walk_job_path(const struct walk *w, struct copy_job *job, const char *src,
 	job->aliases = w->drv != NULL ? w->drv->aliases : NULL;
 }
 
+/*
+ * The rule of --exclude that leaves the entry of job out (reported with
+ * it), or NULL.  Its path in the operand is its whole path less the
+ * operand's, as path.c writes them.
+ */
+static const struct filter_rule *
+walk_excluded(struct walk *w, const struct copy_job *job)
+{
+	const struct filter *f = &w->run->opts->filter;
+	const struct path *top = w->op->top_src;
+	const struct filter_rule *r;
+	const char *p;
+	size_t off;
+
+	if (f->n == 0 || top == NULL)
+		return NULL;
+	p = path_str(&job->sp);
+	off = top->tlen;
+	if (off > 0 && off < strlen(p) && p[off - 1] != '/')
+		off++;
+	if (off > strlen(p))
+		return NULL;
+	if ((r = filter_excluded(f, p + off, S_ISDIR(job->st.st_mode))) !=
+	    NULL)
+		report_excluded(w->run->rep, &job->sp, r);
+	return r;
+}
+
 int
 walk_stat(struct walk *w, struct copy_job *job)
 {
@@ -100,6 +129,9 @@ walk_stat(struct walk *w, struct copy_job *job)
 		    CPN_("cannot stat %s"), cs->path, NULL);
 		return -1;
 	}
+	/* Left out by --exclude: not copied, not entered. */
+	if (walk_excluded(w, job) != NULL)
+		return -1;
 	if (S_ISDIR(job->st.st_mode) &&
 	    operand_into_self(w->op, cs, &job->st, cd)) {
 		/* As cp: once, with the operand's names, and stop there. */
@@ -110,6 +142,24 @@ walk_stat(struct walk *w, struct copy_job *job)
 		return -1;
 	}
 	return 0;
+}
+
+bool
+walk_dry_self(struct walk *w, const struct walk_dir *d, int sfd)
+{
+	struct operand *op = w->op;
+	struct copy_job job;
+
+	if (!w->run->opts->dry_run || !op->made || op->made_base == NULL ||
+	    op->made_dev != DRY_DEV || d->anc.dev != op->made_pdev ||
+	    d->anc.ino != op->made_pino)
+		return false;
+	walk_job(w, &job, sfd, d, op->made_base);
+	if (operand_stop(op))
+		run_fail(w->run, &job.src, &job.dst, FILE_KIND_DIR, 0,
+		    CPN_("cannot copy a directory, %s, into itself, %s"),
+		    op->top_src, op->top_dst);
+	return true;
 }
 
 bool
@@ -151,7 +201,7 @@ walk_dir_init(struct walk_dir *d, const struct walk_dir *up,
 	d->dst.path = &d->dp;
 	d->dfd = -1;
 	d->ddev = 0;
-	d->created = false;
+	d->created = d->dry = false;
 }
 
 /*
@@ -248,8 +298,8 @@ walk_mkdir_check(struct walk *w, struct walk_dir *d, struct dest_state *ds)
 	struct file_record rec;
 
 	record_init(&rec, d->src.path, d->dst.path, FILE_KIND_DIR);
-	switch (dest_check(w->run->opts, w->run->made, &d->src, &d->sst,
-	    &d->dst, DEST_DIR, ds, &rec)) {
+	switch (dest_check(w->run->opts, w->run->made, w->run->dry, &d->src,
+	    &d->sst, &d->dst, DEST_DIR, ds, &rec)) {
 	case DEST_FAIL:
 		if (walk_mkdir_again(w, d, rec.err, -1))
 			record_free(&rec);
@@ -265,6 +315,37 @@ walk_mkdir_check(struct walk *w, struct walk_dir *d, struct dest_state *ds)
 }
 
 /*
+ * --dry-run: the copy of d would be made, or was, by an earlier operand
+ * (ds): no descriptor (d->dry), and nothing below it but what the dry
+ * run made (dry.h).  Returns 0, or -1 if mkdir would fail (reported).
+ */
+static int
+walk_mkdir_dry(struct walk *w, struct walk_dir *d,
+    const struct dest_state *ds)
+{
+	struct stat st = d->sst;
+	int e;
+
+	if (ds->exists) {
+		d->dry = true;
+		return 0;
+	}
+	/* What mkdir would meet: a directory missing on the way. */
+	if ((e = dest_dry_where(w->run->dry, &d->dst, true)) != 0) {
+		run_fail(w->run, &d->src, &d->dst, FILE_KIND_DIR, e,
+		    CPN_("cannot create directory %s"), d->dst.path, NULL);
+		walk_unname(w, d);
+		return -1;
+	}
+	d->created = d->dry = true;
+	if (!w->op->made && (w->op->sequential || d->src.operand))
+		operand_made_dry(w->op, &d->dst);
+	if (w->run->made != NULL)
+		dry_made(w->run->dry, path_str(d->dst.path), &st, true);
+	return 0;
+}
+
+/*
  * Makes the copy of d unless it is there (ds).  0, or -1 (reported, or
  * handed back).
  */
@@ -274,6 +355,9 @@ walk_mkdir_make(struct walk *w, struct walk_dir *d,
 {
 	int e;
 
+	if (w->run->opts->dry_run && (!ds->exists ||
+	    ds->st.st_dev == DRY_DEV))
+		return walk_mkdir_dry(w, d, ds);
 	if (ds->exists)
 		return 0;
 	if (mkdirat(d->dst.dirfd, d->dst.name,
@@ -365,10 +449,10 @@ walk_mkdir(struct walk *w, struct walk_dir *d)
 	struct dest_state ds;
 	int fd, e;
 
-	d->created = false;
+	d->created = d->dry = false;
 	d->ddev = 0;
 	if (!walk_mkdir_check(w, d, &ds) || walk_named_before(w, d) ||
-	    walk_mkdir_make(w, d, &ds) == -1 ||
+	    walk_mkdir_make(w, d, &ds) == -1 || d->dry ||
 	    (fd = walk_mkdir_open(w, d)) == -1)
 		return -1;
 	if ((e = walk_mkdir_note(w, d, fd)) == 0)
@@ -385,7 +469,7 @@ walk_mkdir(struct walk *w, struct walk_dir *d)
 int
 walk_enter(struct walk *w, struct walk_dir *d)
 {
-	if ((d->dfd = walk_mkdir(w, d)) == -1)
+	if ((d->dfd = walk_mkdir(w, d)) == -1 && !d->dry)
 		return -1;
 	record_init(&d->rec, d->src.path, d->dst.path, FILE_KIND_DIR);
 	if (d->created)
@@ -400,6 +484,8 @@ walk_attrs(struct walk *w, struct walk_dir *d, int sfd)
 	struct meta_target t = { .fd = d->dfd, .dirfd = -1,
 	    .src_path = d->rec.src, .src_fd = sfd, .created = d->created };
 
+	if (o->dry_run)
+		return;
 	if (o->preserve_mode || o->preserve_ownership ||
 	    o->preserve_timestamps || o->preserve_xattr) {
 		(void)meta_set(o, &t, &d->sst, &d->rec);
@@ -417,7 +503,8 @@ walk_close(struct walk *w, struct walk_dir *d)
 {
 	struct file_record *rec = &d->rec;
 
-	if (close(d->dfd) == -1 && rec->status != FILE_FAILED)
+	if (d->dfd != -1 && close(d->dfd) == -1 &&
+	    rec->status != FILE_FAILED)
 		record_fail(rec, errno, CPN_("failed to close %s"),
 		    quote(path_str(rec->dst)));
 	if (rec->status == FILE_FAILED)

@@ -65,6 +65,9 @@ struct walk_dir {
 	int		 dfd;		/* its copy, open after walk_enter() */
 	dev_t		 ddev;		/* the copy's device (0: not known) */
 	bool		 created;	/* the copy is new */
+	bool		 dry;		/* --dry-run: it would be made (it is
+					   not there: dfd is -1, and what is
+					   below it is new) */
 	struct file_record rec;		/* its own record */
 };
 
@@ -90,11 +93,21 @@ void	 walk_job(const struct walk *, struct copy_job *, int,
 void	 walk_job_path(const struct walk *, struct copy_job *, const char *,
 	    const char *, const struct stat *);
 /*
- * Stats the job's source into job->st.  Returns 0, or -1 if it was
- * reported: an error, or a directory that is the operand's own copy (the
- * operand stops there, operand.h).
+ * Stats the job's source into job->st, and applies --exclude and
+ * --include to it.  Returns 0, or -1 if it was reported: an error, an
+ * entry left out (counted, and said by --debug), or a directory that is
+ * the operand's own copy (the operand stops there, operand.h).
  */
 int	 walk_stat(struct walk *, struct copy_job *);
+/*
+ * --dry-run: the first directory the operand would make, not made, is
+ * not met by the walk as an entry of the directory d (whose source is
+ * open as sfd, or -1), where the real run meets it after the others,
+ * when d is done (made last, it has the highest inode number on most
+ * file systems), and stops (walk_stat()).  True if it would: said as
+ * walk_stat() says it, and the operand stopped.
+ */
+bool	 walk_dry_self(struct walk *, const struct walk_dir *, int);
 /* True (and reported) if sst is one of the directories up. */
 bool	 walk_cyclic(struct walk *, const struct file_ref *,
 	    const struct stat *, const struct file_ref *,

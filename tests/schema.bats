@@ -167,6 +167,26 @@ assert sums[2]["unverified"] == 1
 EOF
 }
 
+@test "schema: --exclude's count and --dry-run's dry_run, with each value they take" {
+	mkdir -p t/sub
+	printf 'x' > t/a
+	printf 'y' > t/sub/b.o
+	: > out.jsonl
+	"$ZCP" -r --json t t2 >> out.jsonl
+	"$ZCP" -r --json --exclude='*.o' --dry-run t t3 >> out.jsonl
+	run validate zcp-copy.schema.json lines out.jsonl
+	echo "$output"
+	[ "$status" -eq 0 ]
+	"$PY" - out.jsonl <<'EOF'
+import json, sys
+sums = [json.loads(l) for l in open(sys.argv[1])]
+sums = [r for r in sums if r["type"] == "summary"]
+assert [(r["excluded"], r["dry_run"]) for r in sums] == [(0, False),
+                                                         (1, True)], sums
+EOF
+	[ ! -e t3 ]
+}
+
 @test "schema: verified false validates (a copy corrupted before the check)" {
 	build_flip
 	mkrandom a 100000
