@@ -15,6 +15,7 @@
 #include "record.h"
 
 struct created;
+struct durable;
 struct links;
 struct progress;
 struct report;
@@ -31,6 +32,9 @@ struct run {
 	 * The main thread's only: operands are copied one after another.
 	 */
 	struct created	*sources, *dirs, *made;
+	/* --fsync on a tree: the file systems to flush at the end
+	 * (durable.h); NULL without --fsync -r. */
+	struct durable	*durable;
 	int		 failed;	/* set (atomically) on any failure */
 	/* What the descriptor limit allows (operands.c's budget). */
 	unsigned	 jobs;		/* threads for a tree (-j, or fewer) */
