@@ -474,21 +474,21 @@ operands_dir(struct operands *os, const struct copy_job *job)
 		    CPN_("error syncing %s"), dst->path, NULL);
 }
 
-/* A file system the final flush could not flush, named by path. */
+/*
+ * A file system the final flush could not flush: said (and counted) as a
+ * failure of the directory that names it, path.
+ */
 static void
 operands_sync_fail(void *arg, const char *path, int err)
 {
 	struct operands *os = arg;
-	const char *fmt = nls_text(CPN_("error syncing %s"));
-	char *msg = NULL;
+	struct file_ref ref = { .dirfd = AT_FDCWD, .name = path };
+	struct path p;
 
-	/* (fmt is GNU's message, translated: one %s.) */
-	if (asprintf(&msg, fmt, quote(path)) == -1)
-		msg = NULL;
-	report_error(os->run.rep, "%s: %s", msg != NULL ? msg : path,
-	    strerror(err));
-	free(msg);
-	__atomic_store_n(&os->run.failed, 1, __ATOMIC_RELAXED);
+	path_init(&p, NULL, path);
+	ref.path = &p;
+	run_fail(&os->run, &ref, &ref, FILE_KIND_DIR, err,
+	    CPN_("error syncing %s"), &p, NULL);
 }
 
 /*
