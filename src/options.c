@@ -616,6 +616,26 @@ options_default_jobs(void)
 	return n < 1 ? 1 : n > 8 ? 8 : (unsigned)n;
 }
 
+/* -j, once the other options are known. */
+static void
+options_set_jobs(struct options *o)
+{
+	/*
+	 * --atomic --fsync on a tree flushes each file before its rename:
+	 * threads that wait for the disk use no CPU, and more flushes at
+	 * once cost less each (the disk's cache is flushed once for several):
+	 * 16 threads took 2.5 times less than 2 on 20,000 files
+	 * (bench/RESULTS.md, "Durable trees").
+	 */
+	if (o->jobs == 0 && o->atomic && o->fsync && o->recursive)
+		o->jobs = OPTIONS_FLUSH_JOBS;
+	if (o->jobs == 0)
+		o->jobs = options_default_jobs();
+	/* -i: the questions come in directory order, as cp asks them. */
+	if (o->interactive == INTERACTIVE_ASK)
+		o->jobs = 1;
+}
+
 static void
 options_check(struct options *o, bool backup, const char *backup_arg)
 {
@@ -668,20 +688,7 @@ options_check(struct options *o, bool backup, const char *backup_arg)
 	if (o->deref == DEREF_UNSET)
 		o->deref = o->recursive && !o->hard_link ? DEREF_NEVER :
 		    DEREF_ALWAYS;
-	/*
-	 * --atomic --fsync on a tree flushes each file before its rename:
-	 * threads that wait for the disk use no CPU, and more flushes at
-	 * once cost less each (the disk's cache is flushed once for several):
-	 * 16 threads took 2.5 times less than 2 on 20,000 files
-	 * (bench/RESULTS.md, "Durable trees").
-	 */
-	if (o->jobs == 0 && o->atomic && o->fsync && o->recursive)
-		o->jobs = OPTIONS_FLUSH_JOBS;
-	if (o->jobs == 0)
-		o->jobs = options_default_jobs();
-	/* -i: the questions come in directory order, as cp asks them. */
-	if (o->interactive == INTERACTIVE_ASK)
-		o->jobs = 1;
+	options_set_jobs(o);
 }
 
 /*
