@@ -2,7 +2,7 @@
 /*
  * durable.c: --fsync on a tree: the set of file systems the run wrote
  * into (one destination directory's descriptor for each, shared by the
- * threads under a lock), the early start of each file's writeback, and
+ * threads under a lock), the early start of a large file's writeback, and
  * the final flush, one syncfs(2) per file system, in parallel.
  *
  * Flushing each file with fsync(2) commits the file system's journal
@@ -25,6 +25,17 @@
 #include "durable.h"
 #include "nls.h"
 #include "units.h"
+
+/*
+ * The smallest file whose writeback is started as soon as it is written.
+ * Started for each file of the tree of 20,000 files of 0-64 KiB, it cost
+ * 5-60% more time than the final flush alone, on journaled ext4 and XFS
+ * (2 cores, 2026-12-08): one writeback and one small write per file,
+ * in the copying threads, where the flush at the end writes them in
+ * one sorted batch.  A large file's writeback overlaps its neighbours'
+ * copies instead.
+ */
+#define DURABLE_START_MIN	((uint64_t)1 << 20)
 
 /* The most file systems flushed at once, each by a thread of its own. */
 #define DURABLE_THREADS	16
@@ -209,12 +220,14 @@ durable_parent(const struct durable *d, const char *name)
 }
 
 void
-durable_start(int fd)
+durable_start(int fd, uint64_t size)
 {
 #if HAVE_SYNC_FILE_RANGE
-	(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+	if (size >= DURABLE_START_MIN)
+		(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 #else
 	(void)fd;
+	(void)size;
 #endif
 }
 

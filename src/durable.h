@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * durable.h: --fsync on a tree (durable.c).  "When zcp exits 0, every
- * byte and every name is on disk", for the price of one sync: each
+ * byte and every name is on disk", for the price of one sync: a large
  * file's writeback is started as soon as its data is written
  * (durable_start()), no file is flushed on its own (except, under
  * --atomic, before the rename that puts it in place), and at the end
@@ -16,6 +16,7 @@
 #define ZCP_DURABLE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "path.h"
@@ -62,10 +63,11 @@ int		 durable_note(struct durable *, int, dev_t, const struct path *);
 int		 durable_parent(const struct durable *, const char *);
 
 /*
- * Starts writeback of the data of fd (sync_file_range(2), not waiting).
- * Errors are left to the final flush, which reports them.
+ * The data of fd, size bytes, is written: starts its writeback
+ * (sync_file_range(2), not waiting) if it is large enough for that to
+ * pay.  Errors are left to the final flush, which reports them.
  */
-void		 durable_start(int);
+void		 durable_start(int, uint64_t);
 
 /*
  * Flushes the file systems noted, each once (in parallel), and fills

@@ -100,7 +100,8 @@ file_learn(struct file_ctx *ctx, const struct engine_result *e)
 
 /*
  * --fsync, in the file's time: a regular file of a tree has its writeback
- * started, to be flushed with the rest of the tree at the end (durable.h);
+ * started if large, to be flushed with the rest of the tree at the end
+ * (durable.h);
  * any other is flushed now.  0, or -1 (rec->eng says why).
  */
 static int
@@ -110,7 +111,7 @@ file_sync(struct file_ctx *ctx, int dfd, const struct stat *dst_st,
 	if (!S_ISREG(dst_st->st_mode) && !S_ISBLK(dst_st->st_mode))
 		return 0;
 	if (ctx->sync_late && S_ISREG(dst_st->st_mode)) {
-		durable_start(dfd);
+		durable_start(dfd, rec->eng.bytes);
 		return 0;
 	}
 	if (fsync(dfd) == -1) {

@@ -60,6 +60,19 @@ trace_copy()
 	done
 }
 
+@test "--fsync -r: a file of 1 MiB or more has its writeback started as soon as it is written, a small one does not" {
+	need_strace
+	mkdir t
+	mkrandom t/big $((2 * 1024 * 1024))
+	mkrandom t/small 4096
+	run strace -f -qq -y -o trace -e trace=sync_file_range,syncfs \
+	    "$ZCP" -r --fsync t c
+	assert_status 0
+	diff -r t c
+	assert_eq "$(nsyscalls trace sync_file_range)" 1
+	assert_match "$(syscalls trace sync_file_range)" "sync_file_range\([0-9]+<$(re_escape "$PWD")/c/big>, 0, 0, SYNC_FILE_RANGE_WRITE\)"
+}
+
 @test "--fsync -r into two file systems: one syncfs for each (-j1, -j4)" {
 	need_strace
 	need_root
