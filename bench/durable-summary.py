@@ -13,23 +13,30 @@ NAMES = {"cp+sync": "`cp -r && sync`", "zcp-fsync": "`zcp -r --fsync`",
          "zcp+sync": "`zcp -r && sync`",
          "old-zcp-fsync": "`zcp -r --fsync` before (ba25354)"}
 
-runs = {}
+runs, cpu = {}, {}
 for path in sys.argv[1:]:
     with open(path) as f:
-        for fs, rnd, tool, secs in csv.reader(f):
+        for row in csv.reader(f):
+            fs, rnd, tool, secs = row[:4]
             runs.setdefault(fs, {}).setdefault(tool, []).append(float(secs))
+            if len(row) > 4:
+                cpu.setdefault(fs, {}).setdefault(tool, []).append(
+                    float(row[4]))
 
 for fs, tools in runs.items():
     med = {t: statistics.median(v) for t, v in tools.items()}
-    print("| %s | median (min - max), s | runs | vs `cp -r && sync` |" % fs)
-    print("|---|---|---|---|")
+    print("| %s | median (min - max), s | runs | vs `cp -r && sync` | "
+          "CPU s (user + sys), median |" % fs)
+    print("|---|---|---|---|---|")
     for t in TOOLS:
         if t not in tools:
             continue
         v = tools[t]
-        print("| %s | %.2f (%.2f - %.2f) | %d | %.2f |" % (
+        c = cpu.get(fs, {}).get(t)
+        print("| %s | %.2f (%.2f - %.2f) | %d | %.2f | %s |" % (
             NAMES[t], med[t], min(v), max(v), len(v),
-            med[t] / med["cp+sync"]))
+            med[t] / med["cp+sync"],
+            "%.2f" % statistics.median(c) if c else "-"))
     if "zcp-fsync" in med and "zcp-atomic-fsync" in med:
         print()
         print("`zcp -r --fsync` / `cp -r && sync`: %.2f (target <= 0.80); "
