@@ -53,7 +53,8 @@ bool		 durable_per_file(const struct durable *);
  * fstat(2), dup(2) or ENOMEM): the caller fails the directory, whose
  * contents could not be made durable.
  */
-int		 durable_note(struct durable *, int, dev_t, const struct path *);
+int		 durable_note(struct durable *, int, dev_t,
+		    const struct path *);
 
 /*
  * Where each file is flushed on its own: flushes the directory that
