@@ -101,8 +101,7 @@ file_learn(struct file_ctx *ctx, const struct engine_result *e)
 /*
  * --fsync, in the file's time: a regular file of a tree has its writeback
  * started if large, to be flushed with the rest of the tree at the end
- * (durable.h);
- * any other is flushed now.  0, or -1 (rec->eng says why).
+ * (durable.h); any other is flushed now.  0, or -1 (rec->eng says why).
  */
 static int
 file_sync(struct file_ctx *ctx, int dfd, const struct stat *dst_st,
@@ -351,7 +350,8 @@ struct file_out {
 
 /*
  * Opens the destination for the data, or under --atomic the file that
- * becomes it.  0, or -1 (rec filled).
+ * becomes it (whose directory, if sync_late, is flushed at the end with
+ * the tree's, not after its rename).  0, or -1 (rec filled).
  */
 static int
 file_out_open(const struct options *o, const struct stat *sst,
