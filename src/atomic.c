@@ -775,7 +775,8 @@ atomic_commit(const struct options *o, struct atomic_file *a,
 	a->tmp = NULL;
 	if (rc == 0)
 		rec->atomic = true;
-	if (rc == 0 && o->fsync && atomic_sync_dir(dst) == -1) {
+	if (rc == 0 && o->fsync && !a->dir_later &&
+	    atomic_sync_dir(dst) == -1) {
 		record_fail(rec, errno, N_("cannot flush the directory of %s"),
 		    quote(path_str(dst->path)));
 		rc = -1;

@@ -29,6 +29,9 @@ struct atomic_file {
 	int		 slot;		/* in the signal handler's list, -1 */
 	int		 hold;		/* keeps the temporary name's lock
 					   until the rename, or -1 */
+	bool		 dir_later;	/* --fsync on a tree: the directory
+					   is flushed at the end, with its
+					   file system (durable.h) */
 };
 
 /*
@@ -58,7 +61,8 @@ int	 atomic_inherit(const struct options *, const struct atomic_file *,
 
 /*
  * Puts the finished file at dst's name: linked there if nothing was, else
- * renamed over the old file; then, with --fsync, flushes the directory.
+ * renamed over the old file; then, with --fsync, flushes the directory
+ * (unless a->dir_later).
  * Closes a->fd.  Returns 0, or -1 (rec filled) with the temporary file
  * removed and the destination as it was.
  */

@@ -25,6 +25,7 @@
 #include "atomic.h"
 #include "compat.h"
 #include "dest.h"
+#include "durable.h"
 #include "fdpath.h"
 #include "file.h"
 #include "links.h"
@@ -98,6 +99,31 @@ file_learn(struct file_ctx *ctx, const struct engine_result *e)
 		}
 }
 
+/*
+ * --fsync, in the file's time: a regular file of a tree has its writeback
+ * started if large, to be flushed with the rest of the tree at the end
+ * (durable.h); any other is flushed now.  0, or -1 (rec->eng says why).
+ */
+static int
+file_sync(struct file_ctx *ctx, int dfd, const struct stat *dst_st,
+    struct file_record *rec)
+{
+	if (!S_ISREG(dst_st->st_mode) && !S_ISBLK(dst_st->st_mode))
+		return 0;
+	if (ctx->sync_late && S_ISREG(dst_st->st_mode)) {
+		durable_start(dfd, rec->eng.bytes);
+		return 0;
+	}
+	if (fsync(dfd) == -1) {
+		rec->eng.err = errno;
+		rec->eng.write_failed = true;
+		rec->eng.op = ENGINE_OP_SYNC;
+		return -1;
+	}
+	rec->synced = true;
+	return 0;
+}
+
 /* Runs the chain from sfd to dfd with the clock running. */
 static int
 file_transfer(struct file_ctx *ctx, int sfd, const struct stat *sst,
@@ -138,16 +164,8 @@ file_transfer(struct file_ctx *ctx, int sfd, const struct stat *sst,
 	rec->data = true;
 	if (job.skip != NULL)
 		file_learn(ctx, &rec->eng);
-	if (rc == 0 && o->fsync && (S_ISREG(dst_st->st_mode) ||
-	    S_ISBLK(dst_st->st_mode))) {
-		if (fsync(dfd) == -1) {
-			rec->eng.err = errno;
-			rec->eng.write_failed = true;
-			rec->eng.op = ENGINE_OP_SYNC;
-			rc = -1;
-		} else
-			rec->synced = true;
-	}
+	if (rc == 0 && o->fsync)
+		rc = file_sync(ctx, dfd, dst_st, rec);
 	rec->seconds = units_now() - t0;
 	return rc;
 }
@@ -333,11 +351,12 @@ struct file_out {
 
 /*
  * Opens the destination for the data, or under --atomic the file that
- * becomes it.  0, or -1 (rec filled).
+ * becomes it (whose directory, if sync_late, is flushed at the end with
+ * the tree's, not after its rename).  0, or -1 (rec filled).
  */
 static int
 file_out_open(const struct options *o, const struct stat *sst,
-    const struct file_ref *dst, const struct dest_state *ds,
+    const struct file_ref *dst, const struct dest_state *ds, bool sync_late,
     struct file_out *out, struct file_record *rec)
 {
 	mode_t mode = file_create_mode(o, sst);
@@ -345,6 +364,7 @@ file_out_open(const struct options *o, const struct stat *sst,
 
 	if (atomic) {
 		out->fd = atomic_open(o, dst, ds, mode, &out->a, rec);
+		out->a.dir_later = sync_late;
 		/* Replacing a file: its mode comes from atomic_inherit(). */
 		out->created = !ds->exists;
 		out->have = out->a.size;
@@ -420,6 +440,35 @@ file_fill(struct file_ctx *ctx, const struct file_ref *src,
 	return 0;
 }
 
+/*
+ * --fsync, a regular file of a tree, its data and attributes written:
+ * under --atomic (before the rename that puts it in place), or where
+ * file systems are not flushed whole (durable.h), its data is flushed
+ * now; a file written into where the walk did not make it has its file
+ * system noted (a link may lead elsewhere).  0, or -1 (rec filled).
+ */
+static int
+file_sync_late(struct file_ctx *ctx, const struct file_out *out,
+    bool atomic, const struct file_ref *dst, struct file_record *rec)
+{
+	struct durable *d = ctx->run->durable;
+
+	if (!S_ISREG(out->st.st_mode) || ctx->run->opts->attributes_only)
+		return 0;
+	if (atomic || durable_per_file(d)) {
+		if (fdatasync(out->fd) == 0)
+			return 0;
+		record_fail(rec, errno, CPN_("error syncing %s"),
+		    quote(path_str(dst->path)));
+		return -1;
+	}
+	if (out->created || durable_note(d, out->fd, 0, dst->path) == 0)
+		return 0;
+	record_fail(rec, errno, CPN_("error syncing %s"),
+	    quote(path_str(dst->path)));
+	return -1;
+}
+
 /* Copies the data of a regular (or special, read as data) file. */
 static int
 file_regular_data(struct file_ctx *ctx, const struct file_ref *src,
@@ -433,7 +482,7 @@ file_regular_data(struct file_ctx *ctx, const struct file_ref *src,
 
 	if ((sfd = file_open_src(src, sst, rec)) == -1)
 		return -1;
-	if (file_out_open(o, sst, dst, ds, &out, rec) == -1) {
+	if (file_out_open(o, sst, dst, ds, ctx->sync_late, &out, rec) == -1) {
 		(void)close(sfd);
 		return -1;
 	}
@@ -447,6 +496,8 @@ file_regular_data(struct file_ctx *ctx, const struct file_ref *src,
 		rc = meta_set(o, &t, sst, rec);
 	}
 	(void)close(sfd);
+	if (rc == 0 && ctx->sync_late)
+		rc = file_sync_late(ctx, &out, ds->atomic, dst, rec);
 	if (ds->atomic && rc == 0)
 		return atomic_commit(o, &out.a, dst, rec);
 	if (ds->atomic) {
@@ -1043,6 +1094,7 @@ file_copy(struct file_ctx *ctx, const struct copy_job *job,
 	int rc;
 
 	record_init(rec, src->path, dst->path, file_kind_of(make, sst));
+	ctx->sync_late = ctx->run->durable != NULL && !src->operand;
 	/* A socket zcp holds, named as /dev/stdout: no policy applies. */
 	if (make == DEST_DATA && (rc = file_to_socket(ctx, src, sst, dst,
 	    rec)) != 1)

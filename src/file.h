@@ -26,6 +26,9 @@ struct file_ctx {
 	/* Engines that failed as unsupported between these filesystems. */
 	dev_t		 skip_src, skip_dst;
 	struct engine_skip skip;
+	/* --fsync, a file of a tree: flushed with the others at the end
+	 * (durable.h), not on its own; set for each job by file_copy(). */
+	bool		 sync_late;
 };
 
 /*

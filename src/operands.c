@@ -28,13 +28,16 @@
 #include "created.h"
 #include "dest.h"
 #include "dry.h"
+#include "durable.h"
 #include "exec.h"
 #include "inoset.h"
 #include "links.h"
 #include "meta.h"
 #include "operands.h"
 #include "pool.h"
+#include "progress.h"
 #include "quote.h"
+#include "report.h"
 #include "walk-seq.h"
 
 /*
@@ -472,6 +475,44 @@ operands_dir(struct operands *os, const struct copy_job *job)
 		inoset_free(op->made_dirs);
 		op->made_dirs = NULL;
 	}
+	/* --fsync, each file on its own: the copy's name too. */
+	if (os->run.durable != NULL && os->run.opts->recursive &&
+	    durable_parent(os->run.durable, dst->name) == -1)
+		run_fail(&os->run, src, dst, FILE_KIND_DIR, errno,
+		    CPN_("error syncing %s"), dst->path, NULL);
+}
+
+/*
+ * A file system the final flush could not flush: said (and counted) as a
+ * failure of the directory that names it, path.
+ */
+static void
+operands_sync_fail(void *arg, const char *path, int err)
+{
+	struct operands *os = arg;
+	struct file_ref ref = { .dirfd = AT_FDCWD, .name = path };
+	struct path p;
+
+	path_init(&p, NULL, path);
+	ref.path = &p;
+	run_fail(&os->run, &ref, &ref, FILE_KIND_DIR, err,
+	    CPN_("error syncing %s"), &p, NULL);
+}
+
+/*
+ * --fsync on trees, at the end of the run: each file system written
+ * into flushed once (durable.h), told to the progress line and the
+ * report.
+ */
+static void
+operands_sync(struct operands *os)
+{
+	struct durable_stats st;
+
+	progress_syncing(os->run.prog, true);
+	(void)durable_finish(os->run.durable, &st, operands_sync_fail, os);
+	progress_syncing(os->run.prog, false);
+	report_sync(os->run.rep, &st);
 }
 
 /*
@@ -841,10 +882,17 @@ operands_copy(const struct options *o, struct report *rep,
 		err(1, NULL);
 	if (o->recursive)
 		operands_budget(&os.run, operands_mem_jobs(o->jobs));
+	/* --fsync -r: the trees are flushed at the end, whole. */
+	if (o->recursive && o->fsync && (os.run.durable = durable_new()) ==
+	    NULL)
+		err(1, NULL);
 	if (dir == NULL)
 		operands_pair(&os, files[0], files[1]);
 	for (i = 0; dir != NULL && i < n; i++)
 		operands_into(&os, dir, files[i], ddev);
+	if (os.run.durable != NULL)
+		operands_sync(&os);
+	durable_free(os.run.durable);
 	engine_buf_free(&os.fc.buf);
 	links_free(os.run.links);
 	dry_free(os.run.dry);

@@ -19,7 +19,8 @@ static const struct pl_words pl_english = {
 	" of ", " file", " files", "file ", "files ", " elapsed",
 	" (counting: ", " files so far)", ", copying ", "% of ", ": copied ",
 	" file) in ", " files) in ", " flushing)", " kept by --resume)",
-	"verifying...", "flushing", "counting...", "counting", "ETA "
+	"verifying...", "flushing", "syncing", "counting...", "counting",
+	"ETA "
 };
 static struct pl_words pl_words;
 const struct pl_words *pl_w = &pl_english;
@@ -58,6 +59,9 @@ pl_words_init(void)
 	/* TRANSLATORS: "flushing 312 MiB...": the data the system has yet
 	   to write to the disk. */
 	pl_words.flushing = _("flushing");
+	/* TRANSLATORS: "syncing 312 MiB...": --fsync's last step, every
+	   file system written to flushed (syncfs). */
+	pl_words.syncing = _("syncing");
 	/* TRANSLATORS: in the bar while the files are counted; the short
 	   one where the bar is narrow. */
 	pl_words.counting = _("counting...");
@@ -209,7 +213,7 @@ pl_flushing(struct pline *l, const struct progress_snap *s)
 		pl_str(l, pl_w->verifying);
 		return;
 	}
-	pl_str(l, pl_w->flushing);
+	pl_str(l, s->syncing ? pl_w->syncing : pl_w->flushing);
 	if (s->dirty != PROGRESS_NODIRTY && s->dirty > 0) {
 		pl_str(l, " ");
 		pl_size(l, (double)s->dirty);

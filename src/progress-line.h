@@ -34,6 +34,7 @@ struct progress_snap {
 	bool		 counting;	/* the scan is running */
 	bool		 flushing;	/* data written, close or fsync waits */
 	bool		 verifying;	/* ... or --verify checks the copy */
+	bool		 syncing;	/* ... or --fsync's final flush runs */
 	uint64_t	 dirty;		/* bytes the system has to write back */
 	double		 rate, avg;	/* bytes/s now (0: unknown), overall */
 	double		 flush;		/* seconds spent flushing so far */
@@ -61,6 +62,7 @@ struct pl_words {
 	const char	*kept;		/* " kept by --resume)" */
 	const char	*verifying;	/* "verifying..." */
 	const char	*flushing;	/* "flushing" */
+	const char	*syncing;	/* "syncing" */
 	const char	*counting;	/* "counting..." */
 	const char	*counting_short; /* "counting" */
 	const char	*eta;		/* "ETA " */
@@ -94,7 +96,7 @@ bool	pl_known(const struct progress_snap *);
 unsigned pl_percent(uint64_t, uint64_t);
 /*
  * "flushing 312 MiB..." (or "flushing..." if the amount is not known),
- * or "verifying...".
+ * "syncing 312 MiB..." in --fsync's final flush, or "verifying...".
  */
 void	pl_flushing(struct pline *, const struct progress_snap *);
 

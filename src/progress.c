@@ -64,6 +64,7 @@ struct progress {
 	uint64_t	 bytes;		/* added to by the engines (atomic) */
 	uint64_t	 kept;		/* by --resume: done, not copied */
 	unsigned	 verifying;	/* files --verify is checking */
+	bool		 syncing;	/* --fsync's final flush runs */
 
 	/*
 	 * Written by exec-file.c's calls, from any thread with -j; under lock
@@ -213,6 +214,8 @@ progress_snap(struct progress *p, struct progress_snap *s, double now)
 	    s->cur_done >= s->cur_size : pl_known(s) && s->done >= s->total &&
 	    s->files + s->active >= s->nfiles);
 	s->verifying = __atomic_load_n(&p->verifying, __ATOMIC_RELAXED) > 0;
+	s->syncing = __atomic_load_n(&p->syncing, __ATOMIC_RELAXED);
+	s->flushing = s->flushing || s->syncing;
 	s->dirty = s->flushing && !s->verifying ? progress_dirty() :
 	    PROGRESS_NODIRTY;
 	s->flush = p->flush;
@@ -538,6 +541,13 @@ unsigned *
 progress_verifying(struct progress *p)
 {
 	return p == NULL ? NULL : &p->verifying;
+}
+
+void
+progress_syncing(struct progress *p, bool on)
+{
+	if (p != NULL)
+		__atomic_store_n(&p->syncing, on, __ATOMIC_RELAXED);
 }
 
 void

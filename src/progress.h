@@ -12,6 +12,7 @@
 #ifndef ZCP_PROGRESS_H
 #define ZCP_PROGRESS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
 
@@ -45,6 +46,14 @@ uint64_t	*progress_kept(struct progress *);
  * of "flushing...", and that time is not counted as flushing.
  */
 unsigned	*progress_verifying(struct progress *);
+
+/*
+ * --fsync on a tree: the final flush of the file systems starts (on
+ * true) or ends: the line says "syncing..." (with the data the system
+ * has yet to write) in place of the rate, and that time counts as
+ * flushing.
+ */
+void		 progress_syncing(struct progress *, bool);
 
 /*
  * A non-directory starts (its path and stat), and ends (the same stat,

@@ -558,6 +558,61 @@ report_error(struct report *r, const char *fmt, ...)
 	(void)pthread_mutex_unlock(&r->lock);
 }
 
+/* The --debug line of the final flush, and why it is not syncfs(2). */
+static void
+report_sync_debug(struct report *r, const struct durable_stats *st)
+{
+	char t[32];
+
+	fflush(stdout);
+	if (st->per_file && st->why_err != 0)
+		fprintf(r->vout, _("final flush: none: each file flushed with "
+		    "fdatasync(2), each directory with fsync(2) (%s: %s)\n"),
+		    nls_text(st->why), strerror(st->why_err));
+	else if (st->per_file)
+		fprintf(r->vout, _("final flush: none: each file flushed with "
+		    "fdatasync(2), each directory with fsync(2) (%s)\n"),
+		    nls_text(st->why));
+	else
+		fprintf(r->vout, _("final flush: syncfs(2) of %u %s in %s\n"),
+		    st->fs, P_("file system", "file systems", st->fs),
+		    units_time(t, sizeof(t), st->seconds));
+	fflush(r->vout);
+}
+
+void
+report_sync(struct report *r, const struct durable_stats *st)
+{
+	(void)pthread_mutex_lock(&r->lock);
+	r->synced = true;
+	r->sync = *st;
+	if (r->opts->debug) {
+		progress_hold(r->prog);
+		report_sync_debug(r, st);
+		progress_release(r->prog);
+	}
+	(void)pthread_mutex_unlock(&r->lock);
+}
+
+/* --stats: the final flush of --fsync on trees. */
+static void
+report_stats_sync(const struct report *r)
+{
+	const struct durable_stats *st = &r->sync;
+	char t[32];
+
+	if (!r->synced)
+		return;
+	if (st->per_file)
+		fprintf(stderr, _("%s: stats: synced: each file and directory "
+		    "on its own (no syncfs)\n"), getprogname());
+	else
+		fprintf(stderr, _("%s: stats: synced: %u %s in %s, %u "
+		    "failed\n"), getprogname(), st->fs,
+		    P_("file system", "file systems", st->fs),
+		    units_time(t, sizeof(t), st->seconds), st->failed);
+}
+
 static void
 report_stats(struct report *r, double secs)
 {
@@ -602,6 +657,7 @@ report_stats(struct report *r, double secs)
 	if (r->opts->filter.n > 0)
 		fprintf(stderr, _("%s: stats: excluded: %llu\n"), me,
 		    (unsigned long long)r->excluded);
+	report_stats_sync(r);
 	fprintf(stderr, _("%s: stats: fallbacks: %llu\n"), me,
 	    (unsigned long long)r->nfallback);
 	for (i = 0; i < ENGINE_NUM; i++)
@@ -643,7 +699,15 @@ report_json_summary(struct report *r, double secs)
 			    line_last(&l) == '{' ? "" : ",", engine_name(i),
 			    (unsigned long long)r->eng_files[i],
 			    (unsigned long long)r->eng_bytes[i]);
-	line_add(&l, "}}\n");
+	line_add(&l, "}");
+	if (r->synced)
+		line_add(&l, ",\"sync\":{\"method\":\"%s\",\"file_systems\":"
+		    "%u,\"failed\":%u,\"seconds\":%.9f}", r->sync.per_file ?
+		    "fdatasync" : "syncfs", r->sync.fs, r->sync.failed,
+		    r->sync.seconds);
+	else
+		line_add(&l, ",\"sync\":null");
+	line_add(&l, "}\n");
 	if (l.oom) {
 		fprintf(stderr, _("%s: cannot report the summary: %s\n"),
 		    getprogname(), strerror(ENOMEM));

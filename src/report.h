@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "durable.h"
 #include "engine.h"
 #include "options.h"
 #include "record.h"
@@ -37,6 +38,8 @@ struct report {
 	uint64_t	 verify_bytes;
 	double		 verify_seconds;
 	uint64_t	 resumed, resumed_bytes; /* --resume: files, kept */
+	bool		 synced;	/* --fsync on trees: sync says how */
+	struct durable_stats sync;
 };
 
 /* Starts the report of a run, with its progress display (or NULL). */
@@ -55,6 +58,11 @@ void	 report_warning(struct report *, const struct file_record *);
 /* Prints "zcp: MSG" on stderr and counts a failure without a record. */
 void	 report_error(struct report *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+/*
+ * --fsync on trees: the final flush did what st says (for --stats and
+ * --json); with --debug, says so now.
+ */
+void	 report_sync(struct report *, const struct durable_stats *);
 /*
  * Prints the --stats and --json summaries.  Returns -1 if a record could
  * not be printed for want of memory (it was said on stderr), else 0.

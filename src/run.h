@@ -16,6 +16,7 @@
 
 struct created;
 struct dry;
+struct durable;
 struct links;
 struct progress;
 struct report;
@@ -34,6 +35,9 @@ struct run {
 	struct created	*sources, *dirs, *made;
 	struct dry	*dry;		/* --dry-run: what it would have done
 					   (dry.h); NULL without */
+	/* --fsync on a tree: the file systems to flush at the end
+	 * (durable.h); NULL without --fsync -r. */
+	struct durable	*durable;
 	int		 failed;	/* set (atomically) on any failure */
 	/* What the descriptor limit allows (operands.c's budget). */
 	unsigned	 jobs;		/* threads for a tree (-j, or fewer) */

@@ -19,6 +19,7 @@
 #include "created.h"
 #include "dest.h"
 #include "dry.h"
+#include "durable.h"
 #include "meta.h"
 #include "quote.h"
 #include "report.h"
@@ -469,9 +470,21 @@ walk_mkdir(struct walk *w, struct walk_dir *d)
 int
 walk_enter(struct walk *w, struct walk_dir *d)
 {
+	struct durable *dur = w->run->durable;
+
 	if ((d->dfd = walk_mkdir(w, d)) == -1 && !d->dry)
 		return -1;
 	record_init(&d->rec, d->src.path, d->dst.path, FILE_KIND_DIR);
+	/* --fsync: its file system is flushed at the end. */
+	if (dur != NULL && d->dfd != -1 && durable_note(dur, d->dfd, d->ddev,
+	    d->dst.path) == -1) {
+		record_fail(&d->rec, errno, CPN_("error syncing %s"),
+		    quote(path_str(d->rec.dst)));
+		run_report(w->run, &d->rec);
+		record_free(&d->rec);
+		(void)close(d->dfd);
+		return -1;
+	}
 	if (d->created)
 		report_record(w->run->rep, &d->rec);
 	return 0;
@@ -502,7 +515,13 @@ void
 walk_close(struct walk *w, struct walk_dir *d)
 {
 	struct file_record *rec = &d->rec;
+	struct durable *dur = w->run->durable;
 
+	/* --fsync without syncfs(2): its names, now that all are in. */
+	if (dur != NULL && d->dfd != -1 && durable_per_file(dur) &&
+	    fsync(d->dfd) == -1 && rec->status != FILE_FAILED)
+		record_fail(rec, errno, CPN_("error syncing %s"),
+		    quote(path_str(rec->dst)));
 	if (d->dfd != -1 && close(d->dfd) == -1 &&
 	    rec->status != FILE_FAILED)
 		record_fail(rec, errno, CPN_("failed to close %s"),

@@ -388,3 +388,26 @@ final_figures() {
 	awk "BEGIN { exit !($rate < 6 / ($total - 0.1) * 1.2) }"
 	cmp big copy
 }
+
+@test "progress: --fsync on a tree: the final flush (syncfs) says \"syncing\", and counts as flushing" {
+	need_strace
+	command -v pgrep >/dev/null || skip "pgrep is not installed (procps)"
+	mkdir tree
+	head -c 1M /dev/urandom > tree/a
+	head -c 1M /dev/urandom > tree/b
+	$NOLEAK strace -f -o /dev/null -P "$PWD/copy" -e trace=syncfs \
+	    -e inject=syncfs:delay_enter=3000000 "$ZCP" -g -r --fsync tree \
+	    copy 2> err &
+	BG=$!
+	poll 100 0.05 size_at_least copy/b 1048576
+	pid=$(pgrep -P "$BG" | head -n 1)
+	[ -n "$pid" ]
+	poll 25 0.1 usr1_says "$pid" syncing || true
+	wait "$BG"
+	BG=
+	cat err
+	grep -qE '^zcp: 2\.00 MiB of 2\.00 MiB \(100%\), .*syncing( [0-9.]+ [KMGT]?i?B)?\.\.\.' err
+	final_figures "$(tail -n 1 err)"
+	awk "BEGIN { exit !($flushing >= 2.5 && $flushing <= $total) }"
+	cmp tree/a copy/a
+}

@@ -108,6 +108,8 @@ jsonschema.Draft202012Validator.check_schema(s)
 	# with -j4 and with --fsync.
 	"$ZCP" -r --json -j4 t t2 >> out.jsonl
 	"$ZCP" -r --json -j1 --fsync t t3 >> out.jsonl
+	# (A file of a tree is flushed at the end; one named is synced.)
+	"$ZCP" --json --fsync t/a t4 >> out.jsonl
 	# Skipped (-n) and three failures: no source, the same file, a
 	# forced engine the kernel refuses (clone, unless it clones here).
 	"$ZCP" -n --json t/a t2/a >> out.jsonl
@@ -185,6 +187,35 @@ assert [(r["excluded"], r["dry_run"]) for r in sums] == [(0, False),
                                                          (1, True)], sums
 EOF
 	[ ! -e t3 ]
+}
+
+@test "schema: the summary's sync (--fsync on a tree), with each type it takes" {
+	need_strace
+	mkdir -p t/sub
+	mkrandom t/a 10000
+	mkrandom t/sub/b 5000
+	: > out.jsonl
+	# null; syncfs; fdatasync (no syncfs); a failed flush.
+	"$ZCP" -r --json t c1 >> out.jsonl
+	"$ZCP" -r --json --fsync t c2 >> out.jsonl
+	strace -f -qq -o /dev/null -e inject=syncfs:error=ENOSYS \
+	    "$ZCP" -r --json --fsync t c3 >> out.jsonl
+	strace -f -qq -o /dev/null -P "$PWD/c4" -e trace=syncfs \
+	    -e inject=syncfs:error=EIO "$ZCP" -r --json --fsync t c4 \
+	    >> out.jsonl || true
+	run validate zcp-copy.schema.json lines out.jsonl
+	echo "$output"
+	[ "$status" -eq 0 ]
+	"$PY" - out.jsonl <<'EOF'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+sums = [r["sync"] for r in recs if r["type"] == "summary"]
+assert sums[0] is None, sums
+assert sums[1]["method"] == "syncfs" and sums[1]["file_systems"] == 1 and \
+    sums[1]["failed"] == 0 and sums[1]["seconds"] >= 0, sums
+assert sums[2]["method"] == "fdatasync" and sums[2]["file_systems"] == 0, sums
+assert sums[3]["method"] == "syncfs" and sums[3]["failed"] == 1, sums
+EOF
 }
 
 @test "schema: verified false validates (a copy corrupted before the check)" {
