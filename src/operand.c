@@ -23,6 +23,7 @@ operand_begin(struct operand *op, const struct path *src,
 	free(op->made_base);
 	op->made_base = NULL;
 	op->into_self = 0;
+	op->apart = false;
 	op->top_src = src;
 	op->top_dst = dst;
 }

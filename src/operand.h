@@ -23,6 +23,12 @@ struct operand {
 	dev_t		 top_fs;	/* -x: its source's file system */
 	bool		 sequential;	/* walked by one thread */
 	/*
+	 * Its copy lands outside its source (no copy into itself): a walk
+	 * may make a new directory's subdirectories before their turn
+	 * (walk.h, walk_premake()).
+	 */
+	bool		 apart;
+	/*
 	 * --parents made a directory: the copy's directory is new.  Kept
 	 * from one operand to the next, as in cp 9.1: an operand with no
 	 * directory of its own goes by what the last one left.

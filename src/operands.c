@@ -429,10 +429,11 @@ operands_seen(struct run *run, const struct file_ref *src,
  * entries that come before it (in inode order) and stops there with
  * "cannot copy a directory into itself".  Only the sequential walk can
  * stop at the same entry, so such a copy does not go to the threads.
- * (Links followed, as the copy's own path will be.)
+ * (Links followed, as the copy's own path will be.)  doubt: the answer
+ * when that cannot be told.
  */
 static bool
-operands_inside(const struct stat *st, const char *dst)
+operands_inside(const struct stat *st, const char *dst, bool doubt)
 {
 	size_t n = strlen(dst);
 	char *dir;
@@ -445,7 +446,7 @@ operands_inside(const struct stat *st, const char *dst)
 		n--;
 	if ((dir = strndup(dst, n)) == NULL)
 		return true;	/* when in doubt, one thread */
-	r = operand_within(AT_FDCWD, n > 0 ? dir : ".", st, false);
+	r = operand_within(AT_FDCWD, n > 0 ? dir : ".", st, doubt);
 	free(dir);
 	return r;
 }
@@ -457,11 +458,16 @@ operands_dir(struct operands *os, const struct copy_job *job)
 	struct operand *op = &os->op;
 	const struct file_ref *src = &job->src, *dst = &job->dst;
 
-	if (!os->run.opts->recursive)
+	if (!os->run.opts->recursive) {
 		run_fail(&os->run, src, dst, FILE_KIND_DIR, 0,
 		    CPN_("-r not specified; omitting directory %s"), src->path,
 		    NULL);
-	else if (os->run.jobs > 1 && !operands_inside(&job->st, dst->name) &&
+		return;
+	}
+	/* Sure to be apart, or the walks make nothing ahead (walk.h). */
+	op->apart = !operands_inside(&job->st, dst->name, true);
+	if (os->run.jobs > 1 && (op->apart ||
+	    !operands_inside(&job->st, dst->name, false)) &&
 	    (op->made_dirs = inoset_new()) != NULL) {
 		op->sequential = false;
 		pool_copy_dir(&os->w, &os->fc, src, &job->st, dst);

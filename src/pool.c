@@ -55,6 +55,7 @@ struct pool_dir {
 struct pool_entry {
 	char		*name;
 	struct stat	 st;
+	bool		 premade;	/* its copy made ahead (walk.h) */
 };
 
 struct pool_task {
@@ -291,17 +292,20 @@ pool_dir_src(struct pool_dir *d)
  * pool_dir with one pending count (its reading), or NULL if it was
  * reported as failed, or taken back for the end: its source could not be
  * opened for want of memory or descriptors (nothing is made then).
- * Takes name, which must be malloc'd.
+ * Takes name, which must be malloc'd.  premade: its copy was made ahead
+ * (walk.h), and is removed if it is not entered.
  */
 static struct pool_dir *
 pool_dir_open(struct pool *p, struct pool_dir *up, char *name,
     const struct file_ref *src, const struct stat *sst,
-    const struct file_ref *dst)
+    const struct file_ref *dst, bool premade)
 {
 	struct pool_dir *d;
 	int e;
 
 	if ((d = calloc(1, sizeof(*d))) == NULL) {
+		if (premade)
+			walk_unmake(&up->dir, name);
 		pool_nomem(p, up, src, sst, dst);
 		free(name);
 		return NULL;
@@ -312,12 +316,13 @@ pool_dir_open(struct pool *p, struct pool_dir *up, char *name,
 	d->name = name;
 	walk_dir_init(&d->dir, up != NULL ? &up->dir : NULL, name, src, sst,
 	    dst, up != NULL ? &up->dir.anc : NULL);
+	d->dir.premade = premade;
 	if (walk_cyclic(&p->w, &d->dir.src, sst, &d->dir.dst, d->dir.anc.up))
-		goto fail;
+		goto unmake;
 	/* The source first (read once the copy is made, as cp). */
 	if ((e = pool_dir_src(d)) != 0 && run_short(e) &&
 	    pool_again_keep(p, &d->dir.src, sst, &d->dir.dst, d->dir.anc.up))
-		goto fail;
+		goto unmake;
 	/* As cp: the copy is made even if the source cannot be read. */
 	if (walk_enter(&p->w, &d->dir) == -1) {
 		if (d->d != NULL)
@@ -330,6 +335,10 @@ pool_dir_open(struct pool *p, struct pool_dir *up, char *name,
 	    CPN_("cannot access %s"), &d->dir.sp, NULL);
 	walk_attrs(&p->w, &d->dir, -1);
 	walk_close(&p->w, &d->dir);
+	goto fail;
+unmake:
+	if (premade)
+		walk_unmake(&up->dir, name);
 fail:
 	free(d->name);
 	free(d);
@@ -350,20 +359,26 @@ pool_subdir(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 	struct copy_job job;
 
 	if (operand_stopped(p->w.op)) {
+		if (e->premade)
+			walk_unmake(&up->dir, e->name);
 		pool_release(p, up);
 		return;
 	}
 	walk_job(&p->w, &job, dirfd(up->d), &up->dir, e->name);
-	/* Deep, or out of memory for the pool: the sequential walk. */
+	/* Deep, or out of memory for the pool: the sequential walk (which
+	 * makes the copy itself). */
 	if (up->depth + 1 >= run->pool_depth || (d = calloc(1,
 	    sizeof(*d))) == NULL) {
+		if (e->premade)
+			walk_unmake(&up->dir, e->name);
 		walk_seq_copy(&p->w, fc, &job.src, &e->st, &job.dst,
 		    &up->dir.anc);
 		pool_release(p, up);
 		return;
 	}
 	free(d);
-	d = pool_dir_open(p, up, e->name, &job.src, &e->st, &job.dst);
+	d = pool_dir_open(p, up, e->name, &job.src, &e->st, &job.dst,
+	    e->premade);
 	e->name = NULL;		/* the new pool_dir owned it */
 	if (d == NULL) {
 		pool_release(p, up);
@@ -470,11 +485,16 @@ pool_batch(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 	return NULL;
 }
 
-/* Copies the entry of job, in d, in this thread, without a task. */
+/*
+ * Copies the entry of job, in d, in this thread, without a task (its
+ * copy made ahead, if premade, removed first: the walk makes it).
+ */
 static void
 pool_inline(struct pool *p, struct file_ctx *fc, struct pool_dir *d,
-    const struct copy_job *job)
+    const struct copy_job *job, bool premade)
 {
+	if (premade)
+		walk_unmake(&d->dir, job->dst.name);
 	if (S_ISDIR(job->st.st_mode))
 		walk_seq_copy(&p->w, fc, &job->src, &job->st, &job->dst,
 		    &d->dir.anc);
@@ -486,9 +506,13 @@ pool_inline(struct pool *p, struct file_ctx *fc, struct pool_dir *d,
 static void
 pool_read(struct pool *p, struct file_ctx *fc, struct pool_dir *d)
 {
+	/* Subdirectories made ahead (walk.h), unless walked sequentially. */
+	bool ahead = d->depth + 1 < p->w.run->pool_depth &&
+	    walk_premake_ok(&p->w, &d->dir);
 	struct pool_task *batch = NULL, *t;
 	struct copy_job job;
 	struct dirent *de;
+	bool pre;
 
 	while (!operand_stopped(p->w.op) && (errno = 0, de = readdir(d->d)) !=
 	    NULL) {
@@ -498,16 +522,19 @@ pool_read(struct pool *p, struct file_ctx *fc, struct pool_dir *d)
 		walk_job(&p->w, &job, dirfd(d->d), &d->dir, de->d_name);
 		if (walk_stat(&p->w, &job) == -1)
 			continue;
+		pre = ahead && S_ISDIR(job.st.st_mode) &&
+		    walk_premake(&p->w, &d->dir, de->d_name, &job.st);
 		t = S_ISDIR(job.st.st_mode) ? pool_task_new(d, true) :
 		    batch != NULL ? batch : (batch = pool_task_new(d, false));
 		if (t == NULL || (t->e[t->n].name = strdup(de->d_name)) ==
 		    NULL) {
 			/* Out of memory for a task: copied here and now. */
-			pool_inline(p, fc, d, &job);
+			pool_inline(p, fc, d, &job, pre);
 			if (t != NULL && t->subdir)
 				pool_task_free(t);
 			continue;
 		}
+		t->e[t->n].premade = pre;
 		t->e[t->n++].st = job.st;
 		if (t->subdir)
 			pool_push(p, t);
@@ -947,7 +974,8 @@ pool_threads_walk(struct pool *p, struct file_ctx *fc, char *name,
 	p->again_end = &p->again;
 	pool_short = false;
 	p->drv.again = pool_again_keep;
-	if ((top = pool_dir_open(p, NULL, name, src, sst, dst)) == NULL)
+	if ((top = pool_dir_open(p, NULL, name, src, sst, dst, false)) ==
+	    NULL)
 		return 0;
 	pool_later_links(p, top);
 	/* The other threads start now: the top directory is made, and this

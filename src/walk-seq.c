@@ -41,6 +41,8 @@
 struct seq_ent {
 	ino_t		 ino;
 	size_t		 off;		/* its name, in names */
+	unsigned char	 type;		/* d_type */
+	bool		 premade;	/* its copy made ahead (walk.h) */
 };
 
 struct seq_level {
@@ -117,8 +119,9 @@ seq_add(struct seq_level *l, const struct dirent *de, size_t *cap,
 		*cap = *cap * 2 + 16;
 	}
 	memcpy(l->names + *nlen, de->d_name, len);
-	l->ents[l->nents].ino = de->d_ino;
-	l->ents[l->nents++].off = *nlen;
+	l->ents[l->nents] = (struct seq_ent){ .ino = de->d_ino, .off = *nlen,
+	    .type = de->d_type };
+	l->nents++;
 	*nlen += len;
 	return 0;
 }
@@ -147,6 +150,40 @@ seq_opendir(struct seq *t, struct seq_level *l, DIR **d)
 	if (t->bypath)
 		l->sfd = -1;	/* d's now */
 	return 0;
+}
+
+/*
+ * Makes the copies of l's subdirectories ahead, before its files, where
+ * the walk may (walk.h).  (Entries whose d_type does not say: in their
+ * turn.)
+ */
+static void
+seq_premake(struct seq *t, struct seq_level *l)
+{
+	struct seq_ent *e;
+	struct stat st;
+	size_t i;
+
+	if (t->bypath || !walk_premake_ok(t->w, &l->dir))
+		return;
+	for (i = 0; i < l->nents; i++) {
+		e = &l->ents[i];
+		if (e->type == DT_DIR && fstatat(l->sfd, l->names + e->off,
+		    &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))
+			e->premade = walk_premake(t->w, &l->dir,
+			    l->names + e->off, &st);
+	}
+}
+
+/* The copies made ahead of l's entries not taken: removed (empty). */
+static void
+seq_unmake_rest(struct seq_level *l)
+{
+	size_t i;
+
+	for (i = l->next; i < l->nents; i++)
+		if (l->ents[i].premade)
+			walk_unmake(&l->dir, l->names + l->ents[i].off);
 }
 
 /* Reads d (then closed) into l's entries, sorted by inode.  0 or errno. */
@@ -428,6 +465,8 @@ seq_enter(struct seq *t, struct seq_level *up, const char *name,
 			    CPN_("cannot access %s"), src->path, NULL);
 		return NULL;
 	}
+	/* Its entry in up, the one being copied: made ahead or not. */
+	l->dir.premade = up != NULL && up->ents[up->next - 1].premade;
 	if (!t->bypath)
 		e = seq_open_src(t, l, top, &d);
 	if (e != 0 && seq_again(t, up, e, src, sst, dst)) {
@@ -454,6 +493,7 @@ seq_enter(struct seq *t, struct seq_level *up, const char *name,
 		    CPN_("cannot access %s"), l->dir.src.path, NULL);
 		l->nents = 0;
 	}
+	seq_premake(t, l);
 	seq_opened(t, l);
 	return l;
 }
@@ -466,6 +506,7 @@ static struct seq_level *
 seq_step(struct seq *t, struct seq_level *l)
 {
 	struct walk *w = t->w;
+	bool pre = l->ents[l->next].premade;
 	const char *name = l->names + l->ents[l->next++].off;
 	struct seq_level *child = NULL;
 	char *sname = NULL, *dname = NULL;
@@ -482,12 +523,20 @@ seq_step(struct seq *t, struct seq_level *l)
 			goto out;
 		}
 	}
-	if (walk_stat(w, &job) == -1)
-		goto out;
-	if (!S_ISDIR(job.st.st_mode))
+	if (walk_stat(w, &job) == -1) {
+		;	/* reported */
+	} else if (!S_ISDIR(job.st.st_mode)) {
+		if (pre)	/* no longer a directory */
+			walk_unmake(&l->dir, name);
+		pre = false;
 		(void)exec_file(w, t->fc, &job);
-	else
-		child = seq_enter(t, l, name, &job.src, &job.st, &job.dst);
+	} else if ((child = seq_enter(t, l, name, &job.src, &job.st,
+	    &job.dst)) != NULL) {
+		pre = false;
+	}
+	/* Made ahead, and not entered after all. */
+	if (pre)
+		walk_unmake(&l->dir, name);
 out:
 	free(sname);
 	free(dname);
@@ -523,6 +572,7 @@ seq_leave(struct seq *t, struct seq_level *l)
 {
 	struct seq_level *up = l->up;
 
+	seq_unmake_rest(l);
 	if (l->lost) {
 		/* Its descriptors could not come back, so neither can its
 		 * parent's if it let go of them: give up on it too. */

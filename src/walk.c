@@ -203,6 +203,30 @@ walk_dir_init(struct walk_dir *d, const struct walk_dir *up,
 	d->dfd = -1;
 	d->ddev = 0;
 	d->created = d->dry = false;
+	d->premade = false;
+}
+
+bool
+walk_premake_ok(const struct walk *w, const struct walk_dir *d)
+{
+	return d->created && d->dfd != -1 && w->op->apart &&
+	    w->run->dirs == NULL && w->run->opts->deref != DEREF_ALWAYS &&
+	    !w->run->opts->dry_run && !operand_stopped(w->op);
+}
+
+bool
+walk_premake(const struct walk *w, const struct walk_dir *d,
+    const char *name, const struct stat *st)
+{
+	return mkdirat(d->dfd, name, walk_filling_mode(w->run->opts,
+	    st->st_mode)) == 0;
+}
+
+void
+walk_unmake(const struct walk_dir *d, const char *name)
+{
+	if (d->dfd != -1)
+		(void)unlinkat(d->dfd, name, AT_REMOVEDIR);
 }
 
 /*
@@ -450,11 +474,15 @@ walk_mkdir(struct walk *w, struct walk_dir *d)
 	struct dest_state ds;
 	int fd, e;
 
-	d->created = d->dry = false;
+	/* Made ahead: new and empty, nothing in its way. */
+	d->created = d->premade;
+	d->dry = false;
 	d->ddev = 0;
-	if (!walk_mkdir_check(w, d, &ds) || walk_named_before(w, d) ||
-	    walk_mkdir_make(w, d, &ds) == -1 || d->dry ||
-	    (fd = walk_mkdir_open(w, d)) == -1)
+	if (!d->premade && (!walk_mkdir_check(w, d, &ds) ||
+	    walk_named_before(w, d) || walk_mkdir_make(w, d, &ds) == -1 ||
+	    d->dry))
+		return -1;
+	if ((fd = walk_mkdir_open(w, d)) == -1)
 		return -1;
 	if ((e = walk_mkdir_note(w, d, fd)) == 0)
 		return fd;

@@ -68,6 +68,7 @@ struct walk_dir {
 	bool		 dry;		/* --dry-run: it would be made (it is
 					   not there: dfd is -1, and what is
 					   below it is new) */
+	bool		 premade;	/* made ahead (walk_premake()) */
 	struct file_record rec;		/* its own record */
 };
 
@@ -128,6 +129,26 @@ void	 walk_dir_init(struct walk_dir *, const struct walk_dir *,
  * descriptors, nothing made) handed back to the driver's again.
  */
 int	 walk_enter(struct walk *, struct walk_dir *);
+/*
+ * Making a new directory's subdirectories ahead, before its files: on
+ * ext4 without a journal, files then do not all queue in the block
+ * groups where a tree was just deleted (bench/RESULTS.md, "Creating
+ * after a delete").  walk_premake_ok() says whether the walk may do so
+ * in d: d is new (nothing of the destination's rules can apply in it),
+ * the only operand's copy lands outside its source, and links are not
+ * followed below it.  walk_premake() makes the copy of d's subdirectory
+ * name (its source stat'ed as st) with the mode walk_enter() would
+ * give it, and returns true if it did; what fails is left for
+ * walk_enter(), which says why in its turn.  The walk marks the
+ * subdirectory's walk_dir premade, so that walk_enter() takes it as its
+ * own new copy, or removes it with walk_unmake() where it is not
+ * entered after all.
+ */
+bool	 walk_premake_ok(const struct walk *, const struct walk_dir *);
+bool	 walk_premake(const struct walk *, const struct walk_dir *,
+	    const char *, const struct stat *);
+void	 walk_unmake(const struct walk_dir *, const char *);
+
 /*
  * The post-order step, once d's contents are in: walk_attrs() sets the
  * copy's attributes (sfd: the source, or -1), walk_close() closes it and
