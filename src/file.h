@@ -26,6 +26,9 @@ struct file_ctx {
 	/* Engines that failed as unsupported between these filesystems. */
 	dev_t		 skip_src, skip_dst;
 	struct engine_skip skip;
+	/* Whether files of the device exact_dev have true sizes. */
+	dev_t		 exact_dev;
+	bool		 exact_known, exact;
 };
 
 /*
