@@ -832,6 +832,7 @@ operands_copy(const struct options *o, struct report *rep,
 	for (i = 0; dir != NULL && i < n; i++)
 		operands_into(&os, dir, files[i], ddev);
 	engine_buf_free(&os.fc.buf);
+	exec_batch_done(&os.fc);
 	links_free(os.run.links);
 	created_free(os.run.sources);
 	created_free(os.run.dirs);

@@ -430,14 +430,26 @@ pool_keep(void *arg, const struct copy_job *job)
 	return true;
 }
 
-/* Copies a batch of files of t->dir. */
+/*
+ * Copies a batch of files of t->dir: one by one, or under --engine=uring
+ * at once (exec_batch()).
+ */
 static void
 pool_files(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 {
 	struct pool_dir *d = t->dir;
-	struct copy_job job;
+	struct copy_job job, jobs[POOL_BATCH];
 	size_t i;
 
+	if (p->w.run->opts->uring) {
+		for (i = 0; i < t->n; i++) {
+			walk_job(&p->w, &jobs[i], dirfd(d->d), &d->dir,
+			    t->e[i].name);
+			jobs[i].st = t->e[i].st;
+		}
+		exec_batch(&p->w, fc, jobs, t->n);
+		return;
+	}
 	for (i = 0; i < t->n && !operand_stopped(p->w.op); i++) {
 		walk_job(&p->w, &job, dirfd(d->d), &d->dir, t->e[i].name);
 		job.st = t->e[i].st;
@@ -561,6 +573,7 @@ static void
 pool_thread_done(struct file_ctx *fc)
 {
 	engine_buf_free(&fc->buf);
+	exec_batch_done(fc);
 	path_thread_free();
 	quote_thread_free();
 }
