@@ -20,6 +20,12 @@
  * Where the kernel refuses io_uring (ENOSYS; EPERM from
  * /proc/sys/kernel/io_uring_disabled or a seccomp filter), every file
  * goes there, and --debug says why.
+ *
+ * --engine=auto uses the same batches where at least URING_AUTO_MIN
+ * files of a batch fit and a clone is known not to work (the per-file
+ * path's first file of each pair of devices tells): bench/RESULTS.md
+ * has the batch faster for every size class up to URING_MAX, on tmpfs
+ * and on ext4.  A forced engine never uses them.
  */
 #include "config.h"
 
@@ -46,6 +52,11 @@
 /* The largest file copied in a batch, and the files of one batch. */
 #define URING_MAX	((size_t)64 << 10)
 #define URING_FILES	32
+/*
+ * The files of a batch that --engine=auto copies on io_uring: for fewer,
+ * setting the ring up and four submissions save little or nothing.
+ */
+#define URING_AUTO_MIN	8
 
 /* What a completion is for (user_data: file index * 8 + this). */
 enum uring_op {
@@ -134,10 +145,53 @@ uring_fits(const struct file_ctx *fc, const struct copy_job *job)
 	if (o->sparse == SPARSE_ALWAYS || (o->sparse != SPARSE_NEVER &&
 	    (uint64_t)st->st_blocks * 512 < (uint64_t)st->st_size))
 		return false;
+	/* auto: only where a clone is known not to work (it shares). */
+	if (!o->uring && o->reflink != REFLINK_NEVER &&
+	    (fc->skip_src != st->st_dev || fc->skip_dst != job->dst.dev ||
+	    job->dst.dev == 0 || !(fc->skip.mask & ENGINE_BIT(ENGINE_CLONE))))
+		return false;
 	return o->engine == ENGINE_AUTO && o->reflink != REFLINK_ALWAYS &&
 	    !o->atomic && !o->verify && !o->resume && !o->fsync &&
 	    !o->hard_link && !o->sym_link && !o->attributes_only &&
 	    o->interactive != INTERACTIVE_ASK;
+}
+
+/*
+ * Whether what the batch must know of job's files is not known yet:
+ * whether the source's file system has true sizes and (auto) whether a
+ * clone works between the two.  The per-file path finds out.
+ */
+static bool
+uring_unknown(const struct file_ctx *fc, const struct copy_job *job)
+{
+	const struct stat *st = &job->st;
+
+	if (!S_ISREG(st->st_mode) || !job->dst.fresh)
+		return false;
+	if (!fc->exact_known || fc->exact_dev != st->st_dev)
+		return true;
+	return !fc->run->opts->uring && (fc->skip_src != st->st_dev ||
+	    fc->skip_dst != job->dst.dev);
+}
+
+/*
+ * Whether the jobs are copied in a batch: under --engine=uring, if any
+ * can be; under auto, if URING_AUTO_MIN can (bench/RESULTS.md: faster
+ * for files of every size up to URING_MAX, on tmpfs and ext4).
+ */
+static bool
+uring_worth(const struct file_ctx *fc, const struct copy_job *jobs,
+    size_t n)
+{
+	const struct options *o = fc->run->opts;
+	size_t i, fit = 0;
+
+	if (!o->uring && o->engine != ENGINE_AUTO)
+		return false;
+	for (i = 0; i < n; i++)
+		if (uring_fits(fc, &jobs[i]))
+			fit++;
+	return fit > 0 && (o->uring || fit >= URING_AUTO_MIN);
 }
 
 /* A queue entry for file i's op, or NULL (the ring is full: none is). */
@@ -505,7 +559,13 @@ exec_batch(const struct walk *w, struct file_ctx *fc, struct copy_job *jobs,
 	double t0;
 	size_t i;
 
-	if (!w->run->opts->uring || (r = uring_get(fc)) == NULL) {
+	/* The first files tell what the next ones need. */
+	for (i = 0; i < n && uring_unknown(fc, &jobs[i]) &&
+	    !operand_stopped(w->op); i++)
+		(void)exec_file(w, fc, &jobs[i]);
+	jobs += i;
+	n -= i;
+	if (!uring_worth(fc, jobs, n) || (r = uring_get(fc)) == NULL) {
 		for (i = 0; i < n && !operand_stopped(w->op); i++)
 			(void)exec_file(w, fc, &jobs[i]);
 		return;

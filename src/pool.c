@@ -431,8 +431,10 @@ pool_keep(void *arg, const struct copy_job *job)
 }
 
 /*
- * Copies a batch of files of t->dir: one by one, or under --engine=uring
- * at once (exec_batch()).
+ * Copies a batch of files of t->dir: under --engine=auto (and uring, which
+ * is auto's chain for what no batch takes) through exec_batch(), which
+ * copies the small new files at once where that is worth it; under a
+ * forced engine, one by one.
  */
 static void
 pool_files(struct pool *p, struct file_ctx *fc, struct pool_task *t)
@@ -441,7 +443,7 @@ pool_files(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 	struct copy_job job, jobs[POOL_BATCH];
 	size_t i;
 
-	if (p->w.run->opts->uring) {
+	if (p->w.run->opts->engine == ENGINE_AUTO) {
 		for (i = 0; i < t->n; i++) {
 			walk_job(&p->w, &jobs[i], dirfd(d->d), &d->dir,
 			    t->e[i].name);
