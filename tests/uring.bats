@@ -221,3 +221,28 @@ refused()
 	diff -r many refused
 	[[ $output != *uring* ]]
 }
+
+@test "uring: a full file system: the files whose batch step failed are the per-file path's, in cp's words" {
+	need_uring
+	local f line named=()
+
+	mkfs_tmpfs_small small 1M
+	mkdir -p src/a src/b
+	for ((f = 0; f < 40; f++)); do
+		head -c 20000 /dev/urandom > "src/a/f$f"
+		head -c 20000 /dev/urandom > "src/b/f$f"
+	done
+	run --separate-stderr "$ZCP" -r -j2 --engine=uring src small/dst
+	assert_status 1
+	[[ ${#stderr_lines[@]} -ge 1 ]]
+	for line in "${stderr_lines[@]}"; do
+		assert_match "$line" "^zcp: (error writing|cannot create regular file) 'small/dst/[ab]/f[0-9]+': No space left on device$"
+		named+=("$(cut -d"'" -f2 <<< "$line")")
+	done
+	# Each failure said once; every other file whole.
+	assert_eq "$(printf '%s\n' "${named[@]}" | sort | uniq -d)" "" "repeated"
+	for f in src/[ab]/f*; do
+		[[ " ${named[*]} " == *" small/dst/${f#src/} "* ]] ||
+		    cmp "$f" "small/dst/${f#src/}"
+	done
+}
