@@ -63,7 +63,11 @@ struct engine_job {
 	bool		 src_is_pipe;	/* the source is a pipe or FIFO */
 	bool		 src_is_reg;	/* the source is a regular file */
 	uint64_t	 src_size;	/* its size when stat'ed (a hint
-					   only) */
+					   only, unless size_exact) */
+	bool		 size_exact;	/* src_size is where the source ends
+					   (its file system's sizes are
+					   true): the copy stops there,
+					   without a call that returns 0 */
 	bool		 dst_is_pipe;	/* the destination is a pipe or FIFO */
 	bool		 dst_is_reg;	/* the destination is a regular file */
 	size_t		 blksize;	/* the destination's st_blksize */

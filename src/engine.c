@@ -58,6 +58,7 @@ struct engine_run {
 	uint64_t		 pos;	/* source offset reached */
 	uint64_t		 sync_every; /* early writeback, 0: off */
 	uint64_t		 unsynced; /* bytes since writeback started */
+	unsigned		 steps;	/* engine calls that moved data */
 };
 
 const char *
@@ -278,6 +279,19 @@ engine_range(struct engine_run *r, uint64_t limit, bool *eof)
 
 	*eof = false;
 	while (done < limit) {
+		/*
+		 * A size known to be true, reached by one call: no call to
+		 * find the end.  A call reads to the end as it is then, and
+		 * a file that grew after it would have to grow in the
+		 * microseconds before cp's next call for cp to see it.  One
+		 * copied in several calls goes on to a call that returns 0,
+		 * as it may have grown while it was copied.
+		 */
+		if (r->job->size_exact && r->steps <= 1 &&
+		    r->pos == r->job->src_size) {
+			*eof = true;
+			return 0;
+		}
 		want = limit - done < ENGINE_CHUNK ? (size_t)(limit - done) :
 		    ENGINE_CHUNK;
 		r->io.op = ENGINE_OP_COPY;
@@ -286,6 +300,7 @@ engine_range(struct engine_run *r, uint64_t limit, bool *eof)
 		    (n = engine_probe(r, want)) == -1)
 			return engine_fail(r, errno);
 		if (n > 0) {
+			r->steps++;
 			engine_account(r, (size_t)n);
 			done += (uint64_t)n;
 			continue;

@@ -114,6 +114,9 @@ exec_file(const struct walk *w, struct file_ctx *fc,
 		exec_look(&job->dst, &was);
 	progress_file_start(prog, job->src.path, &job->st);
 	(void)file_copy(fc, job, &rec);
+	/* (--engine=uring only: auto says nothing of what it did not do.) */
+	if (fc->run->opts->uring)
+		rec.unbatched = fc->unbatched;
 	progress_file_done(prog, &job->st, &rec);
 	if (exec_again(w, job, &was, &rec))
 		return false;

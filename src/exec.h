@@ -36,4 +36,19 @@
 bool	 exec_file(const struct walk *, struct file_ctx *,
 	    const struct copy_job *);
 
+/*
+ * Runs jobs[0..n) (non-directories of one directory of the walk w) as
+ * exec_file() would, in this thread: under --engine=uring (and auto,
+ * where that is worth it), the new small regular files among them at
+ * once on io_uring (exec-uring.c), the others, and all of them where
+ * the kernel refuses io_uring (fc->unbatched says why), with
+ * exec_file().  Stops early if the operand was stopped.
+ */
+void	 exec_batch(const struct walk *, struct file_ctx *,
+	    struct copy_job *, size_t);
+/* Frees what exec_batch() kept in fc (its ring and buffers). */
+void	 exec_batch_done(struct file_ctx *);
+/* True if this zcp was built with liburing (--engine=uring works). */
+bool	 exec_batch_built(void);
+
 #endif

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "alias.h"
@@ -124,6 +125,45 @@ file_sync(struct file_ctx *ctx, int dfd, const struct stat *dst_st,
 	return 0;
 }
 
+/*
+ * File systems whose regular files hold st_size bytes, what read(2)
+ * returns up to the end (statfs f_type): ext2/3/4, XFS, Btrfs, tmpfs,
+ * ramfs, F2FS, bcachefs, ZFS, JFS, overlayfs (its files are on one of
+ * these).  Not procfs, sysfs and their kin (st_size 0 or 4096 whatever
+ * they hold, ENGINES.md), nor network or FUSE file systems, whose files
+ * another machine or process may size behind the kernel's back.
+ */
+static const unsigned long file_exact_fs[] = {
+	0xef53, 0x58465342, 0x9123683e, 0x01021994, 0x858458f6,
+	0xf2f52010, 0xca451a4e, 0x2fc12fc1, 0x3153464a, 0x794c7630,
+};
+
+/*
+ * True if the regular file sfd (stat'ed as st) ends at st_size: then its
+ * copy stops there, where cp 9.1 makes one more copy_file_range (and
+ * zcp made a read) that returns 0.  One fstatfs per device and thread.
+ */
+static bool
+file_size_exact(struct file_ctx *ctx, int sfd, const struct stat *st)
+{
+	struct statfs fs;
+	size_t i;
+
+	if (!S_ISREG(st->st_mode))
+		return false;
+	if (ctx->exact_known && ctx->exact_dev == st->st_dev)
+		return ctx->exact;
+	ctx->exact = false;
+	if (fstatfs(sfd, &fs) == -1)
+		return false;	/* asked again for the next file */
+	for (i = 0; i < sizeof(file_exact_fs) / sizeof(file_exact_fs[0]); i++)
+		if ((unsigned long)fs.f_type == file_exact_fs[i])
+			ctx->exact = true;
+	ctx->exact_known = true;
+	ctx->exact_dev = st->st_dev;
+	return ctx->exact;
+}
+
 /* Runs the chain from sfd to dfd with the clock running. */
 static int
 file_transfer(struct file_ctx *ctx, int sfd, const struct stat *sst,
@@ -143,6 +183,7 @@ file_transfer(struct file_ctx *ctx, int sfd, const struct stat *sst,
 	job.src_is_pipe = S_ISFIFO(sst->st_mode) || S_ISSOCK(sst->st_mode);
 	job.src_is_reg = S_ISREG(sst->st_mode);
 	job.src_size = (uint64_t)sst->st_size;
+	job.size_exact = file_size_exact(ctx, sfd, sst);
 	/* splice(2) needs a pipe at one end: a socket is not one. */
 	job.dst_is_pipe = S_ISFIFO(dst_st->st_mode);
 	job.walk_holes = o->sparse != SPARSE_NEVER && S_ISREG(sst->st_mode) &&
@@ -247,10 +288,13 @@ file_engine_fail(const struct options *o, const struct file_ref *src,
 		    quote(path_str(src->path)), quote(path_str(dst->path)));
 }
 
-/* Opens the source and checks it is still the file that was stat'ed. */
+/*
+ * Opens the source and checks it is still the file that was stat'ed;
+ * now is its stat once open.
+ */
 static int
 file_open_src(const struct file_ref *src, const struct stat *sst,
-    struct file_record *rec)
+    struct stat *now, struct file_record *rec)
 {
 	struct stat st;
 	int fd;
@@ -271,6 +315,7 @@ file_open_src(const struct file_ref *src, const struct stat *sst,
 		(void)close(fd);
 		return -1;
 	}
+	*now = st;
 	return fd;
 }
 
@@ -299,6 +344,7 @@ file_socket(struct file_ctx *ctx, const struct file_ref *src,
     const struct stat *sst, const struct file_ref *dst, int dfd,
     const struct stat *dst_st, struct file_record *rec)
 {
+	struct stat now;
 	int sfd, rc = 0;
 
 	rec->began = true;
@@ -306,12 +352,12 @@ file_socket(struct file_ctx *ctx, const struct file_ref *src,
 		rec->verify = VERIFY_SKIPPED;
 		rec->verify_why = N_("the destination is a socket");
 	}
-	if ((sfd = file_open_src(src, sst, rec)) == -1) {
+	if ((sfd = file_open_src(src, sst, &now, rec)) == -1) {
 		(void)close(dfd);
 		return -1;
 	}
 	if (!ctx->run->opts->attributes_only &&
-	    (rc = file_transfer(ctx, sfd, sst, dfd, dst_st, rec)) == -1)
+	    (rc = file_transfer(ctx, sfd, &now, dfd, dst_st, rec)) == -1)
 		file_engine_fail(ctx->run->opts, src, dst, rec);
 	(void)close(sfd);
 	(void)close(dfd);
@@ -478,15 +524,17 @@ file_regular_data(struct file_ctx *ctx, const struct file_ref *src,
 	const struct options *o = ctx->run->opts;
 	struct meta_target t;
 	struct file_out out;
+	struct stat now;
 	int sfd, rc;
 
-	if ((sfd = file_open_src(src, sst, rec)) == -1)
+	if ((sfd = file_open_src(src, sst, &now, rec)) == -1)
 		return -1;
 	if (file_out_open(o, sst, dst, ds, ctx->sync_late, &out, rec) == -1) {
 		(void)close(sfd);
 		return -1;
 	}
-	rc = file_fill(ctx, src, sst, sfd, dst, &out, rec);
+	/* (The data as it is now: the engines' size, holes.) */
+	rc = file_fill(ctx, src, &now, sfd, dst, &out, rec);
 	if (rc == 0 && ds->atomic)
 		rc = atomic_inherit(o, &out.a, ds, rec);
 	if (rc == 0) {
@@ -912,10 +960,11 @@ file_dry(struct file_ctx *ctx, const struct copy_job *job,
 	const struct options *o = ctx->run->opts;
 	char *target = NULL;
 	bool replace;
+	struct stat now;
 	int fd, e;
 
 	if (make == DEST_DATA) {
-		if ((fd = file_open_src(&job->src, &job->st, rec)) == -1)
+		if ((fd = file_open_src(&job->src, &job->st, &now, rec)) == -1)
 			return -1;
 		(void)close(fd);
 		if (dest_dry_open(o, &job->dst, ds, rec) == -1)

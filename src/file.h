@@ -20,6 +20,8 @@
  * What one thread needs to copy files: the run, and scratch space kept
  * from one file to the next.
  */
+struct exec_ring;
+
 struct file_ctx {
 	struct run	*run;
 	struct engine_buf buf;		/* rw engine buffer, reused */
@@ -29,6 +31,12 @@ struct file_ctx {
 	/* --fsync, a file of a tree: flushed with the others at the end
 	 * (durable.h), not on its own; set for each job by file_copy(). */
 	bool		 sync_late;
+	/* Whether files of the device exact_dev have true sizes. */
+	dev_t		 exact_dev;
+	bool		 exact_known, exact;
+	/* --engine=uring: this thread's ring (exec-uring.c), or NULL. */
+	struct exec_ring *ring;
+	int		 unbatched;	/* the kernel refused io_uring: errno */
 };
 
 /*

@@ -900,6 +900,7 @@ operands_copy(const struct options *o, struct report *rep,
 		operands_sync(&os);
 	durable_free(os.run.durable);
 	engine_buf_free(&os.fc.buf);
+	exec_batch_done(&os.fc);
 	links_free(os.run.links);
 	dry_free(os.run.dry);
 	created_free(os.run.sources);

@@ -18,6 +18,7 @@
 
 #include "closeout.h"
 #include "compat.h"
+#include "exec.h"
 #include "nls.h"
 #include "options.h"
 #include "quote.h"
@@ -152,7 +153,8 @@ static const char *const reflink_args[] = {
 };
 static const char *const sparse_args[] = { "never", "auto", "always", NULL };
 static const char *const engine_args[] = {
-	"auto", "clone", "copy_file_range", "sendfile", "splice", "rw", NULL
+	"auto", "clone", "copy_file_range", "sendfile", "splice", "rw",
+	"uring", NULL
 };
 /* --bench=LIST: the engines, then the system's cp. */
 static const char *const bench_args[] = {
@@ -295,7 +297,8 @@ options_help_engines(void)
 Engines and reports:\n\
       --engine=NAME            copy with NAME alone: auto (default: the\n\
                                  fastest that works), clone, copy_file_range,\n\
-                                 sendfile, splice, rw\n\
+                                 sendfile, splice, rw; or uring: new small\n\
+                                 files of a tree in batches on io_uring\n\
       --fsync                  flush the copies to disk before exiting: each\n\
                                  file on its own, a tree's file systems once\n\
                                  at the end\n\
@@ -1032,11 +1035,19 @@ options_report(struct options *o, int c)
 static void
 options_data(struct options *o, int c)
 {
+	const char *arg;
+
 	switch (c) {
 	case OPT_ENGINE:
-		o->engine = (enum engine_id)engine_lookup(
-		    engine_args[options_match(optarg, "--engine",
-		    engine_args, false)]);
+		arg = engine_args[options_match(optarg, "--engine",
+		    engine_args, false)];
+		/* Not an engine of the chain: the executor of batches. */
+		if ((o->uring = strcmp(arg, "uring") == 0) &&
+		    !exec_batch_built())
+			errx(1, _("--engine=uring is not available: zcp was "
+			    "built without liburing"));
+		o->engine = o->uring ? ENGINE_AUTO :
+		    (enum engine_id)engine_lookup(arg);
 		break;
 	case OPT_FSYNC:
 		o->fsync = true;

@@ -111,6 +111,9 @@ struct options {
 
 	/* The data path. */
 	enum engine_id	 engine;	/* --engine: ENGINE_AUTO for the chain */
+	bool		 uring;		/* --engine=uring: small new files of
+					   the parallel walk in batches on
+					   io_uring, the rest by the chain */
 	enum reflink_mode reflink;	/* --reflink */
 	enum sparse_mode sparse;	/* --sparse */
 	bool		 fsync;		/* --fsync: flush each file in its time */

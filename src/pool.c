@@ -445,14 +445,28 @@ pool_keep(void *arg, const struct copy_job *job)
 	return true;
 }
 
-/* Copies a batch of files of t->dir. */
+/*
+ * Copies a batch of files of t->dir: under --engine=auto (and uring, which
+ * is auto's chain for what no batch takes) through exec_batch(), which
+ * copies the small new files at once where that is worth it; under a
+ * forced engine, one by one.
+ */
 static void
 pool_files(struct pool *p, struct file_ctx *fc, struct pool_task *t)
 {
 	struct pool_dir *d = t->dir;
-	struct copy_job job;
+	struct copy_job job, jobs[POOL_BATCH];
 	size_t i;
 
+	if (p->w.run->opts->engine == ENGINE_AUTO) {
+		for (i = 0; i < t->n; i++) {
+			walk_job(&p->w, &jobs[i], dirfd(d->d), &d->dir,
+			    t->e[i].name);
+			jobs[i].st = t->e[i].st;
+		}
+		exec_batch(&p->w, fc, jobs, t->n);
+		return;
+	}
 	for (i = 0; i < t->n && !operand_stopped(p->w.op); i++) {
 		walk_job(&p->w, &job, dirfd(d->d), &d->dir, t->e[i].name);
 		job.st = t->e[i].st;
@@ -590,6 +604,7 @@ static void
 pool_thread_done(struct file_ctx *fc)
 {
 	engine_buf_free(&fc->buf);
+	exec_batch_done(fc);
 	path_thread_free();
 	quote_thread_free();
 }

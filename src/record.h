@@ -107,6 +107,12 @@ struct file_record {
 	uint64_t	 verify_shared;	/* bytes found in the source's blocks
 					   (a clone): equal without reading */
 	char		*partial;	/* --resume: partial file kept, shown */
+	/* --engine=uring (exec-uring.c). */
+	bool		 batched;	/* copied in a batch on io_uring: eng
+					   holds its bytes only */
+	int		 unbatched;	/* errno of the kernel's refusal of
+					   io_uring: copied by the per-file
+					   path instead (0: not refused) */
 };
 
 /*

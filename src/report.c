@@ -224,7 +224,11 @@ report_engines(struct line *l, const struct file_record *rec)
 
 	units_size(sz, sizeof(sz), (double)e->bytes);
 	units_time(t, sizeof(t), rec->seconds);
-	line_add(l, "%s", e->cloned ? _("cloned") : engine_name(e->engine));
+	line_add(l, "%s", rec->batched ? "uring" : e->cloned ? _("cloned") :
+	    engine_name(e->engine));
+	if (rec->unbatched != 0)
+		line_add(l, _(" (not uring: the kernel refused io_uring: %s)"),
+		    strerror(rec->unbatched));
 	for (i = 0; i < e->nfallback; i++) {
 		line_add(l, "%s%s: %s", i == 0 ? _(" after ") : "; ",
 		    engine_name(e->fallback[i].engine),
@@ -365,8 +369,8 @@ report_json(struct report *r, const struct file_record *rec)
 	    report_kinds[rec->kind], report_status[rec->status]);
 	line_add(&l, ",\"engine\":");
 	if (rec->data)
-		line_add(&l, "\"%s\"", e->cloned ? "clone" :
-		    engine_name(e->engine));
+		line_add(&l, "\"%s\"", rec->batched ? "uring" : e->cloned ?
+		    "clone" : engine_name(e->engine));
 	else
 		line_add(&l, "null");
 	line_add(&l, ",\"fallbacks\":[");
@@ -381,6 +385,8 @@ report_json(struct report *r, const struct file_record *rec)
 	}
 	line_add(&l, "],\"bytes\":%llu,\"moved\":{",
 	    (unsigned long long)(rec->data ? e->bytes : 0));
+	if (rec->batched && e->bytes > 0)
+		line_add(&l, "\"uring\":%llu", (unsigned long long)e->bytes);
 	for (i = ENGINE_CLONE; rec->data && i < ENGINE_NUM; i++)
 		if (e->moved[i] > 0)
 			line_add(&l, "%s\"%s\":%llu", line_last(&l) == '{' ?
@@ -449,6 +455,11 @@ report_count(struct report *r, const struct file_record *rec)
 	if (rec->status == FILE_FAILED)
 		return;
 	r->bytes += e->bytes;
+	if (rec->batched) {
+		r->uring_files++;
+		r->uring_bytes += e->bytes;
+		return;
+	}
 	r->eng_files[e->cloned ? ENGINE_CLONE : e->engine]++;
 	r->eng_bytes[e->cloned ? ENGINE_CLONE : e->engine] += e->bytes;
 }
@@ -642,6 +653,11 @@ report_stats(struct report *r, double secs)
 			    P_("file", "files", r->eng_files[i]),
 			    units_size(sz, sizeof(sz),
 			    (double)r->eng_bytes[i]));
+	if (r->uring_files > 0)
+		fprintf(stderr, _("%s: stats: %s: %llu %s, %s\n"), me, "uring",
+		    (unsigned long long)r->uring_files,
+		    P_("file", "files", r->uring_files),
+		    units_size(sz, sizeof(sz), (double)r->uring_bytes));
 	if (r->opts->verify)
 		fprintf(stderr, _("%s: stats: verified: %llu %s, %s in %s; %llu "
 		    "not verified\n"), me, (unsigned long long)r->verified,
@@ -699,6 +715,11 @@ report_json_summary(struct report *r, double secs)
 			    line_last(&l) == '{' ? "" : ",", engine_name(i),
 			    (unsigned long long)r->eng_files[i],
 			    (unsigned long long)r->eng_bytes[i]);
+	if (r->uring_files > 0)
+		line_add(&l, "%s\"uring\":{\"files\":%llu,\"bytes\":%llu}",
+		    line_last(&l) == '{' ? "" : ",",
+		    (unsigned long long)r->uring_files,
+		    (unsigned long long)r->uring_bytes);
 	line_add(&l, "}");
 	if (r->synced)
 		line_add(&l, ",\"sync\":{\"method\":\"%s\",\"file_systems\":"

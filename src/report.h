@@ -32,6 +32,8 @@ struct report {
 	uint64_t	 lost;		/* records not printed (no memory) */
 	uint64_t	 bytes;
 	uint64_t	 eng_files[ENGINE_NUM], eng_bytes[ENGINE_NUM];
+	uint64_t	 uring_files, uring_bytes;	/* --engine=uring's
+							   batches */
 	uint64_t	 nfallback;
 	uint32_t	 fallbacks[ENGINE_NUM][REPORT_ERRNO_MAX];
 	uint64_t	 verified, unverified;	/* --verify: checked, not */

@@ -3,7 +3,8 @@
 #
 # tests/build.bats: the build and the tarball.  zcp --version in GNU's
 # form with the engines of this build (a second build, configured with
-# --disable-splice --disable-clone --disable-nls and without bats, is
+# --disable-splice --disable-clone --disable-nls --without-liburing and
+# without bats, is
 # made once for the file: it must leave them out, speak English, and make
 # check must skip with the reason); configure's summary shows directories
 # expanded; the package's bug-report address is its own; everything
@@ -40,6 +41,7 @@ setup_file()
 		cd "$d" &&
 		unset MAKEFLAGS MFLAGS MAKELEVEL &&
 		./configure --disable-splice --disable-clone --disable-nls \
+		    --without-liburing \
 		    BATS=/nonexistent/bats CFLAGS=-O0 > configure.out 2>&1 &&
 		make -j2 src/zcp > make.out 2>&1 &&
 		make check TESTS=tests/build.bats > check.out 2>&1
@@ -89,6 +91,18 @@ need_lean()
 	    "$LEAN/configure.out"
 	grep -q '^  engine splice: *no$' "$LEAN/configure.out"
 	grep -q '^  engine clone (FICLONE): *no$' "$LEAN/configure.out"
+}
+
+@test "--without-liburing: configure says so, --engine=uring is refused in one line" {
+	need_lean
+	grep -q '^  executor uring (liburing): *no$' "$LEAN/configure.out"
+	mkdir src
+	: > src/f
+	run --separate-stderr "$LEAN/src/zcp" -r --engine=uring src dst
+	assert_status 1
+	assert_eq "$stderr" "zcp: --engine=uring is not available: zcp was built without liburing"
+	assert_eq "$output" ""
+	[[ ! -e dst ]]
 }
 
 @test "--disable-nls: configure says so, zcp speaks English (and libc's strerror)" {

@@ -116,6 +116,7 @@ Valid arguments are:
   - 'sendfile'
   - 'splice'
   - 'rw'
+  - 'uring'
 $TRY"
 	[[ ! -e b ]]
 }

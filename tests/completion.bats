@@ -147,7 +147,8 @@ check_values()
 }
 
 # The option's values as the issue lists them, with those zcp prints.
-VALUES_engine="auto clone copy_file_range sendfile splice rw"
+VALUES_engine="auto clone copy_file_range sendfile splice rw uring"
+VALUES_bench="auto clone copy_file_range sendfile splice rw cp"
 VALUES_reflink="auto always never"
 VALUES_sparse="auto always never"
 VALUES_update="all none none-fail older"
@@ -160,7 +161,7 @@ values_of()
 	local v=VALUES_${1//-/_}
 	case $1 in
 	no-preserve)	echo "$VALUES_preserve" ;;
-	bench)		echo "$VALUES_engine" ;;
+	bench)		echo "$VALUES_bench" ;;
 	*)		echo "${!v}" ;;
 	esac
 }
