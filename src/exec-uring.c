@@ -152,6 +152,7 @@ uring_fits(const struct file_ctx *fc, const struct copy_job *job)
 		return false;
 	return o->engine == ENGINE_AUTO && o->reflink != REFLINK_ALWAYS &&
 	    !o->atomic && !o->verify && !o->resume && !o->fsync &&
+	    !o->dry_run &&
 	    !o->hard_link && !o->sym_link && !o->attributes_only &&
 	    o->interactive != INTERACTIVE_ASK;
 }
