@@ -60,7 +60,8 @@ enum {
 	OPT_SWEEP,
 	OPT_SWEEP_TIME,
 	OPT_PLOT,
-	OPT_CHART
+	OPT_CHART,
+	OPT_BENCH_STATE
 };
 
 /* The year of the copyright line of --version. */
@@ -118,6 +119,8 @@ static const struct option options_long[] = {
 	{ .name = "bench", .has_arg = optional_argument, .val = OPT_BENCH },
 	{ .name = "bench-size", .has_arg = required_argument,
 	    .val = OPT_BENCH_SIZE },
+	{ .name = "bench-state", .has_arg = required_argument,
+	    .val = OPT_BENCH_STATE },
 	{ .name = "cold", .has_arg = no_argument, .val = OPT_COLD },
 	{ .name = "csv", .has_arg = no_argument, .val = OPT_CSV },
 	{ .name = "progress", .has_arg = no_argument, .val = 'g' },
@@ -777,6 +780,26 @@ options_runs(const char *arg)
 	return (unsigned)n;
 }
 
+/*
+ * --bench-state=STATE: fresh or deleted (or a prefix of one).  A bad one
+ * is refused with one line: the two values fit in it.
+ */
+static enum bench_state
+options_bench_state(const char *arg)
+{
+	const char *l, *r;
+	size_t n = strlen(arg);
+
+	if (n > 0 && strncmp(arg, "fresh", n) == 0)
+		return BENCH_STATE_FRESH;
+	if (n > 0 && strncmp(arg, "deleted", n) == 0)
+		return BENCH_STATE_DELETED;
+	options_quotes(&l, &r);
+	/* TRANSLATORS: %s%s%s: quote, value, quote. */
+	errx(1, _("invalid argument %s%s%s for %s--bench-state%s (fresh or "
+	    "deleted)"), l, arg, r, l, r);
+}
+
 /* The options of --bench and --progress.  Returns false if c is not one. */
 static bool
 options_bench_one(struct options *o, int c)
@@ -798,6 +821,9 @@ options_bench_one(struct options *o, int c)
 		return true;
 	case OPT_COLD:
 		o->bench_cold = true;
+		return true;
+	case OPT_BENCH_STATE:
+		o->bench_state = options_bench_state(optarg);
 		return true;
 	case OPT_CSV:
 		o->csv = true;
@@ -908,7 +934,8 @@ options_check_bench(struct options *o)
 		bad = o->bench_runs ? "--runs" : o->bench_size ?
 		    "--bench-size" : o->bench_cold ? "--cold" : o->csv ?
 		    "--csv" : o->bench_socket ? "--to-socket" : o->sweep ?
-		    "--sweep" : options_sweep_only(o);
+		    "--sweep" : o->bench_state ? "--bench-state" :
+		    options_sweep_only(o);
 		if (bad != NULL) {
 			warnx(_("%s can be used only with --bench"), bad);
 			options_usage_hint();
