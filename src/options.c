@@ -183,6 +183,7 @@ Usage: %1$s [OPTION]... [-T] SOURCE DEST\n\
   or:  %1$s [OPTION]... SOURCE... DIRECTORY\n\
   or:  %1$s [OPTION]... -t DIRECTORY SOURCE...\n\
   or:  %1$s --bench[=ENGINES] [OPTION]... SOURCE [DIRECTORY]\n\
+  or:  %1$s --bench [--bench-state=STATE] [OPTION]... SOURCE_DIRECTORY [DIRECTORY]\n\
   or:  %1$s --bench[=ENGINES] --bench-size=SIZE [OPTION]... [DIRECTORY]\n\
   or:  %1$s --bench[=ENGINES] --sweep[=SIZES] [OPTION]... [DIRECTORY]\n\
 "), getprogname());
@@ -321,6 +322,11 @@ Timing the engines (--bench copies SOURCE to temporary files only):\n\
                                  cp, the system's, if found in PATH)\n\
                                  copying SOURCE into DIRECTORY (default: .)\n\
       --runs=N                 timed runs of each engine (default 5)\n\
+      --bench-state=STATE      if SOURCE is a directory (zcp -r -j1, zcp -r\n\
+                                 and cp -r copy the tree), copy it into a new\n\
+                                 name each run (fresh, the default), or into\n\
+                                 the previous copy's, removed and synced just\n\
+                                 before (deleted)\n\
       --bench-size=SIZE        time a random source of SIZE made in DIRECTORY\n\
       --cold                   drop the page cache before each run\n\
       --fsync                  include the flush to disk in each time\n\
