@@ -74,8 +74,6 @@ bench_operands(struct bench *b, int n, char **files)
 static const char *
 bench_kind(mode_t m)
 {
-	if (S_ISDIR(m))
-		return _("a directory");
 	if (S_ISFIFO(m))
 		return _("a fifo");
 	if (S_ISSOCK(m))
@@ -110,7 +108,8 @@ bench_check(struct bench *b, struct stat *sst)
 			errx(1, _("--bench-state can be used only with --bench "
 			    "on a directory"));
 		if (!S_ISREG(sst->st_mode))
-			errx(1, _("--bench needs a regular file: %s is %s"),
+			errx(1, _("--bench needs a regular file or a "
+			    "directory: %s is %s"),
 			    quote(b->src_path), bench_kind(sst->st_mode));
 		if (sst->st_size == 0)
 			errx(1, _("--bench needs data to copy: %s is empty"),
