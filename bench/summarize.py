@@ -392,6 +392,13 @@ def write_md(path, times, order, meta, extra, machine, res):
         for t, v in sc:
             w.append("| %s | %s |" % (t, v))
     w.append("\n![median time of each tool per scenario](results.png)\n")
+    # bench/trees' section (bench/trees.py writes it) and the sections
+    # written by hand after it (durable trees, creating after a delete,
+    # io_uring batches) stay as they are.
+    old = open(path).read() if os.path.exists(path) else ""
+    b, e = "<!-- bench/trees begin -->", "<!-- bench/trees end -->"
+    if b in old and e in old:
+        w.append(old[old.index(b):].rstrip("\n") + "\n")
     with open(path, "w") as f:
         f.write("\n".join(w))
 

@@ -66,7 +66,8 @@ enum {
 	OPT_SWEEP,
 	OPT_SWEEP_TIME,
 	OPT_PLOT,
-	OPT_CHART
+	OPT_CHART,
+	OPT_BENCH_STATE
 };
 
 /* The year of the copyright line of --version. */
@@ -133,6 +134,8 @@ static const struct option options_long[] = {
 	{ .name = "bench", .has_arg = optional_argument, .val = OPT_BENCH },
 	{ .name = "bench-size", .has_arg = required_argument,
 	    .val = OPT_BENCH_SIZE },
+	{ .name = "bench-state", .has_arg = required_argument,
+	    .val = OPT_BENCH_STATE },
 	{ .name = "cold", .has_arg = no_argument, .val = OPT_COLD },
 	{ .name = "csv", .has_arg = no_argument, .val = OPT_CSV },
 	{ .name = "progress", .has_arg = no_argument, .val = 'g' },
@@ -196,6 +199,7 @@ Usage: %1$s [OPTION]... [-T] SOURCE DEST\n\
   or:  %1$s [OPTION]... SOURCE... DIRECTORY\n\
   or:  %1$s [OPTION]... -t DIRECTORY SOURCE...\n\
   or:  %1$s --bench[=ENGINES] [OPTION]... SOURCE [DIRECTORY]\n\
+  or:  %1$s --bench [--bench-state=STATE] [OPTION]... SOURCE_DIRECTORY [DIRECTORY]\n\
   or:  %1$s --bench[=ENGINES] --bench-size=SIZE [OPTION]... [DIRECTORY]\n\
   or:  %1$s --bench[=ENGINES] --sweep[=SIZES] [OPTION]... [DIRECTORY]\n\
 "), getprogname());
@@ -361,6 +365,11 @@ Timing the engines (--bench copies SOURCE to temporary files only):\n\
                                  cp, the system's, if found in PATH)\n\
                                  copying SOURCE into DIRECTORY (default: .)\n\
       --runs=N                 timed runs of each engine (default 5)\n\
+      --bench-state=STATE      if SOURCE is a directory (zcp -r -j1, zcp -r\n\
+                                 and cp -r copy the tree), copy it into a new\n\
+                                 name each run (fresh, the default), or into\n\
+                                 the previous copy's, removed and synced just\n\
+                                 before (deleted)\n\
       --bench-size=SIZE        time a random source of SIZE made in DIRECTORY\n\
       --cold                   drop the page cache before each run\n\
       --fsync                  include the flush to disk in each time\n\
@@ -841,6 +850,26 @@ options_runs(const char *arg)
 	return (unsigned)n;
 }
 
+/*
+ * --bench-state=STATE: fresh or deleted (or a prefix of one).  A bad one
+ * is refused with one line: the two values fit in it.
+ */
+static enum bench_state
+options_bench_state(const char *arg)
+{
+	const char *l, *r;
+	size_t n = strlen(arg);
+
+	if (n > 0 && strncmp(arg, "fresh", n) == 0)
+		return BENCH_STATE_FRESH;
+	if (n > 0 && strncmp(arg, "deleted", n) == 0)
+		return BENCH_STATE_DELETED;
+	options_quotes(&l, &r);
+	/* TRANSLATORS: %s%s%s: quote, value, quote. */
+	errx(1, _("invalid argument %s%s%s for %s--bench-state%s (fresh or "
+	    "deleted)"), l, arg, r, l, r);
+}
+
 /* The options of --bench and --progress.  Returns false if c is not one. */
 static bool
 options_bench_one(struct options *o, int c)
@@ -862,6 +891,9 @@ options_bench_one(struct options *o, int c)
 		return true;
 	case OPT_COLD:
 		o->bench_cold = true;
+		return true;
+	case OPT_BENCH_STATE:
+		o->bench_state = options_bench_state(optarg);
 		return true;
 	case OPT_CSV:
 		o->csv = true;
@@ -972,7 +1004,8 @@ options_check_bench(struct options *o)
 		bad = o->bench_runs ? "--runs" : o->bench_size ?
 		    "--bench-size" : o->bench_cold ? "--cold" : o->csv ?
 		    "--csv" : o->bench_socket ? "--to-socket" : o->sweep ?
-		    "--sweep" : options_sweep_only(o);
+		    "--sweep" : o->bench_state ? "--bench-state" :
+		    options_sweep_only(o);
 		if (bad != NULL) {
 			warnx(_("%s can be used only with --bench"), bad);
 			options_usage_hint();

@@ -58,6 +58,13 @@ enum backup_mode {
 /* --sweep=SIZES: at most this many sizes. */
 #define OPTIONS_SWEEP_MAX	32
 
+/* --bench-state=STATE: what the copies of a tree go into. */
+enum bench_state {
+	BENCH_STATE_UNSET,	/* not given: fresh */
+	BENCH_STATE_FRESH,	/* a new name each run */
+	BENCH_STATE_DELETED	/* the previous copy removed and synced */
+};
+
 /* --chart[=WHEN]. */
 enum chart_when {
 	CHART_AUTO,		/* when stdout is a terminal (default) */
@@ -147,6 +154,7 @@ struct options {
 	double		 sweep_time;	/* --sweep-time: seconds, 0: 60 */
 	const char	*plot;		/* --plot=FILE: the sweep as SVG */
 	enum chart_when	 chart;		/* --chart: the sweep in characters */
+	enum bench_state bench_state;	/* --bench-state: of a tree */
 
 	/* Derived. */
 	mode_t		 umask;		/* the process umask, read once */

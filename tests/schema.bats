@@ -264,6 +264,28 @@ EOF
 	[ -z "$(ls -A out)" ]
 }
 
+@test "schema: zcp --bench --json on a tree validates: fresh, deleted, a failed contender" {
+	mkdir -p out tree/a bin
+	mkrandom tree/a/f 20000
+	: > tree/empty
+	"$ZCP" --bench --runs=2 --json tree out > 1.json
+	"$ZCP" --bench --runs=1 --bench-state=deleted --fsync --cold --json \
+	    tree out > 2.json
+	printf '#!/bin/sh\nexit 1\n' > bin/cp
+	chmod +x bin/cp
+	run env PATH="$PWD/bin:$PATH" "$ZCP" --bench --runs=1 --json tree out
+	[ "$status" -eq 1 ]
+	printf '%s\n' "$output" | sed '/^zcp: /d' > 3.json
+	grep -q '"status":"failed"' 3.json
+	grep -q '"state":"deleted"' 2.json
+	for f in 1 2 3; do
+		run validate zcp-bench.schema.json doc $f.json
+		echo "$f: $output"
+		[ "$status" -eq 0 ]
+	done
+	[ -z "$(ls -A out)" ]
+}
+
 @test "schema: --csv's columns are the schema's, with the JSON's names" {
 	mkdir out
 	"$ZCP" --bench=rw,auto --bench-size=1M --runs=2 --csv out > b.csv

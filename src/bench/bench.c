@@ -11,6 +11,10 @@
  * file is removed on the way out, also when a signal ends the process
  * (tmp.c).  print.c prints the results for people, data.c as JSON or CSV.
  *
+ * SOURCE may be a directory: then the contenders are commands copying the
+ * tree (tree.c), in the state --bench-state asks for, and the rounds,
+ * the verdict and the output are the same.
+ *
  * With --sweep, sweep.c times the contenders over a range of sizes, and
  * the results go to table.c and chart.c, data.c, plot.c (--plot).
  */
@@ -38,6 +42,7 @@
 #include "bench/sweep.h"
 #include "bench/table.h"
 #include "bench/tmp.h"
+#include "bench/tree.h"
 #include "nls.h"
 #include "quote.h"
 #include "units.h"
@@ -45,7 +50,8 @@
 /*
  * The operands: SOURCE [DIRECTORY], or [DIRECTORY] with --bench-size;
  * --to-socket copies nothing into a DIRECTORY, which is only where
- * --bench-size makes its source.
+ * --bench-size makes its source.  No DIRECTORY: NULL, which
+ * bench_check() makes "." for a file, the source's parent for a tree.
  */
 static void
 bench_operands(struct bench *b, int n, char **files)
@@ -62,14 +68,12 @@ bench_operands(struct bench *b, int n, char **files)
 		options_usage_hint();
 	}
 	b->src_path = nsrc ? files[0] : NULL;
-	b->dir = n > nsrc ? files[nsrc] : ".";
+	b->dir = n > nsrc ? files[nsrc] : NULL;
 }
 
 static const char *
 bench_kind(mode_t m)
 {
-	if (S_ISDIR(m))
-		return _("a directory");
 	if (S_ISFIFO(m))
 		return _("a fifo");
 	if (S_ISSOCK(m))
@@ -83,8 +87,9 @@ bench_kind(mode_t m)
 
 /*
  * Refuses bad input with one line, before anything is written: a source
- * that is not a non-empty regular file, a DIRECTORY that is not a
- * writable directory, too little free space for the copies.
+ * that is not a non-empty regular file (or a directory: tree.c checks
+ * a tree), a DIRECTORY that is not a writable directory, too little free
+ * space for the copies.
  */
 static void
 bench_check(struct bench *b, struct stat *sst)
@@ -95,8 +100,16 @@ bench_check(struct bench *b, struct stat *sst)
 	if (b->src_path != NULL) {
 		if (stat(b->src_path, sst) == -1)
 			err(1, CP_("cannot stat %s"), quote(b->src_path));
+		if (S_ISDIR(sst->st_mode)) {
+			bench_tree_check(b);
+			return;
+		}
+		if (b->opts->bench_state)
+			errx(1, _("--bench-state can be used only with --bench "
+			    "on a directory"));
 		if (!S_ISREG(sst->st_mode))
-			errx(1, _("--bench needs a regular file: %s is %s"),
+			errx(1, _("--bench needs a regular file or a "
+			    "directory: %s is %s"),
 			    quote(b->src_path), bench_kind(sst->st_mode));
 		if (sst->st_size == 0)
 			errx(1, _("--bench needs data to copy: %s is empty"),
@@ -104,6 +117,8 @@ bench_check(struct bench *b, struct stat *sst)
 		b->size = (uint64_t)sst->st_size;
 	} else
 		b->size = b->opts->bench_size;
+	if (b->dir == NULL)
+		b->dir = ".";
 	if (b->to_socket && !b->opts->bench_size)
 		return;		/* nothing is written */
 	avail = bench_setup_dir(b->dir);
@@ -116,12 +131,21 @@ bench_check(struct bench *b, struct stat *sst)
 		    (double)need), units_size(n2, sizeof(n2), (double)avail));
 }
 
+/* One run of e: of the file, or of the tree. */
+static double
+bench_run_one(struct bench *b, struct bench_eng *e, bool first)
+{
+	return b->tree ? bench_tree_copy(b, e, first) :
+	    bench_copy(b, e, first);
+}
+
 /* The warm-up round, then the timed rounds, interleaved. */
 static void
 bench_rounds(struct bench *b)
 {
 	unsigned runs = b->runs, r;
 	struct bench_eng *e;
+	double t;
 	int i;
 
 	for (i = 0; i < b->neng; i++) {
@@ -131,17 +155,20 @@ bench_rounds(struct bench *b)
 			continue;
 		}
 		bench_status(_("warm-up, %s"), bench_name(e->id));
-		if (bench_copy(b, e, true) < 0 && b->opts->bench_engines != 0)
+		if (bench_run_one(b, e, true) < 0 &&
+		    b->opts->bench_engines != 0)
 			b->failed = true;
 	}
 	for (r = 0; r < runs; r++)
 		for (i = 0; i < b->neng; i++) {
 			e = &b->eng[i];
-			if (e->refused || e->missing)
+			if (e->refused || e->missing || e->failed)
 				continue;
 			bench_status(_("run %u of %u, %s"), r + 1, runs,
 			    bench_name(e->id));
-			e->secs[e->nruns++] = bench_copy(b, e, false);
+			/* Only a tree's contender fails here (-1). */
+			if ((t = bench_run_one(b, e, false)) >= 0)
+				e->secs[e->nruns++] = t;
 		}
 	bench_status_clear();
 }
@@ -177,6 +204,11 @@ bench_finish(struct bench *b)
 		if (b->eng[i].missing && b->opts->bench_engines != 0) {
 			(void)fflush(stdout);
 			warnx(_("cp: not found in PATH"));
+		}
+		if (b->eng[i].failed) {
+			(void)fflush(stdout);
+			warnx(_("%s failed: %s"), bench_name(b->eng[i].id),
+			    b->eng[i].why);
 		}
 		free(b->eng[i].secs);
 	}
@@ -271,8 +303,13 @@ bench_run(const struct options *o, int n, char **files)
 	bench_check(&b, &sst);
 	bench_tmp_catch();
 	bench_setup(&b, &sst);
-	bench_setup_contenders(&b, o->bench_engines, o->bench_runs);
+	if (b.tree)
+		bench_tree_setup(&b, o->bench_runs);
+	else
+		bench_setup_contenders(&b, o->bench_engines, o->bench_runs);
 	bench_rounds(&b);
+	if (b.tree && bench_tree_finish(&b) == -1)
+		b.failed = true;
 	bench_summarize(&b);
 	bench_socket_close(&b.sock);
 	(void)close(b.src);

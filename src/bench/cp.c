@@ -5,10 +5,13 @@
  * shell looks it up, and run as a user runs it, a process of its own
  * (posix_spawn(3), then waitpid(2) in tmp.c): its times include
  * starting and ending that process, which zcp's own engines do not pay.
+ * The contenders of a tree are commands too (zcp itself, cp -r), run the
+ * same way with their output kept apart.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <spawn.h>
@@ -63,11 +66,11 @@ bench_cp_find(char *buf, size_t size)
 }
 
 pid_t
-bench_cp_spawn(const char *cp, const char *src, const char *dst,
-    const sigset_t *mask)
+bench_cp_command(const char *path, char *const argv[], const sigset_t *mask,
+    int errfd)
 {
+	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
-	char *argv[] = { "cp", "--", (char *)src, (char *)dst, NULL };
 	pid_t pid;
 	int e;
 
@@ -75,15 +78,39 @@ bench_cp_spawn(const char *cp, const char *src, const char *dst,
 		errno = e;
 		return -1;
 	}
+	if ((e = posix_spawn_file_actions_init(&fa)) != 0) {
+		(void)posix_spawnattr_destroy(&attr);
+		errno = e;
+		return -1;
+	}
 	e = posix_spawnattr_setsigmask(&attr, mask);
 	if (e == 0)
 		e = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+	if (e == 0 && errfd != -1)
+		e = posix_spawn_file_actions_addopen(&fa, STDIN_FILENO,
+		    "/dev/null", O_RDONLY, 0);
+	if (e == 0 && errfd != -1)
+		e = posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO,
+		    "/dev/null", O_WRONLY, 0);
+	if (e == 0 && errfd != -1)
+		e = posix_spawn_file_actions_adddup2(&fa, errfd,
+		    STDERR_FILENO);
 	if (e == 0)
-		e = posix_spawn(&pid, cp, NULL, &attr, argv, environ);
+		e = posix_spawn(&pid, path, &fa, &attr, argv, environ);
+	(void)posix_spawn_file_actions_destroy(&fa);
 	(void)posix_spawnattr_destroy(&attr);
 	if (e != 0) {
 		errno = e;
 		return -1;
 	}
 	return pid;
+}
+
+pid_t
+bench_cp_spawn(const char *cp, const char *src, const char *dst,
+    const sigset_t *mask)
+{
+	char *argv[] = { "cp", "--", (char *)src, (char *)dst, NULL };
+
+	return bench_cp_command(cp, argv, mask, -1);
 }

@@ -22,4 +22,12 @@ int	 bench_cp_find(char *, size_t);
 pid_t	 bench_cp_spawn(const char *, const char *, const char *,
 	    const sigset_t *);
 
+/*
+ * Starts the command at path with argv and the signal mask given; with
+ * errfd not -1, its stdin and stdout on /dev/null and its stderr into
+ * errfd (otherwise zcp's).  Returns its pid, or -1 with errno.
+ */
+pid_t	 bench_cp_command(const char *, char *const [], const sigset_t *,
+	    int);
+
 #endif

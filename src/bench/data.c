@@ -85,8 +85,7 @@ static void
 bd_used(const struct bench *b, const struct bench_eng *e,
     struct bench_val *v)
 {
-	(void)b;
-	bv_str(v, !bench_ran(e) || e->id == BENCH_CP ? NULL :
+	bv_str(v, !bench_ran(e) || e->id == BENCH_CP || b->tree ? NULL :
 	    engine_name(e->cloned ? ENGINE_CLONE : e->used));
 }
 
@@ -95,7 +94,8 @@ bd_status(const struct bench *b, const struct bench_eng *e,
     struct bench_val *v)
 {
 	(void)b;
-	bv_str(v, e->missing ? "skipped" : e->refused ? "refused" : "ok");
+	bv_str(v, e->failed ? "failed" : e->missing ? "skipped" :
+	    e->refused ? "refused" : "ok");
 }
 
 static void
@@ -198,8 +198,9 @@ bd_error(const struct bench *b, const struct bench_eng *e,
     struct bench_val *v)
 {
 	(void)b;
-	bv_str(v, e->refused ? nls_strerror_c(e->refused) : e->missing ?
-	    "not found in PATH" : NULL);
+	bv_str(v, e->failed ? e->why : e->refused ?
+	    nls_strerror_c(e->refused) : e->missing ? "not found in PATH" :
+	    NULL);
 }
 
 static const struct bench_field bench_eng_fields[] = {
@@ -347,6 +348,33 @@ bd_resident(const struct bench *b, const struct bench_eng *e,
 }
 
 static void
+bd_files(const struct bench *b, const struct bench_eng *e,
+    struct bench_val *v)
+{
+	(void)e;
+	v->type = b->tree ? BV_INT : BV_NULL;
+	v->i = b->files;
+}
+
+static void
+bd_dirs(const struct bench *b, const struct bench_eng *e,
+    struct bench_val *v)
+{
+	(void)e;
+	v->type = b->tree ? BV_INT : BV_NULL;
+	v->i = b->dirs;
+}
+
+static void
+bd_state(const struct bench *b, const struct bench_eng *e,
+    struct bench_val *v)
+{
+	(void)e;
+	bv_str(v, !b->tree ? NULL : b->opts->bench_state ==
+	    BENCH_STATE_DELETED ? "deleted" : "fresh");
+}
+
+static void
 bd_cp(const struct bench *b, const struct bench_eng *e,
     struct bench_val *v)
 {
@@ -371,6 +399,9 @@ static const struct bench_field bench_run_fields[] = {
 	{ .name = "sparse", .fn = bd_sparse, .csv = false },
 	{ .name = "resident_percent", .fn = bd_resident, .csv = false },
 	{ .name = "cp", .fn = bd_cp, .csv = false },
+	{ .name = "files", .fn = bd_files, .csv = false },
+	{ .name = "directories", .fn = bd_dirs, .csv = false },
+	{ .name = "state", .fn = bd_state, .csv = false },
 };
 
 /* The verdict's fields, after the contenders. */
@@ -382,7 +413,8 @@ bd_fastest(const struct bench *b, const struct bench_eng *e,
 	const struct bench_eng *f = bench_fastest(b);
 
 	(void)e;
-	bv_str(v, f != NULL ? bench_name(f->id) : NULL);
+	bv_str(v, f != NULL && bench_failed(b) == NULL ? bench_name(f->id) :
+	    NULL);
 }
 
 static void
@@ -394,9 +426,9 @@ bd_clear(const struct bench *b, const struct bench_eng *e,
 	(void)e;
 	for (i = 0; i < b->neng; i++)
 		ran += bench_ran(&b->eng[i]);
-	/* One run measures no spread: unknown. */
-	bv_bool(v, ran > 0 && (ran == 1 || b->runs > 1),
-	    b->clear);
+	/* One run measures no spread: unknown; nor when one failed. */
+	bv_bool(v, ran > 0 && (ran == 1 || b->runs > 1) &&
+	    bench_failed(b) == NULL, b->clear);
 }
 
 static void
@@ -415,7 +447,8 @@ static void
 bd_over_cp(const struct bench *b, const struct bench_eng *e,
     struct bench_val *v)
 {
-	const struct bench_eng *a = bench_find(b, ENGINE_AUTO);
+	const struct bench_eng *a = bench_failed(b) != NULL ? NULL :
+	    bench_find(b, bench_zcp(b));
 	const struct bench_eng *cp = bench_find(b, BENCH_CP);
 
 	(void)e;
@@ -427,7 +460,8 @@ static void
 bd_cp_clear(const struct bench *b, const struct bench_eng *e,
     struct bench_val *v)
 {
-	const struct bench_eng *a = bench_find(b, ENGINE_AUTO);
+	const struct bench_eng *a = bench_failed(b) != NULL ? NULL :
+	    bench_find(b, bench_zcp(b));
 	const struct bench_eng *cp = bench_find(b, BENCH_CP);
 
 	(void)e;

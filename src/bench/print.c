@@ -70,7 +70,12 @@ bench_print_what(const struct bench *b)
 	else
 		(void)snprintf(dst, sizeof(dst), "%s (%s)", quote(b->dir),
 		    b->dst_fs);
-	if (b->made && b->to_socket)
+	if (b->tree)
+		printf(_("%s --bench: %s (%llu files, %llu directories, %s, "
+		    "%s) -> %s, %s\n"), getprogname(), quote(b->src_path),
+		    (unsigned long long)b->files, (unsigned long long)b->dirs,
+		    sz, b->src_fs, dst, b->kernel);
+	else if (b->made && b->to_socket)
 		printf(_("%s --bench: a random %s file in %s (%s) -> %s, %s\n"),
 		    getprogname(), sz, quote(b->dir), b->src_fs, dst,
 		    b->kernel);
@@ -80,6 +85,23 @@ bench_print_what(const struct bench *b)
 	else
 		printf(_("%s --bench: %s (%s, %s) -> %s, %s\n"), getprogname(),
 		    quote(b->src_path), sz, b->src_fs, dst, b->kernel);
+}
+
+/* A tree's notes: the state, and how the contenders run. */
+static void
+bench_print_tree(const struct bench *b)
+{
+	if (b->opts->bench_state == BENCH_STATE_DELETED)
+		fputs(_("state: deleted (each run copies to the name of the "
+		    "previous copy, removed and synced just before)\n"), stdout);
+	else
+		fputs(_("state: fresh (each run copies to a new name; the "
+		    "copies are removed at the end)\n"), stdout);
+	fputs(_("note: every contender runs as a command (zcp is this "
+	    "zcp); its times include starting and ending it\n"), stdout);
+	if (bench_find(b, BENCH_CP) != NULL)
+		printf(_("note: cp is %s, run as cp -r%s\n"), b->cp,
+		    b->opts->fsync ? _(", then the file system synced") : "");
 }
 
 static void
@@ -105,7 +127,9 @@ bench_print_header(const struct bench *b)
 		fputs(b->to_socket ? _("note: the source has holes: they are "
 		    "sent as zeros\n") : _("note: the source has holes: the "
 		    "engines copy its data only\n"), stdout);
-	if (bench_find(b, BENCH_CP) != NULL)
+	if (b->tree)
+		bench_print_tree(b);
+	else if (bench_find(b, BENCH_CP) != NULL)
 		printf(_("note: cp is %s, run as a command: its times include "
 		    "starting and ending a process\n"), b->cp);
 }
@@ -130,7 +154,9 @@ bench_print_cells(const char *const *cell, const int *w)
 static void
 bench_print_absent(const struct bench_eng *e, int width, const char *label)
 {
-	if (e->missing)
+	if (e->failed)
+		printf(_("%-*s  failed: %s\n"), width, label, e->why);
+	else if (e->missing)
 		printf(_("%-*s  skipped: not found in PATH\n"), width, label);
 	else
 		printf(_("%-*s  refused: %s (%s)\n"), width, label,
@@ -200,6 +226,20 @@ bench_print_ties(const struct bench *b)
 	}
 }
 
+/* The end of a tree's verdict: the fastest against cp -r. */
+static void
+bench_print_over_cp(const struct bench *b, const struct bench_eng *f)
+{
+	const struct bench_eng *cp = bench_find(b, BENCH_CP);
+
+	if (cp == NULL)
+		fputs(_(" (cp -r was not timed)\n"), stdout);
+	else if (cp == f)
+		fputc('\n', stdout);
+	else
+		printf(_(", %.2fx as fast as cp -r\n"), cp->median / f->median);
+}
+
 /*
  * One line: the fastest, and how much faster than read/write; or, when
  * its lead is within the noise, the contenders that tie.
@@ -209,8 +249,13 @@ bench_print_verdict(const struct bench *b)
 {
 	const struct bench_eng *f = bench_fastest(b);
 	const struct bench_eng *rw = bench_find(b, ENGINE_RW);
+	const struct bench_eng *bad = bench_failed(b);
 	char label[64];
 
+	if (bad != NULL) {
+		printf(_("no verdict: %s failed\n"), bench_name(bad->id));
+		return;
+	}
 	if (f == NULL) {
 		fputs(_("no engine could copy the source here\n"), stdout);
 		return;
@@ -225,7 +270,9 @@ bench_print_verdict(const struct bench *b)
 	bench_label(f, label, sizeof(label));
 	printf(_("fastest: %s%s"), label, f->cloned ? _(" (a clone: the "
 	    "copy shares the source's blocks)") : "");
-	if (f == rw || (f->id == ENGINE_AUTO && f->used == ENGINE_RW &&
+	if (b->tree)
+		bench_print_over_cp(b, f);
+	else if (f == rw || (f->id == ENGINE_AUTO && f->used == ENGINE_RW &&
 	    rw == NULL))
 		fputs(_(", the plain read/write loop\n"), stdout);
 	else if (rw == NULL)
@@ -237,15 +284,16 @@ bench_print_verdict(const struct bench *b)
 		    rw->median / f->median);
 }
 
-/* zcp (auto, what a plain zcp does) against the system's cp. */
+/* zcp (auto, what a plain zcp does; zcp -r for a tree) against the
+ * system's cp. */
 static void
 bench_print_versus_cp(const struct bench *b)
 {
-	const struct bench_eng *a = bench_find(b, ENGINE_AUTO);
+	const struct bench_eng *a = bench_find(b, bench_zcp(b));
 	const struct bench_eng *cp = bench_find(b, BENCH_CP);
 	char label[64];
 
-	if (a == NULL || cp == NULL)
+	if (a == NULL || cp == NULL || bench_failed(b) != NULL)
 		return;
 	bench_label(a, label, sizeof(label));
 	if (bench_overlap(a, cp))

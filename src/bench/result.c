@@ -19,7 +19,35 @@
 const char *
 bench_name(int id)
 {
-	return id == BENCH_CP ? "cp" : engine_name((enum engine_id)id);
+	switch (id) {
+	case BENCH_CP:
+		return "cp";
+	case BENCH_TREE_J1:
+		return "zcp -r -j1";
+	case BENCH_TREE_J:
+		return "zcp -r";
+	case BENCH_TREE_URING:
+		return "zcp -r --engine=uring";
+	default:
+		return engine_name((enum engine_id)id);
+	}
+}
+
+int
+bench_zcp(const struct bench *b)
+{
+	return b->tree ? BENCH_TREE_J : ENGINE_AUTO;
+}
+
+const struct bench_eng *
+bench_failed(const struct bench *b)
+{
+	int i;
+
+	for (i = 0; i < b->neng; i++)
+		if (b->eng[i].failed)
+			return &b->eng[i];
+	return NULL;
 }
 
 const char *
@@ -44,7 +72,7 @@ bench_errname(int e)
 bool
 bench_ran(const struct bench_eng *e)
 {
-	return !e->refused && !e->missing && e->nruns > 0;
+	return !e->refused && !e->missing && !e->failed && e->nruns > 0;
 }
 
 bool

@@ -11,8 +11,17 @@
 
 #include "bench/types.h"
 
-/* The contender's name: the engine's, or "cp". */
+/* The contender's name: the engine's, "cp", or a tree's command
+ * ("zcp -r -j1"). */
 const char *bench_name(int);
+
+/* The contender that stands for a plain zcp: auto for a file, zcp -r
+ * (the default -j) for a tree. */
+int	 bench_zcp(const struct bench *);
+
+/* The first contender that failed (a tree's command), or NULL: then
+ * there is no verdict. */
+const struct bench_eng *bench_failed(const struct bench *);
 
 /*
  * The contender's label into buf ("auto (copy_file_range)", "cp"), len
@@ -23,7 +32,8 @@ const char *bench_label(const struct bench_eng *, char *, size_t);
 /* The symbolic name of an errno value ("EXDEV"), or "EUNKNOWN". */
 const char *bench_errname(int);
 
-/* True if the contender ran: not refused by the kernel, not missing. */
+/* True if the contender ran: not refused by the kernel, not missing, not
+ * failed. */
 bool	 bench_ran(const struct bench_eng *);
 
 /*

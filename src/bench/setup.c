@@ -209,9 +209,12 @@ bench_setup(struct bench *b, struct stat *sst)
 		err(1, CP_("cannot open %s for reading"), quote(b->src_path));
 	else if (fstat(b->src, sst) == -1)
 		err(1, CP_("cannot stat %s"), quote(b->src_path));
-	b->size = (uint64_t)sst->st_size;
-	b->sparse = (uint64_t)sst->st_blocks * 512 < (uint64_t)sst->st_size;
-	b->blksize = (size_t)sst->st_blksize;
+	if (!b->tree) {		/* a tree's size is its files' */
+		b->size = (uint64_t)sst->st_size;
+		b->sparse = (uint64_t)sst->st_blocks * 512 <
+		    (uint64_t)sst->st_size;
+		b->blksize = (size_t)sst->st_blksize;
+	}
 	bench_fs_name(b->src_path, b->src_fs, sizeof(b->src_fs));
 	if (!b->to_socket)
 		bench_fs_name(b->dir, b->dst_fs, sizeof(b->dst_fs));

@@ -2,7 +2,8 @@
 /*
  * bench/tmp.c: the temporary files of zcp --bench (the made-up source,
  * the copy of the run in progress) and the system's cp while it writes
- * one.  Each file is created and noted with every signal blocked, so the
+ * one, and the directory of a tree's copies with the command writing
+ * there.  Each file is created and noted with every signal blocked, so the
  * handler knows exactly which exist: a signal that ends the process ends
  * cp first, then removes them, and so does exit().
  */
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "bench/cp.h"
+#include "bench/rmtree.h"
 #include "bench/status.h"
 #include "bench/tmp.h"
 #include "nls.h"
@@ -29,6 +31,9 @@ static char			bench_tmp[2][PATH_MAX];
 static volatile sig_atomic_t	bench_live[2];
 /* The cp that is running (its pid), or 0: killed before the cleanup. */
 static volatile sig_atomic_t	bench_child;
+/* The directory of a tree's copies, while it exists. */
+static char			bench_dir[PATH_MAX];
+static volatile sig_atomic_t	bench_dir_live;
 
 static const int bench_signals[] = {
 	SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGALRM, SIGTERM, SIGXFSZ, SIGUSR2
@@ -54,6 +59,10 @@ bench_cleanup(void)
 			bench_live[i] = 0;
 			(void)unlink(bench_tmp[i]);
 		}
+	if (bench_dir_live) {
+		bench_dir_live = 0;
+		(void)bench_rmtree(AT_FDCWD, bench_dir);
+	}
 }
 
 static void
@@ -142,6 +151,64 @@ bench_tmp_forget(enum bench_slot slot)
 		return 0;
 	bench_live[slot] = 0;
 	return unlink(bench_tmp[slot]);
+}
+
+char *
+bench_tmp_mkdir(const char *dir)
+{
+	sigset_t all, old;
+	char *p;
+	int n, e;
+
+	(void)sigfillset(&all);
+	n = snprintf(bench_dir, sizeof(bench_dir), "%s/.zcp-bench.XXXXXX",
+	    dir);
+	if (n < 0 || (size_t)n >= sizeof(bench_dir)) {
+		errno = ENAMETOOLONG;
+		err(1, _("cannot create a directory in %s"), quote(dir));
+	}
+	(void)sigprocmask(SIG_BLOCK, &all, &old);
+	p = mkdtemp(bench_dir);
+	e = errno;
+	bench_dir_live = p != NULL;
+	(void)sigprocmask(SIG_SETMASK, &old, NULL);
+	if (p == NULL) {
+		errno = e;
+		err(1, _("cannot create a directory in %s"), quote(dir));
+	}
+	if ((p = strdup(bench_dir)) == NULL)
+		err(1, NULL);
+	return p;
+}
+
+int
+bench_tmp_rmdir(void)
+{
+	int rc;
+
+	if (!bench_dir_live)
+		return 0;
+	/* Noted until it is gone: a signal meanwhile finishes the job. */
+	rc = bench_rmtree(AT_FDCWD, bench_dir);
+	bench_dir_live = 0;
+	return rc;
+}
+
+pid_t
+bench_tmp_command(const char *path, char *const argv[], int errfd)
+{
+	sigset_t all, old;
+	pid_t pid;
+	int e;
+
+	(void)sigfillset(&all);
+	(void)sigprocmask(SIG_BLOCK, &all, &old);
+	if ((pid = bench_cp_command(path, argv, &old, errfd)) > 0)
+		bench_child = pid;
+	e = errno;
+	(void)sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = e;
+	return pid;
 }
 
 pid_t

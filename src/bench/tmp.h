@@ -46,7 +46,28 @@ int	 bench_tmp_forget(enum bench_slot);
  */
 pid_t	 bench_tmp_cp_start(const char *, const char *, const char *);
 
-/* Waits for the cp that bench_tmp_cp_start() started.  Returns its wait
+/*
+ * Starts the command at path with argv (bench_cp_command(), its stderr
+ * into errfd), noted as cp is for the signal handler.  Returns its pid,
+ * or -1 with errno.
+ */
+pid_t	 bench_tmp_command(const char *, char *const [], int);
+
+/*
+ * Makes a new directory in dir for the copies of a tree, removed with
+ * all it holds at exit() and when a signal ends the process.  Returns
+ * its path (malloc'd).  Exits with a message if it cannot.
+ */
+char	*bench_tmp_mkdir(const char *);
+
+/*
+ * Removes the directory bench_tmp_mkdir() made, with all it holds.
+ * Returns 0, or -1 with errno.
+ */
+int	 bench_tmp_rmdir(void);
+
+/* Waits for the cp that bench_tmp_cp_start() (or the command that
+ * bench_tmp_command()) started.  Returns its wait
  * status.  Exits if it cannot wait. */
 int	 bench_tmp_cp_wait(pid_t);
 

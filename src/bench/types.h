@@ -8,12 +8,16 @@
  * The floors, top down (no file includes a header from a floor above):
  *   bench.c              zcp --bench: operands, checks, rounds, output
  *   sweep.c              --sweep: the sizes, their budget, their rounds
- *   copy.c               one timed run of one contender
+ *   copy.c, tree.c       one timed run of one contender: of a file; of
+ *                        a directory (its contenders, its states)
+ *   treewalk.c           a tree measured, compared with its copy,
+ *                        dropped from the cache
  *   setup.c              the source, its file systems, the contenders
  *   tmp.c                temporary files and the cp that writes one,
  *                        removed and ended when a signal comes
- *   status.c, cp.c, socket.c   the status line, the system's cp, the
- *                        loopback reader
+ *   status.c, cp.c, socket.c, rmtree.c   the status line, the
+ *                        system's cp and other commands, the loopback
+ *                        reader, removing a tree
  *   print.c, data.c      the results as a table; as JSON or CSV
  *   table.c, chart.c, plot.c   a sweep as a table, a chart in
  *                        characters, an SVG picture
@@ -38,6 +42,19 @@
 #define BENCH_CP	ENGINE_NUM
 #define BENCH_MAX	(ENGINE_NUM + 1)
 
+/*
+ * The contenders of a directory (zcp --bench DIR), after cp: zcp itself
+ * run as a command with -r -j1, with -r (the default -j), and with the
+ * batch executor when this zcp has it (tree.c's table).  They fit in
+ * eng[] (BENCH_MAX) beside cp.
+ */
+enum {
+	BENCH_TREE_J1 = BENCH_CP + 1,
+	BENCH_TREE_J,
+	BENCH_TREE_URING,
+	BENCH_TREE_END
+};
+
 /* The engines that can send into a socket: the chain of auto there. */
 #define BENCH_SOCKET_ENGINES	(ENGINE_BIT(ENGINE_SENDFILE) | \
 	ENGINE_BIT(ENGINE_SPLICE) | ENGINE_BIT(ENGINE_RW))
@@ -54,6 +71,9 @@ struct bench_eng {
 	double		 min, median, max;
 	double		 spread;	/* (max - min) / median, in percent */
 	bool		 tie;		/* within the fastest one's noise */
+	bool		 failed;	/* a command that failed (a tree's
+					   contender): not timed further */
+	char		 why[256];	/* then how it failed */
 };
 
 /* --to-socket: the loopback listener and the reader of one run. */
@@ -79,6 +99,12 @@ struct bench {
 	bool		 made;		/* the source is made up (--bench-size,
 					   --sweep) */
 	bool		 to_socket;	/* --to-socket: into loopback TCP */
+	bool		 tree;		/* SOURCE is a directory (tree.c) */
+	uint64_t	 files;		/* a tree's files (not directories) */
+	uint64_t	 dirs;		/* a tree's directories, itself too */
+	uint64_t	 disk;		/* a tree's bytes on disk */
+	char		*tmpdir;	/* a tree's: where its copies go */
+	unsigned	 copies;	/* a tree's copies made so far */
 	int		 src;		/* the source, open */
 	uint64_t	 size;		/* its size */
 	bool		 sparse;	/* it has holes: copy the data only */
