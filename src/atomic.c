@@ -39,6 +39,7 @@
 
 #include "atomic.h"
 #include "compat.h"
+#include "durable.h"
 #include "quote.h"
 
 #ifndef O_TMPFILE
@@ -702,27 +703,6 @@ atomic_name_unnamed(struct atomic_file *a)
 	return atomic_place(a, atomic_make_link, 0);
 }
 
-/* --fsync: flushes the directory of dst's name.  0 or -1 with errno. */
-static int
-atomic_sync_dir(const struct file_ref *dst)
-{
-	size_t dl = atomic_dirlen(dst->name);
-	char *dir = dl > 0 ? strndup(dst->name, dl) : strdup(".");
-	int fd, rc, e;
-
-	if (dir == NULL)
-		return -1;
-	fd = openat(dst->dirfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(dir);
-	if (fd == -1)
-		return -1;
-	rc = fsync(fd);
-	e = errno;
-	(void)close(fd);
-	errno = e;
-	return rc;
-}
-
 /* Names the file and closes it.  0, or -1 (rec filled, nothing left). */
 static int
 atomic_close(struct atomic_file *a, const struct file_ref *dst,
@@ -776,7 +756,7 @@ atomic_commit(const struct options *o, struct atomic_file *a,
 	if (rc == 0)
 		rec->atomic = true;
 	if (rc == 0 && o->fsync && !a->dir_later &&
-	    atomic_sync_dir(dst) == -1) {
+	    durable_sync_dir(dst->dirfd, dst->name) == -1) {
 		record_fail(rec, errno, N_("cannot flush the directory of %s"),
 		    quote(path_str(dst->path)));
 		rc = -1;

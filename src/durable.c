@@ -195,12 +195,16 @@ durable_note(struct durable *d, int fd, dev_t dev, const struct path *p)
 int
 durable_parent(const struct durable *d, const char *name)
 {
+	return d->per_file ? durable_sync_dir(AT_FDCWD, name) : 0;
+}
+
+int
+durable_sync_dir(int dirfd, const char *name)
+{
 	size_t n = strlen(name);
 	char *dir;
 	int fd, rc, e;
 
-	if (!d->per_file)
-		return 0;
 	/* What is before the last component ("a/b/" is in "a/"). */
 	while (n > 1 && name[n - 1] == '/')
 		n--;
@@ -208,7 +212,7 @@ durable_parent(const struct durable *d, const char *name)
 		n--;
 	if ((dir = n > 0 ? strndup(name, n) : strdup(".")) == NULL)
 		return -1;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = openat(dirfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	free(dir);
 	if (fd == -1)
 		return -1;

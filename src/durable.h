@@ -64,6 +64,12 @@ int		 durable_note(struct durable *, int, dev_t,
 int		 durable_parent(const struct durable *, const char *);
 
 /*
+ * Flushes (fsync) the directory that holds name, relative to dirfd
+ * (AT_FDCWD: the current directory).  Returns 0, or -1 with errno.
+ */
+int		 durable_sync_dir(int, const char *);
+
+/*
  * The data of fd, size bytes, is written: starts its writeback
  * (sync_file_range(2), not waiting) if it is large enough for that to
  * pay.  Errors are left to the final flush, which reports them.
