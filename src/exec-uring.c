@@ -84,12 +84,6 @@ struct exec_ring {
 	size_t		 n;
 };
 
-bool
-exec_batch_built(void)
-{
-	return true;
-}
-
 /* This thread's ring, set up on first use; NULL if there is none. */
 static struct exec_ring *
 uring_get(struct file_ctx *fc)
@@ -582,12 +576,6 @@ exec_batch(const struct walk *w, struct file_ctx *fc, struct copy_job *jobs,
 }
 
 #else /* !HAVE_LIBURING */
-
-bool
-exec_batch_built(void)
-{
-	return false;
-}
 
 void
 exec_batch(const struct walk *w, struct file_ctx *fc, struct copy_job *jobs,

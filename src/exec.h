@@ -48,7 +48,5 @@ void	 exec_batch(const struct walk *, struct file_ctx *,
 	    struct copy_job *, size_t);
 /* Frees what exec_batch() kept in fc (its ring and buffers). */
 void	 exec_batch_done(struct file_ctx *);
-/* True if this zcp was built with liburing (--engine=uring works). */
-bool	 exec_batch_built(void);
 
 #endif

@@ -18,7 +18,6 @@
 
 #include "closeout.h"
 #include "compat.h"
-#include "exec.h"
 #include "nls.h"
 #include "options.h"
 #include "quote.h"
@@ -1075,10 +1074,13 @@ options_data(struct options *o, int c)
 		arg = engine_args[options_match(optarg, "--engine",
 		    engine_args, false)];
 		/* Not an engine of the chain: the executor of batches. */
-		if ((o->uring = strcmp(arg, "uring") == 0) &&
-		    !exec_batch_built())
+		o->uring = strcmp(arg, "uring") == 0;
+#if !HAVE_LIBURING
+		/* configure's --without-liburing: no batch executor. */
+		if (o->uring)
 			errx(1, _("--engine=uring is not available: zcp was "
 			    "built without liburing"));
+#endif
 		o->engine = o->uring ? ENGINE_AUTO :
 		    (enum engine_id)engine_lookup(arg);
 		break;
