@@ -30,8 +30,11 @@ main(int argc, char **argv)
 	/* Numbers in JSON and CSV must parse in every locale: '.' always. */
 	(void)setlocale(LC_NUMERIC, "C");
 	first = options_parse(argc, argv, &opts);
-	if (opts.bench)
-		return bench_run(&opts, argc - first, argv + first);
+	if (opts.bench) {
+		rc = bench_run(&opts, argc - first, argv + first);
+		filter_free(&opts.filter);
+		return rc;
+	}
 	prog = progress_start(&opts, argc - first, argv + first);
 	report_init(&rep, &opts, prog);
 	atomic_setup(&opts);
@@ -39,5 +42,6 @@ main(int argc, char **argv)
 	progress_finish(prog);
 	if (report_finish(&rep) == -1)
 		rc = 1;
+	filter_free(&opts.filter);
 	return rc;
 }

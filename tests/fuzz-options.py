@@ -420,6 +420,39 @@ def wants_json(names):
     return "json" in names and not ({"help", "version", "csv"} & set(names))
 
 
+def json_taken(argv, opts):
+    """Whether getopt_long gives --json to zcp in argv: a shuffled case can
+    put it where an option that takes a value eats it (--include --json:
+    the pattern "--json")."""
+    zl, zs = {}, {}
+    for o in opts.zcp:      # the first line that names it: its own
+        if o[0]:
+            zl.setdefault(o[0], o)
+        if o[1]:
+            zs.setdefault(o[1], o)
+    i, found = 0, False
+    while i < len(argv):
+        w = argv[i]
+        i += 1
+        if w == "--":
+            break
+        if w.startswith("--"):
+            name = w[2:].split("=", 1)[0]
+            hits = [name] if name in zl else \
+                [l for l in zl if l.startswith(name)] if name else []
+            if len(hits) != 1:
+                continue
+            found = found or hits[0] == "json"
+            if zl[hits[0]][2] == "required" and "=" not in w:
+                i += 1
+        elif w.startswith("-") and len(w) > 1:
+            for k, c in enumerate(w[1:]):
+                if c in zs and zs[c][2] == "required":
+                    i += 0 if w[k + 2:] else 1
+                    break
+    return found
+
+
 def run_case(args, opts, n, keep=False):
     """Runs case n; returns its exit status (0 or 1) if it passed, else
     (n, reason, argv, env, stderr)."""
@@ -463,7 +496,7 @@ def run_case(args, opts, n, keep=False):
             reason = "exit status %d" % p.returncode
         elif b"(null)" in p.stderr or b"(null)" in p.stdout:
             reason = "(null) in the output"
-        elif wants_json(names) and p.stdout:
+        elif wants_json(names) and json_taken(argv, opts) and p.stdout:
             reason = json_ok(p.stdout)
         if reason is None:
             bad = outside(case)

@@ -317,6 +317,7 @@ bench_run(const struct options *o, int n, char **files)
 		warn(CP_("cannot remove %s"), quote(bench_tmp_path(BENCH_SRC)));
 	bench_output(&b);
 	bench_finish(&b);
+	free(b.dir_chosen);
 	/* A write error on stdout is reported at exit (closeout.c). */
 	return b.failed;
 }

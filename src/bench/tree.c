@@ -145,7 +145,7 @@ bench_tree_check(struct bench *b)
 		/* Beside the source: dirname() may change its argument. */
 		if ((p = strdup(b->src_path)) == NULL)
 			err(1, NULL);
-		b->dir = strdup(dirname(p));
+		b->dir = b->dir_chosen = strdup(dirname(p));
 		free(p);
 		if (b->dir == NULL)
 			err(1, NULL);

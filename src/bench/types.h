@@ -96,6 +96,7 @@ struct bench {
 	const struct options *opts;
 	const char	*src_path;	/* SOURCE, or the made-up source */
 	const char	*dir;		/* where the copies go */
+	char		*dir_chosen;	/* dir, when zcp chose it (owned) */
 	bool		 made;		/* the source is made up (--bench-size,
 					   --sweep) */
 	bool		 to_socket;	/* --to-socket: into loopback TCP */
