@@ -505,9 +505,13 @@ sweep()
 		d=$(dirname "$d")
 	done
 	mkdir -m 777 out
+	# The build tree may be out of other users' reach (the package's
+	# build under bats' 0700 run directory): a copy that is not.
+	local zcp
+	nobody_copy zcp "$ZCP"
 	for j in 1 8; do
 		run --separate-stderr setpriv --reuid=$u --regid=$u --clear-groups \
-		    bash -c 'ulimit -u 1 && exec "$@"' sh "$ZCP" -r -j$j s out/c$j
+		    bash -c 'ulimit -u 1 && exec "$@"' sh "$zcp" -r -j$j s out/c$j
 		assert_status 0
 		assert_stderr ""
 		same_tree s out/c$j
